@@ -1,0 +1,24 @@
+"""Command line entry point: ``newsweave`` (see ``newsweave --help``)."""
+
+from __future__ import annotations
+
+import sys
+
+from newsweave.cli.app import app, err_console, state
+from newsweave.errors import NewsweaveError
+
+# Importing a command module registers its commands on ``app``.
+from newsweave.cli import articles, bench, compare, quotes, stories  # noqa: E402,F401
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Run the CLI; a user-facing error is one line on stderr, not a traceback."""
+    try:
+        app(standalone_mode=True)
+    except NewsweaveError as error:
+        if state.debug:
+            raise
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        sys.exit(error.exit_code)

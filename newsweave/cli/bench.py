@@ -1,0 +1,1 @@
+"""newsweave CLI commands: bench (being written)."""

@@ -1,0 +1,1 @@
+"""newsweave CLI commands: compare (being written)."""

@@ -1,0 +1,161 @@
+"""Tables of the store: one SQLAlchemy metadata for SQLite and PostgreSQL alike.
+
+Spans are stored as integer pairs into ``articles.text``; anything a stage
+wants to cache that has no query use of its own goes into ``annotations`` as
+JSON keyed by (article, kind), so a new stage needs no new table.
+Alembic migrations in ``store/migrations`` must match this file (a test
+compares them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ARTICLE_FK = ForeignKey("articles.id", ondelete="CASCADE")
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    # ingest order: the order a stream delivered articles in (stories cluster in it)
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("source", String(300), nullable=False, index=True),
+    Column("origin", Text, nullable=False),
+    Column("input_format", String(20), nullable=False),
+    Column("url", Text),
+    Column("title", Text),
+    Column("byline", Text),
+    Column("published", DateTime(timezone=True), index=True),
+    Column("language", String(16)),
+    Column("external_id", String(300), index=True),
+    Column("extractor", String(50)),
+    Column("status", String(20), nullable=False, index=True),
+    Column("warnings", JSON, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("extracted_text", Text, nullable=False),
+    Column("paragraphs", JSON, nullable=False),  # [[start, end], …] into text
+    Column("meta", JSON, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+
+raw_inputs = Table(
+    "raw_inputs",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("raw", LargeBinary, nullable=False),
+)
+
+removed_lines = Table(
+    "removed_lines",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("rule", String(50), nullable=False),
+    Column("start", Integer, nullable=False),  # into articles.extracted_text
+    Column("end", Integer, nullable=False),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("kind", String(50), primary_key=True),  # "entities", "sentences", "people", …
+    Column("version", String(50), nullable=False),  # producer version: recompute when it changes
+    Column("data", JSON, nullable=False),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("fragments", JSON, nullable=False),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("source_start", Integer),
+    Column("source_end", Integer),
+    Column("speaker", Text, index=True),
+    Column("speaker_description", Text),
+    Column("confidence", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+signatures = Table(
+    "signatures",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("num_perm", Integer, nullable=False),
+    Column("shingle", Integer, nullable=False),
+    Column("minhash", LargeBinary, nullable=False),
+)
+
+reprints = Table(
+    "reprints",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("group_id", String(32), nullable=False, index=True),  # id of the group's earliest article
+    Column("matched_article", String(32)),  # the member it was matched to
+    Column("containment", Float),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("headline", Text),
+    Column("first_published", DateTime(timezone=True)),
+    Column("last_published", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("meta", JSON, nullable=False),
+)
+
+story_assignments = Table(
+    "story_assignments",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("story_id", String(32), ForeignKey("stories.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("reason", JSON, nullable=False),  # top shared terms / entities, method
+    Column("method", String(20), nullable=False),  # "auto" | "manual"
+    Column("assigned_at", DateTime(timezone=True), nullable=False),
+)
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # "split" | "merge" | "move"
+    Column("payload", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+Index("ix_articles_source_published", articles.c.source, articles.c.published)
