@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
+
 from newsweave.cli.app import app, err_console, state
 from newsweave.errors import NewsweaveError
 
@@ -20,5 +22,5 @@ def main() -> None:
     except NewsweaveError as error:
         if state.debug:
             raise
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(error.exit_code)

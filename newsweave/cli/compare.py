@@ -1,1 +1,138 @@
-"""newsweave CLI commands: compare (being written)."""
+"""newsweave CLI command: compare — line up what each outlet says, as JSON, Markdown or HTML.
+
+Thin: resolve the articles (ingest paths into a store, or load a story), call
+:func:`newsweave.compare.compare_articles`, render with
+:mod:`newsweave.present.report`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from newsweave.cli.app import app, err_console, state
+from newsweave.errors import InputError
+
+__all__ = ["compare_command", "load_paths", "load_story"]
+
+_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave compare ../shared/data/seeds --format html --out seeds.html
+
+  newsweave compare examples/corpus --by-story --format md
+
+  newsweave compare s3a114de9d6b1 --format json      (a story already in the store)
+
+Given paths, the articles are ingested into a temporary store (or, with [b]--save[/b], into
+the store named by --db / NEWSWEAVE_DB) and compared as one set; [b]--by-story[/b] groups
+them into stories first and compares each story of two or more articles.
+"""
+
+
+def _story_material(articles: list[Any]) -> list[Any]:
+    return [a for a in articles if getattr(a.status, "is_story_material", True)]
+
+
+def load_paths(paths: list[str], save: bool = False, by_story: bool = False) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    """Ingest ``paths`` and return (story id -> articles, article id -> reprint group)."""
+    from newsweave.pipeline import ingest
+    from newsweave.read import read_inputs
+    from newsweave.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="newsweave-compare-") as tmp:
+        url = state.db if save else str(Path(tmp) / "compare.db")
+        with Store.open(url) as store:
+            summary = ingest(paths, store)
+            for failure in summary.failures:
+                err_console.print(f"[yellow]skipped:[/] {failure.origin}: {failure.reason}", highlight=False)
+            if save:
+                ids = [a.id for a in read_inputs(paths) if hasattr(a, "id")]
+                articles = list(store.iter_articles(ids=ids))
+            else:
+                articles = list(store.iter_articles())
+            articles = _story_material(articles)
+            if not articles:
+                raise InputError("no article to compare in the given paths (nothing readable, or no story material)")
+            groups: dict[str, str] = {}
+            stories: dict[str, list[Any]] = {}
+            if by_story:
+                from newsweave.store.stories import story_detail, update_stories
+
+                update_stories(store)
+                by_id = {a.id: a for a in articles}
+                seen_stories: set[str] = set()
+                from newsweave.store.stories import list_stories
+
+                for summary_ in list_stories(store, min_articles=2):
+                    detail = story_detail(store, summary_.id)
+                    members = [by_id[x.id] for x in detail.articles if x.id in by_id]
+                    if len(members) >= 2 and summary_.id not in seen_stories:
+                        seen_stories.add(summary_.id)
+                        stories[summary_.id] = members
+                        groups.update({x.id: x.reprint_group or x.id for x in detail.articles})
+                if not stories:
+                    raise InputError("no story of two or more articles among the given paths")
+            else:
+                stories[""] = articles
+    return stories, groups
+
+
+def load_story(story_id: str) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    """The articles of one stored story (publication order) and their reprint groups."""
+    from newsweave.store import Store
+    from newsweave.store.stories import story_detail
+
+    with Store.open(state.db) as store:
+        detail = story_detail(store, story_id)
+        ids = [a.id for a in detail.articles]
+        by_id = {a.id: a for a in store.iter_articles(ids=ids)}
+        articles = [by_id[i] for i in ids if i in by_id]
+    groups = {a.id: a.reprint_group or a.id for a in detail.articles}
+    return {detail.summary.id: articles}, groups
+
+
+@app.command("compare", epilog=_EPILOG)
+def compare_command(
+    targets: list[str] = typer.Argument(..., help="A story id, or files/directories/URLs to ingest and compare.",
+                                        metavar="STORY_ID | PATH…"),
+    fmt: str = typer.Option("json", "--format", "-f", help="json, md or html."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write here instead of standard output."),
+    method: str = typer.Option("auto", "--method",
+                               help="Statement alignment: auto (embeddings when installed), embed or lexical."),
+    by_story: bool = typer.Option(False, "--by-story", help="With paths: group into stories, compare each."),
+    save: bool = typer.Option(False, "--save", help="With paths: ingest into the --db store, not a temporary one."),
+) -> None:
+    """Compare coverage: quotes, statements, numbers, names and signals per outlet, with evidence."""
+    from newsweave.compare import compare_articles
+    from newsweave.present.report import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if method not in ("auto", "embed", "lexical"):
+        raise InputError(f"unknown --method {method!r}: use auto, embed or lexical")
+    looks_like_paths = any(Path(t).exists() or "://" in t for t in targets)
+    if looks_like_paths:
+        missing = [t for t in targets if not Path(t).exists() and "://" not in t]
+        if missing:
+            raise InputError(f"no such file or directory: {missing[0]}")
+        stories, groups = load_paths(targets, save=save, by_story=by_story)
+    else:
+        if len(targets) != 1:
+            raise InputError("give one story id, or paths to files or directories (none of these exist)")
+        stories, groups = load_story(targets[0])
+    results = []
+    for sid, articles in stories.items():
+        results.append(compare_articles(articles, story_id=sid or None, method=method,
+                                        reprint_groups={a.id: groups.get(a.id, a.id) for a in articles} if groups else None))
+    text = render({"stories": results}, fmt)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {out} ({len(results)} stories, {sum(len(r['articles']) for r in results)} articles)",
+                          highlight=False)
+    else:
+        typer.echo(text)

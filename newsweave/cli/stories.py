@@ -1,1 +1,273 @@
-"""newsweave CLI commands: stories (being written)."""
+"""newsweave CLI commands: stories, story (show / split / merge / move).
+
+Thin: parse options, call :mod:`newsweave.store.stories`, render with rich.
+``story`` is a command group whose first argument, when it is not one of its
+subcommands, is a story id to show (``newsweave story s1a2b3c4d5e6``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import click
+import typer
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+from newsweave.cli.app import app, console, err_console, state
+
+__all__ = ["stories_command", "story_app"]
+
+
+def _open_store():
+    from newsweave.store import Store
+
+    return Store.open(state.db)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "–"
+
+
+def _day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "–"
+
+
+def _span(first: datetime | None, last: datetime | None) -> str:
+    a, b = _day(first), _day(last)
+    return a if a == b else f"{a} → {b}"
+
+
+def _short(value: str | None, width: int = 80) -> str:
+    value = " ".join((value or "").split())
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+# --------------------------------------------------------------------------- stories
+
+_STORIES_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave stories --update          (re-cluster after an ingest, then list)
+
+  newsweave stories --min-articles 2 --limit 20
+
+  newsweave story s3a114de9d6b1       (one story's articles, see `newsweave story --help`)
+
+[i]independent[/i] counts reprint groups: a wire story reprinted by 40 outlets is 1.
+"""
+
+
+def _print_update(result: Any) -> None:
+    line = (
+        f"clustered {result.articles} articles into {result.stories} stories in {result.seconds:.1f}s "
+        f"(signatures computed {result.signatures_computed}, features computed {result.features_computed}, "
+        f"reprint groups {result.reprint_groups}, corrections applied {result.corrections_applied})"
+    )
+    err_console.print(line, highlight=False)
+    for why in result.corrections_skipped:
+        err_console.print(f"[yellow]skipped:[/] {why}", highlight=False)
+
+
+@app.command("stories", epilog=_STORIES_EPILOG)
+def stories_command(
+    update: bool = typer.Option(False, "--update", help="Re-cluster first: signatures, reprints, stories, corrections."),
+    lexical: bool = typer.Option(
+        False, "--lexical", help="With --update: skip entities and embeddings (terms only, fastest)."
+    ),
+    min_articles: int = typer.Option(1, "--min-articles", min=1, help="Only stories with at least this many articles."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Show at most this many stories."),
+) -> None:
+    """List stories: headline, articles, independent sources, outlets, first/last publication."""
+    from newsweave.store.stories import list_stories, update_stories
+
+    store = _open_store()
+    try:
+        if update:
+            with err_console.status("updating stories…"):
+                result = update_stories(store, features=not lexical)
+            _print_update(result)
+        rows = list_stories(store, min_articles=min_articles, limit=limit)
+    finally:
+        store.close()
+    if not rows:
+        console.print("no stories yet: ingest articles, then run `newsweave stories --update`")
+        return
+    table = Table(title=f"{len(rows)} stories", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("story", style="cyan", no_wrap=True)
+    table.add_column("headline", overflow="fold", min_width=16, ratio=3)
+    table.add_column("arts", justify="right", no_wrap=True)
+    table.add_column("indep", justify="right", no_wrap=True)
+    table.add_column("outlets", overflow="ellipsis", ratio=1, min_width=10)
+    table.add_column("first → last", overflow="fold", min_width=10)
+    for s in rows:
+        outlets = ", ".join(s.outlets[:3]) + (f" +{len(s.outlets) - 3}" if len(s.outlets) > 3 else "")
+        head = Text(_short(s.headline, 90) or "(untitled)")
+        if s.manual:
+            head.append(" ✎", style="yellow")
+        table.add_row(
+            s.id, head, str(s.articles), str(s.independent_sources), outlets,
+            _span(s.first_published, s.last_published),
+        )
+    console.print(table)
+    console.print("arts: articles · indep: independent sources (reprint groups)", style="dim")
+
+
+# --------------------------------------------------------------------------- story group
+
+
+class StoryGroup(TyperGroup):
+    """A group whose unknown first argument is a story id for ``show``."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "show", self.commands["show"], args
+        return super().resolve_command(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [c for c in super().list_commands(ctx) if c != "show"]
+
+
+_STORY_HELP = """\
+Show one story, or correct the clustering.
+
+[b]newsweave story ID[/b] shows a story's articles with their reprint groups, scores
+and reasons (ID may be a unique prefix). The subcommands record a correction;
+corrections are replayed after every re-clustering, so they survive
+`newsweave stories --update` and new ingests.
+"""
+
+_STORY_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave story s3a114de9d6b1                        (show a story)
+
+  newsweave story split s3a114de9d6b1 9f2c41d0 77ab03e1  (those articles become a story of their own)
+
+  newsweave story merge s3a114de9d6b1 s0c9e2f7a1b44     (the second story joins the first)
+
+  newsweave story move 9f2c41d0 s0c9e2f7a1b44          (one article changes story)
+"""
+
+story_app = typer.Typer(
+    cls=StoryGroup,
+    subcommand_metavar="ID | COMMAND [ARGS]...",
+    help=_STORY_HELP,
+    epilog=_STORY_EPILOG,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(story_app, name="story")
+
+
+@story_app.command("show", hidden=True)
+def show_command(story_id: str = typer.Argument(..., metavar="ID", help="Story id or unique prefix.")) -> None:
+    """Show a story's articles with reprint groups, scores and reasons."""
+    from newsweave.store.stories import story_detail
+
+    store = _open_store()
+    try:
+        detail = story_detail(store, story_id)
+    finally:
+        store.close()
+    _render_detail(detail)
+
+
+def _reason_text(reason: dict[str, Any]) -> str:
+    parts = []
+    method = reason.get("method")
+    if method:
+        parts.append(str(method))
+    if reason.get("auto_story"):
+        parts.append(f"clusterer said {reason['auto_story']}")
+    terms = reason.get("shared_terms") or []
+    if terms:
+        parts.append("terms: " + ", ".join(map(str, terms[:5])))
+    ents = reason.get("shared_entities") or []
+    if ents:
+        parts.append("entities: " + ", ".join(map(str, ents[:4])))
+    return "; ".join(parts)
+
+
+def _render_detail(detail: Any) -> None:
+    s = detail.summary
+    console.print(f"[bold]{s.headline or '(untitled)'}[/]", highlight=False)
+    console.print(
+        f"story [cyan]{s.id}[/] · {s.articles} articles · {s.independent_sources} independent sources · "
+        f"{len(s.outlets)} outlets · {_when(s.first_published)} → {_when(s.last_published)}",
+        highlight=False,
+    )
+    table = Table(show_lines=False)
+    table.add_column("article", style="cyan", no_wrap=True)
+    table.add_column("outlet")
+    table.add_column("published", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("reprint group", no_wrap=True)
+    table.add_column("score", justify="right")
+    table.add_column("why", overflow="fold")
+    for a in detail.articles:
+        if a.is_reprint:
+            group = Text(f"{a.reprint_group[:10]} ({a.containment:.0%})", style="magenta")
+        elif a.matched_article:
+            group = Text(f"{a.id[:10]} original", style="green")
+        else:
+            group = Text("–")
+        why = _reason_text(a.reason)
+        if a.method == "manual":
+            why = "[manual] " + why
+        table.add_row(a.id, a.source, _when(a.published), _short(a.title, 70), group, f"{a.score:.2f}", why)
+    console.print(table)
+
+
+@story_app.command("split")
+def split_command(
+    story_id: str = typer.Argument(..., metavar="ID", help="The story to split."),
+    article_ids: list[str] = typer.Argument(..., metavar="ARTICLE...", help="Articles that leave it for a new story."),
+) -> None:
+    """Move some articles of a story into a new story of their own."""
+    from newsweave.store.stories import record_correction
+
+    store = _open_store()
+    try:
+        stored = record_correction(store, "split", {"story": story_id, "articles": article_ids})
+    finally:
+        store.close()
+    console.print(
+        f"split {len(stored['articles'])} article(s) from {stored['story']} into new story [cyan]{stored['new_story']}[/]",
+        highlight=False,
+    )
+
+
+@story_app.command("merge")
+def merge_command(
+    story_ids: list[str] = typer.Argument(..., metavar="ID ID...", help="Stories to merge; all join the first."),
+) -> None:
+    """Merge stories: the later ones join the first."""
+    from newsweave.store.stories import record_correction
+
+    store = _open_store()
+    try:
+        stored = record_correction(store, "merge", {"stories": story_ids})
+    finally:
+        store.close()
+    others = ", ".join(stored["stories"][1:])
+    console.print(f"merged {others} into [cyan]{stored['stories'][0]}[/]", highlight=False)
+
+
+@story_app.command("move")
+def move_command(
+    article_id: str = typer.Argument(..., metavar="ARTICLE", help="The article to move."),
+    story_id: str = typer.Argument(..., metavar="STORY_ID", help="The story it belongs to."),
+) -> None:
+    """Move one article to another story."""
+    from newsweave.store.stories import record_correction
+
+    store = _open_store()
+    try:
+        stored = record_correction(store, "move", {"article": article_id, "story": story_id})
+    finally:
+        store.close()
+    console.print(f"moved {stored['article']} to [cyan]{stored['story']}[/]", highlight=False)

@@ -1,0 +1,173 @@
+"""Read stage: files, directories, URLs and feeds → a stream of ``Article | Failure``.
+
+>>> from newsweave.read import read_inputs, ReadOptions
+>>> for item in read_inputs(["examples/corpus"], ReadOptions(respect_robots=True)):  # doctest: +SKIP
+...     print(item.origin)
+
+Every reader is a generator, so a multi-GB WARC is read in constant memory.
+Bad input never raises out of :func:`read_inputs`: each unreadable record is a
+:class:`~newsweave.model.Failure` naming it, and the run goes on.
+
+Dispatch: ``http(s)://`` → :mod:`.web` (page or RSS/Atom feed); a directory is
+walked recursively in sorted order (hidden files skipped, ``name.json``
+sidecars of ``name.txt``/``name.md`` not read as records); a file by extension
+(``.txt .md .html .htm .json .jsonl .ndjson .jsonl.gz .warc .warc.gz``), else
+by sniffing its first bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from newsweave.errors import NewsweaveError
+from newsweave.model import Article, Failure
+from newsweave.read._common import DEFAULT_USER_AGENT, ReadOptions, ReadResult
+
+__all__ = ["DEFAULT_USER_AGENT", "ReadOptions", "ReadResult", "format_of", "read_inputs", "read_path"]
+
+LOGGER = logging.getLogger("newsweave.read")
+
+_EXTENSIONS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson.gz": "jsonl",
+    ".json": "json",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+    ".arc.gz": "warc",
+}
+
+
+def read_inputs(inputs: Iterable[str], options: ReadOptions | None = None) -> Iterator[Article | Failure]:
+    """Read every input (file, directory, URL, feed URL) in order; yield Articles and Failures."""
+    options = options or ReadOptions()
+    fetcher = None
+    try:
+        for item in inputs:
+            item = str(item)
+            try:
+                from newsweave.read.web import is_url
+
+                if is_url(item):
+                    from newsweave.read.web import Fetcher, read_url
+
+                    if fetcher is None:
+                        fetcher = Fetcher(options)
+                    yield from read_url(item, options, fetcher=fetcher)
+                else:
+                    yield from read_path(Path(item), options)
+            except NewsweaveError:
+                raise  # setup problems (a missing dependency) are not bad input
+            except Exception as e:  # noqa: BLE001 - bad input must never end the run
+                # a reader bug or an OS problem: name the input, keep the traceback in the log
+                LOGGER.warning("reader error on %s", item, exc_info=True)
+                yield Failure(item, f"read error: {type(e).__name__}: {str(e)[:160]}")
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def format_of(path: Path) -> str | None:
+    """The reader for a path by its extension (``None`` when unknown)."""
+    name = path.name.lower()
+    for suffix in sorted(_EXTENSIONS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return _EXTENSIONS[suffix]
+    return None
+
+
+def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
+    """A file or a directory (walked recursively, sorted)."""
+    options = options or ReadOptions()
+    if path.is_dir():
+        yield from _read_directory(path, options)
+        return
+    if not path.exists():
+        yield Failure(str(path), "no such file or directory")
+        return
+    if not path.is_file():
+        yield Failure(str(path), "not a regular file")
+        return
+    fmt = format_of(path) or _sniff(path)
+    if fmt is None:
+        yield Failure(str(path), "unsupported file type (not text, Markdown, HTML, JSON, JSONL or WARC)")
+        return
+    yield from _reader(fmt)(path, options)
+
+
+def _read_directory(root: Path, options: ReadOptions) -> Iterator[Article | Failure]:
+    def on_error(error: OSError) -> None:
+        LOGGER.warning("cannot list %s: %s", error.filename, error.strerror)
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        names = sorted(f for f in filenames if not f.startswith("."))
+        stems_with_text = {Path(f).stem for f in names if format_of(Path(f)) in ("text", "markdown")}
+        for filename in names:
+            path = Path(dirpath) / filename
+            fmt = format_of(path)
+            if fmt == "json" and path.stem in stems_with_text:
+                continue  # a sidecar: metadata of name.txt / name.md
+            if fmt is None:
+                LOGGER.debug("skipping %s: unknown file type", path)
+                continue
+            yield from _reader(fmt)(path, options)
+
+
+def _reader(fmt: str) -> Callable[[Path, ReadOptions], Iterator[Article | Failure]]:
+    if fmt in ("text", "markdown"):
+        from newsweave.read.text import read_text_file
+
+        return read_text_file
+    if fmt == "html":
+        from newsweave.read.html import read_html_file
+
+        return read_html_file
+    if fmt == "jsonl":
+        from newsweave.read.jsonl import read_jsonl_file
+
+        return read_jsonl_file
+    if fmt == "json":
+        from newsweave.read.jsonl import read_json_file
+
+        return read_json_file
+    if fmt == "warc":
+        from newsweave.read.warc import read_warc_file
+
+        return read_warc_file
+    raise ValueError(f"unknown input format {fmt!r}")
+
+
+def _sniff(path: Path) -> str | None:
+    """Guess the format of a file with an unknown extension from its first bytes."""
+    from newsweave.read.warc import is_warc_file
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return "text"  # let the text reader report the OS error
+    if not head.strip():
+        return "text"  # reported as an empty file
+    if is_warc_file(path):
+        return "warc"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    if start.startswith((b"<!doctype html", b"<html")) or b"<body" in start or b"<head" in start:
+        return "html"
+    if start.startswith(b"{"):
+        first_line = start.split(b"\n", 1)[0].strip()
+        return "jsonl" if first_line.endswith(b"}") and b"\n{" in head else "json"
+    if start.startswith(b"["):
+        return "json"
+    return "text"  # the text reader reports binary / undecodable content

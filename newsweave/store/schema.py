@@ -34,7 +34,8 @@ metadata = MetaData(
     }
 )
 
-ARTICLE_FK = ForeignKey("articles.id", ondelete="CASCADE")
+def ARTICLE_FK() -> ForeignKey:  # a new ForeignKey per column (one cannot have two parents)
+    return ForeignKey("articles.id", ondelete="CASCADE")
 
 articles = Table(
     "articles",
@@ -64,14 +65,14 @@ articles = Table(
 raw_inputs = Table(
     "raw_inputs",
     metadata,
-    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
     Column("raw", LargeBinary, nullable=False),
 )
 
 removed_lines = Table(
     "removed_lines",
     metadata,
-    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
     Column("idx", Integer, primary_key=True),
     Column("text", Text, nullable=False),
     Column("reason", Text, nullable=False),
@@ -83,7 +84,7 @@ removed_lines = Table(
 annotations = Table(
     "annotations",
     metadata,
-    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
     Column("kind", String(50), primary_key=True),  # "entities", "sentences", "people", …
     Column("version", String(50), nullable=False),  # producer version: recompute when it changes
     Column("data", JSON, nullable=False),
@@ -92,7 +93,7 @@ annotations = Table(
 quotes = Table(
     "quotes",
     metadata,
-    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
     Column("idx", Integer, primary_key=True),
     Column("kind", String(10), nullable=False),
     Column("start", Integer, nullable=False),
@@ -111,7 +112,7 @@ quotes = Table(
 signatures = Table(
     "signatures",
     metadata,
-    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
     Column("num_perm", Integer, nullable=False),
     Column("shingle", Integer, nullable=False),
     Column("minhash", LargeBinary, nullable=False),
@@ -120,7 +121,7 @@ signatures = Table(
 reprints = Table(
     "reprints",
     metadata,
-    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
     Column("group_id", String(32), nullable=False, index=True),  # id of the group's earliest article
     Column("matched_article", String(32)),  # the member it was matched to
     Column("containment", Float),
@@ -141,7 +142,7 @@ stories = Table(
 story_assignments = Table(
     "story_assignments",
     metadata,
-    Column("article_id", String(32), ARTICLE_FK, primary_key=True),
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
     Column("story_id", String(32), ForeignKey("stories.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("score", Float, nullable=False),
     Column("reason", JSON, nullable=False),  # top shared terms / entities, method

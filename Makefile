@@ -1,0 +1,24 @@
+# newsweave: two commands (see README)
+#   make demo   set up .venv and run the main job on the example corpus
+#   make test   set up .venv and run the whole test suite
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+OUT := out
+DB := $(OUT)/newsweave.db
+
+.PHONY: demo test setup clean-demo
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@mkdir -p $(OUT)
+	$(BIN)/newsweave --db $(DB) ingest examples/corpus
+	@echo "wrote $(abspath $(DB))  (try: $(BIN)/newsweave --db $(DB) articles)"
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean-demo:
+	rm -f $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,379 @@
+"""Quotation benchmark: PolNeAR-style source / cue / content scoring beside textacy.
+
+    python -m newsweave.bench.quotes [--data FILE] [--limit N] [--json]
+    newsweave bench quotes [--data FILE] [--json]
+
+Data: JSONL records ``{"id", "text", "attributions": [{"source", "cue", "content"}]}``
+where each role is ``{"start", "end", "text"[, "fragments"]}`` or null (the
+PolNeAR conversion in ``../shared/data/quotes``). The default file is
+``<repo>/../shared/data/quotes/polnear_dev.jsonl``; when it is absent the run
+is skipped with a message.
+
+Scoring, per role (source, cue, content), micro-averaged over all articles:
+
+* **exact** — a predicted span matches a gold span when both cover exactly the
+  same non-space characters (a discontinuous gold span is the union of its
+  fragments; an interrupted predicted quote the union of its pieces). Matching
+  is one-to-one. This is the PolNeAR/CofeNet exact-match criterion, computed on
+  whole articles instead of sentences.
+* **overlap** — one-to-one matching of spans that share at least one word.
+* **token** — word-level precision/recall over the words covered by each role.
+
+Direct quotations: PolNeAR's content span includes the quotation marks (and
+the comma before a closing mark); newsweave's ``Quote.content`` does not, so
+the marks around each predicted piece are added back before scoring.
+
+The peer is textacy's ``extract.triples.direct_quotations`` on the same
+articles, parsed by the same spaCy model (its parse time counts in its speed:
+it needs a fully parsed document). Its crashes are counted; its scores are
+given over the articles where it ran and over all articles (a crash = no
+predictions).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = ["run", "default_data_path", "score_article", "main"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_OPEN = "“„‟«»\"‘'‚"
+_CLOSE = "”»«\"’'“"
+ROLES = ("source", "cue", "content")
+
+
+def default_data_path() -> Path:
+    repo = Path(__file__).resolve().parents[2]
+    return repo.parent / "shared" / "data" / "quotes" / "polnear_dev.jsonl"
+
+
+# ---------------------------------------------------------------------------
+# spans -> character sets
+
+
+def _chars(text: str, pieces: Iterable[tuple[int, int]]) -> frozenset[int]:
+    out = set()
+    for s, e in pieces:
+        for i in range(max(0, s), min(len(text), e)):
+            if not text[i].isspace():
+                out.add(i)
+    return frozenset(out)
+
+
+def _gold_pieces(span: dict[str, Any] | None) -> list[tuple[int, int]]:
+    if not span:
+        return []
+    frags = span.get("fragments")
+    if frags:
+        return [(f["start"], f["end"]) for f in frags]
+    return [(span["start"], span["end"])]
+
+
+def _with_marks(text: str, s: int, e: int) -> tuple[int, int]:
+    """Add back the quotation marks around a predicted direct-quote piece."""
+    j = s
+    while j > 0 and text[j - 1] == " ":
+        j -= 1
+    if j > 0 and text[j - 1] in _OPEN:
+        s = j - 1
+    k = e
+    while k < len(text) and text[k] in " ,":
+        k += 1
+    if k < len(text) and text[k] in _CLOSE:
+        e = k + 1
+    return s, e
+
+
+def _ours(text: str, analysis: Any) -> dict[str, list[frozenset[int]]]:
+    out: dict[str, list[frozenset[int]]] = {r: [] for r in ROLES}
+    for q in analysis.quotes:
+        if q.source is not None:
+            out["source"].append(_chars(text, [(q.source.start, q.source.end)]))
+        if q.cue is not None:
+            out["cue"].append(_chars(text, [(q.cue.start, q.cue.end)]))
+        pieces = [(f.start, f.end) for f in q.fragments] or [(q.content.start, q.content.end)]
+        if q.kind in ("direct", "mixed"):
+            pieces = [_with_marks(text, s, e) for s, e in pieces]
+        out["content"].append(_chars(text, pieces))
+    return {k: [c for c in v if c] for k, v in out.items()}
+
+
+def _textacy(text: str, triples: list[Any]) -> dict[str, list[frozenset[int]]]:
+    out: dict[str, list[frozenset[int]]] = {r: [] for r in ROLES}
+    for t in triples:
+        spk = [(tok.idx, tok.idx + len(tok.text)) for tok in t.speaker]
+        cue = [(tok.idx, tok.idx + len(tok.text)) for tok in t.cue]
+        if spk:
+            out["source"].append(_chars(text, [(min(a for a, _ in spk), max(b for _, b in spk))]))
+        if cue:
+            out["cue"].append(_chars(text, [(min(a for a, _ in cue), max(b for _, b in cue))]))
+        c = t.content
+        out["content"].append(_chars(text, [(c.start_char, c.end_char)]))
+    return {k: [c for c in v if c] for k, v in out.items()}
+
+
+def _gold(text: str, rec: dict[str, Any]) -> dict[str, list[frozenset[int]]]:
+    out: dict[str, list[frozenset[int]]] = {r: [] for r in ROLES}
+    for att in rec.get("attributions", []):
+        for role in ROLES:
+            pieces = _gold_pieces(att.get(role))
+            if role == "content" and att.get("content2"):
+                pieces = pieces + _gold_pieces(att.get("content2"))
+            if pieces:
+                c = _chars(text, pieces)
+                if c:
+                    out[role].append(c)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# matching
+
+
+def _words(text: str, chars: frozenset[int]) -> frozenset[int]:
+    """Word ids (start offsets) touched by a character set."""
+    return chars  # refined per article in score_article
+
+
+def score_article(text: str, pred: dict[str, list[frozenset[int]]], gold: dict[str, list[frozenset[int]]]) -> dict[str, dict[str, int]]:
+    """Counts per role: tp/np/ng for exact and overlap, token tp/np/ng."""
+    word_of: dict[int, int] = {}
+    for m in _WORD.finditer(text):
+        for i in range(m.start(), m.end()):
+            word_of[i] = m.start()
+
+    def words(c: frozenset[int]) -> set[int]:
+        return {word_of[i] for i in c if i in word_of}
+
+    res: dict[str, dict[str, int]] = {}
+    for role in ROLES:
+        P, G = pred.get(role, []), gold.get(role, [])
+        # exact, one-to-one
+        used: set[int] = set()
+        tp = 0
+        gset: dict[frozenset[int], list[int]] = {}
+        for gi, g in enumerate(G):
+            gset.setdefault(g, []).append(gi)
+        for p in P:
+            for gi in gset.get(p, []):
+                if gi not in used:
+                    used.add(gi)
+                    tp += 1
+                    break
+        # overlap, one-to-one greedy by shared words
+        pw = [words(p) for p in P]
+        gw = [words(g) for g in G]
+        pairs = []
+        for pi, a in enumerate(pw):
+            if not a:
+                continue
+            for gi, b in enumerate(gw):
+                n = len(a & b)
+                if n:
+                    pairs.append((n / len(a | b), pi, gi))
+        pairs.sort(reverse=True)
+        up: set[int] = set()
+        ug: set[int] = set()
+        otp = 0
+        for _, pi, gi in pairs:
+            if pi in up or gi in ug:
+                continue
+            up.add(pi)
+            ug.add(gi)
+            otp += 1
+        # token level
+        pt = set().union(*pw) if pw else set()
+        gt = set().union(*gw) if gw else set()
+        res[role] = {
+            "tp": tp, "np": len(P), "ng": len(G),
+            "otp": otp,
+            "ttp": len(pt & gt), "tnp": len(pt), "tng": len(gt),
+        }
+    return res
+
+
+def _prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
+    p = tp / npred if npred else 0.0
+    r = tp / ngold if ngold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(100 * p, 1), "r": round(100 * r, 1), "f1": round(100 * f, 1)}
+
+
+def _summarise(counts: list[dict[str, dict[str, int]]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for role in ROLES:
+        tot = {k: sum(c[role][k] for c in counts) for k in ("tp", "np", "ng", "otp", "ttp", "tnp", "tng")}
+        out[role] = {
+            "exact": _prf(tot["tp"], tot["np"], tot["ng"]),
+            "overlap": _prf(tot["otp"], tot["np"], tot["ng"]),
+            "token": _prf(tot["ttp"], tot["tnp"], tot["tng"]),
+            "predicted": tot["np"],
+            "gold": tot["ng"],
+        }
+    return out
+
+
+# ---------------------------------------------------------------------------
+
+
+def load(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    recs = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                recs.append(json.loads(line))
+            if limit and len(recs) >= limit:
+                break
+    return recs
+
+
+def run(data: str | Path | None = None, *, limit: int | None = None, peer: bool = True) -> dict[str, Any]:
+    """Score newsweave (and textacy) on a PolNeAR-format JSONL file; returns the figures.
+
+    ``{"skipped": reason}`` when the data file is absent.
+    """
+    path = Path(data) if data else default_data_path()
+    if not path.exists():
+        return {"skipped": f"no benchmark data at {path}", "data": str(path)}
+    recs = load(path, limit)
+    from newsweave.enrich.quotes import _nlp, extract_quotes
+
+    nlp = _nlp()
+    extract_quotes("Warm up, he said.", nlp=nlp)  # load outside the timer
+    ours_counts = []
+    crashes = 0
+    t0 = time.perf_counter()
+    preds = []
+    for rec in recs:
+        try:
+            preds.append(extract_quotes(rec["text"], nlp=nlp))
+        except Exception as exc:  # a crash is a result here, not an error
+            crashes += 1
+            preds.append(None)
+            print(f"newsweave crashed on {rec.get('id')}: {exc!r}", file=sys.stderr)
+    ours_time = time.perf_counter() - t0
+    golds = [_gold(r["text"], r) for r in recs]
+    for rec, pred, gold in zip(recs, preds, golds):
+        p = _ours(rec["text"], pred) if pred is not None else {r: [] for r in ROLES}
+        ours_counts.append(score_article(rec["text"], p, gold))
+    result: dict[str, Any] = {
+        "data": str(path),
+        "articles": len(recs),
+        "gold_attributions": sum(len(r.get("attributions", [])) for r in recs),
+        "newsweave": {
+            "scores": _summarise(ours_counts),
+            "crashes": crashes,
+            "seconds": round(ours_time, 2),
+            "articles_per_s": round(len(recs) / ours_time, 2) if ours_time else None,
+            "quotes": sum(len(p.quotes) for p in preds if p is not None),
+        },
+    }
+    if peer:
+        result["textacy"] = _run_textacy(recs, golds)
+        ta = result["textacy"]
+        if ta.get("articles_per_s") and result["newsweave"]["articles_per_s"]:
+            result["speedup_vs_textacy"] = round(result["newsweave"]["articles_per_s"] / ta["articles_per_s"], 2)
+    return result
+
+
+def _run_textacy(recs: list[dict[str, Any]], golds: list[dict[str, list[frozenset[int]]]]) -> dict[str, Any]:
+    try:
+        import textacy.extract.triples as triples_mod
+    except ImportError:
+        return {"skipped": "textacy is not installed (pip install 'newsweave[bench]')"}
+    from newsweave.nlp import load_english
+
+    nlp = load_english()  # the full pipeline: textacy needs parse + lemmas
+    nlp("Warm up.")
+    counts_all = []
+    counts_ran = []
+    crashes = 0
+    crashed_ids = []
+    t0 = time.perf_counter()
+    outs: list[list[Any] | None] = []
+    for rec in recs:
+        try:
+            doc = nlp(rec["text"])
+            outs.append(list(triples_mod.direct_quotations(doc)))
+        except Exception:
+            crashes += 1
+            crashed_ids.append(rec.get("id"))
+            outs.append(None)
+    elapsed = time.perf_counter() - t0
+    for rec, out, gold in zip(recs, outs, golds):
+        p = _textacy(rec["text"], out) if out is not None else {r: [] for r in ROLES}
+        c = score_article(rec["text"], p, gold)
+        counts_all.append(c)
+        if out is not None:
+            counts_ran.append(c)
+    return {
+        "scores_all_articles": _summarise(counts_all),
+        "scores_where_it_ran": _summarise(counts_ran) if counts_ran else None,
+        "crashes": crashes,
+        "ran_on": len(recs) - crashes,
+        "crashed_ids": crashed_ids,
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(len(recs) / elapsed, 2) if elapsed else None,
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """Plain-text report of :func:`run`'s figures."""
+    if "skipped" in result:
+        return f"skipped: {result['skipped']}"
+    lines = [
+        f"data: {result['data']}  articles: {result['articles']}  gold attributions: {result['gold_attributions']}",
+        "",
+        f"{'system':<26}{'role':<9}{'exact P/R/F1':>22}{'overlap P/R/F1':>22}{'token P/R/F1':>22}",
+    ]
+
+    def row(name: str, scores: dict[str, Any]) -> None:
+        for role in ROLES:
+            s = scores[role]
+            cells = ["{p:5.1f} {r:5.1f} {f1:5.1f}".format(**s[k]) for k in ("exact", "overlap", "token")]
+            lines.append(f"{name:<26}{role:<9}{cells[0]:>22}{cells[1]:>22}{cells[2]:>22}")
+
+    ours = result["newsweave"]
+    row("newsweave", ours["scores"])
+    ta = result.get("textacy")
+    if ta and "skipped" not in ta:
+        if ta.get("scores_where_it_ran"):
+            row(f"textacy (ran on {ta['ran_on']})", ta["scores_where_it_ran"])
+        row("textacy (all articles)", ta["scores_all_articles"])
+    lines.append("")
+    lines.append(
+        f"newsweave: {ours['articles_per_s']} articles/s, {ours['crashes']} crashes, {ours['quotes']} attributions"
+    )
+    if ta and "skipped" not in ta:
+        lines.append(
+            f"textacy:   {ta['articles_per_s']} articles/s, {ta['crashes']} crashes of {result['articles']} articles"
+        )
+        if result.get("speedup_vs_textacy"):
+            lines.append(f"speed-up over textacy: {result['speedup_vs_textacy']}x")
+    elif ta:
+        lines.append(f"textacy: {ta['skipped']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m newsweave.bench.quotes", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default=None, help="PolNeAR-format JSONL (default: ../shared/data/quotes/polnear_dev.jsonl)")
+    ap.add_argument("--limit", type=int, default=None, help="score only the first N articles")
+    ap.add_argument("--no-peer", action="store_true", help="skip textacy")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    args = ap.parse_args(argv)
+    result = run(args.data, limit=args.limit, peer=not args.no_peer)
+    print(json.dumps(result, indent=2) if args.json else format_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

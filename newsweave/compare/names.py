@@ -1,0 +1,189 @@
+"""People, organisations and places per outlet, linked across outlets.
+
+Entities come from spaCy's NER (``newsweave.nlp.load_english``, NER only, in one
+batch).  Mentions are linked into one *name* across outlets by surname (people)
+or by folded form (organisations, places); the story's consensus spelling is the
+form most outlets use.  A spelling that is close to the consensus but not equal
+("Kamla" for "Kamala") is linked to it and flagged ``name_variant``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from newsweave.compare._text import fold
+from newsweave.model import Article, Finding
+
+__all__ = ["Entity", "extract_entities", "compare_names", "LABELS"]
+
+LABELS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": "group", "FAC": "place"}
+_TITLE_WORDS = {
+    "president", "vice", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "reps", "reps.",
+    "secretary", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "former", "then-president", "gen.",
+    "minister", "prime", "chancellor", "mayor", "judge", "justice", "analyst", "director", "chief",
+}
+_CAP_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    article_id: str
+    label: str  # person | org | place | group
+    text: str  # as written
+    start: int
+    end: int
+
+    @property
+    def core(self) -> str:
+        """The name without titles or possessive: "Arizona Gov. Doug Ducey" -> "Doug Ducey"."""
+        text = re.sub(r"[’']s?$", "", self.text.strip()).strip()
+        if self.label != "person":
+            return re.sub(r"^the\s+", "", text, flags=re.I)
+        tokens = text.split()
+        while tokens and (tokens[0].lower() in _TITLE_WORDS or tokens[0].lower().rstrip(".") in _TITLE_WORDS):
+            tokens.pop(0)
+        # "Arizona Gov. Doug Ducey": drop everything up to the last title word
+        for i, tok in enumerate(tokens):
+            if tok.lower() in _TITLE_WORDS or tok.lower().rstrip(".") in _TITLE_WORDS:
+                tokens = tokens[i + 1 :]
+        return " ".join(tokens)
+
+
+def extract_entities(articles: list[Article], batch_size: int = 16) -> dict[str, list[Entity]]:
+    """Named entities of each article's clean text, NER only, batched."""
+    from newsweave.nlp import load_english
+
+    nlp = load_english(disable=("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"))
+    out: dict[str, list[Entity]] = {}
+    texts = [a.text for a in articles]
+    for article, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size)):
+        ents = []
+        for ent in doc.ents:
+            label = LABELS.get(ent.label_)
+            if label is None:
+                continue
+            text = ent.text
+            if label == "person" and ("\n" in text or len(text) > 60):
+                continue
+            ents.append(Entity(article.id, label, text, ent.start_char, ent.end_char))
+        out[article.id] = ents
+    return out
+
+
+def _person_key(core: str) -> str:
+    tokens = core.split()
+    return fold(tokens[-1]) if tokens else ""
+
+
+def _similar(a: str, b: str) -> bool:
+    """A likely misspelling: same initial, edit distance 1-2 relative to length."""
+    a_f, b_f = fold(a), fold(b)
+    if a_f == b_f or min(len(a_f), len(b_f)) < 4 or a_f[0] != b_f[0]:
+        return False
+    dist = DamerauLevenshtein.distance(a_f, b_f)
+    return dist <= (1 if min(len(a_f), len(b_f)) < 7 else 2)
+
+
+def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) -> tuple[list[dict], list[Finding]]:
+    """Names linked across outlets, and ``name_variant`` findings for misspelt consensus names."""
+    by_id = {a.id: a for a in articles}
+    groups: dict[tuple[str, str], list[Entity]] = defaultdict(list)
+    for aid, ents in entities.items():
+        for ent in ents:
+            core = ent.core
+            if not core:
+                continue
+            key = _person_key(core) if ent.label == "person" else fold(core)
+            if not key:
+                continue
+            groups[(ent.label if ent.label != "group" else "group", key)].append(ent)
+
+    # Merge groups whose key is a likely misspelling of a more widely carried key (same label).
+    def reach(ents: list[Entity]) -> tuple[int, int]:
+        return (len({e.article_id for e in ents}), len(ents))
+
+    keys = sorted(groups, key=lambda k: reach(groups[k]), reverse=True)
+    merged_into: dict[tuple[str, str], tuple[str, str]] = {}
+    for i, key in enumerate(keys):
+        if key in merged_into:
+            continue
+        for other in keys[i + 1 :]:
+            if other in merged_into or other[0] != key[0]:
+                continue
+            if reach(groups[other]) < reach(groups[key]) and _similar(other[1], key[1]):
+                merged_into[other] = key
+    for other, key in merged_into.items():
+        groups[key].extend(groups.pop(other))
+
+    cap_words: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for article in articles:
+        for m in _CAP_WORD.finditer(article.text):
+            cap_words[m.group(0)].append((article.id, m.start()))
+
+    names: list[dict] = []
+    findings: list[Finding] = []
+    for (label, _key), ents in sorted(groups.items(), key=lambda kv: (-reach(kv[1])[0], -reach(kv[1])[1], kv[0])):
+        # consensus form: the full (multi-token) core most articles write, else the most common core
+        per_article_forms: dict[str, set[str]] = defaultdict(set)
+        for e in ents:
+            per_article_forms[e.core].add(e.article_id)
+        form_votes = Counter({f: len(a) for f, a in per_article_forms.items()})
+        longest = max(len(f.split()) for f in form_votes)
+        full_forms = Counter({f: v for f, v in form_votes.items() if len(f.split()) == longest})
+        consensus = sorted(full_forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        consensus_tokens = consensus.split()
+        token_votes: Counter[str] = Counter()
+        for f, arts in per_article_forms.items():
+            for tok in f.split():
+                token_votes[tok] += len(arts)
+        mentions_by_article: dict[str, list[dict]] = defaultdict(list)
+        for e in ents:
+            mentions_by_article[e.article_id].append({"text": e.text, "start": e.start, "end": e.end})
+        variants = []
+        for e in ents:
+            for tok in e.core.split():
+                if tok in consensus_tokens:
+                    continue
+                for ctok in consensus_tokens:
+                    if _similar(tok, ctok) and token_votes[ctok] > token_votes[tok]:
+                        offset = e.text.find(tok)
+                        start = e.start + max(offset, 0)
+                        variants.append((e, tok, ctok, start))
+        # misspellings NER missed: a capitalised word close to a consensus token, next to another one
+        if label == "person" and len(consensus_tokens) >= 2:
+            for idx, ctok in enumerate(consensus_tokens):
+                nxt = consensus_tokens[idx + 1] if idx + 1 < len(consensus_tokens) else None
+                prv = consensus_tokens[idx - 1] if idx > 0 else None
+                for tok, places in cap_words.items():
+                    if tok in consensus_tokens or token_votes[tok] or not _similar(tok, ctok):
+                        continue
+                    for aid, pos in places:
+                        text = by_id[aid].text
+                        after = text[pos + len(tok) : pos + len(tok) + 40].split()
+                        before = text[max(0, pos - 40) : pos].split()
+                        if (nxt and after and after[0].startswith(nxt)) or (prv and before and before[-1] == prv):
+                            if not any(v[3] == pos and v[0].article_id == aid for v in variants):
+                                variants.append((Entity(aid, label, tok, pos, pos + len(tok)), tok, ctok, pos))
+        seen = set()
+        for e, tok, ctok, start in variants:
+            if (e.article_id, start) in seen:
+                continue
+            seen.add((e.article_id, start))
+            findings.append(Finding(
+                kind="name_variant", article_id=e.article_id, start=start, end=start + len(tok), score=0.8,
+                reason=f"'{tok}' looks like a misspelling of '{ctok}' in the story's name '{consensus}'",
+                data={"variant": tok, "consensus_token": ctok, "name": consensus, "label": label},
+            ))
+        names.append({
+            "name": consensus,
+            "label": label,
+            "articles": sorted(mentions_by_article),
+            "forms": sorted(form_votes),
+            "mentions": {aid: m for aid, m in sorted(mentions_by_article.items())},
+            "variants": sorted({v[1] for v in variants}),
+        })
+    return names, findings

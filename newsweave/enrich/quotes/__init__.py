@@ -1,0 +1,141 @@
+"""Quotation extraction and attribution: who said what, with spans into the text.
+
+    >>> from newsweave.enrich.quotes import extract_quotes
+    >>> analysis = extract_quotes('“We are ready,” Jane Doe said. “It starts today.”')
+    >>> q = analysis.quotes[0]
+    >>> q.speaker, [f.of(text) for f in q.fragments]            # doctest: +SKIP
+    ('Jane Doe', ['We are ready,', 'It starts today.'])
+
+:func:`extract_quotes` takes a plain string and returns a :class:`QuoteAnalysis`
+whose spans index that same string; :func:`quotes_for_article` does the same
+for an :class:`~newsweave.model.Article` and fills ``article_id``.
+See ``extract.py`` (rules) and ``people.py`` (names, pronouns, speakers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsweave.enrich.quotes.people import Person, assemble
+from newsweave.model import Article, Finding, Quote, Span
+
+__all__ = ["QuoteAnalysis", "Person", "extract_quotes", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict"]
+
+# bump when the output of the extractor changes (the store recomputes older annotations)
+VERSION = "quotes-1"
+
+
+@dataclass(slots=True)
+class QuoteAnalysis:
+    """Quotes, people and findings of one text; every span indexes that text."""
+
+    quotes: list[Quote] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def person(self, name: str) -> Person | None:
+        """The person with this canonical name (or written variant), if any."""
+        for p in self.people:
+            if p.name == name or name in p.variants:
+                return p
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "quotes": [quote_to_dict(q) for q in self.quotes],
+            "people": [p.to_dict() for p in self.people],
+            "findings": [
+                {"kind": f.kind, "article_id": f.article_id, "start": f.start, "end": f.end, "score": f.score,
+                 "reason": f.reason, "data": f.data}
+                for f in self.findings
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "QuoteAnalysis":
+        return cls(
+            quotes=[quote_from_dict(q) for q in d.get("quotes", [])],
+            people=[Person.from_dict(p) for p in d.get("people", [])],
+            findings=[Finding(**f) for f in d.get("findings", [])],
+        )
+
+
+def _span(s: Span | None) -> list[int] | None:
+    return [s.start, s.end] if s is not None else None
+
+
+def quote_to_dict(q: Quote) -> dict[str, Any]:
+    return {
+        "article_id": q.article_id,
+        "kind": q.kind,
+        "content": _span(q.content),
+        "fragments": [[f.start, f.end] for f in q.fragments],
+        "cue": _span(q.cue),
+        "source": _span(q.source),
+        "speaker": q.speaker,
+        "speaker_description": q.speaker_description,
+        "confidence": q.confidence,
+        "reason": q.reason,
+    }
+
+
+def quote_from_dict(d: dict[str, Any]) -> Quote:
+    def sp(v: Any) -> Span | None:
+        return Span(int(v[0]), int(v[1])) if v else None
+
+    return Quote(
+        article_id=d.get("article_id", ""),
+        kind=d["kind"],
+        content=sp(d["content"]),  # type: ignore[arg-type]
+        fragments=[Span(int(a), int(b)) for a, b in d.get("fragments", [])],
+        cue=sp(d.get("cue")),
+        source=sp(d.get("source")),
+        speaker=d.get("speaker"),
+        speaker_description=d.get("speaker_description"),
+        confidence=float(d.get("confidence", 0.0)),
+        reason=d.get("reason", ""),
+    )
+
+
+def _nlp():
+    from newsweave.nlp import load_english
+
+    # tagger + parser only: names come from proper-noun runs, POS from the fine tags
+    return load_english(disable=("lemmatizer", "attribute_ruler", "ner"))
+
+
+def extract_quotes(text: str, *, nlp: Any = None) -> QuoteAnalysis:
+    """Find the quotations of ``text``, who said them, and the people it mentions.
+
+    Returns a :class:`QuoteAnalysis`: ``quotes`` (:class:`~newsweave.model.Quote`,
+    kind direct/indirect/mixed, content without quote marks, ``fragments`` for
+    interrupted quotes, cue and source spans, the resolved ``speaker``),
+    ``people`` (:class:`Person`: canonical name, every mention including
+    pronouns, partial and misspelt names, titles, pronouns by gender) and
+    ``findings`` (``pronoun_gender``, ``speaker_unresolved``, ``name_variant``).
+    Every span indexes ``text``; ``article_id`` is ``""``. Never raises on odd
+    text (unbalanced quotation marks, no sentences, any Unicode).
+    ``nlp`` overrides the spaCy pipeline (default: the small English one).
+    """
+    from newsweave.enrich.quotes.extract import analyse_structure
+
+    if not isinstance(text, str):
+        raise TypeError("extract_quotes needs a str")
+    if not text.strip():
+        return QuoteAnalysis()
+    parsed = analyse_structure(text, nlp if nlp is not None else _nlp())
+    quotes, people, findings = assemble(parsed, "")
+    return QuoteAnalysis(quotes=quotes, people=people, findings=findings, stats=dict(parsed.stats))
+
+
+def quotes_for_article(article: Article, *, nlp: Any = None) -> QuoteAnalysis:
+    """:func:`extract_quotes` over ``article.text`` with ``article_id`` filled in."""
+    analysis = extract_quotes(article.text or "", nlp=nlp)
+    for q in analysis.quotes:
+        q.article_id = article.id
+    analysis.findings = [
+        Finding(f.kind, article.id, f.start, f.end, f.score, f.reason, f.data) for f in analysis.findings
+    ]
+    return analysis

@@ -1,0 +1,702 @@
+"""Quotation extraction and attribution over a plain string.
+
+How it works, in order:
+
+1. ``marks.find_regions`` finds every double-quoted region (all typographic
+   conventions, multi-paragraph quotes, unbalanced marks).
+2. Regions that stand as a quotation (at a sentence start, or after ``:`` or
+   ``,``) are *masked*: replaced by a short placeholder (``"Q,"``), so that
+   only the attribution frame around them is parsed, never the quote itself.
+   Short quoted words inside a sentence stay in place (mixed quotes).
+3. The masked text is split into sentences; only sentences holding a
+   placeholder or a cue-lexicon word are parsed by spaCy's small English
+   pipeline (tagger + parser + NER; no lemmatizer).
+4. Dependency rules turn each cue verb with a subject into an attribution:
+   source = subject subtree, cue = verb (+ auxiliaries), content = the
+   quotation placeholder(s), the ``ccomp`` clause, an ``xcomp`` or object, or
+   the main clause a parenthetical ``…, he said`` hangs from; ``according to X``
+   is handled as a phrase.
+5. Quotations with no cue of their own continue the previous quotation
+   (same paragraph: extra fragments; a following paragraph: same speaker).
+6. ``people.resolve`` links names, partial and misspelt names, titles and
+   pronouns to canonical people and resolves each quote's speaker.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsweave.enrich.quotes.lexicon import cue_forms
+from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
+
+__all__ = ["Attribution", "Parsed", "analyse_structure", "split_sentences"]
+
+_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "gov", "sen", "rep", "reps", "st", "jr", "sr", "gen", "lt", "col", "capt", "sgt",
+    "prof", "rev", "inc", "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb", "mar", "apr", "aug", "sept",
+    "sep", "oct", "nov", "dec", "u.s", "u.n", "u.k", "d.c", "ft", "mt", "pres", "gop", "e.g", "i.e",
+    "adm", "maj", "cpl", "supt", "atty", "sens", "govs", "messrs", "mmes", "fig", "approx", "dept", "est", "univ",
+}
+_STARTERS = {
+    "The", "He", "She", "It", "They", "But", "And", "In", "I", "We", "A", "An", "This", "That", "There",
+    "Its", "His", "Her", "Their", "On", "At", "As", "After", "Before", "When", "While", "Officials", "Police",
+}
+_SENT_END = re.compile(r"[.!?…]+['\"”’»)\]]*(?=\s+[\"“‘'«(\[A-Z0-9])|[.!?…]+['\"”’»)\]]*$")
+_QUOTE_MARKS = "“”„‟«»\"'‘’‚‹›"
+_PLACEHOLDER = "Q"
+
+
+@dataclass(slots=True)
+class Attribution:
+    """One attribution found by the rules (character spans into the original text)."""
+
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+    content: list[tuple[int, int]]  # one or more pieces, in order, without outer quote marks
+    regions: list[int] = field(default_factory=list)  # direct regions it carries
+    kind: str = "indirect"
+    sent: int = -1  # sentence index (original coordinates)
+    para: int = -1
+    rule: str = ""
+    source_tokens: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (start, end, text, pos, ent)
+    source_head: tuple[int, int] | None = None  # the subject's head word
+    continued_from: int | None = None  # index of the attribution a cue-less quote continues
+
+
+@dataclass(slots=True)
+class Parsed:
+    """Everything the rules found, for the people/speaker stage and the API."""
+
+    text: str
+    paragraphs: list[tuple[int, int]]
+    sentences: list[tuple[int, int]]  # original coordinates
+    sentence_para: list[int]
+    regions: list[QuoteRegion]
+    direct: list[bool]  # per region: stands as a quotation (masked) or inline
+    attributions: list[Attribution]
+    persons: list[tuple[int, int, float]]  # name spans found in parsed sentences, with a person score
+    subjects: dict[int, tuple[int, int]]  # sentence index -> main subject span
+    parsed_sentences: int = 0
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------
+# sentences
+
+
+def split_sentences(
+    text: str, start: int, end: int, protect: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]`` (rule-based; abbreviations kept).
+
+    No sentence ends inside a ``protect`` span (an inline quotation).
+    """
+    out: list[tuple[int, int]] = []
+    s = start
+    seg = text[start:end]
+    for m in _SENT_END.finditer(seg):
+        e = start + m.end()
+        if protect and any(a < e - 1 < b - 1 for a, b in protect):
+            continue
+        if text[e - 1] in "”\"»" and _attribution_follows(text, e, end):
+            continue
+        # the word before the final period
+        dot = start + m.start()
+        j = dot
+        while j > s and not text[j - 1].isspace():
+            j -= 1
+        word = text[j:dot].lower().strip("(\"“'‘")
+        if text[dot] == "." and (word in _ABBREV or (len(word) == 1 and word.isalpha())):
+            continue
+        if text[dot] == "." and re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):  # U.S. / D.C. / a.m.
+            nxt = text[e:e + 40].lstrip()
+            if nxt[:1] in "\"“‘«" or nxt.split(" ", 1)[0] in _STARTERS:
+                pass
+            else:
+                continue
+        if e > s:
+            out.append((s, e))
+        s = e
+        while s < end and text[s].isspace():
+            s += 1
+    if s < end:
+        out.append((s, end))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _attribution_follows(text: str, pos: int, end: int) -> bool:
+    """'…nice!” Teixeira wrote.': a short cue clause after a closing mark ends no sentence."""
+    rest = text[pos:min(end, pos + 80)]
+    m = re.match(r"\s*([^.!?\n]*)[.!?,]", rest)
+    if not m:
+        return False
+    words = _WORD.findall(m.group(1))
+    forms = cue_forms()
+    return 1 <= len(words) <= 6 and any(w.lower() in forms for w in words[:5])
+
+
+# ---------------------------------------------------------------------------
+# masking
+
+
+class _Masked:
+    """A copy of the text with each direct quotation replaced by a placeholder."""
+
+    def __init__(self, text: str, regions: list[QuoteRegion], direct: list[bool]) -> None:
+        pieces: list[str] = []
+        self.m_starts: list[int] = []
+        self.o_starts: list[int] = []
+        self.lengths: list[int] = []
+        self.region_of: list[int] = []
+        pos = 0
+        m = 0
+        for idx, r in enumerate(regions):
+            if not direct[idx]:
+                continue
+            if r.start > pos:
+                chunk = text[pos:r.start]
+                self._add(pieces, chunk, m, pos, -1)
+                m += len(chunk)
+            last = text[r.pieces[-1][1] - 1] if r.pieces[-1][1] > r.pieces[-1][0] else ""
+            punct = last if last in ",.?!" else ""
+            ph = f'"{_PLACEHOLDER}{punct}"'
+            if r.end < len(text) and text[r.end].isalnum():
+                ph += " "
+            self._add(pieces, ph, m, r.start, idx)
+            m += len(ph)
+            pos = r.end
+        if pos < len(text):
+            self._add(pieces, text[pos:], m, pos, -1)
+            m += len(text) - pos
+        self.text = "".join(pieces)
+        self.regions = regions
+
+    def _add(self, pieces: list[str], chunk: str, m: int, o: int, region: int) -> None:
+        pieces.append(chunk)
+        self.m_starts.append(m)
+        self.o_starts.append(o)
+        self.lengths.append(len(chunk))
+        self.region_of.append(region)
+
+    def piece(self, moff: int) -> int:
+        return max(0, bisect.bisect_right(self.m_starts, moff) - 1)
+
+    def to_orig(self, moff: int, end: bool = False) -> int:
+        if not self.m_starts:
+            return moff
+        i = self.piece(moff - 1 if end and moff > 0 else moff)
+        reg = self.region_of[i]
+        if reg >= 0:
+            r = self.regions[reg]
+            return r.end if end else r.start
+        return self.o_starts[i] + (moff - self.m_starts[i])
+
+    def to_masked(self, ooff: int) -> int:
+        for ms, os_, ln, reg in zip(self.m_starts, self.o_starts, self.lengths, self.region_of):
+            if reg < 0 and os_ <= ooff <= os_ + ln:
+                return ms + (ooff - os_)
+        return -1
+
+    def region_at(self, moff: int) -> int:
+        if not self.m_starts:
+            return -1
+        return self.region_of[self.piece(moff)]
+
+
+# ---------------------------------------------------------------------------
+# the rules
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _classify_regions(text: str, regions: list[QuoteRegion], paragraphs: list[tuple[int, int]]) -> list[bool]:
+    """True for regions that stand as a quotation of their own (masked and parsed around)."""
+    para_starts = [p[0] for p in paragraphs]
+    out = []
+    for r in regions:
+        inner = " ".join(text[a:b] for a, b in r.pieces)
+        nwords = _words(inner)
+        pi = max(0, bisect.bisect_right(para_starts, r.start) - 1)
+        ps = paragraphs[pi][0] if paragraphs else 0
+        before = text[ps:r.start].rstrip()
+        if r.open_pos < 0:
+            out.append(nwords >= 3)
+            continue
+        ends_sentence = inner.rstrip()[-1:] in ",.?!…" if inner.strip() else False
+        at_start = not before or before[-1] in ".?!:…" or before.endswith(("”", '"', "’")) and _words(before) == 0
+        after_colon_comma = bool(before) and before[-1] in ":,—–-"
+        if at_start and (nwords >= 3 or ends_sentence):
+            out.append(True)
+        elif after_colon_comma and (nwords >= 4 or (ends_sentence and nwords >= 2)):
+            # "…, said X, “…”" / "X said: “…”"; not "that “…”"
+            out.append(True)
+        else:
+            out.append(False)
+    return out
+
+
+_SUBJ = {"nsubj", "nsubjpass", "csubj"}
+_CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "attr", "oprd", "parataxis"}
+_TELL_LIKE = {"told", "tell", "tells", "telling", "asked", "ask", "asks", "asking", "urged", "informed", "assured", "warned", "reminded"}
+_PRONOUN_SOURCES = {"he", "she", "they", "it", "i", "we", "you", "who", "which", "that"}
+
+
+def _subtree_span(tok, exclude=None) -> tuple[int, int]:
+    """Character span (doc-local) of a token's subtree, optionally without one child subtree."""
+    toks = [t for t in tok.subtree if exclude is None or not (exclude.left_edge.i <= t.i <= exclude.right_edge.i)]
+    if not toks:
+        return tok.idx, tok.idx + len(tok.text)
+    # keep the contiguous run that holds tok
+    toks.sort(key=lambda t: t.i)
+    run = [tok]
+    i = toks.index(tok) if tok in toks else 0
+    j = i
+    while j + 1 < len(toks) and toks[j + 1].i == toks[j].i + 1:
+        j += 1
+    k = i
+    while k - 1 >= 0 and toks[k - 1].i == toks[k].i - 1:
+        k -= 1
+    run = toks[k : j + 1]
+    return run[0].idx, run[-1].idx + len(run[-1].text)
+
+
+def _trim_punct(doc_text: str, s: int, e: int, keep_closing_quote: bool = True) -> tuple[int, int]:
+    strip_chars = " \t\n,;:—–-" + "."
+    while s < e and (doc_text[s] in " \t\n,;:—–-)" ):
+        s += 1
+    while e > s and doc_text[e - 1] in strip_chars:
+        e -= 1
+    return s, e
+
+
+def _cue_span(tok) -> tuple[int, int]:
+    """The cue: the verb with its auxiliaries, negation and particle ("has said", "called for")."""
+    toks = [tok]
+    for c in tok.children:
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i < tok.i:
+            toks.append(c)
+        elif c.dep_ == "prt" and c.i == tok.i + 1:
+            toks.append(c)
+    if tok.lower_ == "according":
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "to":
+                toks.append(c)
+    toks.sort(key=lambda t: t.i)
+    # keep it contiguous around the verb (skip adverbs in between: "has also said" -> "has also said")
+    first, last = toks[0], toks[-1]
+    return first.idx, last.idx + len(last.text)
+
+
+def _pos(tok) -> str:
+    """Coarse part of speech from the fine tag (works without the attribute ruler)."""
+    tag = tok.tag_
+    if tag.startswith("VB") or tag == "MD":
+        return "VERB"
+    if tag in ("NNP", "NNPS"):
+        return "PROPN"
+    if tag.startswith("NN"):
+        return "NOUN"
+    if tag in ("PRP", "PRP$", "WP", "WP$"):
+        return "PRON"
+    return tag
+
+
+_NAME_TAGS = {"NNP", "NNPS"}
+
+
+_PERSON_TITLES = {
+    "president", "vice", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "representative",
+    "secretary", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof.", "professor", "speaker", "mayor",
+    "judge", "justice", "minister", "chancellor", "ambassador", "director", "commissioner", "sheriff", "chief",
+    "spokesman", "spokeswoman", "spokesperson", "analyst", "strategist", "adviser", "advisor", "candidate",
+    "nominee", "leader", "chairman", "chairwoman", "pope", "king", "queen", "prince", "princess", "lady", "gen.",
+    "lt.", "col.", "capt.", "sgt.", "adm.", "rev.", "attorney", "general", "host", "anchor", "economist",
+    "pollster", "lawyer", "officer", "founder", "ceo", "author", "columnist", "correspondent", "editor",
+    "congressman", "congresswoman", "lawmaker", "sens.", "reps.", "then-president", "then-vice", "manager",
+    "aide", "coach", "actor", "actress", "singer", "star", "businessman", "businesswoman", "billionaire",
+    "activist", "pastor", "senior", "official", "deputy", "secretary-general", "sir", "dame", "lord",
+    "councillor", "councilor", "councilman", "councilwoman", "alderman", "member", "resident", "rabbi", "imam",
+}
+_ORG_OR_PLACE = {
+    "times", "post", "news", "house", "committee", "department", "party", "campaign", "council", "court",
+    "senate", "congress", "university", "institute", "center", "centre", "foundation", "association", "inc",
+    "agency", "office", "administration", "service", "services", "network", "journal", "press", "tribune",
+    "herald", "street", "avenue", "city", "county", "state", "states", "republic", "union", "bank", "group",
+    "corp", "company", "club", "school", "college", "church", "hospital", "police", "army", "navy", "guard",
+    "room", "hall", "park", "river", "valley", "mountains", "island", "islands", "america", "american",
+    "americans", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "united", "kingdom", "security", "health", "human", "national", "federal", "international", "world",
+    "day", "week", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "democrats", "republicans", "democratic", "republican", "gop", "twitter", "facebook", "fox",
+    "cnn", "msnbc", "abc", "cbs", "nbc", "ap", "reuters", "white", "cabinet", "capitol", "pentagon", "media",
+    "fund", "board", "commission", "authority", "ministry", "parliament", "assembly", "airport", "station",
+    "obamacare", "medicare", "medicaid", "act", "law", "bill", "program", "project", "initiative",
+    "industries", "systems", "technologies", "holdings", "partners", "polymers", "chemicals", "airlines",
+    "motors", "foods", "brands", "solutions", "labs", "laboratories", "networks", "communications", "energy",
+    "resources", "capital", "ventures", "logistics", "materials", "products", "enterprises", "pharmaceuticals",
+    "insurance", "media", "studios", "entertainment", "financial", "healthcare", "electric", "steel", "oil",
+}
+_PLACE_PREPS = {"in", "to", "from", "into", "across", "near", "at", "toward", "towards", "throughout", "of"}
+
+
+def _name_chains(doc) -> list[tuple[int, int, float]]:
+    """Proper-noun runs that look like people's names (doc-local char spans, score).
+
+    The small pipeline's NER is as slow as the parser, so names are recognised
+    from the tagger and parser: a run of proper nouns that is the subject of a
+    cue verb, follows a personal title ("Gov.", "analyst") or reads as a
+    first + last name scores as a person; organisation and place words and a
+    place preposition before it count against.
+    """
+    out = []
+    i = 0
+    n = len(doc)
+    forms = cue_forms()
+    while i < n:
+        if doc[i].tag_ in _NAME_TAGS and doc[i].text[:1].isupper() and not _is_placeholder(doc[i]):
+            j = i
+            while j + 1 < n:
+                if doc[j + 1].tag_ in _NAME_TAGS and doc[j + 1].text[:1].isupper():
+                    j += 1
+                elif (
+                    doc[j + 1].text == "-" and j + 2 < n and not doc[j].whitespace_ and not doc[j + 1].whitespace_
+                    and doc[j + 2].text[:1].isupper()
+                ):
+                    j += 2  # "Reyes-Hall"
+                else:
+                    break
+            toks = [t for t in doc[i : j + 1]]
+            # titles inside the run ("Vice President Kamala Harris") are not part of the name
+            k = 0
+            titled = False
+            for m in range(len(toks) - 1):
+                if toks[m].lower_ in _PERSON_TITLES:
+                    k = m + 1
+                    titled = True
+            name = toks[k:]
+            words = [t.lower_.strip(".") for t in name if t.text != "-"]
+            score = 0.0
+            if any(w in _ORG_OR_PLACE or t.lower_ in _ORG_OR_PLACE for w, t in zip(words, name)):
+                score -= 3
+            prev = doc[i - 1] if i > 0 else None
+            if titled or (prev is not None and prev.lower_ in _PERSON_TITLES):
+                score += 2
+            head = name[-1]
+            if head.dep_ in ("nsubj",) and head.head.lower_ in forms:
+                score += 2
+            real = [t for t in name if t.text != "-"]
+            if len(real) in (2, 3, 4) and all(t.text[:1].isupper() and (t.text[1:].islower() or t.text.endswith(".")) for t in real):
+                score += 1
+            if prev is not None and prev.lower_ in _PLACE_PREPS:
+                score -= 1.5
+            nxt = doc[j + 1] if j + 1 < n else None
+            if nxt is not None and nxt.text == "," and j + 2 < n and doc[j + 2].lower_ in ("who", "a", "the"):
+                score += 1
+            if score >= 1:
+                out.append((name[0].idx, name[-1].idx + len(name[-1].text), score))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _subject(tok):
+    for c in tok.children:
+        if c.dep_ in _SUBJ and not _is_placeholder(c):
+            return c
+    return None
+
+
+def _is_placeholder(tok) -> bool:
+    return tok.text == _PLACEHOLDER and tok.i > 0 and tok.nbor(-1).text in "\"“"
+
+
+
+def _inherited_subject(tok):
+    """The subject of a participle/xcomp cue taken from its head ("…, adding that …")."""
+    head = tok.head
+    hops = 0
+    while head.i != tok.i and hops < 3:
+        if tok.dep_ in ("advcl", "xcomp", "conj", "acl", "pcomp", "relcl") or hops > 0:
+            s = _subject(head)
+            if s is not None:
+                return s
+        if head.head.i == head.i:
+            break
+        tok, head = head, head.head
+        hops += 1
+    return None
+
+
+def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> list[dict[str, Any]]:
+    """Attributions found in one parsed sentence; spans are masked-text offsets."""
+    found: list[dict[str, Any]] = []
+    q_tokens = [t for t in doc if t.text == _PLACEHOLDER and masked.region_at(m0 + t.idx) >= 0]
+    used_regions: set[int] = set()
+    for tok in doc:
+        low = tok.lower_
+        if low not in forms:
+            continue
+        pos = _pos(tok)
+        if pos not in ("VERB", "NOUN") and low != "according":
+            continue
+        # ------ source
+        src = None
+        rule = ""
+        if low == "according":
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            if to is None and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                to = doc[tok.i + 1]
+            if to is not None:
+                src = next((c for c in to.children if c.dep_ == "pobj"), None)
+            rule = "according to"
+        else:
+            src = _subject(tok)
+            if src is None and (tok.dep_ == "conj" or (tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp"))):
+                src = _inherited_subject(tok)
+                rule = "shared subject"
+            if src is None and pos == "NOUN":
+                continue
+        if src is None and tok.i >= 2 and any(_is_placeholder(doc[j]) for j in range(max(0, tok.i - 4), tok.i)):
+            # '"…," said one, who …': the subject the parser missed is the word after the verb
+            for c in tok.children:
+                if c.i > tok.i and c.dep_ in ("dobj", "attr", "npadvmod", "nummod", "appos", "oprd", "dep", "nsubj"):
+                    src = c
+                    rule = "inverted cue"
+                    break
+        prior = forms[low]
+        if any(c.dep_ == "auxpass" for c in tok.children) or (src is not None and src.dep_ == "nsubjpass"):
+            continue
+        # ------ content
+        content: list[tuple[int, int]] = []
+        regions: list[int] = []
+        # quotations attached to this cue: placeholder tokens in its clause or right next to it
+        for q in q_tokens:
+            reg = masked.region_at(m0 + q.idx)
+            if reg in used_regions:
+                continue
+            anc = q
+            attached = False
+            for _ in range(6):
+                if anc.head.i == anc.i:
+                    break
+                if anc.head == tok or anc == tok:
+                    attached = True
+                    break
+                anc = anc.head
+            # "“…,” he said" often parses the cue as parataxis of the placeholder
+            if not attached and (tok.head == q or tok.head.i == q.i or tok.dep_ in ("parataxis", "ROOT")):
+                attached = abs(tok.i - q.i) <= 12
+            if not attached and q in list(tok.head.children) and tok.dep_ in ("parataxis", "ccomp", "advcl"):
+                attached = True
+            if attached:
+                regions.append(reg)
+        if regions:
+            used_regions.update(regions)
+            kind = "direct"
+            rule = rule or "quotation + cue"
+        else:
+            kind = "indirect"
+            clause = None
+            for c in tok.children:
+                if c.dep_ == "ccomp" and c.i > tok.i:
+                    clause = c
+                    break
+            if clause is None and low != "according":
+                for c in tok.children:
+                    if c.dep_ == "ccomp":
+                        clause = c
+                        break
+            if clause is not None:
+                s, e = _subtree_span(clause)
+                content.append((s, e))
+                rule = rule or "ccomp"
+            elif low == "according":
+                # the clause the phrase modifies, minus the phrase
+                head = tok.head
+                while head.head.i != head.i and head.dep_ not in ("ROOT",):
+                    head = head.head
+                s, e = _subtree_span(head, exclude=tok)
+                # the phrase may sit in the middle: take the longer side
+                ts, te = _subtree_span(tok)
+                if ts > s and te < e:
+                    if ts - s >= e - te:
+                        e = ts
+                    else:
+                        s = te
+                content.append((s, e))
+            elif (
+                src is not None
+                and tok.head.i != tok.i
+                and tok.i > tok.head.i
+                and (tok.dep_ == "parataxis" or (tok.dep_ in ("advcl", "ccomp") and tok.i > 0 and tok.nbor(-1).text == ","))
+                and not any(c.dep_ in ("xcomp", "dobj") and c.i > tok.i for c in tok.children)
+                or (src is not None and tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i and tok.i > tok.head.i and src.i > tok.i)
+            ):
+                # "Content …, he said." parsed with the cue hanging from the content
+                head = tok.head
+                s, e = _subtree_span(head, exclude=tok)
+                content.append((s, e))
+                rule = rule or "parenthetical cue"
+            else:
+                xc = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+                ob = next((c for c in tok.children if c.dep_ in ("dobj",) and c.i > tok.i), None)
+                if low in _TELL_LIKE and ob is not None and xc is None:
+                    ob = None  # "told reporters" is not content
+                if xc is not None and prior >= 0.45:
+                    content.append(_subtree_span(xc))
+                    rule = rule or "xcomp"
+                elif ob is not None and prior >= 0.45:
+                    s, e = _subtree_span(ob)
+                    # "called X “Y”": the object complement belongs to the content
+                    for c in tok.children:
+                        if c.dep_ in ("oprd", "ccomp", "xcomp") and c.i > ob.i:
+                            e = max(e, _subtree_span(c)[1])
+                    content.append((s, e))
+                    rule = rule or "object"
+        if not regions and not content and src is not None and src.i > 0 and tok.i > src.i:
+            # '… we’re nice!” Teixeira wrote.': the words before the subject are the content
+            le = src.left_edge
+            if le.i > 0 and doc[le.i - 1].text in ("”", '"', "»", ",") and le.i >= 3:
+                a = doc[0].idx
+                prev = doc[le.i - 1]
+                b = prev.idx + (len(prev.text) if prev.text != "," else 0)
+                content.append((a, b))
+                rule = rule or "preceding clause"
+        if not regions and not content:
+            # "X said:" before a quotation in the next sentence/paragraph is handled later
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.text == ":" and src is not None:
+                found.append({"tok": tok, "src": src, "content": [], "regions": [], "kind": "direct", "rule": "colon", "prior": prior})
+            continue
+        if src is None and not regions:
+            continue
+        if src is not None and src.lower_ in ("it", "this", "that", "there") and kind == "indirect" and prior < 0.8:
+            continue
+        found.append({"tok": tok, "src": src, "content": content, "regions": regions, "kind": kind, "rule": rule, "prior": prior})
+    # one cue per placeholder; when several cues claim content, keep them all (PolNeAR nests)
+    return found
+
+
+def analyse_structure(text: str, nlp) -> Parsed:
+    """Run regions, masking, selective parsing and the rules over ``text``."""
+    paragraphs = paragraph_spans(text)
+    regions = find_regions(text, paragraphs)
+    direct = _classify_regions(text, regions, paragraphs)
+    masked = _Masked(text, regions, direct)
+    mtext = masked.text
+    forms = cue_forms()
+
+    # sentences of the masked text, per masked paragraph
+    msents: list[tuple[int, int]] = []
+    mparas = paragraph_spans(mtext)
+    msent_para: list[int] = []
+    protect = []
+    for idx, r in enumerate(regions):
+        if not direct[idx]:
+            a, b = masked.to_masked(r.start), masked.to_masked(r.end)
+            if 0 <= a < b:
+                protect.append((a, b))
+    for pi, (ps, pe) in enumerate(mparas):
+        for s, e in split_sentences(mtext, ps, pe, protect):
+            msents.append((s, e))
+            msent_para.append(pi)
+    # original coordinates
+    sentences = [(masked.to_orig(s), masked.to_orig(e, end=True)) for s, e in msents]
+    # paragraph index in original coordinates
+    para_starts = [p[0] for p in paragraphs]
+    sentence_para = [max(0, bisect.bisect_right(para_starts, s) - 1) for s, _ in sentences]
+
+    # which sentences need parsing
+    todo: list[int] = []
+    for i, (s, e) in enumerate(msents):
+        chunk = mtext[s:e]
+        has_q = f'"{_PLACEHOLDER}' in chunk
+        has_cue = any(w.lower() in forms for w in _WORD.findall(chunk))
+        if has_cue or (has_q and _words(chunk.replace(_PLACEHOLDER, "")) >= 1):
+            todo.append(i)
+
+    attributions: list[Attribution] = []
+    persons: list[tuple[int, int, float]] = []
+    subjects: dict[int, tuple[int, int]] = {}
+    if todo and nlp is not None:
+        chunks = [mtext[msents[i][0]:msents[i][1]] for i in todo]
+        for i, doc in zip(todo, nlp.pipe(chunks, batch_size=64)):
+            m0 = msents[i][0]
+
+            def orig(a: int, b: int) -> tuple[int, int]:
+                return masked.to_orig(m0 + a), masked.to_orig(m0 + b, end=True)
+
+            if doc.has_annotation("ENT_IOB"):
+                for ent in doc.ents:
+                    if ent.label_ == "PERSON":
+                        if masked.region_at(m0 + ent.start_char) < 0:
+                            persons.append((*orig(ent.start_char, ent.end_char), 3.0))
+            else:
+                for a, b, score in _name_chains(doc):
+                    if masked.region_at(m0 + a) < 0:
+                        persons.append((*orig(a, b), score))
+            root = next((t for t in doc if t.dep_ == "ROOT"), None)
+            if root is not None:
+                sj = _subject(root)
+                if sj is not None:
+                    subjects[i] = orig(*_subtree_span(sj))
+            for f in _rules_on_doc(doc, m0, masked, forms):
+                tok = f["tok"]
+                cs, ce = _cue_span(tok)
+                src = f["src"]
+                source = None
+                head_span = None
+                stoks: list[tuple[int, int, str, str, str]] = []
+                if src is not None:
+                    ss, se = _subtree_span(src)
+                    # a source never swallows the cue or a quotation
+                    if ss <= cs < se:
+                        se = cs
+                    ss, se = _trim_punct(doc.text, ss, se)
+                    if se > ss and masked.region_at(m0 + ss) < 0:
+                        source = orig(ss, se)
+                        head_span = orig(src.idx, src.idx + len(src.text))
+                        stoks = [
+                            (*orig(t.idx, t.idx + len(t.text)), t.text, _pos(t), t.ent_type_)
+                            for t in doc
+                            if ss <= t.idx < se
+                        ]
+                content = []
+                for a, b in f["content"]:
+                    a, b = _trim_punct(doc.text, a, b)
+                    if b > a:
+                        content.append(orig(a, b))
+                att = Attribution(
+                    cue=orig(cs, ce),
+                    source=source,
+                    content=content,
+                    regions=sorted(set(f["regions"])),
+                    kind=f["kind"],
+                    sent=i,
+                    para=sentence_para[i],
+                    rule=f["rule"],
+                    source_tokens=stoks,
+                    source_head=head_span,
+                )
+                attributions.append(att)
+    return Parsed(
+        text=text,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        sentence_para=sentence_para,
+        regions=regions,
+        direct=direct,
+        attributions=attributions,
+        persons=persons,
+        subjects=subjects,
+        parsed_sentences=len(todo),
+        stats={"sentences": len(msents), "parsed": len(todo)},
+    )

@@ -1,0 +1,238 @@
+"""Find quoted regions in plain text, whatever the typographic convention.
+
+Handles curly and straight double quotes, « » and » «, „ “ (German), ‚ ‘ and
+single quotes nested inside double ones, English-style multi-paragraph quotes
+(no closing mark at a paragraph end, a new opening mark on the next paragraph),
+and unbalanced marks: an orphan closing mark opens its quote at the start of
+the paragraph, an opener that never closes runs to the end of its paragraph.
+Nothing here raises on any input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["QuoteRegion", "find_regions", "paragraph_spans", "OPENERS", "CLOSERS", "QUOTE_CHARS"]
+
+# opener -> closers that end it
+_DOUBLE_PAIRS: dict[str, str] = {
+    "“": "”“",  # English “…”, and German „…“ handled by „ below
+    "„": "“”",
+    "«": "»",
+    "»": "«",  # Danish/German »…«
+    '"': '"”',
+    "‟": "”",
+}
+OPENERS = set(_DOUBLE_PAIRS)
+CLOSERS = set("”»«\"“")
+QUOTE_CHARS = set('“”„‟«»"')
+SINGLE_OPEN = "‘‚‹'"
+SINGLE_CLOSE = "’‹›'"
+
+_PARA_SPLIT = re.compile(r"\n[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)*")
+
+
+@dataclass(slots=True)
+class QuoteRegion:
+    """One quoted stretch: ``outer`` includes the marks, ``inner`` excludes them.
+
+    ``pieces`` are the inner parts per paragraph (a multi-paragraph quote has
+    one per paragraph, each without its marks).
+    """
+
+    open_pos: int  # index of the opening mark, or -1 when it had none (orphan closer)
+    close_pos: int  # index of the closing mark, or -1 when it never closed
+    start: int  # outer start (the opening mark, or the paragraph start)
+    end: int  # outer end (after the closing mark, or the paragraph end)
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+    balanced: bool = True
+    note: str = ""
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.pieces[0][0], self.pieces[-1][1]
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraphs as (start, end) pairs, split at line breaks, trimmed of spaces."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA_SPLIT.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _straight_role(text: str, i: int, para_start: int, para_end: int) -> str:
+    """'open', 'close' or 'either' for a straight double quote at ``i``."""
+    before = text[i - 1] if i > para_start else " "
+    after = text[i + 1] if i + 1 < para_end else " "
+    left_space = before.isspace() or before in "([{—–-/" or i == para_start
+    right_space = after.isspace() or after in ".,;:!?)]}—–-" or i + 1 >= para_end
+    if left_space and not right_space:
+        return "open"
+    if right_space and not left_space:
+        return "close"
+    return "either"
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _marks(text: str, ps: int, pe: int) -> list[tuple[int, str, str]]:
+    """Double-quote marks in a paragraph with their role: open/close/either."""
+    out = []
+    for i in range(ps, pe):
+        ch = text[i]
+        if ch == '"':
+            out.append((i, ch, _straight_role(text, i, ps, pe)))
+        elif ch in "“„‟«":
+            if ch == "“":
+                # “ opens in English but closes a German „ — decided while pairing
+                out.append((i, ch, "open"))
+            elif ch == "«":
+                # « opens unless it closes a » (checked while pairing)
+                out.append((i, ch, "open"))
+            else:
+                out.append((i, ch, "open"))
+        elif ch in "”»":
+            out.append((i, ch, "close" if ch == "”" else "either"))
+    return out
+
+
+def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[QuoteRegion]:
+    """Quoted regions of ``text`` (double-quote level), in order, never overlapping."""
+    if paragraphs is None:
+        paragraphs = paragraph_spans(text)
+    regions: list[QuoteRegion] = []
+    carry: QuoteRegion | None = None  # a quote left open at the end of the previous paragraph
+    carry_closers = ""
+    for pidx, (ps, pe) in enumerate(paragraphs):
+        marks = _marks(text, ps, pe)
+        pending: tuple[int, str] | None = None
+        seg_start = ps  # where an orphan closing mark's quote would start
+        k = 0
+        if carry is not None:
+            # English style: the continued quote re-opens with a mark at the paragraph start
+            if marks and marks[0][0] == ps and marks[0][2] in ("open", "either"):
+                pending = (marks[0][0], marks[0][1])
+                k = 1
+            else:
+                carry.balanced = False
+                carry.note = "unclosed"
+                regions.append(carry)
+                carry = None
+        while k < len(marks):
+            pos, ch, role = marks[k]
+            k += 1
+            if pending is None:
+                if ch == "»" and k < len(marks) + 1:
+                    # » opens a »…« quote when a « follows; otherwise it is a closer
+                    if any(m[1] == "«" for m in marks[k:]):
+                        pending = (pos, ch)
+                        continue
+                    role = "close"
+                if ch == "«":
+                    pending = (pos, ch)
+                    continue
+                if role in ("open",) or (role == "either" and ch == '"'):
+                    pending = (pos, ch)
+                    continue
+                # orphan closing mark: the quote ran from the segment start
+                s, e = _trim(text, seg_start, pos)
+                if e > s:
+                    regions.append(
+                        QuoteRegion(-1, pos, s, pos + 1, [(s, e)], balanced=False, note="no opening mark")
+                    )
+                seg_start = pos + 1
+                continue
+            open_pos, open_ch = pending
+            closers = _DOUBLE_PAIRS.get(open_ch, "”")
+            if ch in closers and (role in ("close", "either") or ch in "“«" or ch == '"'):
+                # “ closes only a „ quote; for a “ quote, another “ is a new opener
+                if ch == "“" and open_ch == "“":
+                    pass
+                elif ch == '"' and role == "open" and open_ch == '"':
+                    # a straight quote that looks like an opener while one is open:
+                    # the earlier one was never closed
+                    pass
+                else:
+                    s, e = _trim(text, open_pos + 1, pos)
+                    if carry is not None:
+                        carry.pieces.append((s, e))
+                        carry.close_pos = pos
+                        carry.end = pos + 1
+                        regions.append(carry)
+                        carry = None
+                    else:
+                        regions.append(QuoteRegion(open_pos, pos, open_pos, pos + 1, [(s, e)] if e > s else [(s, s)]))
+                    pending = None
+                    seg_start = pos + 1
+                    continue
+            if role == "open" or ch in "“„«" or ch == '"':
+                # a new opener while one is pending: the pending quote never closed;
+                # it ends before this mark (degrade gracefully)
+                s, e = _trim(text, open_pos + 1, pos)
+                if carry is not None:
+                    carry.pieces.append((s, e))
+                    carry.end = e
+                    carry.balanced = False
+                    carry.note = "unclosed"
+                    regions.append(carry)
+                    carry = None
+                elif e > s:
+                    regions.append(QuoteRegion(open_pos, -1, open_pos, e, [(s, e)], balanced=False, note="unclosed"))
+                pending = (pos, ch)
+                continue
+            # a closer of another kind while open: ignore it
+        if pending is not None:
+            open_pos, open_ch = pending
+            s, e = _trim(text, open_pos + 1, pe)
+            nxt = paragraphs[pidx + 1] if pidx + 1 < len(paragraphs) else None
+            continues = False
+            if nxt is not None:
+                first = text[nxt[0]]
+                continues = first in OPENERS or first == '"'
+            if carry is None:
+                carry = QuoteRegion(open_pos, -1, open_pos, pe, [], balanced=True)
+            carry.pieces.append((s, e))
+            carry.end = pe
+            if not continues:
+                carry.balanced = False
+                carry.note = "unclosed"
+                if carry.pieces and carry.pieces[-1][1] > carry.pieces[-1][0]:
+                    regions.append(carry)
+                carry = None
+            else:
+                carry.note = "multi-paragraph"
+        else:
+            carry = None
+    if carry is not None:
+        carry.balanced = False
+        carry.note = "unclosed"
+        regions.append(carry)
+    regions.sort(key=lambda r: r.start)
+    # never overlapping
+    out: list[QuoteRegion] = []
+    for r in regions:
+        if not r.pieces:
+            continue
+        if out and r.start < out[-1].end:
+            continue
+        out.append(r)
+    return out

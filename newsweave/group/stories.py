@@ -1,0 +1,886 @@
+"""Story clustering: which articles report the same real-world event.
+
+One pass in arrival (publication) order: every article is scored against a few
+candidate stories — found through an inverted index over its most specific
+terms and entities, plus blocked dot products against the most recent story
+vectors — and joins the best one when the calibrated probability clears
+``StoryParams.threshold``; otherwise it opens a new story. ``finish()`` then
+merges stories the single pass split (agglomerating story centroids found
+through the same index).
+
+The probability is a logistic model over a handful of explainable features:
+
+* ``terms`` — cosine between the article's TF-IDF vector (title weighted up,
+  IDF learnt incrementally or pre-fitted on the batch) and the story centroid;
+* ``title`` — the same over headline terms only;
+* ``emb`` — cosine of all-MiniLM-L6-v2 (or its model2vec distillation) vectors
+  of title + first three sentences against the story's mean vector;
+* ``persons`` / ``places`` / ``orgs`` / ``others`` — entity-count cosines, and
+  ``*_conflict`` — both sides name people / places / years and none agree:
+  two earthquakes of the same kind are told apart by *when, where and who*;
+* ``gap`` — days between the article and the story's latest article.
+
+Weights, thresholds and the time window are calibrated on training data by
+``newsweave/models/stories/calibrate.py`` and shipped in ``params.json``.
+Everything is deterministic: same input (in the same order), same stories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Assignment",
+    "FEATURES",
+    "StoryClusterer",
+    "StoryInput",
+    "StoryParams",
+    "cluster_stories",
+    "extract_story_features",
+    "pair_scores",
+    "stream_order",
+]
+
+PARAMS_PATH = Path(__file__).resolve().parent.parent / "models" / "stories" / "params.json"
+FEATURE_VERSION = 1
+
+FEATURES = (
+    "terms",
+    "title",
+    "emb",
+    "persons",
+    "places",
+    "orgs",
+    "others",
+    "person_conflict",
+    "place_conflict",
+    "year_conflict",
+    "year_match",
+    "dated",
+    "gap",
+)
+_ENT_TYPES = ("persons", "places", "orgs", "others")
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(slots=True)
+class StoryInput:
+    """What the clusterer needs of an article."""
+
+    id: str
+    title: str | None
+    text: str
+    published: datetime | None
+    source: str | None = None
+
+
+@dataclass(slots=True)
+class Assignment:
+    """Where an article went, how sure, and why."""
+
+    article_id: str
+    story_key: str
+    score: float
+    reason: dict[str, Any] = field(default_factory=dict)
+
+
+def _default_weights() -> dict[str, float]:
+    return {
+        "bias": -6.0,
+        "terms": 9.0,
+        "title": 1.5,
+        "emb": 6.0,
+        "persons": 1.0,
+        "places": 1.0,
+        "orgs": 0.5,
+        "others": 0.5,
+        "person_conflict": -1.0,
+        "place_conflict": -1.0,
+        "year_conflict": -2.0,
+        "year_match": 0.5,
+        "gap": -2.0,
+    }
+
+
+def _default_lexical_weights() -> dict[str, float]:
+    weights = _default_weights()
+    weights["emb"] = 0.0
+    weights["bias"] = -4.5
+    weights["terms"] = 11.0
+    return weights
+
+
+@dataclass
+class StoryParams:
+    """Thresholds, weights and limits; ``load()`` gives the calibrated defaults."""
+
+    threshold: float = 0.5  # probability to join a story
+    merge_threshold: float = 0.6  # probability to merge two stories in finish()
+    merge: bool = True
+    window_days: float = 7.0  # an article joins only stories active this recently
+    title_weight: float = 2.0  # a headline term counts this many times
+    max_doc_terms: int = 80  # terms kept per article vector
+    max_story_terms: int = 400  # terms kept per story centroid
+    index_terms: int = 12  # an article's most specific terms used to find candidates
+    max_candidates: int = 24  # stories scored per article
+    max_postings: int = 400  # stories remembered per index key (most recent)
+    recent_vectors: int = 2000  # stories scanned by vector dot products (most recent)
+    vector_candidates: int = 8
+    prefit_idf: bool = True  # cluster_stories: learn IDF on the whole batch first
+    embedding_model: str | None = "minilm"  # "minilm" | "static" | None (lexical only)
+    weights: dict[str, float] = field(default_factory=_default_weights)
+    weights_lexical: dict[str, float] = field(default_factory=_default_lexical_weights)
+    merge_weights: dict[str, float] | None = None  # None: the assignment weights
+    merge_weights_lexical: dict[str, float] | None = None
+    calibration: dict[str, Any] = field(default_factory=dict)  # provenance only
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> "StoryParams":
+        """The calibrated defaults shipped in the package, with ``overrides`` applied."""
+        params = cls()
+        path = Path(path) if path else PARAMS_PATH
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            known = {f.name for f in fields(cls)}
+            params = replace(params, **{k: v for k, v in data.items() if k in known})
+        if overrides:
+            params = replace(params, **overrides)
+        return params
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- text
+
+
+_TOKEN_RE = re.compile(r"[a-z][a-z'’-]*[a-z]|\d+(?:[.,]\d+)*")
+_STOP = frozenset(
+    """a about above after again against all almost along already also although always am among an and
+    another any anyone anything are around as at back be became because become been before being below
+    between both but by can cannot could did do does doing done down during each either else enough
+    even ever every few for from further get gets got had has have having he her here hers herself him
+    himself his how however i if in into is it its itself just last least less like made make many may
+    me might more most much must my myself neither never new next no nor not now of off often on once one
+    only or other others our ours ourselves out over own per perhaps put rather said same say says see
+    seem seemed several she should since so some still such than that the their theirs them themselves
+    then there these they this those though three through thus to together too toward two under until up
+    upon us very via was we well were what whatever when where whether which while who whom whose why
+    will with within without would yet you your yours yourself also according told tell reported report
+    reports reporting news week weeks year years day days time times monday tuesday wednesday thursday
+    friday saturday sunday today yesterday tomorrow mr mrs ms people including first second according
+    don't it's he's she's that's there's can't won't didn't doesn't isn't wasn't i'm we're they're""".split()
+)
+
+
+def _stem(token: str) -> str:
+    token = token.replace("’", "'")
+    if token.endswith("'s"):
+        token = token[:-2]
+    if len(token) > 4 and token[-1] == "s" and token[-2] not in "su'":
+        if token.endswith("ies"):
+            return token[:-3] + "y"
+        return token[:-1]
+    return token
+
+
+_STEM_CACHE: dict[str, str] = {}
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case content tokens, lightly stemmed (plural -s), stop words out."""
+    out = []
+    cache = _STEM_CACHE
+    for tok in _TOKEN_RE.findall(text.lower()):
+        stem = cache.get(tok)
+        if stem is None:
+            stem = _stem(tok) if tok not in _STOP else ""
+            if stem in _STOP or len(stem) < 2:
+                stem = ""
+            if len(cache) < 500_000:
+                cache[tok] = stem
+        if stem:
+            out.append(stem)
+    return out
+
+
+# --------------------------------------------------------------------------- features
+
+
+def extract_story_features(
+    inputs: Sequence[StoryInput],
+    *,
+    entities: bool = True,
+    embeddings: str | None = "auto",
+    batch_size: int = 64,
+) -> list[dict[str, Any]]:
+    """Per-article evidence, JSON-able (the caller may cache it in its store).
+
+    ``embeddings``: "minilm", "static", None (none), or "auto" (the model named
+    in the shipped params when its extra is installed, else none).
+    """
+    from newsweave.enrich.embeddings import embeddings_available
+
+    docs = list(inputs)
+    out: list[dict[str, Any]] = [{"version": FEATURE_VERSION} for _ in docs]
+    if entities and docs:
+        from newsweave.enrich.entities import entities_for_texts
+
+        texts = [f"{d.title}.\n{d.text}" if d.title else d.text for d in docs]
+        for feat, ents in zip(out, entities_for_texts(texts)):
+            feat.update(ents)
+    model = embeddings
+    if model == "auto":
+        model = StoryParams.load().embedding_model
+        if model and not embeddings_available(model):
+            model = None
+    if model and docs:
+        from newsweave.enrich.embeddings import encode
+
+        vectors = encode([d.title for d in docs], [d.text for d in docs], name=model, batch_size=batch_size)
+        for feat, vec in zip(out, vectors):
+            feat["embedding"] = [round(float(x), 5) for x in vec]
+            feat["embedding_model"] = model
+    return out
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _key_for(article_id: str) -> str:
+    return "st-" + hashlib.blake2b(article_id.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def _days(published: datetime | None) -> float | None:
+    if published is None:
+        return None
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=timezone.utc)
+    return published.timestamp() / 86400.0
+
+
+def _top(weights: dict[str, float], k: int) -> dict[str, float]:
+    if len(weights) <= k:
+        return weights
+    keep = heapq.nlargest(k, weights.items(), key=lambda kv: (kv[1], kv[0]))
+    return dict(keep)
+
+
+def _normalised(weights: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in weights.values()))
+    if norm == 0:
+        return {}
+    return {k: v / norm for k, v in weights.items()}
+
+
+def _dot(small: dict[str, float], big: dict[str, float]) -> float:
+    if len(small) > len(big):
+        small, big = big, small
+    get = big.get
+    return sum(v * get(k, 0.0) for k, v in small.items())
+
+
+def _counter_cos(a: dict[str, float], b: dict[str, float], na: float, nb: float) -> float:
+    if not a or not b or na == 0 or nb == 0:
+        return 0.0
+    return _dot(a, b) / (na * nb)
+
+
+def _norm(d: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in d.values()))
+
+
+class _Doc:
+    __slots__ = ("id", "t", "terms", "title_terms", "ents", "ent_norms", "years", "main_year", "emb", "index_keys", "published")
+
+    def __init__(self) -> None:
+        self.id = ""
+        self.t: float | None = None
+        self.published: datetime | None = None
+        self.terms: dict[str, float] = {}
+        self.title_terms: dict[str, float] = {}
+        self.ents: dict[str, dict[str, float]] = {}
+        self.ent_norms: dict[str, float] = {}
+        self.years: dict[int, float] = {}
+        self.main_year: int | None = None
+        self.emb: np.ndarray | None = None
+        self.index_keys: list[str] = []
+
+
+class _Story:
+    __slots__ = (
+        "idx", "key", "members", "terms", "title_terms", "ents", "years", "main_years", "emb", "emb_n",
+        "first_t", "last_t", "_norm", "_tnorm", "_enorms", "alive", "first_published",
+    )
+
+    def __init__(self, idx: int, key: str) -> None:
+        self.idx = idx
+        self.key = key
+        self.members: list[int] = []
+        self.terms: dict[str, float] = {}
+        self.title_terms: dict[str, float] = {}
+        self.ents: dict[str, dict[str, float]] = {t: {} for t in _ENT_TYPES}
+        self.years: dict[int, float] = {}
+        self.main_years: dict[int, int] = {}
+        self.emb: np.ndarray | None = None
+        self.emb_n = 0
+        self.first_t: float | None = None
+        self.last_t: float | None = None
+        self._norm: float | None = None
+        self._tnorm: float | None = None
+        self._enorms: dict[str, float] | None = None
+        self.alive = True
+        self.first_published: datetime | None = None
+
+    def norm(self) -> float:
+        if self._norm is None:
+            self._norm = _norm(self.terms)
+        return self._norm
+
+    def tnorm(self) -> float:
+        if self._tnorm is None:
+            self._tnorm = _norm(self.title_terms)
+        return self._tnorm
+
+    def enorms(self) -> dict[str, float]:
+        if self._enorms is None:
+            self._enorms = {t: _norm(self.ents[t]) for t in _ENT_TYPES}
+        return self._enorms
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+# --------------------------------------------------------------------------- clusterer
+
+
+class StoryClusterer:
+    """Incremental single-pass story clustering with a merge step.
+
+    ``add()`` articles in arrival order (publication time); ``finish()`` runs
+    the merge step and returns the final assignment of every article added.
+    """
+
+    def __init__(self, params: StoryParams | None = None) -> None:
+        self.params = params or StoryParams.load()
+        self._df: Counter[str] = Counter()
+        self._n_docs = 0
+        self._idf_frozen = False
+        self._docs: list[_Doc] = []
+        self._doc_story: list[int] = []
+        self._assign: list[Assignment] = []
+        self.stories: list[_Story] = []
+        self._postings: dict[str, list[int]] = {}
+        self._emb_dim: int | None = None
+        self._emb_rows: list[int] = []  # story idx of each vector row (creation order)
+        self._emb_matrix: np.ndarray | None = None
+        self._emb_count = 0
+        self._finished: list[Assignment] | None = None
+
+    # ------------------------------------------------------------------ IDF
+
+    def fit_idf(self, docs: Sequence[StoryInput]) -> None:
+        """Learn document frequencies on a batch up front (then frozen)."""
+        for doc in docs:
+            self._df.update(set(tokenize(doc.title or "")) | set(tokenize(doc.text)))
+        self._n_docs += len(docs)
+        self._idf_frozen = True
+
+    def _idf(self, term: str) -> float:
+        return math.log((1.0 + self._n_docs) / (1.0 + self._df.get(term, 0))) + 1.0
+
+    # ------------------------------------------------------------------ preparation
+
+    def _prepare(self, doc: StoryInput, features: dict[str, Any] | None) -> _Doc:
+        p = self.params
+        d = _Doc()
+        d.id = doc.id
+        d.published = doc.published
+        d.t = _days(doc.published)
+        title_tokens = tokenize(doc.title or "")
+        body_tokens = tokenize(doc.text or "")
+        if not self._idf_frozen:
+            self._df.update(set(title_tokens) | set(body_tokens))
+            self._n_docs += 1
+        counts: Counter[str] = Counter(body_tokens)
+        for tok in title_tokens:
+            counts[tok] += p.title_weight
+        idf = self._idf
+        raw = {t: (1.0 + math.log(c)) * idf(t) for t, c in counts.items()}
+        d.terms = _normalised(_top(raw, p.max_doc_terms))
+        tcounts = Counter(title_tokens)
+        d.title_terms = _normalised({t: (1.0 + math.log(c)) * idf(t) for t, c in tcounts.items()})
+        keys = [t for t, _ in heapq.nlargest(p.index_terms, d.terms.items(), key=lambda kv: (kv[1], kv[0]))]
+        if features:
+            for etype in _ENT_TYPES:
+                values = features.get(etype) or []
+                if values:
+                    c = Counter(values)
+                    d.ents[etype] = {k: float(v) for k, v in c.items()}
+            for etype in ("persons", "places"):
+                for k, _ in Counter(features.get(etype) or []).most_common(3):
+                    keys.append(f"{etype[:2]}:{k}")
+            years = features.get("years") or []
+            if years:
+                d.years = {int(y): float(c) for y, c in Counter(years).items()}
+                d.main_year = max(d.years, key=lambda y: (d.years[y], y))
+            emb = features.get("embedding")
+            if emb is not None and (p.embedding_model is None or features.get("embedding_model") in (None, p.embedding_model)):
+                vec = np.asarray(emb, dtype=np.float32)
+                n = float(np.linalg.norm(vec))
+                if n > 0:
+                    d.emb = vec / n
+        d.ent_norms = {t: _norm(v) for t, v in d.ents.items()}
+        d.index_keys = keys
+        return d
+
+    # ------------------------------------------------------------------ candidates
+
+    def _weights(self, has_emb: bool, merge: bool = False) -> dict[str, float]:
+        p = self.params
+        if merge:
+            w = p.merge_weights if has_emb else p.merge_weights_lexical
+            if w:
+                return w
+        return p.weights if has_emb else p.weights_lexical
+
+    def _in_window(self, t: float | None, story: _Story) -> bool:
+        if t is None or story.last_t is None:
+            return True
+        first = story.first_t if story.first_t is not None else story.last_t
+        return (t - story.last_t) <= self.params.window_days and (first - t) <= self.params.window_days
+
+    def _candidates(self, d: _Doc, exclude: int | None = None) -> list[int]:
+        p = self.params
+        votes: dict[int, float] = {}
+        for key in d.index_keys:
+            posting = self._postings.get(key)
+            if not posting:
+                continue
+            w = d.terms.get(key, 0.15)
+            for s in posting:
+                votes[s] = votes.get(s, 0.0) + w
+        stories = self.stories
+        cands: list[int] = []
+        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        for s, _ in ranked:
+            st = stories[s]
+            if not st.alive or s == exclude or not self._in_window(d.t, st):
+                continue
+            cands.append(s)
+            if len(cands) >= p.max_candidates:
+                break
+        if d.emb is not None and self._emb_matrix is not None and self._emb_count:
+            lo = max(0, self._emb_count - p.recent_vectors)
+            block = self._emb_matrix[lo : self._emb_count]
+            sims = block @ d.emb
+            k = min(p.vector_candidates + 4, len(sims))
+            if k:
+                top = np.argpartition(-sims, k - 1)[:k]
+                top = sorted(top.tolist(), key=lambda i: (-float(sims[i]), i))
+                seen = set(cands)
+                added = 0
+                for i in top:
+                    s = self._emb_rows[lo + i]
+                    st = stories[s]
+                    if s in seen or not st.alive or s == exclude or not self._in_window(d.t, st):
+                        continue
+                    cands.append(s)
+                    seen.add(s)
+                    added += 1
+                    if added >= p.vector_candidates:
+                        break
+        return cands
+
+    # ------------------------------------------------------------------ scoring
+
+    def _features(self, d: _Doc, st: _Story) -> dict[str, float]:
+        f: dict[str, float] = {}
+        n = st.norm()
+        f["terms"] = _dot(d.terms, st.terms) / n if n else 0.0
+        tn = st.tnorm()
+        f["title"] = _dot(d.title_terms, st.title_terms) / tn if tn and d.title_terms else 0.0
+        if d.emb is not None and st.emb is not None:
+            sn = float(np.linalg.norm(st.emb))
+            f["emb"] = float(st.emb @ d.emb) / sn if sn else 0.0
+        else:
+            f["emb"] = 0.0
+        enorms = st.enorms()
+        for etype in _ENT_TYPES:
+            de = d.ents.get(etype)
+            f[etype] = _counter_cos(de or {}, st.ents[etype], d.ent_norms.get(etype, 0.0), enorms[etype])
+        for etype, name in (("persons", "person_conflict"), ("places", "place_conflict")):
+            de = d.ents.get(etype)
+            se = st.ents[etype]
+            f[name] = 1.0 if de and se and not any(k in se for k in de) else 0.0
+        # when: the year an article mostly talks about against the story's
+        if d.main_year is not None and st.main_years:
+            agree = st.main_years.get(d.main_year, 0)
+            total = sum(st.main_years.values())
+            f["year_match"] = agree / total
+            f["year_conflict"] = 0.0 if agree or d.main_year in st.years else 1.0
+        else:
+            f["year_conflict"] = 0.0
+            f["year_match"] = 0.0
+        if d.t is not None and st.last_t is not None:
+            gap = max(0.0, d.t - st.last_t, (st.first_t or st.last_t) - d.t)
+            f["gap"] = min(gap, self.params.window_days) / max(self.params.window_days, 1e-9)
+            f["dated"] = 1.0
+        else:
+            f["gap"] = 0.0
+            f["dated"] = 0.0
+        return f
+
+    def _prob(self, f: dict[str, float], has_emb: bool, merge: bool = False) -> float:
+        w = self._weights(has_emb, merge)
+        x = w.get("bias", 0.0)
+        for name, value in f.items():
+            if value:
+                x += w.get(name, 0.0) * value
+        return _sigmoid(x)
+
+    # ------------------------------------------------------------------ story updates
+
+    def _new_story(self, doc_idx: int, d: _Doc) -> _Story:
+        st = _Story(len(self.stories), _key_for(d.id))
+        self.stories.append(st)
+        self._absorb(st, doc_idx, d)
+        return st
+
+    def _absorb(self, st: _Story, doc_idx: int, d: _Doc) -> None:
+        p = self.params
+        st.members.append(doc_idx)
+        terms = st.terms
+        for k, v in d.terms.items():
+            terms[k] = terms.get(k, 0.0) + v
+        if len(terms) > 2 * p.max_story_terms:
+            st.terms = dict(heapq.nlargest(p.max_story_terms, terms.items(), key=lambda kv: (kv[1], kv[0])))
+        tt = st.title_terms
+        for k, v in d.title_terms.items():
+            tt[k] = tt.get(k, 0.0) + v
+        for etype, values in d.ents.items():
+            se = st.ents[etype]
+            for k, v in values.items():
+                se[k] = se.get(k, 0.0) + v
+        for y, c in d.years.items():
+            st.years[y] = st.years.get(y, 0.0) + c
+        if d.main_year is not None:
+            st.main_years[d.main_year] = st.main_years.get(d.main_year, 0) + 1
+        st._norm = st._tnorm = None
+        st._enorms = None
+        if d.t is not None:
+            st.first_t = d.t if st.first_t is None else min(st.first_t, d.t)
+            st.last_t = d.t if st.last_t is None else max(st.last_t, d.t)
+        if d.published is not None and (st.first_published is None or d.published < st.first_published):
+            st.first_published = d.published
+        if d.emb is not None:
+            self._add_vector(st, d.emb)
+        # index: the article's keys now point to this story
+        cap = p.max_postings
+        for key in d.index_keys:
+            posting = self._postings.get(key)
+            if posting is None:
+                self._postings[key] = [st.idx]
+            elif posting[-1] != st.idx:
+                if st.idx in posting[-8:]:
+                    continue
+                posting.append(st.idx)
+                if len(posting) > 2 * cap:
+                    del posting[: len(posting) - cap]
+
+    def _add_vector(self, st: _Story, vec: np.ndarray) -> None:
+        if st.emb is None:
+            st.emb = vec.astype(np.float32).copy()
+        else:
+            st.emb = st.emb + vec
+        st.emb_n += 1
+        dim = vec.shape[0]
+        if self._emb_matrix is None:
+            self._emb_dim = dim
+            self._emb_matrix = np.zeros((1024, dim), dtype=np.float32)
+        # a story's row is re-appended when it changes (recent stories stay in the block)
+        if self._emb_count >= self._emb_matrix.shape[0]:
+            live = self._compact_vectors()
+            if self._emb_count >= self._emb_matrix.shape[0] * 0.75 or not live:
+                grown = np.zeros((self._emb_matrix.shape[0] * 2, dim), dtype=np.float32)
+                grown[: self._emb_count] = self._emb_matrix[: self._emb_count]
+                self._emb_matrix = grown
+        n = float(np.linalg.norm(st.emb))
+        self._emb_matrix[self._emb_count] = st.emb / (n or 1.0)
+        self._emb_rows.append(st.idx)
+        self._emb_count += 1
+
+    def _compact_vectors(self) -> bool:
+        """Drop stale rows (a story's older vector, dead stories); keeps order."""
+        last_row: dict[int, int] = {}
+        for row, s in enumerate(self._emb_rows[: self._emb_count]):
+            last_row[s] = row
+        keep = [row for row, s in enumerate(self._emb_rows[: self._emb_count]) if last_row[s] == row and self.stories[s].alive]
+        if len(keep) == self._emb_count:
+            return False
+        self._emb_matrix[: len(keep)] = self._emb_matrix[keep]
+        self._emb_rows = [self._emb_rows[r] for r in keep]
+        self._emb_count = len(keep)
+        return True
+
+    # ------------------------------------------------------------------ public API
+
+    def add(self, doc: StoryInput, features: dict[str, Any] | None = None) -> Assignment:
+        """Assign one article (in arrival order) to a story, opening one if needed."""
+        if self._finished is not None:
+            self._finished = None
+        d = self._prepare(doc, features)
+        idx = len(self._docs)
+        self._docs.append(d)
+        has_emb = d.emb is not None
+        best_s, best_p, best_f = -1, 0.0, None
+        cands = self._candidates(d) if d.terms or d.emb is not None else []
+        for s in cands:
+            st = self.stories[s]
+            f = self._features(d, st)
+            prob = self._prob(f, has_emb and st.emb is not None)
+            if prob > best_p or (prob == best_p and best_s >= 0 and s < best_s):
+                best_s, best_p, best_f = s, prob, f
+        if best_s >= 0 and best_p >= self.params.threshold:
+            st = self.stories[best_s]
+            reason = self._reason(d, st, best_f, "assigned", len(cands))
+            self._absorb(st, idx, d)
+            assignment = Assignment(d.id, st.key, round(best_p, 4), reason)
+        else:
+            st = self._new_story(idx, d)
+            reason = {"method": "new", "candidates": len(cands)}
+            if best_s >= 0:
+                near = self.stories[best_s]
+                reason["nearest_story"] = near.key
+                reason["nearest_score"] = round(best_p, 4)
+            assignment = Assignment(d.id, st.key, round(1.0 - best_p, 4), reason)
+        self._doc_story.append(st.idx)
+        self._assign.append(assignment)
+        return assignment
+
+    def _reason(self, d: _Doc, st: _Story, f: dict[str, float] | None, method: str, n_cands: int) -> dict[str, Any]:
+        shared = sorted(
+            ((k, v * st.terms[k]) for k, v in d.terms.items() if k in st.terms),
+            key=lambda kv: (-kv[1], kv[0]),
+        )[:6]
+        ents: list[str] = []
+        for etype in _ENT_TYPES:
+            de = d.ents.get(etype) or {}
+            for k in sorted(de, key=lambda k: (-de[k], k)):
+                if k in st.ents[etype]:
+                    ents.append(k)
+        return {
+            "method": method,
+            "matched_story": st.key,
+            "shared_terms": [k for k, _ in shared],
+            "shared_entities": ents[:6],
+            "features": {k: round(v, 4) for k, v in (f or {}).items() if v},
+            "candidates": n_cands,
+        }
+
+    # ------------------------------------------------------------------ merge step
+
+    def _story_as_doc(self, st: _Story) -> _Doc:
+        p = self.params
+        d = _Doc()
+        d.id = st.key
+        d.t = st.last_t
+        d.terms = _normalised(_top(st.terms, p.max_doc_terms))
+        d.title_terms = _normalised(st.title_terms)
+        d.ents = {t: v for t, v in st.ents.items() if v}
+        d.ent_norms = {t: _norm(v) for t, v in d.ents.items()}
+        d.years = dict(st.years)
+        if st.main_years:
+            d.main_year = max(st.main_years, key=lambda y: (st.main_years[y], y))
+        if st.emb is not None:
+            n = float(np.linalg.norm(st.emb))
+            d.emb = st.emb / (n or 1.0)
+        keys = [t for t, _ in heapq.nlargest(p.index_terms, d.terms.items(), key=lambda kv: (kv[1], kv[0]))]
+        for etype in ("persons", "places"):
+            for k, _ in sorted(st.ents[etype].items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+                keys.append(f"{etype[:2]}:{k}")
+        d.index_keys = keys
+        return d
+
+    def _story_pair_prob(self, a: _Story, b: _Story) -> tuple[float, dict[str, float]]:
+        da = self._story_as_doc(a)
+        f = self._features(da, b)
+        # time gap between the two stories' spans
+        if a.first_t is not None and b.first_t is not None:
+            gap = max(0.0, max(a.first_t, b.first_t) - min(a.last_t, b.last_t))
+            f["gap"] = min(gap, self.params.window_days) / max(self.params.window_days, 1e-9)
+        return self._prob(f, da.emb is not None and b.emb is not None, merge=True), f
+
+    def _merge_into(self, keep: _Story, gone: _Story) -> None:
+        for doc_idx in gone.members:
+            self._absorb(keep, doc_idx, self._docs[doc_idx])
+            self._doc_story[doc_idx] = keep.idx
+        gone.alive = False
+        gone.members = []
+
+    def _merge_step(self) -> dict[int, tuple[int, float]]:
+        """Greedy agglomeration of story centroids; returns merged-away story -> (kept, prob)."""
+        p = self.params
+        merged: dict[int, tuple[int, float]] = {}
+        if not p.merge:
+            return merged
+        for _round in range(3):
+            pairs: list[tuple[float, int, int]] = []
+            for st in self.stories:
+                if not st.alive:
+                    continue
+                d = self._story_as_doc(st)
+                for s in self._candidates(d, exclude=st.idx):
+                    other = self.stories[s]
+                    if not other.alive or s == st.idx:
+                        continue
+                    a, b = (st, other) if st.idx < s else (other, st)
+                    prob, _ = self._story_pair_prob(a, b)
+                    if prob >= p.merge_threshold:
+                        pairs.append((prob, a.idx, b.idx))
+            if not pairs:
+                break
+            pairs = sorted(set(pairs), key=lambda x: (-x[0], x[1], x[2]))
+            changed = False
+            touched: set[int] = set()
+            for prob, ia, ib in pairs:
+                a, b = self.stories[ia], self.stories[ib]
+                if not a.alive or not b.alive:
+                    continue
+                if ia in touched or ib in touched:
+                    prob, _ = self._story_pair_prob(a, b)
+                    if prob < p.merge_threshold:
+                        continue
+                self._merge_into(a, b)
+                merged[ib] = (ia, prob)
+                touched.update((ia, ib))
+                changed = True
+            if not changed:
+                break
+        return merged
+
+    def finish(self) -> list[Assignment]:
+        """Run the merge step; return the final assignment of every article added."""
+        if self._finished is not None:
+            return self._finished
+        merged = self._merge_step()
+
+        def root(s: int) -> tuple[int, float | None]:
+            prob = None
+            while s in merged:
+                s, prob = merged[s]
+            return s, prob
+
+        out: list[Assignment] = []
+        for i, a in enumerate(self._assign):
+            final = self.stories[self._doc_story[i]]
+            if final.key == a.story_key:
+                out.append(a)
+                continue
+            reason = dict(a.reason)
+            reason["method"] = "merged"
+            reason["merged_from"] = a.story_key
+            reason["matched_story"] = final.key
+            first_story = next(s for s in self.stories if s.key == a.story_key)
+            _, prob = root(first_story.idx)
+            reason["merge_score"] = round(prob or 0.0, 4)
+            out.append(Assignment(a.article_id, final.key, a.score, reason))
+        self._finished = out
+        return out
+
+    # ------------------------------------------------------------------ scoring helpers
+
+    def score_pair(self, a: StoryInput, b: StoryInput, fa: dict | None = None, fb: dict | None = None) -> float:
+        """Same-story probability of two articles (uses the current IDF)."""
+        da = self._prepare(a, fa)
+        db = self._prepare(b, fb)
+        st = _Story(-1, "tmp")
+        st.members = []
+        # a one-article story without touching the index
+        st.terms = dict(da.terms)
+        st.title_terms = dict(da.title_terms)
+        for etype, values in da.ents.items():
+            st.ents[etype] = dict(values)
+        st.years = dict(da.years)
+        if da.main_year is not None:
+            st.main_years = {da.main_year: 1}
+        st.emb = None if da.emb is None else da.emb.copy()
+        st.first_t = st.last_t = da.t
+        f = self._features(db, st)
+        return self._prob(f, db.emb is not None and st.emb is not None)
+
+
+# --------------------------------------------------------------------------- batch API
+
+
+def stream_order(docs: Sequence[StoryInput]) -> list[int]:
+    """Deterministic arrival order: publication time, then a hash of the id.
+
+    The hash (not the id itself) breaks ties so that undated corpora arrive in
+    an order that carries no hint of the answer (ids often encode the story).
+    """
+    far = datetime.min.replace(tzinfo=timezone.utc)
+
+    def key(i: int) -> tuple:
+        d = docs[i]
+        pub = d.published
+        if pub is not None and pub.tzinfo is None:
+            pub = pub.replace(tzinfo=timezone.utc)
+        return (pub or far, hashlib.blake2b(d.id.encode("utf-8"), digest_size=8).digest(), d.id)
+
+    return sorted(range(len(docs)), key=key)
+
+
+def cluster_stories(
+    docs: Sequence[StoryInput],
+    params: StoryParams | None = None,
+    features: Sequence[dict[str, Any] | None] | None = None,
+) -> list[Assignment]:
+    """Cluster a batch as a stream; assignments come back in the input order."""
+    params = params or StoryParams.load()
+    clusterer = StoryClusterer(params)
+    if params.prefit_idf:
+        clusterer.fit_idf(docs)
+    order = stream_order(docs)
+    for i in order:
+        clusterer.add(docs[i], features[i] if features is not None else None)
+    final = clusterer.finish()
+    by_pos = {pos: final[k] for k, pos in enumerate(order)}
+    return [by_pos[i] for i in range(len(docs))]
+
+
+def pair_scores(
+    pairs: Sequence[tuple[StoryInput, StoryInput]],
+    params: StoryParams | None = None,
+    features: Sequence[tuple[dict | None, dict | None]] | None = None,
+) -> list[float]:
+    """Same-story probability for each pair (IDF fitted on all texts given)."""
+    params = params or StoryParams.load()
+    clusterer = StoryClusterer(params)
+    clusterer.fit_idf([d for pair in pairs for d in pair])
+    out = []
+    for k, (a, b) in enumerate(pairs):
+        fa, fb = features[k] if features is not None else (None, None)
+        out.append(clusterer.score_pair(a, b, fa, fb))
+    return out

@@ -1,0 +1,177 @@
+"""Calibrate the story clusterer on the training files; writes ``params.json``.
+
+Run from the repository root (needs ../shared/data and the ``embed`` extra)::
+
+    python -m newsweave.models.stories.calibrate [--out newsweave/models/stories/params.json]
+
+Training data: ECB+ *train* topics (dev topics 2, 5, 12, 18, 21, 23, 34, 35 are
+never used here), AllSides (even roundups, as given) and BASIL (as given).
+
+1. **Weights.** Each training set is streamed in arrival order with the gold
+   stories built up as it goes ("teacher forcing"); every article is scored
+   against the candidate stories the index returns, exactly as at run time,
+   and a logistic regression learns the feature weights from (article,
+   candidate story, same story?) examples — one model with embeddings, one
+   lexical-only model for installs without the ``embed`` extra.
+2. **Thresholds.** The join and merge thresholds (and the time window) are
+   grid-searched by running the real clusterer and maximising the mean
+   pairwise F1 over the training sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsweave.group.stories import FEATURES, PARAMS_PATH, StoryClusterer, StoryParams, cluster_stories, stream_order
+
+LEXICAL_FEATURES = tuple(f for f in FEATURES if f != "emb")
+
+
+def training_sets(embedding_model: str | None) -> dict[str, tuple[list, list, list]]:
+    from newsweave.bench.stories import compute_features, data_dir, load_story_file
+
+    base = data_dir() / "stories"
+    sets = {}
+    for name, file, split in (
+        ("ecbplus_train", "ecbplus.jsonl", "train"),
+        ("allsides", "allsides.jsonl", None),
+        ("basil", "basil.jsonl", None),
+    ):
+        path = base / file
+        if not path.exists():
+            print(f"skip {name}: {path} missing", file=sys.stderr)
+            continue
+        docs, gold = load_story_file(path, split)
+        feats, _ = compute_features(docs, embedding_model)
+        sets[name] = (docs, gold, feats)
+    return sets
+
+
+def teacher_forced_examples(
+    docs: list, gold: list[str], feats: list[dict], params: StoryParams
+) -> tuple[list[dict[str, float]], list[int], list[bool]]:
+    """(features, label, has_emb) for every (article, candidate story) the index proposes."""
+    c = StoryClusterer(params)
+    if params.prefit_idf:
+        c.fit_idf(docs)
+    story_of_gold: dict[str, int] = {}
+    X, y, E = [], [], []
+    recall_hits = recall_total = 0
+    for i in stream_order(docs):
+        d = c._prepare(docs[i], feats[i])
+        idx = len(c._docs)
+        c._docs.append(d)
+        g = gold[i]
+        cands = c._candidates(d)
+        for s in cands:
+            st = c.stories[s]
+            X.append(c._features(d, st))
+            y.append(int(story_of_gold.get(g) == s))
+            E.append(d.emb is not None and st.emb is not None)
+        if g in story_of_gold:
+            recall_total += 1
+            recall_hits += int(story_of_gold[g] in cands)
+            st = c.stories[story_of_gold[g]]
+            c._absorb(st, idx, d)
+        else:
+            st = c._new_story(idx, d)
+            story_of_gold[g] = st.idx
+        c._doc_story.append(st.idx)
+    print(f"  candidate recall {recall_hits}/{recall_total}", file=sys.stderr)
+    return X, y, E
+
+
+def fit_weights(X: list[dict[str, float]], y: list[int], names: tuple[str, ...], C: float = 1.0) -> dict[str, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    A = np.asarray([[x.get(n, 0.0) for n in names] for x in X])
+    model = LogisticRegression(C=C, max_iter=2000, class_weight=None)
+    model.fit(A, np.asarray(y))
+    w = {n: round(float(v), 4) for n, v in zip(names, model.coef_[0])}
+    w["bias"] = round(float(model.intercept_[0]), 4)
+    return w
+
+
+def pairwise_f1(gold: list[str], pred: list[str]) -> float:
+    from newsweave.bench.stories import metrics
+
+    return metrics(gold, pred)["pairwise_f1"]
+
+
+def evaluate(params: StoryParams, sets: dict, lexical: bool = False) -> dict[str, float]:
+    out = {}
+    for name, (docs, gold, feats) in sets.items():
+        if lexical:
+            feats = [{k: v for k, v in f.items() if k != "embedding"} for f in feats]
+        pred = [a.story_key for a in cluster_stories(docs, params, feats)]
+        out[name] = pairwise_f1(gold, pred)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=str(PARAMS_PATH))
+    ap.add_argument("--embedding-model", default="minilm")
+    args = ap.parse_args(argv)
+    model = None if args.embedding_model == "none" else args.embedding_model
+    base = StoryParams(embedding_model=model)
+    sets = training_sets(model)
+
+    # 1. weights
+    X, y, E = [], [], []
+    for name, (docs, gold, feats) in sets.items():
+        print(f"examples from {name}", file=sys.stderr)
+        xs, ys, es = teacher_forced_examples(docs, gold, feats, base)
+        X += xs
+        y += ys
+        E += es
+    print(f"{len(X)} examples, {sum(y)} positive", file=sys.stderr)
+    lex_X = [{k: v for k, v in x.items() if k != "emb"} for x in X]
+    weights_lexical = fit_weights(lex_X, y, LEXICAL_FEATURES)
+    weights = dict(weights_lexical)
+    if model and any(E):
+        Xe = [x for x, e in zip(X, E) if e]
+        ye = [v for v, e in zip(y, E) if e]
+        weights = fit_weights(Xe, ye, FEATURES)
+    print("weights", json.dumps(weights), file=sys.stderr)
+    print("weights_lexical", json.dumps(weights_lexical), file=sys.stderr)
+    params = replace(base, weights=weights, weights_lexical=weights_lexical)
+
+    # 2. thresholds (with embeddings), then the lexical model's own thresholds are reported
+    best: tuple[float, Any] | None = None
+    grid = list(itertools.product((0.2, 0.3, 0.4, 0.5, 0.6), (0.8, 0.9, 0.95, 0.99, 1.01)))
+    for thr, mthr in grid:
+        trial = replace(params, threshold=thr, merge_threshold=mthr, merge=mthr <= 1.0)
+        scores = evaluate(trial, sets)
+        mean = float(np.mean(list(scores.values())))
+        print(f"  thr {thr:.2f} merge {mthr:.2f}: mean {mean:.4f} {json.dumps({k: round(v, 4) for k, v in scores.items()})}", file=sys.stderr)
+        if best is None or mean > best[0]:
+            best = (mean, trial, scores)
+    assert best is not None
+    mean, params, scores = best
+    lex_scores = evaluate(params, sets, lexical=True)
+    params = replace(
+        params,
+        calibration={
+            "data": "ECB+ train topics, AllSides (even roundups), BASIL — ../shared/data/stories",
+            "objective": "mean pairwise F1 over the training sets",
+            "train_pairwise_f1": {k: round(v, 4) for k, v in scores.items()},
+            "train_pairwise_f1_lexical": {k: round(v, 4) for k, v in lex_scores.items()},
+            "examples": len(X),
+        },
+    )
+    params.save(args.out)
+    print(f"wrote {args.out}: threshold {params.threshold}, merge {params.merge_threshold}, mean F1 {mean:.4f}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,271 @@
+"""Ingest: read → clean → store, as steps over a stream of articles.
+
+The flow for one run (every stage a generator, so a multi-GB input streams)::
+
+    read_inputs(inputs)                  Article | Failure, one record at a time
+      └─ batches of ``batch_size``
+           ├─ skip ids already stored    (a re-run neither re-cleans nor re-stores them)
+           ├─ ARTICLE_STEPS              generator in → generator out (default: clean)
+           ├─ store.add_batch            one transaction per batch, insert-if-absent
+           └─ POST_STORE_STEPS           step(batch, store) after each committed batch
+
+Later stages hook in at :data:`POST_STORE_STEPS` (enrichment, quote extraction,
+story assignment) — or per run through ``IngestOptions.post_store``. A
+post-store step runs after its batch committed, so a kill can land between
+the two: on the re-run the same articles come back in ``batch.present_ids``.
+A step must therefore be idempotent and should check ``present_ids`` for work it
+has not done yet (e.g. an annotation with its current version).
+
+>>> from newsweave.store import Store
+>>> summary = ingest(["examples/corpus"], Store.open("sqlite://"))   # doctest: +SKIP
+>>> summary.stored, summary.already_present, summary.failures         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import select
+
+from newsweave.errors import InputError, NewsweaveError
+from newsweave.model import Article, ArticleStatus, Failure
+from newsweave.store import DEFAULT_BATCH_SIZE, Store
+from newsweave.store.schema import articles as articles_table
+
+__all__ = [
+    "ARTICLE_STEPS",
+    "POST_STORE_STEPS",
+    "ArticleStep",
+    "IngestOptions",
+    "IngestSummary",
+    "PostStoreStep",
+    "StoredBatch",
+    "clean_step",
+    "ingest",
+]
+
+LOGGER = logging.getLogger("newsweave.pipeline")
+
+Item = Article | Failure
+#: A step over the article stream before storing: generator in → generator out.
+#: It may transform articles, or turn one into a Failure (with the reason).
+ArticleStep = Callable[[Iterator[Item]], Iterator[Item]]
+
+
+@dataclass(slots=True)
+class StoredBatch:
+    """What a post-store step receives: one committed batch."""
+
+    number: int  # 1-based batch number in this run
+    stored: list[Article]  # newly stored in this batch (clean, with ingested_at)
+    present_ids: list[str]  # read again but already in the store (a re-run, a duplicate)
+    failed: list[Failure]
+
+
+class PostStoreStep(Protocol):
+    """``step(batch, store)`` after each committed batch; must be idempotent."""
+
+    def __call__(self, batch: StoredBatch, store: Store) -> None: ...
+
+
+#: Steps run after each committed batch, in order. The integrator appends
+#: enrichment (quotes → store/quotes.py) and story assignment here.
+POST_STORE_STEPS: list[PostStoreStep] = []
+
+
+def clean_step(stream: Iterator[Item]) -> Iterator[Item]:
+    """Clean each article (``newsweave.clean.clean_article``); a crash becomes a Failure."""
+    clean_article = _cleaner()
+    for item in stream:
+        if isinstance(item, Failure):
+            yield item
+            continue
+        try:
+            yield clean_article(item)
+        except Exception as e:  # noqa: BLE001 - one bad record must not stop the run
+            LOGGER.exception("cleaning %s failed", item.origin)
+            yield Failure(item.origin, f"cleaning failed: {type(e).__name__}: {_one_line(e)}")
+
+
+#: Steps over the article stream before storing, in order.
+ARTICLE_STEPS: list[ArticleStep] = [clean_step]
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    """Options of one ingest run (shared by the Python API and the CLI)."""
+
+    batch_size: int = DEFAULT_BATCH_SIZE
+    read_options: Any = None  # newsweave.read.ReadOptions; None = defaults
+    article_steps: Sequence[ArticleStep] | None = None  # None = ARTICLE_STEPS
+    post_store: Sequence[PostStoreStep] | None = None  # None = POST_STORE_STEPS
+    reader: Callable[[list[str], Any], Iterable[Item]] | None = None  # None = read_inputs
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise InputError(f"batch size must be a whole number >= 1, got {self.batch_size!r}")
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """Counts of one run; ``failures`` names every record that could not be used."""
+
+    read: int = 0  # articles read (records that became an Article)
+    stored: int = 0  # newly stored, any status
+    already_present: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    flagged: Counter = field(default_factory=Counter)  # stored but not story material: status -> n
+    batches: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def stored_ok(self) -> int:
+        """Stored articles that take part in stories (status ok)."""
+        return self.stored - sum(self.flagged.values())
+
+    def exit_code(self, strict: bool = False) -> int:
+        """Non-zero when nothing could be read, or with ``strict`` when anything failed."""
+        if self.read == 0:
+            return 1
+        if strict and self.failures:
+            return 1
+        return 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "already_present": self.already_present,
+            "failed": self.failed,
+            "flagged": dict(self.flagged),
+            "failures": [{"origin": f.origin, "reason": f.reason} for f in self.failures],
+            "batches": self.batches,
+            "elapsed_s": round(self.elapsed, 3),
+        }
+
+
+def ingest(
+    inputs: Iterable[str],
+    store: Store,
+    options: IngestOptions | None = None,
+    progress: Callable[[IngestSummary], None] | None = None,
+) -> IngestSummary:
+    """Read, clean and store ``inputs`` (paths, directories, URLs) into ``store``.
+
+    Idempotent: running it again on the same inputs stores nothing new, and a
+    run that was killed is finished by running it again. ``progress`` is called
+    with the running summary now and then (every few records and each batch).
+    """
+    options = options or IngestOptions()
+    inputs = [str(i) for i in inputs]
+    if not inputs:
+        raise InputError("nothing to ingest: give at least one path or URL")
+    reader = options.reader or _reader()
+    steps = list(ARTICLE_STEPS if options.article_steps is None else options.article_steps)
+    post_store = list(POST_STORE_STEPS if options.post_store is None else options.post_store)
+    summary = IngestSummary()
+    started = time.perf_counter()
+
+    def tick() -> None:
+        summary.elapsed = time.perf_counter() - started
+        if progress is not None:
+            progress(summary)
+
+    def counted(stream: Iterable[Item]) -> Iterator[Item]:
+        for item in stream:
+            if isinstance(item, Failure):
+                summary.failures.append(item)
+            else:
+                summary.read += 1
+                if summary.read % 25 == 0:
+                    tick()
+                yield item
+
+    for batch in _batched(counted(reader(inputs, options.read_options)), options.batch_size):
+        summary.batches += 1
+        present = _present_ids(store, [a.id for a in batch])
+        fresh = [a for a in batch if a.id not in present]
+        present_ids = [a.id for a in batch if a.id in present]
+        stream: Iterator[Item] = iter(fresh)
+        for step in steps:
+            stream = step(stream)
+        to_store: list[Article] = []
+        batch_failures: list[Failure] = []
+        for item in stream:
+            (batch_failures if isinstance(item, Failure) else to_store).append(item)
+        result = store.add_batch(to_store)
+        batch_failures.extend(f for _, f in result.failed)
+        present_ids.extend(a.id for a in result.present)
+        summary.failures.extend(batch_failures)
+        summary.stored += len(result.stored)
+        summary.already_present += len(present_ids)
+        for article in result.stored:
+            if article.status is not ArticleStatus.OK:
+                summary.flagged[ArticleStatus(article.status).value] += 1
+        done = StoredBatch(summary.batches, result.stored, present_ids, batch_failures)
+        for step in post_store:
+            _run_post_store(step, done, store, summary)
+        tick()
+    tick()
+    return summary
+
+
+def _run_post_store(step: PostStoreStep, batch: StoredBatch, store: Store, summary: IngestSummary) -> None:
+    name = getattr(step, "__name__", type(step).__name__)
+    try:
+        step(batch, store)
+    except NewsweaveError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the articles are stored; say what was not done
+        LOGGER.exception("post-store step %s failed on batch %d", name, batch.number)
+        summary.failures.append(
+            Failure(f"batch {batch.number} ({len(batch.stored)} articles)",
+                    f"{name} failed: {type(e).__name__}: {_one_line(e)}")
+        )
+
+
+def _batched(stream: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in stream:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _present_ids(store: Store, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    with store.connect() as conn:
+        return set(conn.execute(select(articles_table.c.id).where(articles_table.c.id.in_(set(ids)))).scalars())
+
+
+def _reader() -> Callable[[list[str], Any], Iterable[Item]]:
+    try:
+        from newsweave.read import read_inputs
+    except ImportError as e:
+        raise NewsweaveError(f"the readers (newsweave.read.read_inputs) cannot be loaded: {e}") from e
+    return read_inputs
+
+
+def _cleaner() -> Callable[[Article], Article]:
+    try:
+        from newsweave.clean import clean_article
+    except ImportError as e:
+        raise NewsweaveError(f"the cleaner (newsweave.clean.clean_article) cannot be loaded: {e}") from e
+    return clean_article
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300]

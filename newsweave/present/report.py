@@ -1,0 +1,170 @@
+"""Render a comparison (the JSON contract of :func:`newsweave.compare.compare_articles`)
+as JSON, Markdown or one self-contained HTML file.
+
+The HTML report makes no network request (inline CSS, no fonts, no scripts) and
+escapes every piece of article text: Jinja2 autoescaping is on and article text
+is only ever passed to the template as plain strings, never marked safe.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, select_autoescape
+
+__all__ = ["render_json", "render_markdown", "render_html", "render", "FORMATS"]
+
+FORMATS = ("json", "md", "html")
+
+
+def _wrap(report: dict[str, Any]) -> dict[str, Any]:
+    return report if "stories" in report else {"stories": [report]}
+
+
+def render_json(report: dict[str, Any], include_text: bool = False) -> str:
+    """The JSON contract; article texts are left out unless ``include_text``."""
+    data = _wrap(report)
+    if not include_text:
+        data = {**data, "stories": [
+            {**s, "articles": [{k: v for k, v in a.items() if k != "text"} for a in s["articles"]]}
+            for s in data["stories"]]}
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    out: list[str] = []
+    for story in _wrap(report)["stories"]:
+        label = {a["id"]: a["source"] for a in story["articles"]}
+        out.append(f"# Story {story['id']}\n")
+        out.append("## Articles (publication order)\n")
+        for t in story["timeline"]:
+            reprint = f" — reprint of {t['reprint_of']}" if t.get("reprint_of") else ""
+            out.append(f"- `{t['article']}` **{_md_escape(t['source'])}** {t['published'] or 'undated'}: "
+                       f"{_md_escape(t['title'] or '(no title)')}{reprint}")
+        out.append("\n## Quotes\n")
+        for g in story["quotes"]:
+            flags = ", ".join(g["flags"]) or "—"
+            out.append(f"### {g['id']}: “{_md_escape(g['canonical'][:200])}”\n")
+            out.append(f"Speaker: {g['speaker'] or 'unresolved'} · flags: {flags}\n")
+            for v in g["variants"]:
+                diff = " ".join(
+                    op["variant"] if op["op"] == "equal" else
+                    (f"~~{op['canonical']}~~" if op["canonical"] else "") + (f" **{op['variant']}**" if op["variant"] else "")
+                    for op in v["diff"])
+                out.append(f"- {_md_escape(label[v['article']])} [{v['start']}:{v['end']}] "
+                           f"({v['speaker_as_written'] or '—'} → {v['speaker'] or 'unresolved'}): {_md_escape(diff)}")
+            out.append("")
+        out.append("## Statements carried by several outlets\n")
+        for g in story["statements"]:
+            if len(g["articles"]) > 1:
+                out.append(f"- {_md_escape(g['text'])} — {', '.join(label[a] for a in g['articles'])}")
+        out.append("\n## Unique statements\n")
+        for o in story["outlets"]:
+            out.append(f"### {o['source']} (`{o['article']}`)\n")
+            by_id = {g["id"]: g for g in story["statements"]}
+            for sid in o["unique_statements"]:
+                out.append(f"- {_md_escape(by_id[sid]['text'])}")
+            out.append("")
+        out.append("## Numbers in conflict\n")
+        for n in story["numbers"]:
+            if n["conflict"]:
+                out.append("- " + " vs ".join(f"{label[m['article']]}: “{_md_escape(m['text'])}”" for m in n["mentions"]))
+        out.append("\n## Flags\n")
+        out.append("| kind | outlet | span | text | reason |\n|---|---|---|---|---|")
+        for f in story["flags"]:
+            out.append(f"| {f['kind']} | {_md_escape(f['source'])} | {f['start']}–{f['end']} | "
+                       f"{_md_escape(f['text'][:60])} | {_md_escape(f['reason'])} |")
+        out.append("\n## Article signals\n")
+        for s in story["signals"]:
+            reasons = "; ".join(f"{r['signal']}×{r['count']}" for r in s["reasons"]) or "none"
+            out.append(f"- {_md_escape(s['source'])}: machine-translation/spinning score "
+                       f"{s['machine_translation_score']} ({reasons}); debris removed: {len(s['debris'])}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict[str, Any]]:
+    """Split ``text`` at every mark boundary; each piece lists its classes and the anchors starting there."""
+    n = len(text)
+    cuts = {0, n}
+    for s, e, _, _ in marks:
+        cuts.add(max(0, min(n, s)))
+        cuts.add(max(0, min(n, e)))
+    points = sorted(cuts)
+    starts: dict[int, list[str]] = defaultdict(list)
+    for s, e, _, anchor in marks:
+        if anchor:
+            starts[max(0, min(n, s))].append(anchor)
+    pieces = []
+    for a, b in zip(points, points[1:]):
+        classes = sorted({cls for s, e, cls, _ in marks if s <= a and b <= e})
+        pieces.append({"text": text[a:b], "classes": " ".join(classes), "anchors": starts.get(a, [])})
+    if not pieces:
+        pieces.append({"text": text, "classes": "", "anchors": starts.get(0, [])})
+    return pieces
+
+
+def _view(story: dict[str, Any]) -> dict[str, Any]:
+    articles = story["articles"]
+    marks: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for g in story["quotes"]:
+        for v in g["variants"]:
+            cls = "mq drift" if "wording_drift" in v["flags"] else "mq"
+            marks[v["article"]].append((v["start"], v["end"], cls, f"{g['id']}-{v['article']}"))
+    for g in story["statements"]:
+        for m in g["members"]:
+            cls = "ms uniq" if g["unique"] else "ms"
+            marks[m["article"]].append((m["start"], m["end"], cls, f"{g['id']}-{m['article']}"))
+    for f in story["flags"]:
+        marks[f["article"]].append((f["start"], f["end"], f"mf k-{f['kind']}", f["id"]))
+    texts = {a["id"]: _segments(a.get("text") or "", marks[a["id"]]) for a in articles}
+    statements_by_id = {g["id"]: g for g in story["statements"]}
+    signals = {s["article"]: s for s in story["signals"]}
+    names = [n for n in story["names"] if len(n["articles"]) > 1 or n["variants"]]
+    return {
+        "story": story,
+        "texts": texts,
+        "statements_by_id": statements_by_id,
+        "signals": signals,
+        "label": {a["id"]: a["source"] for a in articles},
+        "names": names[:200],
+        "shared_statements": [g for g in story["statements"] if len(g["articles"]) > 1],
+        "conflicts": [n for n in story["numbers"] if n["conflict"]],
+        "numbers_shared": [n for n in story["numbers"] if len(n["articles"]) > 1 and not n["conflict"]],
+    }
+
+
+_ENV: Environment | None = None
+
+
+def _environment() -> Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
+                           trim_blocks=True, lstrip_blocks=True)
+    return _ENV
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """One self-contained HTML page for every story in ``report`` (needs article texts)."""
+    source = resources.files("newsweave.present").joinpath("templates/report.html").read_text(encoding="utf-8")
+    template = _environment().from_string(source)
+    stories = [_view(s) for s in _wrap(report)["stories"]]
+    return template.render(stories=stories)
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "md":
+        return render_markdown(report)
+    if fmt == "html":
+        return render_html(report)
+    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")

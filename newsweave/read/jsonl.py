@@ -1,0 +1,267 @@
+"""JSON Lines and JSON files → Articles, one per record.
+
+Field names of news-please (``maintext``, ``source_domain``, ``date_publish``,
+``authors`` …) and of trafilatura's JSON output (``text``, ``raw_text``,
+``hostname``, ``sitename``, ``date`` …) work without configuration;
+``ReadOptions.field_map`` maps any other layout (``{"text": "body"}``).
+A record carrying ``html`` instead of text goes through the HTML extractor.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newsweave.model import Article, Failure, article_id_for
+from newsweave.read._common import (
+    ReadOptions,
+    finish_article,
+    parse_datetime,
+    source_from_value,
+)
+
+__all__ = ["DEFAULT_FIELDS", "article_from_record", "read_json_file", "read_jsonl_file"]
+
+LOGGER = logging.getLogger("newsweave.read.jsonl")
+
+#: Article field -> record keys tried in order (after ReadOptions.field_map).
+DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("maintext", "text", "raw_text", "body", "content", "article", "article_text"),
+    "html": ("html", "raw_html", "content_html"),
+    "title": ("title", "headline"),
+    "source": ("source", "outlet", "sitename", "site_name", "publisher", "source_domain", "hostname", "domain"),
+    "url": ("url", "link", "canonical_url", "source_url", "source"),  # trafilatura: source = URL
+    "published": ("date_publish", "published", "published_at", "datePublished", "date", "pubdate"),
+    "byline": ("authors", "author", "byline"),
+    "language": ("language", "lang"),
+    "external_id": ("id", "_id", "record_id", "uuid", "fingerprint"),
+    "description": ("description", "summary"),
+}
+
+
+def read_jsonl_file(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
+    """Stream a .jsonl/.ndjson (optionally .gz) file: one Article or Failure per non-blank line."""
+    options = options or ReadOptions()
+    try:
+        opener = gzip.open if path.suffix.lower() == ".gz" else open
+        handle = opener(path, "rb")
+    except OSError as e:
+        yield Failure(str(path), f"cannot read file: {e.strerror or e}")
+        return
+    lineno = 0
+    seen = 0
+    with handle:
+        try:
+            for lineno, line in enumerate(handle, start=1):  # noqa: B007 - used after the loop
+                if not line.strip():
+                    continue
+                seen += 1
+                origin = f"{path}:{lineno}"
+                raw = line.rstrip(b"\r\n")
+                try:
+                    record = json.loads(raw)
+                except UnicodeDecodeError as e:
+                    yield Failure(origin, f"invalid JSON (not UTF-8: {e.reason} at byte {e.start})")
+                    continue
+                except ValueError as e:
+                    yield Failure(origin, f"invalid JSON ({_short(e)})")
+                    continue
+                yield article_from_record(record, raw=raw, origin=origin, input_format="jsonl",
+                                          options=options, fallback_source=path.stem)
+        except (OSError, EOFError) as e:  # truncated / corrupt gzip
+            yield Failure(f"{path}:{lineno + 1}", f"cannot read further: {e}")
+    if seen == 0:
+        yield Failure(str(path), "empty file")
+
+
+def read_json_file(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
+    """A .json file: an array of records, an object with a list of records, or one record."""
+    options = options or ReadOptions()
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+        if size > options.max_file_bytes:
+            yield Failure(origin, f"file too large ({size} bytes > {options.max_file_bytes}); use JSON Lines")
+            return
+        data = path.read_bytes()
+    except OSError as e:
+        yield Failure(origin, f"cannot read file: {e.strerror or e}")
+        return
+    if not data.strip():
+        yield Failure(origin, "empty file")
+        return
+    try:
+        document = json.loads(data)
+    except UnicodeDecodeError as e:
+        yield Failure(origin, f"invalid JSON (not UTF-8: {e.reason} at byte {e.start})")
+        return
+    except ValueError as e:
+        # maybe it is JSON Lines under a .json name
+        if data.lstrip().startswith(b"{") and b"\n" in data.strip():
+            yield from read_jsonl_file(path, options)
+            return
+        yield Failure(origin, f"invalid JSON ({_short(e)})")
+        return
+    records: list[Any]
+    if isinstance(document, list):
+        records = document
+    elif isinstance(document, dict):
+        listed = next((v for k, v in document.items() if k in ("articles", "items", "records", "data", "results")
+                       and isinstance(v, list)), None)
+        records = listed if listed is not None else [document]
+    else:
+        yield Failure(origin, f"JSON holds a {type(document).__name__}, not records")
+        return
+    single = len(records) == 1 and records[0] is document
+    for index, record in enumerate(records):
+        rec_origin = origin if single else f"{origin}[{index}]"
+        raw = data if single else json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        yield article_from_record(record, raw=raw, origin=rec_origin, input_format="json",
+                                  options=options, fallback_source=path.stem)
+
+
+def article_from_record(
+    record: Any,
+    *,
+    raw: bytes,
+    origin: str,
+    input_format: str,
+    options: ReadOptions | None = None,
+    fallback_source: str = "",
+) -> Article | Failure:
+    """One decoded JSON record → Article (or Failure when it holds no text)."""
+    options = options or ReadOptions()
+    if not isinstance(record, dict):
+        return Failure(origin, f"record is a JSON {type(record).__name__}, not an object")
+    get = _getter(record, options.field_map)
+    warnings: list[str] = []
+    published_value = get("published")
+    published = parse_datetime(published_value, warnings) if published_value is not None else None
+    url = get("url")
+    url = url.strip() if isinstance(url, str) and url.strip().startswith(("http://", "https://")) else None
+    external_id = get("external_id")
+    source = _source(record, options.field_map)
+    title = _as_text(get("title"))
+    byline = _names(get("byline"))
+    language = _as_text(get("language"))
+    metadata = {k: v for k, v in record.items()
+                if k not in ("text", "maintext", "raw_text", "html", "raw_html", "content", "body", "content_html")
+                and isinstance(v, (str, int, float, bool, list, dict, type(None)))}
+
+    text = get("text")
+    if not (isinstance(text, str) and text.strip()):
+        html = get("html")
+        if isinstance(html, str) and html.strip():
+            from newsweave.read.html import article_from_html
+
+            result = article_from_html(
+                html.encode("utf-8"), origin=origin, url=url, input_format=input_format, metadata=metadata,
+                options=options, fallback_source=fallback_source,
+                defaults={"title": title, "byline": byline, "published": published, "source": source,
+                          "external_id": external_id, "language": language},
+            )
+            if isinstance(result, Article):  # raw is the record, byte for byte, not the HTML inside it
+                if source:
+                    result.source = source
+                result.raw = raw
+                result.id = article_id_for(raw, result.url or f"source:{result.source}")
+            return result
+        return Failure(origin, "record has no text (looked for " + ", ".join(_keys("text", options)) + ")")
+    return finish_article(
+        raw=raw,
+        text=_paragraphs(text),
+        origin=origin,
+        input_format=input_format,
+        source=source,
+        fallback_source=fallback_source,
+        url=url,
+        title=title,
+        byline=byline,
+        published=published,
+        language=language,
+        external_id=None if external_id is None else str(external_id),
+        extractor=input_format,
+        warnings=warnings,
+        metadata=metadata,
+    )
+
+
+def _source(record: dict[str, Any], field_map: dict[str, str]) -> str | None:
+    """The first outlet name; a URL-valued key (trafilatura's ``source``) only as a last resort."""
+    keys = ([field_map["source"]] if field_map.get("source") else []) + list(DEFAULT_FIELDS["source"])
+    url_fallback = None
+    for key in keys:
+        value = _lookup(record, key)
+        if isinstance(value, str) and value.strip().lower().startswith(("http://", "https://")):
+            url_fallback = url_fallback or value
+            continue
+        found = source_from_value(value)
+        if found:
+            return found
+    return source_from_value(url_fallback)
+
+
+def _keys(field: str, options: ReadOptions) -> list[str]:
+    mapped = options.field_map.get(field)
+    return ([mapped] if mapped else []) + list(DEFAULT_FIELDS.get(field, ()))
+
+
+def _getter(record: dict[str, Any], field_map: dict[str, str]):
+    def get(field: str) -> Any:
+        mapped = field_map.get(field)
+        if mapped:
+            value = _lookup(record, mapped)
+            if value not in (None, "", []):
+                return value
+        for key in DEFAULT_FIELDS.get(field, ()):
+            value = record.get(key)
+            if value not in (None, "", []):
+                return value
+        return None
+
+    return get
+
+
+def _lookup(record: dict[str, Any], dotted: str) -> Any:
+    """``"meta.source"`` reaches into nested objects."""
+    value: Any = record
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _names(value: Any) -> str | None:
+    """Authors as a string, a list of strings, or {"name": …} objects → "A; B"."""
+    items = value if isinstance(value, list) else [value]
+    names = [_as_text(item) for item in items[:20]]
+    return "; ".join(" ".join(n.split()) for n in names if n and n.strip()) or None
+
+
+def _as_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        value = value.get("name")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _paragraphs(text: str) -> str:
+    """Normalise line ends; a record's single newlines between paragraphs become blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\n\n" in text:
+        import re
+
+        return "\n\n".join(b.strip() for b in re.split(r"\n[ \t]*\n", text) if b.strip())
+    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def _short(error: Exception) -> str:
+    message = str(error)
+    return message if len(message) <= 100 else message[:97] + "..."

@@ -1,0 +1,214 @@
+"""Quotes in the store: one row per quote in ``quotes``; people as a ``people`` annotation.
+
+>>> replace_quotes(store, article.id, analysis)        # doctest: +SKIP
+>>> for row in iter_quotes(store, speaker="Harris"):   # doctest: +SKIP
+...     print(row.speaker, row.text)
+
+Spans are integer pairs into ``articles.text``. Re-running the extractor
+replaces an article's quotes (and its people annotation) in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, or_, select
+
+from newsweave.model import Quote, Span
+from newsweave.store.schema import annotations, articles, quotes, story_assignments
+
+__all__ = ["StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "store_analysis"]
+
+PEOPLE_KIND = "people"
+
+
+@dataclass(slots=True)
+class StoredQuote:
+    """A stored quote with the article it belongs to and its text."""
+
+    quote: Quote
+    idx: int
+    source: str  # the article's outlet
+    text: str  # the quoted words (fragments joined by " … ")
+    source_text: str | None  # the speaker as written
+    cue_text: str | None
+    story_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def article_id(self) -> str:
+        return self.quote.article_id
+
+    @property
+    def speaker(self) -> str | None:
+        return self.quote.speaker
+
+    def to_dict(self) -> dict[str, Any]:
+        q = self.quote
+        return {
+            "article": q.article_id,
+            "idx": self.idx,
+            "outlet": self.source,
+            "story": self.story_id,
+            "kind": q.kind,
+            "text": self.text,
+            "start": q.content.start,
+            "end": q.content.end,
+            "fragments": [[f.start, f.end] for f in q.fragments],
+            "speaker": q.speaker,
+            "speaker_as_written": self.source_text,
+            "speaker_description": q.speaker_description,
+            "cue": self.cue_text,
+            "confidence": q.confidence,
+            "reason": q.reason,
+        }
+
+
+def _row(article_id: str, idx: int, q: Quote) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "idx": idx,
+        "kind": q.kind,
+        "start": q.content.start,
+        "end": q.content.end,
+        "fragments": [[f.start, f.end] for f in q.fragments],
+        "cue_start": q.cue.start if q.cue else None,
+        "cue_end": q.cue.end if q.cue else None,
+        "source_start": q.source.start if q.source else None,
+        "source_end": q.source.end if q.source else None,
+        "speaker": q.speaker,
+        "speaker_description": q.speaker_description,
+        "confidence": float(q.confidence),
+        "reason": q.reason or "",
+    }
+
+
+def replace_quotes(store: Any, article_id: str, analysis: Any, version: str | None = None) -> int:
+    """Store ``analysis.quotes`` for an article (replacing older ones); people go to an annotation.
+
+    Returns the number of quotes stored. ``analysis`` is a
+    :class:`newsweave.enrich.quotes.QuoteAnalysis` (or anything with ``quotes``
+    and, optionally, ``people`` and ``findings``).
+    """
+    from newsweave.enrich.quotes import VERSION
+
+    rows = [_row(article_id, i, q) for i, q in enumerate(analysis.quotes)]
+    with store.transaction() as conn:
+        conn.execute(delete(quotes).where(quotes.c.article_id == article_id))
+        if rows:
+            conn.execute(insert(quotes), rows)
+    people = getattr(analysis, "people", None)
+    findings = getattr(analysis, "findings", None)
+    if people is not None or findings is not None:
+        data = {
+            "people": [p.to_dict() for p in (people or [])],
+            "findings": [
+                {"kind": f.kind, "start": f.start, "end": f.end, "score": f.score, "reason": f.reason, "data": f.data}
+                for f in (findings or [])
+            ],
+        }
+        store.put_annotation(article_id, PEOPLE_KIND, version or VERSION, data)
+    return len(rows)
+
+
+def store_analysis(store: Any, article: Any, *, nlp: Any = None) -> int:
+    """Extract the quotes of a stored article and store them (the ``quotes`` stage)."""
+    from newsweave.enrich.quotes import quotes_for_article
+
+    return replace_quotes(store, article.id, quotes_for_article(article, nlp=nlp))
+
+
+def _quote_from_row(r: Any) -> Quote:
+    return Quote(
+        article_id=r.article_id,
+        kind=r.kind,
+        content=Span(r.start, r.end),
+        fragments=[Span(a, b) for a, b in (r.fragments or [])],
+        cue=Span(r.cue_start, r.cue_end) if r.cue_start is not None else None,
+        source=Span(r.source_start, r.source_end) if r.source_start is not None else None,
+        speaker=r.speaker,
+        speaker_description=r.speaker_description,
+        confidence=r.confidence,
+        reason=r.reason,
+    )
+
+
+def _text_of(text: str, q: Quote) -> str:
+    if q.fragments:
+        return " … ".join(text[f.start : f.end] for f in q.fragments)
+    return text[q.content.start : q.content.end]
+
+
+def iter_quotes(
+    store: Any,
+    article_ids: Iterable[str] | None = None,
+    speaker: str | None = None,
+    story_id: str | None = None,
+) -> Iterator[StoredQuote]:
+    """Stored quotes in article order, optionally of some articles, a speaker or a story.
+
+    ``speaker`` matches the resolved speaker or the speaker as written,
+    case-insensitively, as a substring ("harris" finds "Kamala Harris").
+    """
+    cols = [
+        quotes,
+        articles.c.source.label("outlet"),
+        articles.c.text.label("article_text"),
+        articles.c.seq,
+        story_assignments.c.story_id,
+    ]
+    query = (
+        select(*cols)
+        .join(articles, articles.c.id == quotes.c.article_id)
+        .outerjoin(story_assignments, story_assignments.c.article_id == quotes.c.article_id)
+    )
+    conds = []
+    if article_ids is not None:
+        ids = list(article_ids)
+        if not ids:
+            return
+        conds.append(quotes.c.article_id.in_(ids))
+    if story_id is not None:
+        conds.append(story_assignments.c.story_id == story_id)
+    if conds:
+        query = query.where(and_(*conds))
+    query = query.order_by(articles.c.seq, quotes.c.idx)
+    needle = speaker.lower() if speaker else None
+    with store.connect() as conn:
+        for r in conn.execute(query):
+            q = _quote_from_row(r)
+            text = r.article_text or ""
+            src = text[q.source.start : q.source.end] if q.source else None
+            if needle is not None:
+                hay = " ".join(x for x in (q.speaker, src, q.speaker_description) if x).lower()
+                if needle not in hay:
+                    continue
+            yield StoredQuote(
+                quote=q,
+                idx=r.idx,
+                source=r.outlet,
+                text=_text_of(text, q),
+                source_text=src,
+                cue_text=text[q.cue.start : q.cue.end] if q.cue else None,
+                story_id=r.story_id,
+            )
+
+
+def quotes_of(store: Any, article_id: str) -> list[Quote]:
+    """The stored quotes of one article (empty when none were stored)."""
+    with store.connect() as conn:
+        rows = conn.execute(select(quotes).where(quotes.c.article_id == article_id).order_by(quotes.c.idx)).all()
+    return [_quote_from_row(r) for r in rows]
+
+
+def articles_without_quotes(store: Any) -> list[str]:
+    """Ids of articles with no ``people`` annotation (quotes never extracted)."""
+    with store.connect() as conn:
+        done = select(annotations.c.article_id).where(annotations.c.kind == PEOPLE_KIND)
+        rows = conn.execute(select(articles.c.id).where(articles.c.id.not_in(done)).order_by(articles.c.seq)).all()
+    return [r.id for r in rows]
+
+
+_ = or_  # kept for callers composing filters

@@ -1,0 +1,737 @@
+"""Stories in the store: signatures, reprint groups, story assignments and corrections.
+
+:func:`update_stories` brings the story tables up to date with the articles:
+
+1. MinHash signatures of articles that lack one are computed and stored
+   (``signatures``); each is computed once.
+2. Reprint groups of every story-material article (status ok) are found from
+   the stored signatures plus an exact containment check (``reprints``).
+3. All story-material articles are clustered again in publication order
+   (:func:`newsweave.group.stories.cluster_stories`), with per-article
+   features cached as ``story_features`` annotations.
+4. Clusters get **stable story ids**: a cluster keeps the id of the previous
+   story it shares most articles with; a new cluster is named after its
+   earliest article. Re-running gives the same ids.
+5. User corrections (``corrections``: split / merge / move, in the order they
+   were recorded) are replayed on top, so they survive re-clustering and new
+   ingests. Corrected assignments have ``method='manual'`` and keep the
+   clusterer's choice in ``reason['auto_story']``.
+
+Query helpers: :func:`list_stories`, :func:`story_detail`;
+:func:`record_correction` records a correction and applies it at once.
+The ingest pipeline calls :func:`update_stories` after storing a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Sequence
+
+from sqlalchemy import delete, insert, select
+
+from newsweave.errors import InputError, NotFound
+from newsweave.group.minhash import MinHasher, Signature
+from newsweave.group.reprints import DEFAULT_THRESHOLD, ReprintMatch, find_reprints
+from newsweave.model import ArticleStatus
+from newsweave.store.schema import (
+    annotations,
+    articles,
+    corrections,
+    reprints,
+    signatures,
+    stories,
+    story_assignments,
+)
+
+__all__ = [
+    "CORRECTION_KINDS",
+    "FEATURES_KIND",
+    "StoryArticle",
+    "StoryDetail",
+    "StorySummary",
+    "StoryUpdate",
+    "list_corrections",
+    "list_stories",
+    "record_correction",
+    "story_detail",
+    "update_stories",
+]
+
+FEATURES_KIND = "story_features"
+CORRECTION_KINDS = ("split", "merge", "move")
+_CHUNK = 500
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class StoryUpdate:
+    """What :func:`update_stories` did."""
+
+    articles: int = 0  # story-material articles clustered
+    stories: int = 0
+    signatures_computed: int = 0
+    features_computed: int = 0
+    reprint_groups: int = 0  # groups with more than one member
+    reprinted_articles: int = 0  # articles that are a later copy of another
+    corrections_applied: int = 0
+    corrections_skipped: list[str] = field(default_factory=list)  # why a correction no longer applies
+    seconds: float = 0.0
+
+
+@dataclass
+class StorySummary:
+    id: str
+    headline: str | None
+    articles: int
+    independent_sources: int  # distinct reprint groups: a wire story reprinted 40 times is 1
+    outlets: list[str]
+    first_published: datetime | None
+    last_published: datetime | None
+    manual: bool = False  # a user correction touched it
+
+
+@dataclass
+class StoryArticle:
+    id: str
+    source: str
+    title: str | None
+    published: datetime | None
+    url: str | None
+    reprint_group: str | None
+    matched_article: str | None
+    containment: float | None
+    score: float
+    method: str
+    reason: dict[str, Any]
+
+    @property
+    def is_reprint(self) -> bool:
+        return self.reprint_group is not None and self.reprint_group != self.id
+
+
+@dataclass
+class StoryDetail:
+    summary: StorySummary
+    articles: list[StoryArticle]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _story_id_for(article_id: str, salt: str = "") -> str:
+    digest = hashlib.blake2b(f"{salt}{article_id}".encode("utf-8"), digest_size=6).hexdigest()
+    return "s" + digest
+
+
+def _order(published: datetime | None, seq: int) -> tuple:
+    """Earliest first; undated after dated; then ingest order."""
+    p = _utc(published)
+    return (0, p.timestamp(), seq) if p is not None else (1, 0.0, seq)
+
+
+@dataclass
+class _Row:
+    """One story-material article as update_stories needs it."""
+
+    id: str
+    seq: int
+    source: str
+    title: str | None
+    text: str
+    published: datetime | None
+
+
+def _material(store: Any) -> list[_Row]:
+    cols = [articles.c.id, articles.c.seq, articles.c.source, articles.c.title, articles.c.text, articles.c.published]
+    out = []
+    with store.connect() as conn:
+        rows = conn.execute(
+            select(*cols).where(articles.c.status == ArticleStatus.OK.value).order_by(articles.c.seq)
+        )
+        for r in rows:
+            out.append(_Row(r.id, r.seq, r.source, r.title, r.text or "", _utc(r.published)))
+    return out
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for lo in range(0, len(items), size):
+        yield items[lo : lo + size]
+
+
+# --------------------------------------------------------------------------- signatures and reprints
+
+
+def _ensure_signatures(store: Any, rows: Sequence[_Row], hasher: MinHasher) -> tuple[list[Signature], int]:
+    stored: dict[str, Signature] = {}
+    ids = [r.id for r in rows]
+    with store.connect() as conn:
+        for part in _chunks(ids):
+            q = select(signatures).where(signatures.c.article_id.in_(list(part)))
+            for s in conn.execute(q):
+                if s.num_perm == hasher.num_perm and s.shingle == hasher.shingle:
+                    stored[s.article_id] = Signature.from_bytes(bytes(s.minhash))
+    missing = [r for r in rows if r.id not in stored]
+    if missing:
+        computed = hasher.signatures([r.text for r in missing])
+        with store.transaction() as conn:
+            for part in _chunks(list(zip(missing, computed))):
+                conn.execute(delete(signatures).where(signatures.c.article_id.in_([r.id for r, _ in part])))
+                conn.execute(
+                    insert(signatures),
+                    [
+                        {
+                            "article_id": r.id,
+                            "num_perm": hasher.num_perm,
+                            "shingle": hasher.shingle,
+                            "minhash": sig.to_bytes(),
+                        }
+                        for r, sig in part
+                    ],
+                )
+        stored.update({r.id: sig for r, sig in zip(missing, computed)})
+    return [stored[r.id] for r in rows], len(missing)
+
+
+def _update_reprints(
+    store: Any, rows: Sequence[_Row], sigs: Sequence[Signature], hasher: MinHasher, threshold: float
+) -> dict[str, ReprintMatch]:
+    ordered = sorted(range(len(rows)), key=lambda i: _order(rows[i].published, rows[i].seq))
+    docs = [(rows[i].id, rows[i].text, rows[i].published) for i in ordered]
+    matches = find_reprints(docs, threshold, hasher=hasher, signatures=[sigs[i] for i in ordered])
+    with store.transaction() as conn:
+        conn.execute(delete(reprints))
+        values = [
+            {
+                "article_id": m.article_id,
+                "group_id": m.group_id,
+                "matched_article": m.matched_article,
+                "containment": m.containment,
+            }
+            for m in matches.values()
+        ]
+        for part in _chunks(values):
+            conn.execute(insert(reprints), list(part))
+    return matches
+
+
+# --------------------------------------------------------------------------- features and clustering
+
+
+def _load_features(store: Any, ids: Sequence[str], version: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    with store.connect() as conn:
+        for part in _chunks(list(ids)):
+            q = select(annotations.c.article_id, annotations.c.version, annotations.c.data).where(
+                annotations.c.kind == FEATURES_KIND, annotations.c.article_id.in_(list(part))
+            )
+            for r in conn.execute(q):
+                if r.version == version:
+                    found[r.article_id] = r.data
+    return found
+
+
+def _features(store: Any, inputs: Sequence[Any], extract: Callable | None, version: str) -> tuple[list, int]:
+    if extract is None:
+        return [None] * len(inputs), 0
+    cached = _load_features(store, [d.id for d in inputs], version)
+    missing = [d for d in inputs if d.id not in cached]
+    if missing:
+        for part in _chunks(missing, 256):
+            feats = extract(list(part))
+            ids = [d.id for d in part]
+            with store.transaction() as conn:  # one write per chunk, not one per article
+                conn.execute(
+                    delete(annotations).where(annotations.c.kind == FEATURES_KIND, annotations.c.article_id.in_(ids))
+                )
+                conn.execute(
+                    insert(annotations),
+                    [{"article_id": i, "kind": FEATURES_KIND, "version": version, "data": f} for i, f in zip(ids, feats)],
+                )
+            cached.update(zip(ids, feats))
+    return [cached.get(d.id) for d in inputs], len(missing)
+
+
+def _default_cluster() -> tuple[Callable, Callable | None, str, type]:
+    from newsweave.group import stories as clustering
+
+    version = f"v{getattr(clustering, 'FEATURE_VERSION', 1)}"
+    return clustering.cluster_stories, clustering.extract_story_features, version, clustering.StoryInput
+
+
+# --------------------------------------------------------------------------- stable ids
+
+
+def _stable_ids(
+    clusters: dict[str, list[str]], previous: dict[str, str], order: dict[str, tuple]
+) -> dict[str, str]:
+    """Map clusterer keys to story ids: keep the previous id with the largest overlap."""
+    overlaps = []
+    for key, members in clusters.items():
+        counts = Counter(previous[a] for a in members if a in previous)
+        for sid, n in counts.items():
+            overlaps.append((-n, min(order[a] for a in members), key, sid))
+    overlaps.sort()
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for _n, _first, key, sid in overlaps:
+        if key in mapping or sid in used:
+            continue
+        mapping[key] = sid
+        used.add(sid)
+    for key, members in sorted(clusters.items(), key=lambda kv: min(order[a] for a in kv[1])):
+        if key in mapping:
+            continue
+        earliest = min(members, key=lambda a: order[a])
+        sid = _story_id_for(earliest)
+        salt = 0
+        while sid in used:
+            salt += 1
+            sid = _story_id_for(earliest, f"{salt}:")
+        mapping[key] = sid
+        used.add(sid)
+    return mapping
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def _resolve(sid: str, members: Iterable[str], assign: dict[str, str]) -> str:
+    """A story named in a correction, as it is now: the id if it still exists, else where its members went."""
+    current = set(assign.values())
+    if sid in current:
+        return sid
+    counts = Counter(assign[a] for a in members if a in assign)
+    if counts:
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return sid
+
+
+def _replay(assign: dict[str, str], items: Sequence[tuple[int, str, dict]]) -> tuple[set[str], int, list[str]]:
+    """Apply corrections in order to ``assign`` (article -> story); returns touched articles."""
+    manual: set[str] = set()
+    applied = 0
+    skipped: list[str] = []
+    for cid, kind, payload in items:
+        if kind == "split":
+            moved = [a for a in payload.get("articles", []) if a in assign]
+            if not moved:
+                skipped.append(f"correction {cid} (split): its articles are gone")
+                continue
+            for a in moved:
+                assign[a] = payload["new_story"]
+                manual.add(a)
+        elif kind == "merge":
+            names = payload.get("stories", [])
+            members = payload.get("members", {})
+            resolved = [_resolve(s, members.get(s, []), assign) for s in names]
+            target = resolved[0]
+            others = set(resolved[1:]) - {target}
+            if not others:
+                skipped.append(f"correction {cid} (merge): the stories are already one")
+                continue
+            for a, s in assign.items():
+                if s in others:
+                    assign[a] = target
+                    manual.add(a)
+        elif kind == "move":
+            a = payload.get("article")
+            if a not in assign:
+                skipped.append(f"correction {cid} (move): article {a} is gone")
+                continue
+            assign[a] = _resolve(payload["story"], payload.get("members", []), assign)
+            manual.add(a)
+        else:
+            skipped.append(f"correction {cid}: unknown kind {kind!r}")
+            continue
+        applied += 1
+    return manual, applied, skipped
+
+
+def _load_corrections(conn: Any) -> list[tuple[int, str, dict]]:
+    q = select(corrections.c.id, corrections.c.kind, corrections.c.payload).order_by(corrections.c.id)
+    return [(r.id, r.kind, dict(r.payload)) for r in conn.execute(q)]
+
+
+def list_corrections(store: Any) -> list[dict[str, Any]]:
+    """Recorded corrections, oldest first."""
+    with store.connect() as conn:
+        q = select(corrections).order_by(corrections.c.id)
+        return [
+            {"id": r.id, "kind": r.kind, "payload": dict(r.payload), "created_at": _utc(r.created_at)}
+            for r in conn.execute(q)
+        ]
+
+
+# --------------------------------------------------------------------------- writing stories
+
+
+def _write(
+    store: Any,
+    rows_by_id: dict[str, _Row],
+    auto: dict[str, tuple[str, float, dict]],
+    final: dict[str, str],
+    manual: set[str],
+    groups: dict[str, str],
+) -> int:
+    """Replace the story tables with ``final`` (article -> story id)."""
+    now = datetime.now(timezone.utc)
+    with store.transaction() as conn:
+        old_created = {r.id: r.created_at for r in conn.execute(select(stories.c.id, stories.c.created_at))}
+        old_assign = {
+            r.article_id: (r.story_id, r.assigned_at)
+            for r in conn.execute(
+                select(story_assignments.c.article_id, story_assignments.c.story_id, story_assignments.c.assigned_at)
+            )
+        }
+        members: dict[str, list[str]] = defaultdict(list)
+        for a, sid in final.items():
+            members[sid].append(a)
+        story_rows = []
+        for sid, ids in members.items():
+            ids.sort(key=lambda a: _order(rows_by_id[a].published, rows_by_id[a].seq))
+            dates = [rows_by_id[a].published for a in ids if rows_by_id[a].published is not None]
+            originals = [a for a in ids if groups.get(a, a) == a and rows_by_id[a].title]
+            titled = originals or [a for a in ids if rows_by_id[a].title]
+            headline = rows_by_id[titled[0]].title if titled else None
+            story_rows.append(
+                {
+                    "id": sid,
+                    "headline": headline,
+                    "first_published": min(dates) if dates else None,
+                    "last_published": max(dates) if dates else None,
+                    "created_at": _utc(old_created.get(sid)) or now,
+                    "updated_at": now,
+                    "meta": {
+                        "articles": len(ids),
+                        "independent_sources": len({groups.get(a, a) for a in ids}),
+                        "outlets": sorted({rows_by_id[a].source for a in ids}),
+                        "manual": any(a in manual for a in ids),
+                    },
+                }
+            )
+        assign_rows = []
+        for a, sid in final.items():
+            _key, score, reason = auto[a]
+            reason = dict(reason)
+            auto_sid = reason.pop("_auto_story")
+            method = "auto"
+            if a in manual and sid != auto_sid:
+                method = "manual"
+                reason["auto_story"] = auto_sid
+            prev = old_assign.get(a)
+            assigned_at = _utc(prev[1]) if prev and prev[0] == sid else now
+            assign_rows.append(
+                {
+                    "article_id": a,
+                    "story_id": sid,
+                    "score": float(score),
+                    "reason": reason,
+                    "method": method,
+                    "assigned_at": assigned_at,
+                }
+            )
+        conn.execute(delete(story_assignments))
+        conn.execute(delete(stories))
+        for part in _chunks(story_rows):
+            conn.execute(insert(stories), list(part))
+        for part in _chunks(assign_rows):
+            conn.execute(insert(story_assignments), list(part))
+    return len(members)
+
+
+# --------------------------------------------------------------------------- update
+
+
+def update_stories(
+    store: Any,
+    params: Any = None,
+    *,
+    reprint_threshold: float = DEFAULT_THRESHOLD,
+    features: bool = True,
+    cluster: Callable | None = None,
+    extract: Callable | None = None,
+    hasher: MinHasher | None = None,
+) -> StoryUpdate:
+    """Bring signatures, reprint groups and stories up to date with the store's articles.
+
+    ``params`` go to the clusterer (``StoryParams``; None: the shipped
+    defaults). ``features=False`` skips entity/embedding extraction (lexical
+    clustering only). ``cluster``/``extract`` replace the clusterer and the
+    feature extractor (same signatures as ``cluster_stories`` and
+    ``extract_story_features``), e.g. in tests.
+    """
+    started = time.perf_counter()
+    result = StoryUpdate()
+    hasher = hasher or MinHasher()
+    rows = _material(store)
+    result.articles = len(rows)
+    rows_by_id = {r.id: r for r in rows}
+
+    sigs, result.signatures_computed = _ensure_signatures(store, rows, hasher)
+    matches = _update_reprints(store, rows, sigs, hasher, reprint_threshold)
+    groups = {a: m.group_id for a, m in matches.items()}
+    sizes = Counter(groups.values())
+    result.reprint_groups = sum(1 for n in sizes.values() if n > 1)
+    result.reprinted_articles = sum(1 for m in matches.values() if m.is_reprint)
+
+    default_cluster, default_extract, version, story_input = _default_cluster()
+    cluster = cluster or default_cluster
+    if extract is None and features:
+        extract = default_extract
+    inputs = [story_input(r.id, r.title, r.text, r.published, r.source) for r in rows]
+    feats, result.features_computed = _features(store, inputs, extract if features else None, version)
+    assignments = cluster(inputs, params, feats) if rows else []
+
+    order = {r.id: _order(r.published, r.seq) for r in rows}
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for a in assignments:
+        clusters[a.story_key].append(a.article_id)
+    with store.connect() as conn:
+        previous = {
+            r.article_id: r.story_id
+            for r in conn.execute(select(story_assignments.c.article_id, story_assignments.c.story_id))
+        }
+        items = _load_corrections(conn)
+    mapping = _stable_ids(clusters, previous, order)
+    auto: dict[str, tuple[str, float, dict]] = {}
+    final: dict[str, str] = {}
+    for a in assignments:
+        sid = mapping[a.story_key]
+        reason = dict(a.reason or {})
+        if "matched_story" in reason:
+            reason["matched_story"] = mapping.get(reason["matched_story"], reason["matched_story"])
+        for k in ("merged_from", "nearest_story"):
+            if k in reason:
+                reason[k] = mapping.get(reason[k], reason[k])
+        reason["_auto_story"] = sid
+        auto[a.article_id] = (sid, a.score, reason)
+        final[a.article_id] = sid
+    manual, result.corrections_applied, result.corrections_skipped = _replay(final, items)
+    result.stories = _write(store, rows_by_id, auto, final, manual, groups)
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+# --------------------------------------------------------------------------- corrections API
+
+
+def _current(conn: Any) -> tuple[dict[str, str], dict[str, tuple[str, float, dict]]]:
+    final: dict[str, str] = {}
+    auto: dict[str, tuple[str, float, dict]] = {}
+    q = select(
+        story_assignments.c.article_id,
+        story_assignments.c.story_id,
+        story_assignments.c.score,
+        story_assignments.c.reason,
+    )
+    for r in conn.execute(q):
+        reason = dict(r.reason or {})
+        base = reason.pop("auto_story", r.story_id)
+        reason["_auto_story"] = base
+        final[r.article_id] = base
+        auto[r.article_id] = (base, r.score, reason)
+    return final, auto
+
+
+def _resolve_story_id(conn: Any, key: str) -> str:
+    key = (key or "").strip()
+    if not key:
+        raise InputError("give a story id (see `newsweave stories`)")
+    ids = [r for r in conn.execute(select(stories.c.id).where(stories.c.id.like(f"{key}%")).limit(6)).scalars()]
+    if key in ids:
+        return key
+    if not ids:
+        raise NotFound(f"no story with id {key!r} (see `newsweave stories`)")
+    if len(ids) > 1:
+        raise NotFound(f"story id prefix {key!r} is ambiguous: matches {', '.join(ids[:5])}")
+    return ids[0]
+
+
+def _resolve_article_id(conn: Any, key: str, assign: dict[str, str]) -> str:
+    key = (key or "").strip()
+    if key in assign:
+        return key
+    hits = [a for a in assign if a.startswith(key)] if key else []
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise NotFound(f"no clustered article with id {key!r} (see `newsweave story STORY_ID`)")
+    raise NotFound(f"article id prefix {key!r} is ambiguous: matches {', '.join(sorted(hits)[:5])}")
+
+
+def record_correction(store: Any, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Record a user's correction and apply it to the current stories.
+
+    ``kind`` and ``payload``:
+
+    * ``"split"``: ``{"story": ID, "articles": [ARTICLE, …]}`` — the articles
+      leave the story for a new one of their own;
+    * ``"merge"``: ``{"stories": [ID, ID, …]}`` — the later stories join the first;
+    * ``"move"``: ``{"article": ARTICLE, "story": ID}``.
+
+    Ids may be unique prefixes. Returns the stored payload (with full ids,
+    the new story's id for a split, and the members each story had, so the
+    correction can be replayed after re-clustering).
+    """
+    if kind not in CORRECTION_KINDS:
+        raise InputError(f"unknown correction {kind!r}: choose from {', '.join(CORRECTION_KINDS)}")
+    with store.connect() as conn:
+        final, auto = _current(conn)
+        shown = {
+            r.article_id: r.story_id
+            for r in conn.execute(select(story_assignments.c.article_id, story_assignments.c.story_id))
+        }
+        items = _load_corrections(conn)
+        if not shown:
+            raise NotFound("no stories yet: run `newsweave stories --update` first")
+
+        def members_of(sid: str) -> list[str]:
+            return sorted(a for a, s in shown.items() if s == sid)
+
+        if kind == "split":
+            sid = _resolve_story_id(conn, payload.get("story", ""))
+            arts = [_resolve_article_id(conn, a, shown) for a in payload.get("articles") or []]
+            if not arts:
+                raise InputError("split: name the articles that leave the story")
+            outside = [a for a in arts if shown[a] != sid]
+            if outside:
+                raise InputError(f"split: article {outside[0]} is not in story {sid}")
+            if len(set(arts)) == len(members_of(sid)):
+                raise InputError(f"split: that is every article of story {sid}; leave at least one behind")
+            arts = sorted(set(arts))
+            new_story = _story_id_for(arts[0], f"split:{len(items)}:")
+            stored = {"story": sid, "articles": arts, "new_story": new_story}
+        elif kind == "merge":
+            names = [_resolve_story_id(conn, s) for s in payload.get("stories") or []]
+            names = list(dict.fromkeys(names))
+            if len(names) < 2:
+                raise InputError("merge: name at least two different stories")
+            stored = {"stories": names, "members": {s: members_of(s) for s in names}}
+        else:
+            art = _resolve_article_id(conn, payload.get("article", ""), shown)
+            sid = _resolve_story_id(conn, payload.get("story", ""))
+            if shown[art] == sid:
+                raise InputError(f"move: article {art} is already in story {sid}")
+            stored = {"article": art, "story": sid, "members": members_of(sid)}
+    now = datetime.now(timezone.utc)
+    with store.transaction() as conn:
+        conn.execute(insert(corrections).values(kind=kind, payload=stored, created_at=now))
+        items = _load_corrections(conn)
+    manual, _applied, _skipped = _replay(final, items)
+    rows_by_id = _rows_for(store, list(final))
+    with store.connect() as conn:
+        groups = {r.article_id: r.group_id for r in conn.execute(select(reprints.c.article_id, reprints.c.group_id))}
+    _write(store, rows_by_id, auto, final, manual, groups)
+    return stored
+
+
+def _rows_for(store: Any, ids: Sequence[str]) -> dict[str, _Row]:
+    cols = [articles.c.id, articles.c.seq, articles.c.source, articles.c.title, articles.c.published]
+    out: dict[str, _Row] = {}
+    with store.connect() as conn:
+        for part in _chunks(list(ids)):
+            for r in conn.execute(select(*cols).where(articles.c.id.in_(list(part)))):
+                out[r.id] = _Row(r.id, r.seq, r.source, r.title, "", _utc(r.published))
+    return out
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _summaries(conn: Any, story_ids: Sequence[str] | None = None) -> list[StorySummary]:
+    q = select(stories)
+    if story_ids is not None:
+        q = q.where(stories.c.id.in_(list(story_ids)))
+    story_rows = {r.id: r for r in conn.execute(q)}
+    if not story_rows:
+        return []
+    aq = (
+        select(story_assignments.c.story_id, story_assignments.c.article_id, story_assignments.c.method,
+               articles.c.source, reprints.c.group_id)
+        .join(articles, articles.c.id == story_assignments.c.article_id)
+        .outerjoin(reprints, reprints.c.article_id == story_assignments.c.article_id)
+    )
+    if story_ids is not None:
+        aq = aq.where(story_assignments.c.story_id.in_(list(story_ids)))
+    count: Counter = Counter()
+    groups: dict[str, set] = defaultdict(set)
+    outlets: dict[str, Counter] = defaultdict(Counter)
+    manual: dict[str, bool] = defaultdict(bool)
+    for r in conn.execute(aq):
+        count[r.story_id] += 1
+        groups[r.story_id].add(r.group_id or r.article_id)
+        outlets[r.story_id][r.source] += 1
+        manual[r.story_id] |= r.method == "manual"
+    out = []
+    for sid, s in story_rows.items():
+        out.append(
+            StorySummary(
+                id=sid,
+                headline=s.headline,
+                articles=count[sid],
+                independent_sources=len(groups[sid]),
+                outlets=[o for o, _ in sorted(outlets[sid].items(), key=lambda kv: (-kv[1], kv[0]))],
+                first_published=_utc(s.first_published),
+                last_published=_utc(s.last_published),
+                manual=manual[sid],
+            )
+        )
+    return out
+
+
+def list_stories(store: Any, *, min_articles: int = 1, limit: int | None = None) -> list[StorySummary]:
+    """Stories, largest first (then most recent, then id)."""
+    with store.connect() as conn:
+        out = [s for s in _summaries(conn) if s.articles >= min_articles]
+    far = datetime.min.replace(tzinfo=timezone.utc)
+    out.sort(key=lambda s: (-s.articles, -(s.last_published or far).timestamp(), s.id))
+    return out[:limit] if limit is not None else out
+
+
+def story_detail(store: Any, story_id: str) -> StoryDetail:
+    """A story and its articles (publication order) with reprint groups, scores and reasons."""
+    with store.connect() as conn:
+        sid = _resolve_story_id(conn, story_id)
+        summary = _summaries(conn, [sid])[0]
+        q = (
+            select(
+                story_assignments, articles.c.source, articles.c.title, articles.c.published, articles.c.url,
+                articles.c.seq, reprints.c.group_id, reprints.c.matched_article, reprints.c.containment,
+            )
+            .join(articles, articles.c.id == story_assignments.c.article_id)
+            .outerjoin(reprints, reprints.c.article_id == story_assignments.c.article_id)
+            .where(story_assignments.c.story_id == sid)
+        )
+        rows = list(conn.execute(q))
+    rows.sort(key=lambda r: _order(_utc(r.published), r.seq))
+    items = [
+        StoryArticle(
+            id=r.article_id,
+            source=r.source,
+            title=r.title,
+            published=_utc(r.published),
+            url=r.url,
+            reprint_group=r.group_id,
+            matched_article=r.matched_article,
+            containment=r.containment,
+            score=r.score,
+            method=r.method,
+            reason=dict(r.reason or {}),
+        )
+        for r in rows
+    ]
+    return StoryDetail(summary, items)

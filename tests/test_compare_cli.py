@@ -1,0 +1,60 @@
+"""`newsweave compare PATH… --format json|md|html` ingests into a temporary store and compares."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from newsweave.cli import app
+
+WIRE = (
+    "Flood waters forced 300 residents from the river district on Monday, officials said.\n\n"
+    "“We will not let anyone return home until the water has receded,” Mayor Lena Okonkwo said.\n\n"
+    "Engineers from the state agency found two breaches in the levee near the old mill.\n"
+)
+LOCAL = (
+    "Flood waters forced 350 residents out of the river district on Monday, officials said.\n\n"
+    "“We won't let anyone go home until the water has receded,” Mayor Lena Okonkwo said.\n\n"
+    "A bakery on Quay Street handed out bread to volunteers filling sandbags all night.\n"
+)
+
+
+def _write(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "wire.txt").write_text(WIRE, encoding="utf-8")
+    (tmp_path / "in" / "local.txt").write_text(LOCAL, encoding="utf-8")
+    return tmp_path / "in"
+
+
+def test_compare_paths_json(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = _write(tmp_path)
+    result = CliRunner().invoke(app, ["compare", str(folder), "--format", "json", "--method", "lexical"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    story = data["stories"][0]
+    assert len(story["articles"]) == 2
+    assert any(f["kind"] == "number_conflict" for f in story["flags"])
+    assert any("wording_drift" in g["flags"] for g in story["quotes"])
+    assert not (tmp_path / "newsweave.db").exists()  # a temporary store, not the default one
+
+
+def test_compare_paths_html_and_md_to_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = _write(tmp_path)
+    out = tmp_path / "out" / "report.html"
+    result = CliRunner().invoke(app, ["compare", str(folder), "--format", "html", "--out", str(out),
+                                      "--method", "lexical"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    md = CliRunner().invoke(app, ["compare", str(folder / "wire.txt"), str(folder / "local.txt"),
+                                  "--format", "md", "--method", "lexical"])
+    assert md.exit_code == 0 and md.stdout.startswith("# Story")
+
+
+def test_compare_bad_arguments(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = _write(tmp_path)
+    bad = CliRunner().invoke(app, ["compare", str(folder), "--format", "pdf"])
+    assert bad.exit_code != 0

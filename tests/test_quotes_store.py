@@ -1,0 +1,143 @@
+"""Quotes in the store and on the command line; the quotes benchmark's scoring."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+from typer.testing import CliRunner
+
+from conftest import make_article
+from newsweave.bench.quotes import _chars, _gold, _ours, default_data_path, run, score_article
+from newsweave.cli import app
+from newsweave.enrich.quotes import QuoteAnalysis, extract_quotes, quotes_for_article
+from newsweave.store import Store
+from newsweave.store.quotes import PEOPLE_KIND, iter_quotes, quotes_of, replace_quotes
+from newsweave.store.schema import stories, story_assignments
+
+runner = CliRunner()
+
+TEXT = (
+    "Mayor Ilse Brandt ordered the evacuation.\n\n"
+    "“We will not let anyone return home until the air is safe,” she said.\n\n"
+    "“Crews contained the fire before dawn,” said Dara Oko, director of emergency management."
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from newsweave.enrich.quotes import _nlp
+
+    return _nlp()
+
+
+def _article(i: int):
+    return make_article(i, text=TEXT, paragraphs=[], removed=[], extracted_text=TEXT)
+
+
+def test_replace_and_iter_quotes(tmp_path, nlp):
+    store = Store.open(f"sqlite:///{tmp_path / 'q.db'}")
+    art = _article(1)
+    store.add_articles([art])
+    analysis = quotes_for_article(art, nlp=nlp)
+    assert replace_quotes(store, art.id, analysis) == len(analysis.quotes) >= 2
+    # replacing does not duplicate
+    replace_quotes(store, art.id, analysis)
+    rows = list(iter_quotes(store))
+    assert len(rows) == len(analysis.quotes)
+    assert {r.speaker for r in rows} >= {"Ilse Brandt", "Dara Oko"}
+    she = [r for r in rows if r.source_text == "she"][0]
+    assert she.speaker == "Ilse Brandt" and she.text.startswith("We will not let")
+    assert [r.speaker for r in iter_quotes(store, speaker="oko")] == ["Dara Oko"]
+    assert list(iter_quotes(store, article_ids=["nope"])) == []
+    back = quotes_of(store, art.id)
+    assert [(q.content, q.speaker, q.source) for q in back] == [
+        (q.content, q.speaker, q.source) for q in analysis.quotes
+    ]
+    version, data = store.get_annotation(art.id, PEOPLE_KIND)
+    assert any(p["name"] == "Ilse Brandt" and p["pronouns"].get("she") for p in data["people"])
+    replace_quotes(store, art.id, QuoteAnalysis())
+    assert quotes_of(store, art.id) == []
+    store.close()
+
+
+def test_cli_quotes_formats_and_filters(tmp_path):
+    db = tmp_path / "cli.db"
+    store = Store.open(str(db))
+    a1, a2 = _article(2), _article(3)
+    store.add_articles([a1, a2])
+    now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    with store.transaction() as conn:
+        conn.execute(insert(stories).values(id="s1", headline="h", created_at=now, updated_at=now, meta={}))
+        conn.execute(
+            insert(story_assignments).values(
+                article_id=a1.id, story_id="s1", score=1.0, reason={}, method="auto", assigned_at=now
+            )
+        )
+    store.close()
+    env = {"COLUMNS": "200"}
+    res = runner.invoke(app, ["--db", str(db), "quotes", "--format", "json"], env=env, catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len({r["article"] for r in rows}) == 2
+    res = runner.invoke(app, ["--db", str(db), "quotes", "--story", "s1", "--format", "csv", "--speaker", "brandt"], env=env)
+    assert res.exit_code == 0, res.output
+    got = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert got and {r["article"] for r in got} == {a1.id} and got[0]["speaker"] == "Ilse Brandt"
+    res = runner.invoke(app, ["--db", str(db), "quotes"], env=env)
+    assert res.exit_code == 0 and "Dara Oko" in res.stdout
+    res = runner.invoke(app, ["--db", str(db), "quotes", "--story", "nope"], env=env)
+    assert res.exit_code != 0
+
+
+# --------------------------------------------------------------------------- benchmark scoring
+
+
+def test_scoring_exact_overlap_and_marks(nlp):
+    text = "“We are ready,” Ana Ruiz said. Ana Ruiz said that taxes will fall."
+    rec = {
+        "text": text,
+        "attributions": [
+            {"source": {"start": 16, "end": 24}, "cue": {"start": 25, "end": 29},
+             "content": {"start": 0, "end": 15}},
+            {"source": {"start": 31, "end": 39}, "cue": {"start": 40, "end": 44},
+             "content": {"start": 45, "end": len(text) - 1}},
+        ],
+    }
+    gold = _gold(text, rec)
+    pred = _ours(text, extract_quotes(text, nlp=nlp))
+    counts = score_article(text, pred, gold)
+    assert counts["source"]["tp"] == 2 and counts["cue"]["tp"] == 2
+    assert counts["content"]["tp"] == 2  # direct content scored with its marks, as PolNeAR has it
+    # a fragmented gold span equals the union of a prediction's pieces
+    assert _chars(text, [(0, 5), (5, 15)]) == _chars(text, [(0, 15)])
+
+
+def test_bench_skips_cleanly_when_data_is_absent(tmp_path):
+    res = run(tmp_path / "missing.jsonl")
+    assert "skipped" in res
+
+
+def test_bench_runs_on_a_tiny_file(tmp_path):
+    text = "“We are ready,” Ana Ruiz said."
+    rec = {"id": "t1", "text": text, "attributions": [
+        {"source": {"start": 16, "end": 24}, "cue": {"start": 25, "end": 29}, "content": {"start": 0, "end": 15}}]}
+    path = tmp_path / "tiny.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    res = run(path, peer=False)
+    assert res["newsweave"]["crashes"] == 0
+    assert res["newsweave"]["scores"]["source"]["exact"]["f1"] == 100.0
+    assert res["newsweave"]["scores"]["content"]["exact"]["f1"] == 100.0
+
+
+@pytest.mark.slow
+def test_bench_on_polnear_dev_meets_no_crash_target():
+    if not default_data_path().exists():
+        pytest.skip("PolNeAR dev not available")
+    res = run(limit=10)
+    assert res["newsweave"]["crashes"] == 0

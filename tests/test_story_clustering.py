@@ -1,0 +1,231 @@
+"""Story clustering on small constructed cases (no benchmark numbers asserted)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from newsweave.group.stories import (
+    Assignment,
+    StoryClusterer,
+    StoryInput,
+    StoryParams,
+    cluster_stories,
+    extract_story_features,
+    pair_scores,
+    stream_order,
+)
+
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def lexical(**overrides) -> StoryParams:
+    return StoryParams.load(embedding_model=None, **overrides)
+
+
+def partition(assignments: list[Assignment]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for a in assignments:
+        groups.setdefault(a.story_key, set()).add(a.article_id)
+    return {frozenset(v) for v in groups.values()}
+
+
+QUAKE_A1 = StoryInput(
+    "a1",
+    "Strong earthquake shakes northern Chile, killing dozens",
+    "A magnitude 8.2 earthquake struck off the coast of northern Chile near Iquique on Tuesday, "
+    "killing dozens of people and triggering a tsunami warning along the Pacific coast. "
+    "President Michelle Bachelet declared a state of emergency in the region. "
+    "Rescue teams searched collapsed buildings in Iquique through the night. The 2014 quake "
+    "was felt across the Andes.",
+    None,
+)
+QUAKE_A2 = StoryInput(
+    "a2",
+    "Chile earthquake: rescuers search rubble in Iquique",
+    "Rescuers in Iquique searched the rubble of collapsed buildings after the magnitude 8.2 "
+    "earthquake that struck northern Chile killed dozens of people. Bachelet visited the region and "
+    "said the government would send troops. A tsunami warning for the Pacific coast was lifted. "
+    "It was the strongest earthquake in Chile since 2010, officials said of the 2014 disaster.",
+    None,
+)
+QUAKE_B1 = StoryInput(
+    "b1",
+    "Strong earthquake shakes southern Haiti, killing dozens",
+    "A magnitude 7.2 earthquake struck southern Haiti near Les Cayes on Saturday, killing dozens "
+    "of people and collapsing buildings. Prime Minister Ariel Henry declared a state of emergency. "
+    "Rescue teams searched the rubble in Les Cayes through the night. The 2021 quake was felt "
+    "across the Caribbean.",
+    None,
+)
+QUAKE_B2 = StoryInput(
+    "b2",
+    "Haiti earthquake: rescuers search rubble in Les Cayes",
+    "Rescuers in Les Cayes searched the rubble of collapsed buildings after the magnitude 7.2 "
+    "earthquake that struck southern Haiti killed dozens of people. Henry visited the region and said "
+    "the government would send troops. It was the deadliest earthquake in Haiti since 2010, officials "
+    "said of the 2021 disaster.",
+    None,
+)
+
+FEATURES = {
+    "a1": {"persons": ["bachelet"], "places": ["chile", "iquique", "pacific", "andes"], "years": [2014]},
+    "a2": {"persons": ["bachelet"], "places": ["iquique", "chile", "pacific"], "years": [2010, 2014]},
+    "b1": {"persons": ["henry"], "places": ["haiti", "les cayes", "caribbean"], "years": [2021]},
+    "b2": {"persons": ["henry"], "places": ["les cayes", "haiti"], "years": [2010, 2021]},
+}
+
+UNRELATED = StoryInput(
+    "u1",
+    "Central bank holds interest rates steady",
+    "The central bank kept its benchmark interest rate unchanged on Wednesday, citing easing "
+    "inflation and a cooling labour market. Markets had expected the decision.",
+    None,
+)
+
+
+def quake_docs():
+    return [QUAKE_A1, QUAKE_B1, QUAKE_A2, QUAKE_B2, UNRELATED]
+
+
+def quake_features(docs):
+    return [FEATURES.get(d.id, {}) for d in docs]
+
+
+def test_two_events_of_the_same_kind_are_told_apart():
+    docs = quake_docs()
+    result = cluster_stories(docs, lexical(), quake_features(docs))
+    assert partition(result) == {frozenset({"a1", "a2"}), frozenset({"b1", "b2"}), frozenset({"u1"})}
+
+
+def test_when_where_who_lower_the_same_story_score():
+    params = lexical()
+    same, other = pair_scores(
+        [(QUAKE_A1, QUAKE_A2), (QUAKE_A1, QUAKE_B1)],
+        params,
+        [(FEATURES["a1"], FEATURES["a2"]), (FEATURES["a1"], FEATURES["b1"])],
+    )
+    # without the event evidence, the two earthquakes look closer
+    (other_no_evidence,) = pair_scores([(QUAKE_A1, QUAKE_B1)], params, [({}, {})])
+    assert same > other
+    assert other < other_no_evidence or other_no_evidence < params.threshold
+
+
+def test_assignments_explain_themselves():
+    docs = quake_docs()
+    result = {a.article_id: a for a in cluster_stories(docs, lexical(), quake_features(docs))}
+    joined = [a for a in result.values() if a.reason["method"] in ("assigned", "merged")]
+    assert joined
+    for a in joined:
+        assert a.reason["shared_terms"]
+        assert a.reason["matched_story"] == a.story_key
+        assert 0.0 <= a.score <= 1.0
+    json.dumps([a.reason for a in result.values()])  # JSON-able
+
+
+def test_single_pass_split_is_merged_by_the_merge_step():
+    docs = [QUAKE_A1, QUAKE_A2, QUAKE_B1]
+    feats = quake_features(docs)
+    split_params = lexical(threshold=0.999999, merge=False)
+    split = cluster_stories(docs, split_params, feats)
+    assert len(partition(split)) == 3  # the single pass alone opens a story per article
+    merged_params = lexical(threshold=0.999999, merge=True, merge_threshold=0.2)
+    clusterer = StoryClusterer(merged_params)
+    for i in stream_order(docs):
+        clusterer.add(docs[i], feats[i])
+    final = {a.article_id: a for a in clusterer.finish()}
+    assert final["a1"].story_key == final["a2"].story_key
+    assert final["b1"].story_key != final["a1"].story_key
+    methods = {final["a1"].reason["method"], final["a2"].reason["method"]}
+    assert "merged" in methods
+
+
+def test_deterministic_whatever_the_input_order():
+    docs = quake_docs()
+    feats = quake_features(docs)
+    first = cluster_stories(docs, lexical(), feats)
+    for seed in range(3):
+        order = list(range(len(docs)))
+        random.Random(seed).shuffle(order)
+        again = cluster_stories([docs[i] for i in order], lexical(), [feats[i] for i in order])
+        assert {a.article_id: a.story_key for a in again} == {a.article_id: a.story_key for a in first}
+        assert {a.article_id: a.score for a in again} == {a.article_id: a.score for a in first}
+
+
+def test_arrival_order_follows_publication_time():
+    docs = [
+        StoryInput("late", QUAKE_A2.title, QUAKE_A2.text, T0 + timedelta(hours=5)),
+        StoryInput("early", QUAKE_A1.title, QUAKE_A1.text, T0),
+    ]
+    order = stream_order(docs)
+    assert [docs[i].id for i in order] == ["early", "late"]
+    result = cluster_stories(docs, lexical(), [FEATURES["a2"], FEATURES["a1"]])
+    assert result[0].story_key == result[1].story_key
+    by_id = {a.article_id: a for a in result}
+    assert by_id["early"].reason["method"] == "new"
+    assert by_id["late"].reason["method"] in ("assigned", "merged")
+
+
+def test_time_window_keeps_far_apart_articles_apart():
+    docs = [
+        StoryInput("x1", QUAKE_A1.title, QUAKE_A1.text, T0),
+        StoryInput("x2", QUAKE_A1.title, QUAKE_A1.text, T0 + timedelta(days=60)),
+    ]
+    result = cluster_stories(docs, lexical(window_days=7), [FEATURES["a1"], FEATURES["a1"]])
+    assert result[0].story_key != result[1].story_key
+
+
+def test_incremental_add_matches_batch():
+    docs = quake_docs()
+    feats = quake_features(docs)
+    params = lexical(prefit_idf=False)
+    clusterer = StoryClusterer(params)
+    for i in stream_order(docs):
+        a = clusterer.add(docs[i], feats[i])
+        assert isinstance(a, Assignment)
+    incremental = clusterer.finish()
+    batch = cluster_stories(docs, params, feats)
+    assert partition(incremental) == partition(batch)
+
+
+def test_works_without_any_features_and_on_empty_text():
+    docs = quake_docs() + [StoryInput("empty", None, "", None)]
+    result = cluster_stories(docs, lexical(), None)
+    assert len(result) == len(docs)
+    assert {a.article_id for a in result} == {d.id for d in docs}
+    assert cluster_stories([], lexical()) == []
+
+
+def test_params_load_and_override(tmp_path):
+    params = StoryParams.load()
+    assert 0 < params.threshold < 1
+    assert set(params.weights) >= {"bias", "terms"}
+    changed = StoryParams.load(threshold=0.9)
+    assert changed.threshold == 0.9
+    path = tmp_path / "p.json"
+    changed.save(path)
+    assert StoryParams.load(path).threshold == 0.9
+
+
+def test_extract_story_features_entities_are_json():
+    feats = extract_story_features([QUAKE_A1, QUAKE_B1], embeddings=None)
+    json.dumps(feats)
+    assert 2014 in feats[0]["years"] and 2021 in feats[1]["years"]
+    assert any("iquique" in p or "chile" in p for p in feats[0]["places"])
+    assert feats[0].get("embedding") is None
+
+
+@pytest.mark.slow
+def test_minilm_embeddings_cluster_the_events():
+    from newsweave.enrich.embeddings import embeddings_available
+
+    if not embeddings_available("minilm"):
+        pytest.skip("embed extra not installed")
+    docs = quake_docs()
+    feats = extract_story_features(docs, embeddings="minilm")
+    assert len(feats[0]["embedding"]) == 384
+    result = cluster_stories(docs, StoryParams.load(embedding_model="minilm"), feats)
+    assert partition(result) == {frozenset({"a1", "a2"}), frozenset({"b1", "b2"}), frozenset({"u1"})}
