@@ -201,3 +201,52 @@ def test_numbers_ignore_model_names_and_consistency_rules():
         "more than 200 residents", "214 residents", "241 residents", "about 210 residents"))
     assert consistent(more, a) and consistent(more, b) and not consistent(a, b)
     assert consistent(about, a) and not consistent(about, extract_numbers("300 residents")[0])
+
+
+def test_bench_generator_and_run_small():
+    from newsweave.bench.compare import render, run, story_articles
+
+    articles = story_articles(4, seed=3)
+    assert len({a.id for a in articles}) == 4 and all(a.text for a in articles)
+    assert story_articles(4, seed=3)[0].text == articles[0].text  # deterministic
+    result = run([3], method="lexical", seed=3)
+    assert result["rows"][0]["articles"] == 3 and result["rows"][0]["seconds"] >= 0
+    assert "| 3 |" in render(result)
+
+
+def test_fallback_quote_extractor_resolves_pronouns_and_flags_gender():
+    from newsweave.compare._fallback_quotes import extract_quotes
+
+    text = ("Mayor Lena Okonkwo spoke on Monday. “We will rebuild the levee before winter,” she said. "
+            "“Nobody will be left behind,” he said.\n\nOkonkwo said she would ask for state funds.")
+    persons = [(6, 18), (text.index("Okonkwo said"), text.index("Okonkwo said") + 7)]
+    analysis = extract_quotes(text, persons=persons, article_id="x")
+    assert [text[q.content.start : q.content.end] for q in analysis.quotes] == [
+        "We will rebuild the levee before winter,", "Nobody will be left behind,"]
+    assert {q.speaker for q in analysis.quotes} == {"Lena Okonkwo"}
+    kinds = {f.kind for f in analysis.findings}
+    assert kinds == {"pronoun_gender"}
+    assert all(f.article_id == "x" for f in analysis.findings)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("abc XYZ.,;!?\n\"“”‘’«»—-$%0123456789:") + ["U.S.", "Gov.", " p.m.", "said", "he"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join))
+def test_text_helpers_never_raise_and_spans_stay_inside(text):
+    from newsweave.compare._fallback_quotes import extract_quotes
+    from newsweave.compare.signals import _pattern_findings
+
+    for span in statement_spans(text):
+        assert 0 <= span.start < span.end <= len(text)
+    for n in extract_numbers(text):
+        assert text[n.start : n.end] == n.text
+    analysis = extract_quotes(text, persons=[], article_id="p")
+    for q in analysis.quotes:
+        assert 0 <= q.content.start <= q.content.end <= len(text)
+    for f in _pattern_findings(make("p", "p.example", text)):
+        assert 0 <= f.start <= f.end <= len(text)

@@ -132,3 +132,9 @@ def test_seeds_done_when(seeds):
     volcano = [s for s in seeds["statements"] if "volcano" in s["text"]]
     assert volcano and volcano[0]["articles"] == [orig]
     assert not [m for s in seeds["statements"] for m in s["members"] if "15,000" in m["text"]]
+
+
+def test_corpus_quote_only_in_wire_and_its_reprint(fire):
+    sorry = next(g for g in fire["quotes"] if "deeply sorry" in g["canonical"])
+    assert set(sorry["articles"]) == {_source_id(fire, "wire"), _source_id(fire, "gazette")}
+    assert "reprint_only" in sorry["flags"]

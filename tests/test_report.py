@@ -83,11 +83,15 @@ def _chromium(html_path: Path, tmp_path: Path, *extra: str) -> subprocess.Comple
 
 def _reports(story):
     yield "report", story
+    from test_compare_corpus import _read
+
     seeds = ROOT.parent / "shared" / "data" / "seeds"
     if seeds.is_dir():
-        from test_compare_corpus import _read
-
         yield "report-seeds", compare_articles(_read(seeds), method="lexical")
+    corpus = ROOT / "examples" / "corpus"
+    if corpus.is_dir():
+        fire = [a for a in _read(corpus) if "Kestrel" in a.text or "Brandvold" in a.text]
+        yield "report-corpus", compare_articles(fire, story_id="corpus-fire", method="lexical")
 
 
 @pytest.mark.browser

@@ -190,3 +190,14 @@ def test_docstring_examples_hold():
 
     for module in (minhash_module, reprints_module):
         assert doctest.testmod(module).failed == 0
+
+
+def test_stored_signature_of_another_format_or_seed_is_refused():
+    import struct
+
+    sig = MinHasher().signature(BASE)
+    data = sig.to_bytes(seed=1)
+    with pytest.raises(ValueError, match="seed"):
+        Signature.from_bytes(data, seed=2)
+    with pytest.raises(ValueError, match="format"):
+        Signature.from_bytes(struct.pack("<H", 99) + data[2:])

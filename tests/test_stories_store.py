@@ -251,3 +251,16 @@ def test_empty_store(store):
     assert list_stories(store) == []
     with pytest.raises(NotFound):
         record_correction(store, "merge", {"stories": ["a", "b"]})
+
+
+def test_stale_signatures_are_recomputed(store):
+    from sqlalchemy import update as sql_update
+
+    from newsweave.store.schema import signatures
+
+    store.add_articles(_corpus())
+    update(store)
+    with store.transaction() as conn:
+        conn.execute(sql_update(signatures).values(minhash=b"\x00" * 12))
+    assert update(store).signatures_computed == 6
+    assert update(store).signatures_computed == 0

@@ -54,28 +54,27 @@ QUAKE_A2 = StoryInput(
 )
 QUAKE_B1 = StoryInput(
     "b1",
-    "Strong earthquake shakes southern Haiti, killing dozens",
-    "A magnitude 7.2 earthquake struck southern Haiti near Les Cayes on Saturday, killing dozens "
-    "of people and collapsing buildings. Prime Minister Ariel Henry declared a state of emergency. "
-    "Rescue teams searched the rubble in Les Cayes through the night. The 2021 quake was felt "
-    "across the Caribbean.",
+    "Haiti quake leaves hundreds dead in Les Cayes",
+    "Hundreds died when a 7.2 tremor hit southwestern Haiti on Saturday, flattening homes and "
+    "churches around Les Cayes. Prime Minister Ariel Henry asked for international help as "
+    "hospitals overflowed. Aid groups said roads to the peninsula were blocked by landslides "
+    "in the 2021 disaster.",
     None,
 )
 QUAKE_B2 = StoryInput(
     "b2",
-    "Haiti earthquake: rescuers search rubble in Les Cayes",
-    "Rescuers in Les Cayes searched the rubble of collapsed buildings after the magnitude 7.2 "
-    "earthquake that struck southern Haiti killed dozens of people. Henry visited the region and said "
-    "the government would send troops. It was the deadliest earthquake in Haiti since 2010, officials "
-    "said of the 2021 disaster.",
+    "Aid slowly reaches Les Cayes after Haiti quake",
+    "Aid began to reach Les Cayes days after the 7.2 tremor flattened homes across southwestern "
+    "Haiti. Henry said the death toll had passed 1,400 and that landslides still blocked roads on the "
+    "peninsula. Hospitals in the 2021 quake zone were overwhelmed.",
     None,
 )
 
 FEATURES = {
     "a1": {"persons": ["bachelet"], "places": ["chile", "iquique", "pacific", "andes"], "years": [2014]},
     "a2": {"persons": ["bachelet"], "places": ["iquique", "chile", "pacific"], "years": [2010, 2014]},
-    "b1": {"persons": ["henry"], "places": ["haiti", "les cayes", "caribbean"], "years": [2021]},
-    "b2": {"persons": ["henry"], "places": ["les cayes", "haiti"], "years": [2010, 2021]},
+    "b1": {"persons": ["henry"], "places": ["haiti", "les cayes"], "years": [2021]},
+    "b2": {"persons": ["henry"], "places": ["les cayes", "haiti"], "years": [2021]},
 }
 
 UNRELATED = StoryInput(
@@ -229,3 +228,29 @@ def test_minilm_embeddings_cluster_the_events():
     assert len(feats[0]["embedding"]) == 384
     result = cluster_stories(docs, StoryParams.load(embedding_model="minilm"), feats)
     assert partition(result) == {frozenset({"a1", "a2"}), frozenset({"b1", "b2"}), frozenset({"u1"})}
+
+
+def test_event_evidence_can_veto_a_lexical_match():
+    text = (
+        "A strong earthquake struck on Tuesday, killing dozens of people and collapsing buildings. "
+        "Rescue teams searched the rubble through the night and the government declared an emergency."
+    )
+    docs = [
+        StoryInput("c1", "Deadly earthquake strikes", text, None),
+        StoryInput("c2", "Deadly earthquake strikes", text + " Aid was on its way.", None),
+        StoryInput("c3", "Deadly earthquake strikes", text + " Schools were closed.", None),
+    ]
+    feats = [
+        {"persons": ["bachelet"], "places": ["chile", "iquique"], "years": [2014]},
+        {"persons": ["henry"], "places": ["haiti", "les cayes"], "years": [2021]},
+        {"persons": ["bachelet"], "places": ["iquique"], "years": [2014]},
+    ]
+    strict = {"bias": -4.0, "terms": 6.0, "persons": 1.0, "places": 1.0, "year_match": 1.0,
+              "person_conflict": -4.0, "place_conflict": -4.0, "year_conflict": -4.0}
+    params = lexical(weights_lexical=strict, pair_weights_lexical=strict, threshold=0.5, merge=False)
+    result = {a.article_id: a.story_key for a in cluster_stories(docs, params, feats)}
+    assert result["c1"] == result["c3"]
+    assert result["c2"] != result["c1"]
+    # the same articles without the evidence are one story
+    blind = {a.article_id: a.story_key for a in cluster_stories(docs, params, [{}, {}, {}])}
+    assert len(set(blind.values())) == 1

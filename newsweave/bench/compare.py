@@ -69,6 +69,18 @@ _UNIQUE = [
     "Volunteers from {place} drove blankets and camp beds to the shelter.",
     "A cat rescued from {street} was reunited with its owners at the sports hall.",
 ]
+_BACKGROUND = [
+    "{who} of {place} said the {thing} had worried residents for {n} years before the fire.",
+    "The {thing} near {street} was inspected in {year}, according to records seen by reporters.",
+    "{who}, who lives on {street}, said the smoke reached the {thing} within minutes.",
+    "Insurance experts in {place} estimated that claims could take {n} months to settle.",
+    "The district, home to about {n}00 families, grew around the {thing} in the {year}s.",
+    "Neighbours on {street} described a loud bang followed by a column of black smoke.",
+    "{who} urged the city to publish the inspection reports for the {thing}.",
+    "A spokesperson for the port authority in {place} said shipping was not affected.",
+]
+_WHO = ["Anneke Sorel", "Dmitri Vale", "Ruth Okafor", "Colm Bexley", "Hana Ristov", "Ines Marlow", "Pavel Dorn"]
+_THINGS = ["warehouse", "loading yard", "storage tanks", "old rail spur", "recycling plant", "fuel depot"]
 _STREETS = ["Quay Street", "Linden Row", "Mason Lane", "Fenwick Road", "Otter Walk", "Sable Court"]
 _PLACES = ["Harrowgate Bay", "Lindmoor", "Caskton", "Brevick Falls", "Northvale"]
 
@@ -86,9 +98,20 @@ def _drift(quote: str, rng: random.Random) -> str:
     return " ".join(words[:cut]) + ","
 
 
-def story_articles(n: int, seed: int = 7) -> list[Article]:
-    """``n`` articles covering one fictional event (deterministic by ``seed``)."""
+def _background_pool(rng: random.Random, size: int = 80) -> list[str]:
+    return [rng.choice(_BACKGROUND).format(
+        who=rng.choice(_WHO), place=rng.choice(_PLACES), thing=rng.choice(_THINGS), street=rng.choice(_STREETS),
+        n=rng.randint(2, 40), year=rng.choice([1970, 1980, 1990, 2005, 2012, 2019])) for _ in range(size)]
+
+
+def story_articles(n: int, seed: int = 7, background: int = 20) -> list[Article]:
+    """``n`` articles covering one fictional event (deterministic by ``seed``).
+
+    Each has about ``background`` extra sentences drawn from a story-wide pool (so some are
+    shared by several outlets), which brings it to the length of a real article (~600 words).
+    """
     rng = random.Random(seed)
+    pool = _background_pool(rng)
     base = {"n1": 3, "n2": 214, "n3": 4, "n4": 40, "n5": 2.5, "n6": 140}
     start = datetime(2025, 5, 6, 6, 0, tzinfo=timezone.utc)
     out = []
@@ -114,6 +137,9 @@ def story_articles(n: int, seed: int = 7) -> list[Article]:
             paragraphs.insert(rng.randint(1, len(paragraphs)), cue)
         for _ in range(rng.randint(1, 3)):
             paragraphs.append(rng.choice(_UNIQUE).format(street=rng.choice(_STREETS), place=rng.choice(_PLACES)))
+        extra = rng.sample(pool, k=min(len(pool), max(0, background + rng.randint(-5, 5)))) if background else []
+        for k in range(0, len(extra), 2):
+            paragraphs.insert(rng.randint(1, len(paragraphs)), " ".join(extra[k : k + 2]))
         text = "\n\n".join(paragraphs)
         out.append(Article(
             id=f"gen{seed}-{i:04d}", source=f"outlet{i:03d}.example", origin=f"generated:{i}", input_format="text",
@@ -123,19 +149,21 @@ def story_articles(n: int, seed: int = 7) -> list[Article]:
     return out
 
 
-def run(sizes: Sequence[int] = (5, 50, 200), method: str = "lexical", seed: int = 7) -> dict[str, Any]:
+def run(sizes: Sequence[int] = (5, 50, 200), method: str = "lexical", seed: int = 7, background: int = 20) -> dict[str, Any]:
     """Wall time of :func:`newsweave.compare.compare_articles` per story size (models warmed first)."""
     from newsweave.compare import compare_articles
 
     compare_articles(story_articles(3, seed=seed + 1), method=method)  # load models once, outside the timing
     rows = []
     for n in sizes:
-        articles = story_articles(n, seed=seed)
+        articles = story_articles(n, seed=seed, background=background)
+        words = sum(len(a.text.split()) for a in articles) / max(1, n)
         started = time.perf_counter()
         story = compare_articles(articles, method=method)
         elapsed = time.perf_counter() - started
         rows.append({
             "articles": n,
+            "words_per_article": round(words),
             "seconds": round(elapsed, 2),
             "per_article_ms": round(1000 * elapsed / n, 1),
             "quote_groups": len(story["quotes"]),
@@ -144,16 +172,19 @@ def run(sizes: Sequence[int] = (5, 50, 200), method: str = "lexical", seed: int 
             "stages": story["timings"],
             "method": story["method"],
         })
-    return {"method": method, "cpus": os.cpu_count(), "seed": seed, "rows": rows}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return {"method": method, "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "seed": seed, "load_average": load, "rows": rows}
 
 
 def render(result: dict[str, Any]) -> str:
-    lines = [f"compare benchmark (method={result['method']}, {result['cpus']} CPUs, seed {result['seed']})",
-             "| articles | seconds | ms/article | quote groups | statement groups | flags | slowest stages |",
-             "|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [f"compare benchmark (method={result['method']}, {result['cpus']} CPUs, seed {result['seed']}, "
+             f"load average {result.get('load_average') or 0:.1f} at the end)",
+             "| articles | words/article | seconds | ms/article | quote groups | statement groups | flags | slowest stages |",
+             "|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in result["rows"]:
         slow = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1])[:3])
-        lines.append(f"| {r['articles']} | {r['seconds']} | {r['per_article_ms']} | {r['quote_groups']} | "
+        lines.append(f"| {r['articles']} | {r['words_per_article']} | {r['seconds']} | {r['per_article_ms']} | {r['quote_groups']} | "
                      f"{r['statement_groups']} | {r['flags']} | {slow} |")
     return "\n".join(lines)
 
@@ -163,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 200])
     parser.add_argument("--method", choices=["auto", "embed", "lexical"], default="lexical")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--background", type=int, default=20, help="extra sentences per article (0: short articles)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args(argv)
-    result = run(args.sizes, method=args.method, seed=args.seed)
+    result = run(args.sizes, method=args.method, seed=args.seed, background=args.background)
     print(json.dumps(result, indent=2) if args.json else render(result))
     return 0
 

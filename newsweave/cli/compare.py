@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from newsweave.cli.app import app, err_console, state
+from newsweave.cli.app import app, bench_app, err_console, state
 from newsweave.errors import InputError
 
 __all__ = ["compare_command", "load_paths", "load_story"]
@@ -105,10 +105,11 @@ def compare_command(
                                help="Statement alignment: auto (embeddings when installed), embed or lexical."),
     by_story: bool = typer.Option(False, "--by-story", help="With paths: group into stories, compare each."),
     save: bool = typer.Option(False, "--save", help="With paths: ingest into the --db store, not a temporary one."),
+    with_text: bool = typer.Option(False, "--with-text", help="JSON: include each article's clean text."),
 ) -> None:
     """Compare coverage: quotes, statements, numbers, names and signals per outlet, with evidence."""
     from newsweave.compare import compare_articles
-    from newsweave.present.report import FORMATS, render
+    from newsweave.present.report import FORMATS, render, render_json
 
     if fmt not in FORMATS:
         raise InputError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -128,7 +129,8 @@ def compare_command(
     for sid, articles in stories.items():
         results.append(compare_articles(articles, story_id=sid or None, method=method,
                                         reprint_groups={a.id: groups.get(a.id, a.id) for a in articles} if groups else None))
-    text = render({"stories": results}, fmt)
+    text = render_json({"stories": results}, include_text=True) if fmt == "json" and with_text \
+        else render({"stories": results}, fmt)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
@@ -136,3 +138,20 @@ def compare_command(
                           highlight=False)
     else:
         typer.echo(text)
+
+
+@bench_app.command("compare")
+def bench_compare_command(
+    sizes: list[int] = typer.Option([5, 50, 200], "--sizes", help="Story sizes (articles) to time."),
+    method: str = typer.Option("lexical", "--method", help="Statement alignment: auto, embed or lexical."),
+    seed: int = typer.Option(7, "--seed"),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """Time compare on generated stories of 5, 50 and 200 articles (target: 50 in under 10 s on 2 cores)."""
+    import json
+
+    from newsweave.bench.compare import render as render_bench
+    from newsweave.bench.compare import run
+
+    result = run(sizes, method=method, seed=seed)
+    typer.echo(json.dumps(result, indent=2) if as_json else render_bench(result))

@@ -168,6 +168,12 @@ def compare_articles(
     lap("signals")
     groups = reprint_groups if reprint_groups is not None else _reprint_groups(articles)
     order = _timeline(articles, groups)
+    # carried by several articles that are all copies of one text: one independent source
+    for g in quote_groups:
+        if len(g["articles"]) > 1 and len({groups.get(a, a) for a in g["articles"]}) == 1:
+            g["flags"] = sorted(set(g["flags"]) | {"reprint_only"})
+    for g in statement_groups:
+        g["independent_sources"] = len({groups.get(a, a) for a in g["articles"]})
     lap("timeline")
 
     # pronoun–gender slips: the quotes stage's (within an article) and the story's (across outlets);

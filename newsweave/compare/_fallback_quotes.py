@@ -32,7 +32,7 @@ _AFTER_B = re.compile(rf"^\s*,?\s*(?P<cue>{CUE_VERBS})\s+(?P<spk>{_DESC}|one|{_N
 _BEFORE = re.compile(rf"(?P<spk>{_NAME}|{_PRONOUN})\s+(?:\w+\s+)?(?P<cue>{CUE_VERBS})\s*[,:]?\s*$")
 _PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _TITLES = {"president", "vice", "gov", "gov.", "sen", "sen.", "rep", "rep.", "secretary", "mr", "mr.",
-           "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "former", "arizona", "democratic", "republican",
+           "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "former", "democratic", "republican",
            "analyst", "then-president"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
                    "she": "f", "her": "f", "hers": "f", "herself": "f"}

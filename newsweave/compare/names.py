@@ -53,7 +53,7 @@ class Entity:
         return " ".join(tokens)
 
 
-def extract_entities(articles: list[Article], batch_size: int = 16) -> dict[str, list[Entity]]:
+def extract_entities(articles: list[Article], batch_size: int = 32) -> dict[str, list[Entity]]:
     """Named entities of each article's clean text, NER only, batched."""
     from newsweave.nlp import load_english
 
@@ -101,6 +101,18 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
             if not key:
                 continue
             groups[(ent.label if ent.label != "group" else "group", key)].append(ent)
+
+    # NER sometimes labels a person's surname as an organisation or place ("Biden" as ORG):
+    # a one-word non-person name equal to a person's surname joins that person.
+    person_full = {fold(e.core): key for (label, key), ents in groups.items() if label == "person" for e in ents}
+    for (label, key) in list(groups):
+        if label == "person":
+            continue
+        target = ("person", key) if ("person", key) in groups and " " not in key else None
+        if target is None and key in person_full:
+            target = ("person", person_full[key])
+        if target is not None:
+            groups[target].extend(Entity(e.article_id, "person", e.text, e.start, e.end) for e in groups.pop((label, key)))
 
     # Merge groups whose key is a likely misspelling of a more widely carried key (same label).
     def reach(ents: list[Entity]) -> tuple[int, int]:

@@ -90,7 +90,7 @@ def compare_numbers(
                 i, j = idx[x], idx[y]
                 ai, ni, ci, gi = mentions[i]
                 aj, nj, cj, gj = mentions[j]
-                if ai.id == aj.id:
+                if ai.id == aj.id or find(i) == find(j):
                     continue
                 same_statement = gi is not None and gi == gj
                 jac = len(ci & cj) / len(ci | cj) if ci and cj else 0.0
@@ -112,11 +112,26 @@ def compare_numbers(
         first = mentions[idx[0]][1]
         values = sorted({mentions[i][1].value for i in idx})
         articles_in = sorted({mentions[i][0].id for i in idx}, key=order.get)
-        clashes = {
-            (i, j) for i in idx for j in idx
-            if mentions[i][0].id != mentions[j][0].id and not consistent(mentions[i][1], mentions[j][1])
-        } if first.kind in _CONFLICT_KINDS else set()
-        conflict = bool(clashes)
+        # consistency is decided per distinct (value, modifier), then spread to the mentions
+        by_form: dict[tuple[float, str | None], list[int]] = defaultdict(list)
+        for i in idx:
+            by_form[(mentions[i][1].value, mentions[i][1].modifier)].append(i)
+        clashing_forms: dict[tuple, list[tuple]] = defaultdict(list)
+        if first.kind in _CONFLICT_KINDS:
+            forms = list(by_form)
+            for x in range(len(forms)):
+                for y in range(x + 1, len(forms)):
+                    a, b = mentions[by_form[forms[x]][0]][1], mentions[by_form[forms[y]][0]][1]
+                    if not consistent(a, b):
+                        clashing_forms[forms[x]].append(forms[y])
+                        clashing_forms[forms[y]].append(forms[x])
+
+        def clashing(i: int) -> list[int]:
+            form = (mentions[i][1].value, mentions[i][1].modifier)
+            return [j for other in clashing_forms.get(form, ()) for j in by_form[other]
+                    if mentions[j][0].id != mentions[i][0].id]
+
+        conflict = any(clashing(by_form[f][0]) for f in clashing_forms) if clashing_forms else False
         entry = {
             "kind": first.kind,
             "what": first.what,
@@ -131,19 +146,26 @@ def compare_numbers(
         }
         entries.append(entry)
         if conflict:
-            desc = " vs ".join(
-                f"{mentions[i][0].source}: '{mentions[i][1].text}'" for i in idx if any(i in c for c in clashes))
-            for i in idx:
+            involved = [i for i in idx if (mentions[i][1].value, mentions[i][1].modifier) in clashing_forms]
+            shown = []
+            for form in dict.fromkeys((mentions[i][1].value, mentions[i][1].modifier) for i in involved):
+                members = by_form[form]
+                example = mentions[members[0]]
+                more = f" and {len(members) - 1} more" if len(members) > 1 else ""
+                shown.append(f"{example[0].source}{more}: '{example[1].text}'")
+            desc = " vs ".join(shown)
+            for i in involved:
                 art, n, _, _ = mentions[i]
-                others = [mentions[j] for j in idx if (i, j) in clashes]
+                others = clashing(i)
                 if not others:
                     continue
                 findings.append(Finding(
                     "number_conflict", art.id, n.start, n.end, 0.7,
                     f"outlets give different values for {first.what or first.kind}: {desc}",
-                    {"value": n.value, "others": [
-                        {"article": o[0].id, "start": o[1].start, "end": o[1].end, "text": o[1].text, "value": o[1].value}
-                        for o in others]},
+                    {"value": n.value, "conflicting_mentions": len(others), "others": [
+                        {"article": mentions[j][0].id, "start": mentions[j][1].start, "end": mentions[j][1].end,
+                         "text": mentions[j][1].text, "value": mentions[j][1].value}
+                        for j in others[:10]]},
                 ))
     entries.sort(key=lambda e: (-len(e["articles"]), not e["conflict"], order[e["articles"][0]], e["mentions"][0]["start"]))
     return entries, findings

@@ -11,7 +11,6 @@ quotes together.
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,9 +19,6 @@ from newsweave.compare._text import STOPWORDS, fold, stem, word_tokens
 from newsweave.model import Article, Finding, Quote
 
 __all__ = ["QuoteItem", "group_quotes", "quote_items", "word_diff", "same_person"]
-
-_SENTENCE_END = re.compile(r"[.!?…]")
-
 
 @dataclass
 class QuoteItem:
@@ -36,42 +32,79 @@ class QuoteItem:
     speaker: str | None
     reason: str = ""
     words: list[str] = field(default_factory=list)  # folded, stemmed words
-    raw_words: list[tuple[str, int, int]] = field(default_factory=list)  # as written, spans in text
+    raw_words: list[tuple[str, int, int]] = field(default_factory=list)  # as written, spans in the article
+    pieces: list[tuple[int, int]] = field(default_factory=list)  # the quoted pieces' spans in the article
+    doc: str = field(default="", repr=False)  # the article's clean text
+
+    def words_as_written(self, i: int, j: int) -> str:
+        """Words ``i:j`` as the article writes them (punctuation kept) when they lie in one piece."""
+        if j <= i:
+            return ""
+        a, b = self.raw_words[i][1], self.raw_words[j - 1][2]
+        if self.doc and any(s <= a and b <= e for s, e in self.pieces):
+            return self.doc[a:b]
+        return " ".join(w for w, _, _ in self.raw_words[i:j])
 
 
-def _quote_text(article: Article, quote: Quote) -> tuple[str, int, int]:
+def _pieces(quote: Quote) -> list[tuple[int, int]]:
     if quote.fragments:
-        parts = [article.text[f.start : f.end] for f in quote.fragments]
-        return " ".join(p.strip() for p in parts), quote.fragments[0].start, quote.fragments[-1].end
-    return article.text[quote.content.start : quote.content.end], quote.content.start, quote.content.end
+        return [(f.start, f.end) for f in quote.fragments]
+    return [(quote.content.start, quote.content.end)]
 
 
-def quote_items(article: Article, quotes: list[Quote], min_words: int = 3) -> list[QuoteItem]:
+def _make_item(article: Article, pieces: list[tuple[int, int]], q: Quote, written: str | None) -> QuoteItem:
+    raw: list[tuple[str, int, int]] = []
+    for s, e in pieces:
+        raw.extend((w, s + a, s + b) for w, a, b in word_tokens(article.text[s:e]))
+    text = " ".join(article.text[s:e].strip() for s, e in pieces)
+    return QuoteItem(
+        article_id=article.id, source=article.source, text=text, start=pieces[0][0], end=pieces[-1][1],
+        kind=q.kind, speaker_as_written=written, speaker=q.speaker, reason=q.reason,
+        words=[stem(fold(w)) for w, _, _ in raw], raw_words=raw, pieces=list(pieces), doc=article.text,
+    )
+
+
+_QUOTE_MARKS = set("\"“”«»„")
+
+
+def quote_items(article: Article, quotes: list[Quote], min_words: int = 3, max_gap: int = 100) -> list[QuoteItem]:
     """Direct (and mixed) quotes of an article, prepared for matching.
 
     Overlapping quotes (one utterance reported twice by the extractor) are kept once:
-    the one with a resolved speaker, else the longer.
+    the one with a resolved speaker, else the longer.  Consecutive quotes of the same
+    speaker in one paragraph, separated only by a short cue ("…,” Harris said, urging
+    patience. “…”), are one utterance and become one item with several pieces.
     """
-    items: list[QuoteItem] = []
     ranked = sorted(quotes, key=lambda q: (q.kind == "indirect", q.speaker is None, -(q.content.end - q.content.start)))
     taken: list[tuple[int, int]] = []
+    kept: list[Quote] = []
     for q in ranked:
         if q.kind == "indirect":
             continue
-        text, start, end = _quote_text(article, q)
-        raw = word_tokens(text)
-        if len(raw) < min_words:
-            continue
+        pieces = _pieces(q)
+        start, end = pieces[0][0], pieces[-1][1]
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
+        kept.append(q)
+    kept.sort(key=lambda q: _pieces(q)[0][0])
+    merged: list[tuple[Quote, list[tuple[int, int]], str | None]] = []
+    for q in kept:
+        pieces = _pieces(q)
         written = article.text[q.source.start : q.source.end] if q.source is not None else None
-        items.append(QuoteItem(
-            article_id=article.id, source=article.source, text=text, start=start, end=end, kind=q.kind,
-            speaker_as_written=written, speaker=q.speaker, reason=q.reason,
-            words=[stem(fold(w)) for w, _, _ in raw], raw_words=raw,
-        ))
-    items.sort(key=lambda it: it.start)
+        if merged:
+            prev, prev_pieces, prev_written = merged[-1]
+            gap = article.text[prev_pieces[-1][1] : pieces[0][0]]
+            if (q.speaker and q.speaker == prev.speaker and q.kind == prev.kind == "direct"
+                    and len(gap) <= max_gap and "\n" not in gap and len(set(gap) & _QUOTE_MARKS) <= 2):
+                merged[-1] = (prev, prev_pieces + pieces, prev_written or written)
+                continue
+        merged.append((q, pieces, written))
+    items = []
+    for q, pieces, written in merged:
+        item = _make_item(article, pieces, q, written)
+        if len(item.words) >= min_words:
+            items.append(item)
     return items
 
 
@@ -103,11 +136,11 @@ def word_diff(canonical: QuoteItem, variant: QuoteItem) -> list[dict[str, Any]]:
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         ops.append({
             "op": tag,
-            "canonical": " ".join(w for w, _, _ in canonical.raw_words[i1:i2]),
-            "variant": " ".join(w for w, _, _ in variant.raw_words[j1:j2]),
+            "canonical": canonical.words_as_written(i1, i2),
+            "variant": variant.words_as_written(j1, j2),
             # spans of the variant's words, relative to the article's clean text
-            "start": variant.start + variant.raw_words[j1][1] if j2 > j1 else None,
-            "end": variant.start + variant.raw_words[j2 - 1][2] if j2 > j1 else None,
+            "start": variant.raw_words[j1][1] if j2 > j1 else None,
+            "end": variant.raw_words[j2 - 1][2] if j2 > j1 else None,
         })
     return ops
 
@@ -232,11 +265,12 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
                 findings.append(Finding("speaker_mismatch", item.article_id, item.start, item.end, 0.8,
                                         f"attributed to {item.speaker}; other outlets attribute it to {speaker}",
                                         {"speaker": item.speaker, "consensus": speaker}))
-            flags.update(f for f in variant_flags if f != "typography" or True)
+            flags.update(variant_flags)
             variants.append({
                 "article": item.article_id, "source": item.source, "text": item.text,
                 "start": item.start, "end": item.end, "kind": item.kind,
                 "speaker_as_written": item.speaker_as_written, "speaker": item.speaker,
+                "pieces": [{"start": a, "end": b} for a, b in item.pieces],
                 "diff": ops, "flags": variant_flags, "canonical": i == canonical_i,
             })
         if len({items[i].source for i in idx_list}) == 1:

@@ -14,6 +14,7 @@ import statistics
 from collections import defaultdict
 
 from newsweave.compare._text import word_tokens
+from newsweave.compare.names import _similar
 from newsweave.enrich.sentences import split_sentences
 from newsweave.model import Article, Finding
 
@@ -191,8 +192,18 @@ def pronoun_consensus_findings(
                 gender = _GENDER_OF.get(pronoun.lower())
                 if gender:
                     usage[key][article.id][gender].extend(spans)
+    # a surname shared by different people ("Joe Biden", "Jill Biden") is ambiguous: skip it
+    firsts: dict[str, set[str]] = defaultdict(set)
+    for article in articles:
+        for person in getattr(analyses.get(article.id), "people", []) or []:
+            tokens = person.name.split()
+            if len(tokens) >= 2:
+                firsts[tokens[-1].lower()].add(tokens[0].lower())
     findings = []
     for key, per_article in usage.items():
+        distinct = sorted(firsts.get(key, ()))
+        if any(a != b and not _similar(a, b) for a in distinct for b in distinct):
+            continue
         votes = defaultdict(int)
         for genders in per_article.values():
             counts = {g: len(s) for g, s in genders.items()}

@@ -42,9 +42,10 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["MinHasher", "Signature", "DEFAULT_NUM_PERM", "DEFAULT_SHINGLE"]
+__all__ = ["MinHasher", "Signature", "DEFAULT_NUM_PERM", "DEFAULT_SHINGLE", "SIGNATURE_FORMAT"]
 
 DEFAULT_NUM_PERM = 128
+SIGNATURE_FORMAT = 1  # bump when word folding, hashing or binning changes: stored signatures are recomputed
 DEFAULT_SHINGLE = 5
 
 _M64 = 0xFFFFFFFFFFFFFFFF
@@ -150,15 +151,22 @@ class Signature:
         inter = j * (self.size + other.size) / (1.0 + j)
         return min(1.0, inter / small)
 
-    def to_bytes(self) -> bytes:
-        return struct.pack("<I", self.size) + np.ascontiguousarray(self.values, dtype="<u4").tobytes()
+    def to_bytes(self, seed: int = 1) -> bytes:
+        """Stored form: format version, hasher seed, size, then the values (little-endian)."""
+        header = struct.pack("<HHI", SIGNATURE_FORMAT, seed & 0xFFFF, self.size)
+        return header + np.ascontiguousarray(self.values, dtype="<u4").tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Signature":
-        if len(data) < 4 or (len(data) - 4) % 4:
+    def from_bytes(cls, data: bytes, seed: int | None = None) -> "Signature":
+        """Read a stored signature; ValueError when it was made by another format or seed (recompute it)."""
+        if len(data) < 8 or (len(data) - 8) % 4:
             raise ValueError(f"not a stored signature ({len(data)} bytes): recompute it")
-        (size,) = struct.unpack_from("<I", data)
-        return cls(np.frombuffer(data, dtype="<u4", offset=4).astype(np.uint32), size)
+        version, stored_seed, size = struct.unpack_from("<HHI", data)
+        if version != SIGNATURE_FORMAT:
+            raise ValueError(f"signature format {version}, this version reads {SIGNATURE_FORMAT}: recompute it")
+        if seed is not None and stored_seed != seed & 0xFFFF:
+            raise ValueError(f"signature made with seed {stored_seed}, not {seed}: recompute it")
+        return cls(np.frombuffer(data, dtype="<u4", offset=8).astype(np.uint32), size)
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -216,10 +224,9 @@ class MinHasher:
         a = np.frombuffer(buf, dtype=np.uint8)
         if not ascii_only:
             a, buf = _fold_utf8(a)
-        isw = np.empty(len(a) + 1, dtype=np.int8)
-        isw[0] = 0
-        np.not_equal(a, 32, out=isw[1:].view(np.bool_))
-        edge_at = np.flatnonzero(np.diff(isw))  # word starts and ends, alternating
+        isw = np.zeros(len(a) + 1, dtype=np.bool_)
+        np.not_equal(a, 32, out=isw[1:])
+        edge_at = np.flatnonzero(isw[1:] != isw[:-1])  # word starts and ends, alternating (bool ops: fast)
         starts = edge_at[0::2]
         ends = edge_at[1::2]
         n_words = len(starts)

@@ -131,6 +131,7 @@ class StoryParams:
     threshold: float = 0.5  # probability to join a story
     merge_threshold: float = 0.6  # probability to merge two stories in finish()
     merge: bool = True
+    merge_prefilter: float = 0.05  # centroid probability a story pair needs before the member-level check
     window_days: float = 7.0  # an article joins only stories active this recently
     title_weight: float = 2.0  # a headline term counts this many times
     max_doc_terms: int = 80  # terms kept per article vector
@@ -144,6 +145,11 @@ class StoryParams:
     embedding_model: str | None = "minilm"  # "minilm" | "static" | None (lexical only)
     weights: dict[str, float] = field(default_factory=_default_weights)
     weights_lexical: dict[str, float] = field(default_factory=_default_lexical_weights)
+    link: str = "average"  # "average": mean article-article probability over a story's members; "centroid"
+    rescore_top: int = 4  # candidates (best by centroid) re-scored article by article
+    max_members: int = 12  # most recent members an article is compared with
+    pair_weights: dict[str, float] = field(default_factory=_default_weights)
+    pair_weights_lexical: dict[str, float] = field(default_factory=_default_lexical_weights)
     merge_weights: dict[str, float] | None = None  # None: the assignment weights
     merge_weights_lexical: dict[str, float] | None = None
     calibration: dict[str, Any] = field(default_factory=dict)  # provenance only
@@ -276,10 +282,17 @@ def _days(published: datetime | None) -> float | None:
     return published.timestamp() / 86400.0
 
 
+_second = __import__("operator").itemgetter(1)
+
+
+def _by_weight(kv: tuple[str, float]) -> tuple[float, str]:
+    return (kv[1], kv[0])
+
+
 def _top(weights: dict[str, float], k: int) -> dict[str, float]:
     if len(weights) <= k:
         return weights
-    keep = heapq.nlargest(k, weights.items(), key=lambda kv: (kv[1], kv[0]))
+    keep = sorted(weights.items(), key=_by_weight, reverse=True)[:k]
     return dict(keep)
 
 
@@ -293,8 +306,10 @@ def _normalised(weights: dict[str, float]) -> dict[str, float]:
 def _dot(small: dict[str, float], big: dict[str, float]) -> float:
     if len(small) > len(big):
         small, big = big, small
-    get = big.get
-    return sum(v * get(k, 0.0) for k, v in small.items())
+    shared = small.keys() & big.keys()  # C-level intersection: usually a few terms
+    if not shared:
+        return 0.0
+    return sum([small[k] * big[k] for k in shared])
 
 
 def _counter_cos(a: dict[str, float], b: dict[str, float], na: float, nb: float) -> float:
@@ -397,17 +412,29 @@ class StoryClusterer:
         self._emb_matrix: np.ndarray | None = None
         self._emb_count = 0
         self._finished: list[Assignment] | None = None
+        self._shadows: dict[int, _Story] = {}
+        self._idf_cache: dict[str, float] = {}
+        self._tokens: dict[tuple[str, int, int], tuple[list[str], list[str]]] = {}
 
     # ------------------------------------------------------------------ IDF
 
     def fit_idf(self, docs: Sequence[StoryInput]) -> None:
         """Learn document frequencies on a batch up front (then frozen)."""
         for doc in docs:
-            self._df.update(set(tokenize(doc.title or "")) | set(tokenize(doc.text)))
+            title_tokens, body_tokens = tokenize(doc.title or ""), tokenize(doc.text)
+            self._tokens[(doc.id, len(doc.text or ""), len(doc.title or ""))] = (title_tokens, body_tokens)
+            self._df.update(set(title_tokens) | set(body_tokens))
         self._n_docs += len(docs)
         self._idf_frozen = True
+        self._idf_cache = {}
 
     def _idf(self, term: str) -> float:
+        if self._idf_frozen:
+            value = self._idf_cache.get(term)
+            if value is None:
+                value = math.log((1.0 + self._n_docs) / (1.0 + self._df.get(term, 0))) + 1.0
+                self._idf_cache[term] = value
+            return value
         return math.log((1.0 + self._n_docs) / (1.0 + self._df.get(term, 0))) + 1.0
 
     # ------------------------------------------------------------------ preparation
@@ -418,8 +445,12 @@ class StoryClusterer:
         d.id = doc.id
         d.published = doc.published
         d.t = _days(doc.published)
-        title_tokens = tokenize(doc.title or "")
-        body_tokens = tokenize(doc.text or "")
+        cached = self._tokens.pop((doc.id, len(doc.text or ""), len(doc.title or "")), None)
+        if cached is not None:
+            title_tokens, body_tokens = cached
+        else:
+            title_tokens = tokenize(doc.title or "")
+            body_tokens = tokenize(doc.text or "")
         if not self._idf_frozen:
             self._df.update(set(title_tokens) | set(body_tokens))
             self._n_docs += 1
@@ -427,11 +458,21 @@ class StoryClusterer:
         for tok in title_tokens:
             counts[tok] += p.title_weight
         idf = self._idf
-        raw = {t: (1.0 + math.log(c)) * idf(t) for t, c in counts.items()}
-        d.terms = _normalised(_top(raw, p.max_doc_terms))
+        if self._idf_frozen:
+            cache = self._idf_cache
+            missing = [t for t in counts if t not in cache]
+            for t in missing:
+                idf(t)
+            idf = cache.__getitem__
+        log = math.log
+        # one C-level sort (stable: ties keep first-occurrence order, deterministic)
+        ranked = sorted(
+            [(t, (1.0 + log(c)) * idf(t)) for t, c in counts.items()], key=_second, reverse=True
+        )
+        d.terms = _normalised(dict(ranked[: p.max_doc_terms]))
         tcounts = Counter(title_tokens)
-        d.title_terms = _normalised({t: (1.0 + math.log(c)) * idf(t) for t, c in tcounts.items()})
-        keys = [t for t, _ in heapq.nlargest(p.index_terms, d.terms.items(), key=lambda kv: (kv[1], kv[0]))]
+        d.title_terms = _normalised({t: (1.0 + log(c)) * idf(t) for t, c in tcounts.items()})
+        keys = [t for t, _ in ranked[: p.index_terms]]
         if features:
             for etype in _ENT_TYPES:
                 values = features.get(etype) or []
@@ -457,8 +498,10 @@ class StoryClusterer:
 
     # ------------------------------------------------------------------ candidates
 
-    def _weights(self, has_emb: bool, merge: bool = False) -> dict[str, float]:
+    def _weights(self, has_emb: bool, merge: bool = False, pair: bool = False) -> dict[str, float]:
         p = self.params
+        if pair:
+            return p.pair_weights if has_emb else p.pair_weights_lexical
         if merge:
             w = p.merge_weights if has_emb else p.merge_weights_lexical
             if w:
@@ -552,13 +595,68 @@ class StoryClusterer:
             f["dated"] = 0.0
         return f
 
-    def _prob(self, f: dict[str, float], has_emb: bool, merge: bool = False) -> float:
-        w = self._weights(has_emb, merge)
+    def _prob(self, f: dict[str, float], has_emb: bool, merge: bool = False, pair: bool = False) -> float:
+        w = self._weights(has_emb, merge, pair)
         x = w.get("bias", 0.0)
         for name, value in f.items():
             if value:
                 x += w.get(name, 0.0) * value
         return _sigmoid(x)
+
+    def _shadow(self, doc_idx: int) -> _Story:
+        """A one-article story viewing the article's own vectors (no copies)."""
+        cache = self._shadows
+        st = cache.get(doc_idx)
+        if st is None:
+            d = self._docs[doc_idx]
+            st = _Story(-1, d.id)
+            st.terms = d.terms
+            st._norm = 1.0 if d.terms else 0.0
+            st.title_terms = d.title_terms
+            st._tnorm = 1.0 if d.title_terms else 0.0
+            for etype, values in d.ents.items():
+                st.ents[etype] = values
+            st._enorms = {t: d.ent_norms.get(t, 0.0) for t in _ENT_TYPES}
+            st.years = d.years
+            if d.main_year is not None:
+                st.main_years = {d.main_year: 1}
+            st.emb = d.emb
+            st.first_t = st.last_t = d.t
+            cache[doc_idx] = st
+        return st
+
+    def _pair_features(self, d: _Doc, doc_idx: int) -> dict[str, float]:
+        return self._features(d, self._shadow(doc_idx))
+
+    def _average_prob(self, d: _Doc, st: _Story) -> tuple[float, dict[str, float]]:
+        """Mean article-article probability over the story's most recent members."""
+        members = st.members[-self.params.max_members :]
+        total = 0.0
+        mean_f: dict[str, float] = {}
+        for m in members:
+            f = self._pair_features(d, m)
+            total += self._prob(f, d.emb is not None and self._docs[m].emb is not None, pair=True)
+            for k, v in f.items():
+                mean_f[k] = mean_f.get(k, 0.0) + v / len(members)
+        return (total / len(members) if members else 0.0), mean_f
+
+    def _score_candidates(self, d: _Doc, cands: list[int]) -> list[tuple[float, int, dict[str, float]]]:
+        """(probability, story, features) for candidates, best first."""
+        has_emb = d.emb is not None
+        scored = []
+        for s in cands:
+            st = self.stories[s]
+            f = self._features(d, st)
+            scored.append((self._prob(f, has_emb and st.emb is not None), s, f))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        if self.params.link == "average":
+            rescored = []
+            for prob, s, f in scored[: self.params.rescore_top]:
+                avg, mean_f = self._average_prob(d, self.stories[s])
+                rescored.append((avg, s, mean_f))
+            rescored.sort(key=lambda x: (-x[0], x[1]))
+            return rescored
+        return scored
 
     # ------------------------------------------------------------------ story updates
 
@@ -572,10 +670,20 @@ class StoryClusterer:
         p = self.params
         st.members.append(doc_idx)
         terms = st.terms
+        old_norm = st._norm
+        cross = 0.0
+        get = terms.get
         for k, v in d.terms.items():
-            terms[k] = terms.get(k, 0.0) + v
+            old = get(k, 0.0)
+            cross += old * v
+            terms[k] = old + v
+        new_norm: float | None = None
+        if old_norm is not None:
+            sq = old_norm * old_norm + 2.0 * cross + sum(v * v for v in d.terms.values())
+            new_norm = math.sqrt(max(sq, 0.0))
         if len(terms) > 2 * p.max_story_terms:
-            st.terms = dict(heapq.nlargest(p.max_story_terms, terms.items(), key=lambda kv: (kv[1], kv[0])))
+            st.terms = _top(terms, p.max_story_terms)
+            new_norm = None
         tt = st.title_terms
         for k, v in d.title_terms.items():
             tt[k] = tt.get(k, 0.0) + v
@@ -587,8 +695,10 @@ class StoryClusterer:
             st.years[y] = st.years.get(y, 0.0) + c
         if d.main_year is not None:
             st.main_years[d.main_year] = st.main_years.get(d.main_year, 0) + 1
-        st._norm = st._tnorm = None
-        st._enorms = None
+        st._norm = new_norm
+        st._tnorm = None
+        if d.ents:
+            st._enorms = None
         if d.t is not None:
             st.first_t = d.t if st.first_t is None else min(st.first_t, d.t)
             st.last_t = d.t if st.last_t is None else max(st.last_t, d.t)
@@ -653,15 +763,11 @@ class StoryClusterer:
         d = self._prepare(doc, features)
         idx = len(self._docs)
         self._docs.append(d)
-        has_emb = d.emb is not None
         best_s, best_p, best_f = -1, 0.0, None
         cands = self._candidates(d) if d.terms or d.emb is not None else []
-        for s in cands:
-            st = self.stories[s]
-            f = self._features(d, st)
-            prob = self._prob(f, has_emb and st.emb is not None)
-            if prob > best_p or (prob == best_p and best_s >= 0 and s < best_s):
-                best_s, best_p, best_f = s, prob, f
+        scored = self._score_candidates(d, cands)
+        if scored:
+            best_p, best_s, best_f = scored[0]
         if best_s >= 0 and best_p >= self.params.threshold:
             st = self.stories[best_s]
             reason = self._reason(d, st, best_f, "assigned", len(cands))
@@ -716,7 +822,7 @@ class StoryClusterer:
         if st.emb is not None:
             n = float(np.linalg.norm(st.emb))
             d.emb = st.emb / (n or 1.0)
-        keys = [t for t, _ in heapq.nlargest(p.index_terms, d.terms.items(), key=lambda kv: (kv[1], kv[0]))]
+        keys = list(_top(d.terms, p.index_terms))
         for etype in ("persons", "places"):
             for k, _ in sorted(st.ents[etype].items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
                 keys.append(f"{etype[:2]}:{k}")
@@ -731,6 +837,26 @@ class StoryClusterer:
             gap = max(0.0, max(a.first_t, b.first_t) - min(a.last_t, b.last_t))
             f["gap"] = min(gap, self.params.window_days) / max(self.params.window_days, 1e-9)
         return self._prob(f, da.emb is not None and b.emb is not None, merge=True), f
+
+    def _link_prob(self, a: _Story, b: _Story) -> float:
+        """Average article-article probability between two stories (recent members)."""
+        ma = a.members[-self.params.max_members :]
+        mb = b.members[-self.params.max_members :]
+        if not ma or not mb:
+            return 0.0
+        total = 0.0
+        docs = self._docs
+        for i in ma:
+            di = docs[i]
+            for j in mb:
+                f = self._pair_features(di, j)
+                total += self._prob(f, di.emb is not None and docs[j].emb is not None, pair=True)
+        return total / (len(ma) * len(mb))
+
+    def _merge_score(self, a: _Story, b: _Story) -> float:
+        if self.params.link == "average":
+            return self._link_prob(a, b)
+        return self._story_pair_prob(a, b)[0]
 
     def _merge_into(self, keep: _Story, gone: _Story) -> None:
         for doc_idx in gone.members:
@@ -747,6 +873,7 @@ class StoryClusterer:
             return merged
         for _round in range(3):
             pairs: list[tuple[float, int, int]] = []
+            seen: set[tuple[int, int]] = set()
             for st in self.stories:
                 if not st.alive:
                     continue
@@ -756,12 +883,18 @@ class StoryClusterer:
                     if not other.alive or s == st.idx:
                         continue
                     a, b = (st, other) if st.idx < s else (other, st)
-                    prob, _ = self._story_pair_prob(a, b)
+                    if (a.idx, b.idx) in seen:
+                        continue
+                    seen.add((a.idx, b.idx))
+                    # cheap centroid pre-filter, then the average link over members
+                    if self._story_pair_prob(a, b)[0] < p.merge_prefilter:
+                        continue
+                    prob = self._merge_score(a, b)
                     if prob >= p.merge_threshold:
                         pairs.append((prob, a.idx, b.idx))
             if not pairs:
                 break
-            pairs = sorted(set(pairs), key=lambda x: (-x[0], x[1], x[2]))
+            pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
             changed = False
             touched: set[int] = set()
             for prob, ia, ib in pairs:
@@ -769,7 +902,7 @@ class StoryClusterer:
                 if not a.alive or not b.alive:
                     continue
                 if ia in touched or ib in touched:
-                    prob, _ = self._story_pair_prob(a, b)
+                    prob = self._merge_score(a, b)
                     if prob < p.merge_threshold:
                         continue
                 self._merge_into(a, b)
@@ -828,7 +961,7 @@ class StoryClusterer:
         st.emb = None if da.emb is None else da.emb.copy()
         st.first_t = st.last_t = da.t
         f = self._features(db, st)
-        return self._prob(f, db.emb is not None and st.emb is not None)
+        return self._prob(f, db.emb is not None and st.emb is not None, pair=self.params.link == "average")
 
 
 # --------------------------------------------------------------------------- batch API

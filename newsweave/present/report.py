@@ -117,7 +117,9 @@ def _view(story: dict[str, Any]) -> dict[str, Any]:
     for g in story["quotes"]:
         for v in g["variants"]:
             cls = "mq drift" if "wording_drift" in v["flags"] else "mq"
-            marks[v["article"]].append((v["start"], v["end"], cls, f"{g['id']}-{v['article']}"))
+            for k, piece in enumerate(v.get("pieces") or [v]):
+                anchor = f"{g['id']}-{v['article']}" if k == 0 else ""
+                marks[v["article"]].append((piece["start"], piece["end"], cls, anchor))
     for g in story["statements"]:
         for m in g["members"]:
             cls = "ms uniq" if g["unique"] else "ms"

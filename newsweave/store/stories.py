@@ -82,6 +82,7 @@ class StoryUpdate:
     corrections_applied: int = 0
     corrections_skipped: list[str] = field(default_factory=list)  # why a correction no longer applies
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
 @dataclass
@@ -183,7 +184,10 @@ def _ensure_signatures(store: Any, rows: Sequence[_Row], hasher: MinHasher) -> t
             q = select(signatures).where(signatures.c.article_id.in_(list(part)))
             for s in conn.execute(q):
                 if s.num_perm == hasher.num_perm and s.shingle == hasher.shingle:
-                    stored[s.article_id] = Signature.from_bytes(bytes(s.minhash))
+                    try:
+                        stored[s.article_id] = Signature.from_bytes(bytes(s.minhash), seed=hasher.seed)
+                    except ValueError:  # another format or seed: recomputed below
+                        continue
     missing = [r for r in rows if r.id not in stored]
     if missing:
         computed = hasher.signatures([r.text for r in missing])
@@ -197,7 +201,7 @@ def _ensure_signatures(store: Any, rows: Sequence[_Row], hasher: MinHasher) -> t
                             "article_id": r.id,
                             "num_perm": hasher.num_perm,
                             "shingle": hasher.shingle,
-                            "minhash": sig.to_bytes(),
+                            "minhash": sig.to_bytes(seed=hasher.seed),
                         }
                         for r, sig in part
                     ],
@@ -481,12 +485,23 @@ def update_stories(
     result.articles = len(rows)
     rows_by_id = {r.id: r for r in rows}
 
+    lap = started
+
+    def step(name: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        result.timings[name] = round(now - lap, 3)
+        lap = now
+
+    step("load")
     sigs, result.signatures_computed = _ensure_signatures(store, rows, hasher)
+    step("signatures")
     matches = _update_reprints(store, rows, sigs, hasher, reprint_threshold)
     groups = {a: m.group_id for a, m in matches.items()}
     sizes = Counter(groups.values())
     result.reprint_groups = sum(1 for n in sizes.values() if n > 1)
     result.reprinted_articles = sum(1 for m in matches.values() if m.is_reprint)
+    step("reprints")
 
     default_cluster, default_extract, version, story_input = _default_cluster()
     cluster = cluster or default_cluster
@@ -494,7 +509,9 @@ def update_stories(
         extract = default_extract
     inputs = [story_input(r.id, r.title, r.text, r.published, r.source) for r in rows]
     feats, result.features_computed = _features(store, inputs, extract if features else None, version)
+    step("features")
     assignments = cluster(inputs, params, feats) if rows else []
+    step("cluster")
 
     order = {r.id: _order(r.published, r.seq) for r in rows}
     clusters: dict[str, list[str]] = defaultdict(list)
@@ -522,6 +539,7 @@ def update_stories(
         final[a.article_id] = sid
     manual, result.corrections_applied, result.corrections_skipped = _replay(final, items)
     result.stories = _write(store, rows_by_id, auto, final, manual, groups)
+    step("write")
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
@@ -561,7 +579,7 @@ def _resolve_story_id(conn: Any, key: str) -> str:
     return ids[0]
 
 
-def _resolve_article_id(conn: Any, key: str, assign: dict[str, str]) -> str:
+def _resolve_article_id(key: str, assign: dict[str, str]) -> str:
     key = (key or "").strip()
     if key in assign:
         return key
@@ -604,7 +622,7 @@ def record_correction(store: Any, kind: str, payload: dict[str, Any]) -> dict[st
 
         if kind == "split":
             sid = _resolve_story_id(conn, payload.get("story", ""))
-            arts = [_resolve_article_id(conn, a, shown) for a in payload.get("articles") or []]
+            arts = [_resolve_article_id(a, shown) for a in payload.get("articles") or []]
             if not arts:
                 raise InputError("split: name the articles that leave the story")
             outside = [a for a in arts if shown[a] != sid]
@@ -622,7 +640,7 @@ def record_correction(store: Any, kind: str, payload: dict[str, Any]) -> dict[st
                 raise InputError("merge: name at least two different stories")
             stored = {"stories": names, "members": {s: members_of(s) for s in names}}
         else:
-            art = _resolve_article_id(conn, payload.get("article", ""), shown)
+            art = _resolve_article_id(payload.get("article", ""), shown)
             sid = _resolve_story_id(conn, payload.get("story", ""))
             if shown[art] == sid:
                 raise InputError(f"move: article {art} is already in story {sid}")

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsweave.enrich.quotes.lexicon import cue_forms
+from newsweave.enrich.quotes.lexicon import cue_forms, structural_ok
 from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
 
 __all__ = ["Attribution", "Parsed", "analyse_structure", "split_sentences"]
@@ -47,7 +47,7 @@ _STARTERS = {
 }
 _SENT_END = re.compile(r"[.!?…]+['\"”’»)\]]*(?=\s+[\"“‘'«(\[A-Z0-9])|[.!?…]+['\"”’»)\]]*$")
 _QUOTE_MARKS = "“”„‟«»\"'‘’‚‹›"
-_PLACEHOLDER = "Q"
+_PLACEHOLDER = "Quote"
 
 
 @dataclass(slots=True)
@@ -65,6 +65,8 @@ class Attribution:
     source_tokens: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (start, end, text, pos, ent)
     source_head: tuple[int, int] | None = None  # the subject's head word
     continued_from: int | None = None  # index of the attribution a cue-less quote continues
+    cue_head: str = ""  # the cue word, lower-cased
+    group: str = ""  # which rule family found it: quote / ccomp / xcomp / object / according / paren / other
 
 
 @dataclass(slots=True)
@@ -247,6 +249,28 @@ _TELL_LIKE = {"told", "tell", "tells", "telling", "asked", "ask", "asks", "askin
 _PRONOUN_SOURCES = {"he", "she", "they", "it", "i", "we", "you", "who", "which", "that"}
 
 
+def _subtree_pieces(tok, exclude) -> list[tuple[int, int]]:
+    """Contiguous runs of a subtree without one child subtree (punctuation at the edges dropped)."""
+    toks = sorted(
+        (t for t in tok.subtree if not (exclude.left_edge.i <= t.i <= exclude.right_edge.i)), key=lambda t: t.i
+    )
+    runs: list[list] = []
+    for t in toks:
+        if runs and runs[-1][-1].i == t.i - 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    out = []
+    for run in runs:
+        while run and run[0].is_punct and run[0].text not in "\"“'‘(":
+            run = run[1:]
+        while run and run[-1].is_punct and run[-1].text not in "\"”'’)":
+            run = run[:-1]
+        if run:
+            out.append((run[0].idx, run[-1].idx + len(run[-1].text)))
+    return out
+
+
 def _subtree_span(tok, exclude=None) -> tuple[int, int]:
     """Character span (doc-local) of a token's subtree, optionally without one child subtree."""
     toks = [t for t in tok.subtree if exclude is None or not (exclude.left_edge.i <= t.i <= exclude.right_edge.i)]
@@ -264,6 +288,46 @@ def _subtree_span(tok, exclude=None) -> tuple[int, int]:
         k -= 1
     run = toks[k : j + 1]
     return run[0].idx, run[-1].idx + len(run[-1].text)
+
+
+def _source_span(src, cue, forms) -> tuple[int, int]:
+    """The subject subtree as PolNeAR marks a source.
+
+    A relative clause that is itself an attribution ("Mr. Kamin, who emphasized
+    that …") is left out; punctuation at the edges is dropped, except a comma
+    right before the cue ("X, a tax lawyer, said").
+    """
+    skip: set[int] = set()
+    for c in src.children:
+        if c.dep_ in ("relcl", "acl") and (c.lower_ in forms or any(g.lower_ in forms for g in c.children if g.dep_ in ("xcomp", "conj"))):
+            skip.update(range(c.left_edge.i, c.right_edge.i + 1))
+            # and the comma before it
+            if c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == ",":
+                skip.add(c.left_edge.i - 1)
+    toks = [t for t in src.subtree if t.i not in skip and t.i != cue.i]
+    # contiguous run around the head
+    toks.sort(key=lambda t: t.i)
+    k = next((n for n, t in enumerate(toks) if t.i == src.i), 0)
+    a = b = k
+    while a > 0 and toks[a - 1].i == toks[a].i - 1:
+        a -= 1
+    while b + 1 < len(toks) and toks[b + 1].i == toks[b].i + 1:
+        b += 1
+    run = toks[a : b + 1]
+    while len(run) > 1 and run[0].is_punct and run[0].text not in "\"“'‘(":
+        run = run[1:]
+    while len(run) > 1 and run[-1].is_punct and run[-1].text not in "\"”'’)":
+        run = run[:-1]
+    if not run:
+        return src.idx, src.idx + len(src.text)
+    end_tok = run[-1]
+    doc = src.doc
+    nxt = end_tok.i + 1
+    if nxt < len(doc) and doc[nxt].text == "," and nxt + 1 < len(doc):
+        after = doc[nxt + 1]
+        if after.i == cue.i or (after.head.i == cue.i and after.dep_ in ("aux", "advmod", "neg")):
+            end_tok = doc[nxt]
+    return run[0].idx, end_tok.idx + len(end_tok.text)
 
 
 def _trim_punct(doc_text: str, s: int, e: int, keep_closing_quote: bool = True) -> tuple[int, int]:
@@ -435,9 +499,38 @@ def _inherited_subject(tok):
     return None
 
 
+class _AnyVerb(dict):
+    """Permissive lexicon used to learn which cue forms the rules can trust (training only)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> float:
+        return 0.5
+
+    def get(self, key, default=None):  # type: ignore[override]
+        return 0.5
+
+
+_GROUPS = {
+    "quotation + cue": "quote", "inverted cue": "quote", "colon": "quote", "ccomp": "ccomp", "xcomp": "xcomp",
+    "object": "object", "according to": "according", "parenthetical cue": "paren", "preceding clause": "paren",
+    "prep": "prep", "noun cue": "noun",
+}
+_DATELINE = re.compile(r"[A-Z][A-Z .,'’]{2,40}(?:\([A-Za-z. ]+\))?\s*(?:[―—–]|--?)\s*")
+_CUE_PREPS = {"for", "to", "of", "about", "as", "on", "against", "at", "with"}
+
+
+def _group(rule: str, regions: list[int]) -> str:
+    if regions:
+        return "quote"
+    return _GROUPS.get(rule, "other")
+
+
 def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> list[dict[str, Any]]:
     """Attributions found in one parsed sentence; spans are masked-text offsets."""
     found: list[dict[str, Any]] = []
+    permissive = isinstance(forms, _AnyVerb)
     q_tokens = [t for t in doc if t.text == _PLACEHOLDER and masked.region_at(m0 + t.idx) >= 0]
     used_regions: set[int] = set()
     for tok in doc:
@@ -446,6 +539,8 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
             continue
         pos = _pos(tok)
         if pos not in ("VERB", "NOUN") and low != "according":
+            continue
+        if permissive and pos != "VERB" and low != "according" and low not in cue_forms():
             continue
         # ------ source
         src = None
@@ -463,7 +558,11 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
                 src = _inherited_subject(tok)
                 rule = "shared subject"
             if src is None and pos == "NOUN":
-                continue
+                # "Trump’s claim that …", "the senator’s statement that …"
+                src = next((c for c in tok.children if c.dep_ == "poss" and c.tag_ not in ("PRP$",) or c.dep_ == "poss" and c.lower_ in ("his", "her", "their")), None)
+                if src is None or not any(c.dep_ in ("ccomp", "acl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children) for c in tok.children):
+                    continue
+                rule = "noun cue"
         if src is None and tok.i >= 2 and any(_is_placeholder(doc[j]) for j in range(max(0, tok.i - 4), tok.i)):
             # '"…," said one, who …': the subject the parser missed is the word after the verb
             for c in tok.children:
@@ -475,6 +574,7 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
         if any(c.dep_ == "auxpass" for c in tok.children) or (src is not None and src.dep_ == "nsubjpass"):
             continue
         # ------ content
+        cue_to = None
         content: list[tuple[int, int]] = []
         regions: list[int] = []
         # quotations attached to this cue: placeholder tokens in its clause or right next to it
@@ -511,11 +611,25 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
                     break
             if clause is None and low != "according":
                 for c in tok.children:
-                    if c.dep_ == "ccomp":
+                    if c.dep_ == "ccomp" or (pos == "NOUN" and c.dep_ == "acl" and c.i > tok.i):
                         clause = c
                         break
             if clause is not None:
                 s, e = _subtree_span(clause)
+                if (
+                    src is not None and clause.i > tok.i and src.i < tok.i
+                    and src.left_edge.i >= 2 and doc[src.left_edge.i - 1].text == ","
+                    and s > src.left_edge.idx
+                    and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+                    and not (clause.i > 0 and doc[clause.left_edge.i].lower_ == "that")
+                ):
+                    # "To understand X, Roberts said, one should …": both sides are the content
+                    left_end = doc[src.left_edge.i - 2]
+                    a = doc[0].idx
+                    if doc[0].dep_ == "cc" and len(doc) > 1:
+                        a = doc[1].idx
+                    if left_end.idx + len(left_end.text) > a:
+                        content.append((a, left_end.idx + len(left_end.text)))
                 content.append((s, e))
                 rule = rule or "ccomp"
             elif low == "according":
@@ -535,15 +649,17 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
             elif (
                 src is not None
                 and tok.head.i != tok.i
-                and tok.i > tok.head.i
                 and (tok.dep_ == "parataxis" or (tok.dep_ in ("advcl", "ccomp") and tok.i > 0 and tok.nbor(-1).text == ","))
                 and not any(c.dep_ in ("xcomp", "dobj") and c.i > tok.i for c in tok.children)
                 or (src is not None and tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i and tok.i > tok.head.i and src.i > tok.i)
             ):
-                # "Content …, he said." parsed with the cue hanging from the content
-                head = tok.head
-                s, e = _subtree_span(head, exclude=tok)
-                content.append((s, e))
+                # "Content …, he said." / "All of this, he acknowledges, could …": the cue hangs from the content
+                for piece in _subtree_pieces(tok.head, exclude=tok):
+                    a, b = piece
+                    first = next((t for t in doc if t.idx == a), None)
+                    if first is not None and first.dep_ == "cc" and first.i + 1 < len(doc):
+                        a = doc[first.i + 1].idx
+                    content.append((a, b))
                 rule = rule or "parenthetical cue"
             else:
                 xc = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
@@ -555,12 +671,27 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
                     rule = rule or "xcomp"
                 elif ob is not None and prior >= 0.45:
                     s, e = _subtree_span(ob)
-                    # "called X “Y”": the object complement belongs to the content
-                    for c in tok.children:
-                        if c.dep_ in ("oprd", "ccomp", "xcomp") and c.i > ob.i:
+                    # "called X “Y”", "cited X as Y", "criticized X for Y": what follows the object
+                    # in the verb's clause belongs to the content, up to a comma or a conjunction
+                    for c in sorted(tok.children, key=lambda c: c.i):
+                        if c.i <= ob.i:
+                            continue
+                        if c.dep_ in ("punct", "cc", "conj", "advcl", "mark") or c.is_punct:
+                            break
+                        if c.dep_ in ("oprd", "ccomp", "xcomp", "prep", "npadvmod", "dative", "advmod", "acomp", "attr"):
                             e = max(e, _subtree_span(c)[1])
+                        else:
+                            break
                     content.append((s, e))
                     rule = rule or "object"
+                elif prior >= 0.45:
+                    # "called for more investment", "spoke of the legacy", "asks him about his taxes"
+                    pp = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _CUE_PREPS), None)
+                    obj = next((c for c in pp.children if c.dep_ in ("pobj", "pcomp")), None) if pp is not None else None
+                    if obj is not None and pp.i - tok.i <= 3:
+                        content.append(_subtree_span(obj))
+                        rule = rule or "prep"
+                        cue_to = pp
         if not regions and not content and src is not None and src.i > 0 and tok.i > src.i:
             # '… we’re nice!” Teixeira wrote.': the words before the subject are the content
             le = src.left_edge
@@ -574,25 +705,114 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
             # "X said:" before a quotation in the next sentence/paragraph is handled later
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if nxt is not None and nxt.text == ":" and src is not None:
-                found.append({"tok": tok, "src": src, "content": [], "regions": [], "kind": "direct", "rule": "colon", "prior": prior})
+                found.append({"tok": tok, "src": src, "content": [], "regions": [], "kind": "direct", "rule": "colon",
+                              "prior": prior, "group": "quote"})
             continue
         if src is None and not regions:
             continue
         if src is not None and src.lower_ in ("it", "this", "that", "there") and kind == "indirect" and prior < 0.8:
             continue
-        found.append({"tok": tok, "src": src, "content": content, "regions": regions, "kind": kind, "rule": rule, "prior": prior})
+        group = _group(rule, regions)
+        if not permissive and not structural_ok(low, group, prior):
+            continue
+        found.append({"tok": tok, "src": src, "content": content, "regions": regions, "kind": kind, "rule": rule,
+                      "prior": prior, "group": group, "cue_to": cue_to})
     # one cue per placeholder; when several cues claim content, keep them all (PolNeAR nests)
     return found
 
 
-def analyse_structure(text: str, nlp) -> Parsed:
-    """Run regions, masking, selective parsing and the rules over ``text``."""
+_COLON_LABELS = {
+    "photo", "photos", "video", "watch", "read", "related", "update", "updated", "correction", "clarification",
+    "note", "editor's note", "editor’s note", "source", "sources", "credit", "image", "listen", "more", "tags",
+    "share", "subscribe", "advertisement", "also", "see", "q", "a", "warning", "breaking", "exclusive",
+    "analysis", "opinion", "live", "the latest", "latest", "disclosure", "caption", "file",
+}
+_COLON_RE = re.compile(
+    r"([\"“‘']?)((?:[A-Z][\w.'’-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w.'’-]*|of|the|de|van|von)){0,5}):\s+(\S)"
+)
+_DASH_RE = re.compile(r"\s*([―—–]|--)\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})")
+
+
+def _colon_and_dash_rules(text, paragraphs, regions, direct, sentences, sentence_para) -> list[Attribution]:
+    """'Name: content' at a paragraph start (headlines, transcripts) and '“…” ― Name'."""
+    out: list[Attribution] = []
+    sent_starts = [a for a, _ in sentences]
+
+    def sent_of(pos: int) -> int:
+        return max(0, bisect.bisect_right(sent_starts, pos) - 1)
+
+    for pi, (ps, pe) in enumerate(paragraphs):
+        m = _COLON_RE.match(text, ps, pe)
+        if not m:
+            continue
+        name = m.group(2)
+        if name.lower() in _COLON_LABELS or len(name) > 60 or name.split()[0].lower() in _COLON_LABELS:
+            continue
+        c0 = m.start(3)
+        c1 = pe
+        # inside a quoted paragraph the content stops before the closing mark
+        if m.group(1):
+            while c1 > c0 and text[c1 - 1] in "\"”’'":
+                c1 -= 1
+        if _words(text[c0:c1]) < 3:
+            continue
+        colon = m.end(2)
+        regs = [i for i, r in enumerate(regions) if direct[i] and r.start <= c0 < r.end]
+        si = sent_of(ps)
+        out.append(
+            Attribution(
+                cue=(colon, colon + 1),
+                source=(m.start(2), m.end(2)),
+                content=[(c0, c1)],
+                regions=regs,
+                kind="direct" if m.group(1) else "indirect",
+                sent=si,
+                para=pi,
+                rule="colon headline",
+                source_tokens=[(m.start(2), m.end(2), name, "PROPN", "")],
+                source_head=(m.start(2), m.end(2)),
+            )
+        )
+    for i, r in enumerate(regions):
+        if not direct[i] or r.close_pos < 0:
+            continue
+        m = _DASH_RE.match(text, r.end)
+        if not m:
+            continue
+        # the name runs to the end of its line or the next comma
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        s0, s1 = m.start(2), m.end(2)
+        si = sent_of(r.start)
+        out.append(
+            Attribution(
+                cue=(m.start(1), m.end(1)),
+                source=(s0, s1),
+                content=[],
+                regions=[i],
+                kind="direct",
+                sent=si,
+                para=sentence_para[si] if si < len(sentence_para) else -1,
+                rule="dash",
+                source_tokens=[(s0, s1, text[s0:s1], "PROPN", "")],
+                source_head=(s0, s1),
+            )
+        )
+    return out
+
+
+def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
+    """Run regions, masking, selective parsing and the rules over ``text``.
+
+    ``permissive`` (training only) treats every verb as a possible cue and
+    parses every sentence.
+    """
     paragraphs = paragraph_spans(text)
     regions = find_regions(text, paragraphs)
     direct = _classify_regions(text, regions, paragraphs)
     masked = _Masked(text, regions, direct)
     mtext = masked.text
-    forms = cue_forms()
+    forms = _AnyVerb() if permissive else cue_forms()
 
     # sentences of the masked text, per masked paragraph
     msents: list[tuple[int, int]] = []
@@ -620,7 +840,7 @@ def analyse_structure(text: str, nlp) -> Parsed:
         chunk = mtext[s:e]
         has_q = f'"{_PLACEHOLDER}' in chunk
         has_cue = any(w.lower() in forms for w in _WORD.findall(chunk))
-        if has_cue or (has_q and _words(chunk.replace(_PLACEHOLDER, "")) >= 1):
+        if permissive or has_cue or (has_q and _words(chunk.replace(_PLACEHOLDER, "")) >= 1):
             todo.append(i)
 
     attributions: list[Attribution] = []
@@ -651,16 +871,18 @@ def analyse_structure(text: str, nlp) -> Parsed:
             for f in _rules_on_doc(doc, m0, masked, forms):
                 tok = f["tok"]
                 cs, ce = _cue_span(tok)
+                if f.get("cue_to") is not None:
+                    ce = max(ce, f["cue_to"].idx + len(f["cue_to"].text))
                 src = f["src"]
                 source = None
                 head_span = None
                 stoks: list[tuple[int, int, str, str, str]] = []
                 if src is not None:
-                    ss, se = _subtree_span(src)
+                    ss, se = _source_span(src, tok, forms)
                     # a source never swallows the cue or a quotation
                     if ss <= cs < se:
                         se = cs
-                    ss, se = _trim_punct(doc.text, ss, se)
+                        ss, se = _trim_punct(doc.text, ss, se)
                     if se > ss and masked.region_at(m0 + ss) < 0:
                         source = orig(ss, se)
                         head_span = orig(src.idx, src.idx + len(src.text))
@@ -672,6 +894,9 @@ def analyse_structure(text: str, nlp) -> Parsed:
                 content = []
                 for a, b in f["content"]:
                     a, b = _trim_punct(doc.text, a, b)
+                    dl = _DATELINE.match(doc.text, a, b)
+                    if dl:
+                        a = dl.end()
                     if b > a:
                         content.append(orig(a, b))
                 att = Attribution(
@@ -683,10 +908,13 @@ def analyse_structure(text: str, nlp) -> Parsed:
                     sent=i,
                     para=sentence_para[i],
                     rule=f["rule"],
+                    cue_head=tok.lower_,
+                    group=f.get("group", ""),
                     source_tokens=stoks,
                     source_head=head_span,
                 )
                 attributions.append(att)
+    attributions.extend(_colon_and_dash_rules(text, paragraphs, regions, direct, sentences, sentence_para))
     return Parsed(
         text=text,
         paragraphs=paragraphs,

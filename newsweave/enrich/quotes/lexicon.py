@@ -14,7 +14,7 @@ import functools
 import json
 from pathlib import Path
 
-__all__ = ["cue_forms", "is_cue_form", "SPEECH_LEMMAS", "PRONOUNS_MALE", "PRONOUNS_FEMALE", "inflect"]
+__all__ = ["structural_ok", "structural", "cue_forms", "is_cue_form", "SPEECH_LEMMAS", "PRONOUNS_MALE", "PRONOUNS_FEMALE", "inflect"]
 
 SPEECH_LEMMAS = """
 say tell add note write tweet post explain argue claim insist assert state declare announce report
@@ -81,7 +81,39 @@ def cue_forms() -> dict[str, float]:
     for form, ratio in learned.items():
         forms[form] = max(forms.get(form, 0.0), float(ratio))
     forms["according"] = 1.0
+    for form, groups in structural().items():
+        best = max((tp / n for tp, n in groups.values() if n >= 2), default=0.0)
+        if best >= THRESHOLD:
+            forms[form] = max(forms.get(form, 0.0), best)
     return forms
+
+
+THRESHOLD = 0.35
+_TRUSTED_GROUPS = ("quote", "ccomp", "according", "paren")
+
+
+@functools.lru_cache(maxsize=1)
+def structural() -> dict[str, dict[str, list[int]]]:
+    """form -> rule family -> [true, found] on PolNeAR train (``cues_structural.json``)."""
+    path = Path(__file__).with_name("cues_structural.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def structural_ok(form: str, group: str, prior: float) -> bool:
+    """Keep an attribution whose cue word and rule family were right often enough on train."""
+    st = structural().get(form)
+    if st:
+        g = st.get(group)
+        if g and g[1] >= 2:
+            return g[0] / g[1] >= THRESHOLD
+        tp = sum(v[0] for v in st.values())
+        n = sum(v[1] for v in st.values())
+        if n >= 3:
+            return tp / n >= THRESHOLD
+    return group in _TRUSTED_GROUPS or prior >= 0.45
 
 
 def is_cue_form(word: str) -> bool:

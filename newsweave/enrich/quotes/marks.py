@@ -17,7 +17,7 @@ __all__ = ["QuoteRegion", "find_regions", "paragraph_spans", "OPENERS", "CLOSERS
 
 # opener -> closers that end it
 _DOUBLE_PAIRS: dict[str, str] = {
-    "“": "”“",  # English “…”, and German „…“ handled by „ below
+    "“": "”“\"",  # English “…” (and a sloppy “…"), German „…“ handled by „ below
     "„": "“”",
     "«": "»",
     "»": "«",  # Danish/German »…«
@@ -94,25 +94,44 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _marks(text: str, ps: int, pe: int) -> list[tuple[int, str, str]]:
-    """Double-quote marks in a paragraph with their role: open/close/either."""
+def _marks(text: str, ps: int, pe: int) -> list[tuple[int, str, str, int]]:
+    """Double-quote marks in a paragraph: (position, mark, role open/close/either, length).
+
+    Two apostrophes ``''`` (and two backticks) stand for a straight double
+    quote, as in PTB-style and some newspaper text.
+    """
     out = []
-    for i in range(ps, pe):
+    i = ps
+    while i < pe:
         ch = text[i]
+        if ch == "'" and i + 1 < pe and text[i + 1] == "'" and (i + 2 >= pe or text[i + 2] != "'"):
+            out.append((i, '"', _straight_role2(text, i, ps, pe), 2))
+            i += 2
+            continue
+        if ch == "`" and i + 1 < pe and text[i + 1] == "`":
+            out.append((i, '"', "open", 2))
+            i += 2
+            continue
         if ch == '"':
-            out.append((i, ch, _straight_role(text, i, ps, pe)))
+            out.append((i, ch, _straight_role(text, i, ps, pe), 1))
         elif ch in "“„‟«":
-            if ch == "“":
-                # “ opens in English but closes a German „ — decided while pairing
-                out.append((i, ch, "open"))
-            elif ch == "«":
-                # « opens unless it closes a » (checked while pairing)
-                out.append((i, ch, "open"))
-            else:
-                out.append((i, ch, "open"))
+            out.append((i, ch, "open", 1))
         elif ch in "”»":
-            out.append((i, ch, "close" if ch == "”" else "either"))
+            out.append((i, ch, "close" if ch == "”" else "either", 1))
+        i += 1
     return out
+
+
+def _straight_role2(text: str, i: int, ps: int, pe: int) -> str:
+    before = text[i - 1] if i > ps else " "
+    after = text[i + 2] if i + 2 < pe else " "
+    left_space = before.isspace() or before in "([{—–-/" or i == ps
+    right_space = after.isspace() or after in ".,;:!?)]}—–-" or i + 2 >= pe
+    if left_space and not right_space:
+        return "open"
+    if right_space and not left_space:
+        return "close"
+    return "either"
 
 
 def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[QuoteRegion]:
@@ -124,13 +143,13 @@ def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> 
     carry_closers = ""
     for pidx, (ps, pe) in enumerate(paragraphs):
         marks = _marks(text, ps, pe)
-        pending: tuple[int, str] | None = None
+        pending: tuple[int, str, int] | None = None
         seg_start = ps  # where an orphan closing mark's quote would start
         k = 0
         if carry is not None:
             # English style: the continued quote re-opens with a mark at the paragraph start
             if marks and marks[0][0] == ps and marks[0][2] in ("open", "either"):
-                pending = (marks[0][0], marks[0][1])
+                pending = (marks[0][0], marks[0][1], marks[0][3])
                 k = 1
             else:
                 carry.balanced = False
@@ -138,30 +157,30 @@ def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> 
                 regions.append(carry)
                 carry = None
         while k < len(marks):
-            pos, ch, role = marks[k]
+            pos, ch, role, ln = marks[k]
             k += 1
             if pending is None:
                 if ch == "»" and k < len(marks) + 1:
                     # » opens a »…« quote when a « follows; otherwise it is a closer
                     if any(m[1] == "«" for m in marks[k:]):
-                        pending = (pos, ch)
+                        pending = (pos, ch, ln)
                         continue
                     role = "close"
                 if ch == "«":
-                    pending = (pos, ch)
+                    pending = (pos, ch, ln)
                     continue
                 if role in ("open",) or (role == "either" and ch == '"'):
-                    pending = (pos, ch)
+                    pending = (pos, ch, ln)
                     continue
                 # orphan closing mark: the quote ran from the segment start
                 s, e = _trim(text, seg_start, pos)
                 if e > s:
                     regions.append(
-                        QuoteRegion(-1, pos, s, pos + 1, [(s, e)], balanced=False, note="no opening mark")
+                        QuoteRegion(-1, pos, s, pos + ln, [(s, e)], balanced=False, note="no opening mark")
                     )
-                seg_start = pos + 1
+                seg_start = pos + ln
                 continue
-            open_pos, open_ch = pending
+            open_pos, open_ch, open_ln = pending
             closers = _DOUBLE_PAIRS.get(open_ch, "”")
             if ch in closers and (role in ("close", "either") or ch in "“«" or ch == '"'):
                 # “ closes only a „ quote; for a “ quote, another “ is a new opener
@@ -172,22 +191,22 @@ def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> 
                     # the earlier one was never closed
                     pass
                 else:
-                    s, e = _trim(text, open_pos + 1, pos)
+                    s, e = _trim(text, open_pos + open_ln, pos)
                     if carry is not None:
                         carry.pieces.append((s, e))
                         carry.close_pos = pos
-                        carry.end = pos + 1
+                        carry.end = pos + ln
                         regions.append(carry)
                         carry = None
                     else:
-                        regions.append(QuoteRegion(open_pos, pos, open_pos, pos + 1, [(s, e)] if e > s else [(s, s)]))
+                        regions.append(QuoteRegion(open_pos, pos, open_pos, pos + ln, [(s, e)] if e > s else [(s, s)]))
                     pending = None
-                    seg_start = pos + 1
+                    seg_start = pos + ln
                     continue
             if role == "open" or ch in "“„«" or ch == '"':
                 # a new opener while one is pending: the pending quote never closed;
                 # it ends before this mark (degrade gracefully)
-                s, e = _trim(text, open_pos + 1, pos)
+                s, e = _trim(text, open_pos + open_ln, pos)
                 if carry is not None:
                     carry.pieces.append((s, e))
                     carry.end = e
@@ -197,12 +216,12 @@ def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> 
                     carry = None
                 elif e > s:
                     regions.append(QuoteRegion(open_pos, -1, open_pos, e, [(s, e)], balanced=False, note="unclosed"))
-                pending = (pos, ch)
+                pending = (pos, ch, ln)
                 continue
             # a closer of another kind while open: ignore it
         if pending is not None:
-            open_pos, open_ch = pending
-            s, e = _trim(text, open_pos + 1, pe)
+            open_pos, open_ch, open_ln = pending
+            s, e = _trim(text, open_pos + open_ln, pe)
             nxt = paragraphs[pidx + 1] if pidx + 1 < len(paragraphs) else None
             continues = False
             if nxt is not None:

@@ -430,7 +430,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
     colon_atts: list[Attribution] = []
     atts = sorted(parsed.attributions, key=lambda a: (a.cue[0] if a.cue else 0))
     # PolNeAR-style univocal annotation: a cue inside another attribution's content is not separate
-    rank = {"quotation + cue": 0, "colon": 0, "inverted cue": 0, "according to": 1, "ccomp": 1}
+    rank = {"colon headline": -1, "dash": 0, "quotation + cue": 0, "colon": 0, "inverted cue": 0, "according to": 1, "ccomp": 1}
     kept: list[Attribution] = []
     for a in sorted(atts, key=lambda a: (rank.get(a.rule, 2), a.cue[0] if a.cue else 0)):
         inside = a.cue is not None and any(
@@ -442,6 +442,21 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
     for att in atts:
         if att.rule == "colon" and not att.regions and not att.content:
             colon_atts.append(att)
+            continue
+        if att.rule == "colon headline":
+            # 'Name: content' — the content is the text after the colon, quoted or not
+            claimed.update(att.regions)
+            a0, a1 = att.content[0]
+            quotes.append(
+                Quote(
+                    article_id=article_id,
+                    kind="direct" if att.regions else "indirect",  # type: ignore[arg-type]
+                    content=Span(a0, a1),
+                    cue=Span(*att.cue) if att.cue else None,
+                    source=Span(*att.source) if att.source else None,
+                )
+            )
+            q_meta.append({"att": att, "sent": att.sent, "para": att.para, "inherit": None, "rule": att.rule})
             continue
         regs = [i for i in att.regions if i not in claimed]
         frags: list[tuple[int, int]] = []
@@ -469,6 +484,13 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
         if not frags:
             continue
         frags.sort()
+        if regs and att.cue is not None and att.cue[1] <= frags[0][0]:
+            # 'said that, “…”': the complementiser belongs to the (now mixed) content
+            gap = text[att.cue[1]:regions[regs[0]].start]
+            mm = re.search(r"\bthat,?\s*$", gap)
+            if mm and re.fullmatch(r"[^.!?\n]*", gap):
+                frags[0] = (att.cue[1] + mm.start(), frags[0][1])
+                kind = "mixed"
         quotes.append(
             Quote(
                 article_id=article_id,

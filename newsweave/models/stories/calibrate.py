@@ -33,6 +33,7 @@ import numpy as np
 from newsweave.group.stories import FEATURES, PARAMS_PATH, StoryClusterer, StoryParams, cluster_stories, stream_order
 
 LEXICAL_FEATURES = tuple(f for f in FEATURES if f != "emb")
+CONFLICTS = ("person_conflict", "place_conflict", "year_conflict")
 
 
 def training_sets(embedding_model: str | None) -> dict[str, tuple[list, list, list]]:
@@ -64,6 +65,7 @@ def teacher_forced_examples(
         c.fit_idf(docs)
     story_of_gold: dict[str, int] = {}
     X, y, E = [], [], []
+    PX, Py, PE = [], [], []
     recall_hits = recall_total = 0
     for i in stream_order(docs):
         d = c._prepare(docs[i], feats[i])
@@ -76,6 +78,10 @@ def teacher_forced_examples(
             X.append(c._features(d, st))
             y.append(int(story_of_gold.get(g) == s))
             E.append(d.emb is not None and st.emb is not None)
+            for m in st.members[-params.max_members :]:
+                PX.append(c._pair_features(d, m))
+                Py.append(int(story_of_gold.get(g) == s))
+                PE.append(d.emb is not None and c._docs[m].emb is not None)
         if g in story_of_gold:
             recall_total += 1
             recall_hits += int(story_of_gold[g] in cands)
@@ -86,7 +92,7 @@ def teacher_forced_examples(
             story_of_gold[g] = st.idx
         c._doc_story.append(st.idx)
     print(f"  candidate recall {recall_hits}/{recall_total}", file=sys.stderr)
-    return X, y, E
+    return (X, y, E), (PX, Py, PE)
 
 
 def fit_weights(X: list[dict[str, float]], y: list[int], names: tuple[str, ...], C: float = 1.0) -> dict[str, float]:
@@ -97,6 +103,10 @@ def fit_weights(X: list[dict[str, float]], y: list[int], names: tuple[str, ...],
     model.fit(A, np.asarray(y))
     w = {n: round(float(v), 4) for n, v in zip(names, model.coef_[0])}
     w["bias"] = round(float(model.intercept_[0]), 4)
+    # sign constraint: a mismatch of when/where/who may only count against a match
+    for n in CONFLICTS:
+        if n in w and w[n] > 0:
+            w[n] = 0.0
     return w
 
 
@@ -120,19 +130,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=str(PARAMS_PATH))
     ap.add_argument("--embedding-model", default="minilm")
+    ap.add_argument("--link", default="average", choices=("average", "centroid"))
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.2, 0.3, 0.4, 0.5, 0.6])
+    ap.add_argument("--merge-thresholds", type=float, nargs="+", default=[0.8, 0.9, 0.95, 1.01])
     args = ap.parse_args(argv)
     model = None if args.embedding_model == "none" else args.embedding_model
-    base = StoryParams(embedding_model=model)
+    base = StoryParams(embedding_model=model, link=args.link)
     sets = training_sets(model)
 
     # 1. weights
     X, y, E = [], [], []
+    PX, Py, PE = [], [], []
     for name, (docs, gold, feats) in sets.items():
         print(f"examples from {name}", file=sys.stderr)
-        xs, ys, es = teacher_forced_examples(docs, gold, feats, base)
+        (xs, ys, es), (pxs, pys, pes) = teacher_forced_examples(docs, gold, feats, base)
         X += xs
         y += ys
         E += es
+        PX += pxs
+        Py += pys
+        PE += pes
     print(f"{len(X)} examples, {sum(y)} positive", file=sys.stderr)
     lex_X = [{k: v for k, v in x.items() if k != "emb"} for x in X]
     weights_lexical = fit_weights(lex_X, y, LEXICAL_FEATURES)
@@ -143,11 +160,23 @@ def main(argv: list[str] | None = None) -> int:
         weights = fit_weights(Xe, ye, FEATURES)
     print("weights", json.dumps(weights), file=sys.stderr)
     print("weights_lexical", json.dumps(weights_lexical), file=sys.stderr)
-    params = replace(base, weights=weights, weights_lexical=weights_lexical)
+    pair_weights_lexical = fit_weights([{k: v for k, v in x.items() if k != "emb"} for x in PX], Py, LEXICAL_FEATURES)
+    pair_weights = dict(pair_weights_lexical)
+    if model and any(PE):
+        pair_weights = fit_weights([x for x, e in zip(PX, PE) if e], [v for v, e in zip(Py, PE) if e], FEATURES)
+    print("pair_weights", json.dumps(pair_weights), file=sys.stderr)
+    print("pair_weights_lexical", json.dumps(pair_weights_lexical), file=sys.stderr)
+    params = replace(
+        base,
+        weights=weights,
+        weights_lexical=weights_lexical,
+        pair_weights=pair_weights,
+        pair_weights_lexical=pair_weights_lexical,
+    )
 
     # 2. thresholds (with embeddings), then the lexical model's own thresholds are reported
     best: tuple[float, Any] | None = None
-    grid = list(itertools.product((0.2, 0.3, 0.4, 0.5, 0.6), (0.8, 0.9, 0.95, 0.99, 1.01)))
+    grid = list(itertools.product(args.thresholds, args.merge_thresholds))
     for thr, mthr in grid:
         trial = replace(params, threshold=thr, merge_threshold=mthr, merge=mthr <= 1.0)
         scores = evaluate(trial, sets)
