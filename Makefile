@@ -14,8 +14,8 @@ setup:
 
 demo: setup
 	@mkdir -p $(OUT)
-	$(BIN)/newsweave --db $(DB) ingest examples/corpus
-	@echo "wrote $(abspath $(DB))  (try: $(BIN)/newsweave --db $(DB) articles)"
+	$(BIN)/newsweave --db $(DB) run examples/corpus --out $(OUT)
+	@echo "open $(abspath $(OUT))/index.html  (then try: $(BIN)/newsweave --db $(DB) stories)"
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert
@@ -141,3 +140,27 @@ def test_bench_on_polnear_dev_meets_no_crash_target():
         pytest.skip("PolNeAR dev not available")
     res = run(limit=10)
     assert res["newsweave"]["crashes"] == 0
+
+
+def test_extract_quotes_many_in_order():
+    from newsweave.enrich.quotes import extract_quotes_many
+
+    texts = ["“One thing,” said Ana Ruiz.", "", "“Two things,” said Tim Ward."]
+    one = [a.quotes[0].speaker if a.quotes else None for a in extract_quotes_many(texts)]
+    two = [a.quotes[0].speaker if a.quotes else None for a in extract_quotes_many(texts, processes=2)]
+    assert one == two == ["Ana Ruiz", None, "Tim Ward"]
+
+
+def test_quotes_step_for_the_ingest_pipeline(tmp_path):
+    from types import SimpleNamespace
+
+    from newsweave.store.quotes import quotes_step
+
+    store = Store.open(f"sqlite:///{tmp_path / 'step.db'}")
+    art = _article(9)
+    store.add_articles([art])
+    quotes_step(SimpleNamespace(stored=[art]), store)
+    quotes_step(SimpleNamespace(stored=[art]), store)  # idempotent
+    assert len(quotes_of(store, art.id)) >= 2
+    assert store.get_annotation(art.id, PEOPLE_KIND) is not None
+    store.close()

@@ -237,7 +237,9 @@ def load(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     return recs
 
 
-def run(data: str | Path | None = None, *, limit: int | None = None, peer: bool = True) -> dict[str, Any]:
+def run(
+    data: str | Path | None = None, *, limit: int | None = None, peer: bool = True, processes: int = 1
+) -> dict[str, Any]:
     """Score newsweave (and textacy) on a PolNeAR-format JSONL file; returns the figures.
 
     ``{"skipped": reason}`` when the data file is absent.
@@ -264,6 +266,15 @@ def run(data: str | Path | None = None, *, limit: int | None = None, peer: bool 
             print(f"newsweave crashed on {rec.get('id')}: {exc!r}", file=sys.stderr)
     ours_time = time.perf_counter() - t0
     ours_cpu = time.process_time() - c0
+    parallel = None
+    if processes > 1:
+        from newsweave.enrich.quotes import extract_quotes_many
+
+        texts = [r["text"] for r in recs]
+        list(extract_quotes_many(texts[: processes * 2], processes=processes))  # start-up outside the timer
+        t1 = time.perf_counter()
+        n_out = sum(1 for _ in extract_quotes_many(texts, processes=processes))
+        parallel = {"processes": processes, "articles_per_s": round(n_out / (time.perf_counter() - t1), 2)}
     golds = [_gold(r["text"], r) for r in recs]
     for rec, pred, gold in zip(recs, preds, golds):
         p = _ours(rec["text"], pred) if pred is not None else {r: [] for r in ROLES}
@@ -281,6 +292,8 @@ def run(data: str | Path | None = None, *, limit: int | None = None, peer: bool 
             "quotes": sum(len(p.quotes) for p in preds if p is not None),
         },
     }
+    if parallel is not None:
+        result["newsweave"]["parallel"] = parallel
     if peer:
         result["textacy"] = _run_textacy(recs, golds)
         ta = result["textacy"]
@@ -365,6 +378,8 @@ def format_table(result: dict[str, Any]) -> str:
         f"newsweave: {ours['articles_per_s']} articles/s ({ours['articles_per_cpu_s']} per CPU-second), "
         f"{ours['crashes']} crashes, {ours['quotes']} attributions"
     )
+    if ours.get("parallel"):
+        lines.append(f"newsweave, {ours['parallel']['processes']} processes: {ours['parallel']['articles_per_s']} articles/s")
     if ta and "skipped" not in ta:
         lines.append(
             f"textacy:   {ta['articles_per_s']} articles/s ({ta['articles_per_cpu_s']} per CPU-second), "
@@ -387,9 +402,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=None, help="PolNeAR-format JSONL (default: ../shared/data/quotes/polnear_dev.jsonl)")
     ap.add_argument("--limit", type=int, default=None, help="score only the first N articles")
     ap.add_argument("--no-peer", action="store_true", help="skip textacy")
+    ap.add_argument("--processes", type=int, default=1, help="also time newsweave with N worker processes")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
-    result = run(args.data, limit=args.limit, peer=not args.no_peer)
+    result = run(args.data, limit=args.limit, peer=not args.no_peer, processes=args.processes)
     print(json.dumps(result, indent=2) if args.json else format_table(result))
     return 0
 

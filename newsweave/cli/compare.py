@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from newsweave.cli.app import app, bench_app, err_console, state
 from newsweave.errors import InputError
 
-__all__ = ["compare_command", "load_paths", "load_story"]
+__all__ = ["compare_command"]
 
 _EPILOG = """\
 [b]Examples[/b]
@@ -33,66 +34,37 @@ them into stories first and compares each story of two or more articles.
 """
 
 
-def _story_material(articles: list[Any]) -> list[Any]:
-    return [a for a in articles if getattr(a.status, "is_story_material", True)]
-
-
-def load_paths(paths: list[str], save: bool = False, by_story: bool = False) -> tuple[dict[str, list[Any]], dict[str, str]]:
-    """Ingest ``paths`` and return (story id -> articles, article id -> reprint group)."""
-    from newsweave.pipeline import ingest
-    from newsweave.read import read_inputs
+def _sets_for_paths(paths: list[str], save: bool, by_story: bool, method: str) -> list[dict[str, Any]]:
+    from newsweave.pipeline import IngestOptions, StoredBatch, ingest
     from newsweave.store import Store
+    from newsweave.workflow import compare_story_sets, story_sets_for
+
+    ids: list[str] = []
+
+    def remember(batch: StoredBatch, _store: Store) -> None:
+        ids.extend(a.id for a in batch.stored)
+        ids.extend(batch.present_ids)
 
     with tempfile.TemporaryDirectory(prefix="newsweave-compare-") as tmp:
         url = state.db if save else str(Path(tmp) / "compare.db")
         with Store.open(url) as store:
-            summary = ingest(paths, store)
+            summary = ingest(paths, store, IngestOptions(post_store=[remember]))
             for failure in summary.failures:
-                err_console.print(f"[yellow]skipped:[/] {failure.origin}: {failure.reason}", highlight=False)
-            if save:
-                ids = [a.id for a in read_inputs(paths) if hasattr(a, "id")]
-                articles = list(store.iter_articles(ids=ids))
-            else:
-                articles = list(store.iter_articles())
-            articles = _story_material(articles)
-            if not articles:
-                raise InputError("no article to compare in the given paths (nothing readable, or no story material)")
-            groups: dict[str, str] = {}
-            stories: dict[str, list[Any]] = {}
-            if by_story:
-                from newsweave.store.stories import story_detail, update_stories
-
-                update_stories(store)
-                by_id = {a.id: a for a in articles}
-                seen_stories: set[str] = set()
-                from newsweave.store.stories import list_stories
-
-                for summary_ in list_stories(store, min_articles=2):
-                    detail = story_detail(store, summary_.id)
-                    members = [by_id[x.id] for x in detail.articles if x.id in by_id]
-                    if len(members) >= 2 and summary_.id not in seen_stories:
-                        seen_stories.add(summary_.id)
-                        stories[summary_.id] = members
-                        groups.update({x.id: x.reprint_group or x.id for x in detail.articles})
-                if not stories:
-                    raise InputError("no story of two or more articles among the given paths")
-            else:
-                stories[""] = articles
-    return stories, groups
+                err_console.print(f"[yellow]skipped:[/] {escape(failure.origin)}: {escape(failure.reason)}",
+                                  highlight=False)
+            sets = story_sets_for(store, ids if save else None, by_story=by_story)
+            if not sets:
+                raise InputError("no story of two or more articles among the given paths" if by_story else
+                                 "no article to compare in the given paths (nothing readable, or no story material)")
+            return compare_story_sets(sets, method=method)
 
 
-def load_story(story_id: str) -> tuple[dict[str, list[Any]], dict[str, str]]:
-    """The articles of one stored story (publication order) and their reprint groups."""
+def _sets_for_story(story_id: str, method: str) -> list[dict[str, Any]]:
     from newsweave.store import Store
-    from newsweave.store.stories import story_detail
+    from newsweave.workflow import compare_story_sets, load_story_set
 
     with Store.open(state.db) as store:
-        detail = story_detail(store, story_id)
-        ids = [a.id for a in detail.articles]
-        by_id = {a.id: a for a in store.iter_articles(ids=ids)}
-        articles = [by_id[i] for i in ids if i in by_id]
-    groups = {a.id: a.reprint_group or a.id for a in detail.articles}
-    return {detail.summary.id: articles}, groups
+        return compare_story_sets([load_story_set(store, story_id)], method=method)
 
 
 @app.command("compare", epilog=_EPILOG)
@@ -108,7 +80,6 @@ def compare_command(
     with_text: bool = typer.Option(False, "--with-text", help="JSON: include each article's clean text."),
 ) -> None:
     """Compare coverage: quotes, statements, numbers, names and signals per outlet, with evidence."""
-    from newsweave.compare import compare_articles
     from newsweave.present.report import FORMATS, render, render_json
 
     if fmt not in FORMATS:
@@ -120,15 +91,11 @@ def compare_command(
         missing = [t for t in targets if not Path(t).exists() and "://" not in t]
         if missing:
             raise InputError(f"no such file or directory: {missing[0]}")
-        stories, groups = load_paths(targets, save=save, by_story=by_story)
+        results = _sets_for_paths(targets, save=save, by_story=by_story, method=method)
     else:
         if len(targets) != 1:
             raise InputError("give one story id, or paths to files or directories (none of these exist)")
-        stories, groups = load_story(targets[0])
-    results = []
-    for sid, articles in stories.items():
-        results.append(compare_articles(articles, story_id=sid or None, method=method,
-                                        reprint_groups={a.id: groups.get(a.id, a.id) for a in articles} if groups else None))
+        results = _sets_for_story(targets[0], method)
     text = render_json({"stories": results}, include_text=True) if fmt == "json" and with_text \
         else render({"stories": results}, fmt)
     if out is not None:

@@ -144,13 +144,14 @@ def bench_quotes_command(
     data: Path = typer.Option(None, "--data", help="PolNeAR-format JSONL (default: ../shared/data/quotes/polnear_dev.jsonl)."),
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N articles."),
     no_peer: bool = typer.Option(False, "--no-peer", help="Skip textacy."),
+    processes: int = typer.Option(1, "--processes", min=1, help="Also time newsweave with N worker processes."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
     """Quotation extraction: source / cue / content P/R/F1 on PolNeAR, beside textacy, with articles/s."""
     from newsweave.bench.quotes import format_table, run
 
-    result = run(data, limit=limit, peer=not no_peer)
+    result = run(data, limit=limit, peer=not no_peer, processes=processes)
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
-        console.print(Text(format_table(result)))
+        sys.stdout.write(format_table(result) + "\n")

@@ -70,6 +70,7 @@ FEATURES = (
     "year_match",
     "dated",
     "gap",
+    "brevity",
 )
 _ENT_TYPES = ("persons", "places", "orgs", "others")
 
@@ -323,7 +324,7 @@ def _norm(d: dict[str, float]) -> float:
 
 
 class _Doc:
-    __slots__ = ("id", "t", "terms", "title_terms", "ents", "ent_norms", "years", "main_year", "emb", "index_keys", "published")
+    __slots__ = ("id", "t", "terms", "title_terms", "ents", "ent_norms", "years", "main_year", "emb", "index_keys", "published", "brevity")
 
     def __init__(self) -> None:
         self.id = ""
@@ -337,12 +338,13 @@ class _Doc:
         self.main_year: int | None = None
         self.emb: np.ndarray | None = None
         self.index_keys: list[str] = []
+        self.brevity = 0.0  # 1 for an empty article, 0 from 50 content words up
 
 
 class _Story:
     __slots__ = (
         "idx", "key", "members", "terms", "title_terms", "ents", "years", "main_years", "emb", "emb_n",
-        "first_t", "last_t", "_norm", "_tnorm", "_enorms", "alive", "first_published",
+        "first_t", "last_t", "_norm", "_tnorm", "_enorms", "alive", "first_published", "brevity",
     )
 
     def __init__(self, idx: int, key: str) -> None:
@@ -363,6 +365,7 @@ class _Story:
         self._enorms: dict[str, float] | None = None
         self.alive = True
         self.first_published: datetime | None = None
+        self.brevity = 0.0
 
     def norm(self) -> float:
         if self._norm is None:
@@ -454,6 +457,7 @@ class StoryClusterer:
         if not self._idf_frozen:
             self._df.update(set(title_tokens) | set(body_tokens))
             self._n_docs += 1
+        d.brevity = max(0.0, 1.0 - (len(body_tokens) + len(title_tokens)) / 50.0)
         counts: Counter[str] = Counter(body_tokens)
         for tok in title_tokens:
             counts[tok] += p.title_weight
@@ -593,6 +597,7 @@ class StoryClusterer:
         else:
             f["gap"] = 0.0
             f["dated"] = 0.0
+        f["brevity"] = max(d.brevity, st.brevity)
         return f
 
     def _prob(self, f: dict[str, float], has_emb: bool, merge: bool = False, pair: bool = False) -> float:
@@ -622,6 +627,7 @@ class StoryClusterer:
                 st.main_years = {d.main_year: 1}
             st.emb = d.emb
             st.first_t = st.last_t = d.t
+            st.brevity = d.brevity
             cache[doc_idx] = st
         return st
 
@@ -956,6 +962,7 @@ class StoryClusterer:
         for etype, values in da.ents.items():
             st.ents[etype] = dict(values)
         st.years = dict(da.years)
+        st.brevity = da.brevity
         if da.main_year is not None:
             st.main_years = {da.main_year: 1}
         st.emb = None if da.emb is None else da.emb.copy()

@@ -14,12 +14,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import and_, delete, insert, select
 
 from newsweave.model import Quote, Span
 from newsweave.store.schema import annotations, articles, quotes, story_assignments
 
-__all__ = ["StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "store_analysis"]
+__all__ = [
+    "StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "store_analysis",
+    "articles_without_quotes", "quotes_step", "analyses_for",
+]
 
 PEOPLE_KIND = "people"
 
@@ -211,4 +214,47 @@ def articles_without_quotes(store: Any) -> list[str]:
     return [r.id for r in rows]
 
 
-_ = or_  # kept for callers composing filters
+
+def quotes_step(batch: Any, store: Any) -> None:
+    """Post-store pipeline step (``newsweave.pipeline.POST_STORE_STEPS``): quotes of a stored batch.
+
+    Idempotent: each article's quotes and people annotation are replaced.
+    Articles that are not story material (paywall stubs, boilerplate) get an
+    empty analysis so they are not retried.
+    """
+    from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
+
+    for article in batch.stored:
+        status = getattr(article, "status", None)
+        ok = getattr(status, "is_story_material", True)
+        analysis = quotes_for_article(article) if ok else QuoteAnalysis()
+        replace_quotes(store, article.id, analysis)
+
+
+def analyses_for(store: Any, articles: Iterable[Any]) -> dict[str, Any]:
+    """Quote analyses of stored articles: read from the store when current, else extracted and stored.
+
+    "Current" means the ``people`` annotation carries this extractor's
+    ``VERSION``; an older or missing one is recomputed, so a changed extractor
+    never serves stale quotes.
+    """
+    from newsweave.enrich.quotes import VERSION, QuoteAnalysis, quotes_for_article
+    from newsweave.enrich.quotes.people import Person
+    from newsweave.model import Finding
+
+    result: dict[str, Any] = {}
+    for article in articles:
+        cached = store.get_annotation(article.id, PEOPLE_KIND)
+        if cached is not None and cached[0] == VERSION:
+            data = cached[1]
+            result[article.id] = QuoteAnalysis(
+                quotes=quotes_of(store, article.id),
+                people=[Person.from_dict(p) for p in data.get("people", [])],
+                findings=[Finding(f["kind"], article.id, f["start"], f["end"], f["score"], f["reason"],
+                                  f.get("data") or {}) for f in data.get("findings", [])],
+            )
+            continue
+        analysis = quotes_for_article(article)
+        replace_quotes(store, article.id, analysis)
+        result[article.id] = analysis
+    return result

@@ -20,7 +20,7 @@ from typing import Any
 from newsweave.enrich.quotes.people import Person, assemble
 from newsweave.model import Article, Finding, Quote, Span
 
-__all__ = ["QuoteAnalysis", "Person", "extract_quotes", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict"]
+__all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict"]
 
 # bump when the output of the extractor changes (the store recomputes older annotations)
 VERSION = "quotes-1"
@@ -139,3 +139,32 @@ def quotes_for_article(article: Article, *, nlp: Any = None) -> QuoteAnalysis:
         Finding(f.kind, article.id, f.start, f.end, f.score, f.reason, f.data) for f in analysis.findings
     ]
     return analysis
+
+
+def _worker_init() -> None:
+    _nlp()
+
+
+def _worker(text: str) -> QuoteAnalysis:
+    try:
+        return extract_quotes(text)
+    except Exception:  # noqa: BLE001 - one bad text must not stop a batch
+        return QuoteAnalysis()
+
+
+def extract_quotes_many(texts, *, processes: int = 1, chunksize: int = 4):
+    """:func:`extract_quotes` over many strings, in order; ``processes > 1`` uses that many cores.
+
+    Yields one :class:`QuoteAnalysis` per text. Each worker process loads the
+    spaCy pipeline once.
+    """
+    if processes <= 1:
+        nlp = _nlp()
+        for text in texts:
+            yield extract_quotes(text, nlp=nlp)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(processes, initializer=_worker_init) as pool:
+        yield from pool.imap(_worker, texts, chunksize=chunksize)

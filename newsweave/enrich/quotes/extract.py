@@ -10,7 +10,9 @@ How it works, in order:
    Short quoted words inside a sentence stay in place (mixed quotes).
 3. The masked text is split into sentences; only sentences holding a
    placeholder or a cue-lexicon word are parsed by spaCy's small English
-   pipeline (tagger + parser + NER; no lemmatizer).
+   pipeline (tagger + parser only: its NER model costs as much as the parser,
+   so names come from proper-noun runs scored by ``_name_chains``; a pipeline
+   passed in with NER enabled has its PERSON entities used instead).
 4. Dependency rules turn each cue verb with a subject into an attribution:
    source = subject subtree, cue = verb (+ auxiliaries), content = the
    quotation placeholder(s), the ``ccomp`` clause, an ``xcomp`` or object, or
@@ -29,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsweave.enrich.quotes.lexicon import cue_forms, structural_ok
+from newsweave.enrich.quotes.lexicon import cue_forms, structural, structural_ok
 from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
 
 __all__ = ["Attribution", "Parsed", "analyse_structure", "split_sentences"]
@@ -48,6 +50,7 @@ _STARTERS = {
 _SENT_END = re.compile(r"[.!?…]+['\"”’»)\]]*(?=\s+[\"“‘'«(\[A-Z0-9])|[.!?…]+['\"”’»)\]]*$")
 _QUOTE_MARKS = "“”„‟«»\"'‘’‚‹›"
 _PLACEHOLDER = "Quote"
+_LONG_RUN = re.compile(r"\S{120,}")
 
 
 @dataclass(slots=True)
@@ -298,12 +301,32 @@ def _source_span(src, cue, forms) -> tuple[int, int]:
     right before the cue ("X, a tax lawyer, said").
     """
     skip: set[int] = set()
+    doc = src.doc
+
+    def comma_before(c) -> bool:
+        return c.left_edge.i > 0 and doc[c.left_edge.i - 1].text == ","
+
+    heads = [src] + [c for c in src.children if c.dep_ == "appos"]
+    for h in heads:
+        for c in h.children:
+            drop = False
+            if c.dep_ == "relcl" and (
+                c.lower_ in forms
+                or any(g.lower_ in forms for g in c.children if g.dep_ in ("xcomp", "conj"))
+                or comma_before(c)
+            ):
+                drop = True  # "Mr. Kamin, who emphasized …" / "…, which is made up of …"
+            elif c.dep_ in ("acl", "advcl") and c.tag_ == "VBG" and comma_before(c):
+                drop = True  # "Trump, speaking to a veterans group,"
+            elif h is not src and c.dep_ == "appos":
+                drop = True  # a second appositive: "…, one of the states suing the EPA,"
+            if drop:
+                skip.update(range(c.left_edge.i, c.right_edge.i + 1))
+                if comma_before(c):
+                    skip.add(c.left_edge.i - 1)
     for c in src.children:
-        if c.dep_ in ("relcl", "acl") and (c.lower_ in forms or any(g.lower_ in forms for g in c.children if g.dep_ in ("xcomp", "conj"))):
-            skip.update(range(c.left_edge.i, c.right_edge.i + 1))
-            # and the comma before it
-            if c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == ",":
-                skip.add(c.left_edge.i - 1)
+        if c.dep_ == "preconj":
+            skip.add(c.i)  # "Both Mr. King and Mr. Schultz"
     toks = [t for t in src.subtree if t.i not in skip and t.i != cue.i]
     # contiguous run around the head
     toks.sort(key=lambda t: t.i)
@@ -321,7 +344,6 @@ def _source_span(src, cue, forms) -> tuple[int, int]:
     if not run:
         return src.idx, src.idx + len(src.text)
     end_tok = run[-1]
-    doc = src.doc
     nxt = end_tok.i + 1
     if nxt < len(doc) and doc[nxt].text == "," and nxt + 1 < len(doc):
         after = doc[nxt + 1]
@@ -662,14 +684,17 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
                     content.append((a, b))
                 rule = rule or "parenthetical cue"
             else:
+                # object / xcomp / preposition content only for cue words that take it
+                # (a strong prior, or train statistics that ``structural_ok`` checks below)
+                open_gate = prior >= 0.45 or permissive or low in structural()
                 xc = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
                 ob = next((c for c in tok.children if c.dep_ in ("dobj",) and c.i > tok.i), None)
                 if low in _TELL_LIKE and ob is not None and xc is None:
                     ob = None  # "told reporters" is not content
-                if xc is not None and prior >= 0.45:
+                if xc is not None and open_gate:
                     content.append(_subtree_span(xc))
                     rule = rule or "xcomp"
-                elif ob is not None and prior >= 0.45:
+                elif ob is not None and open_gate:
                     s, e = _subtree_span(ob)
                     # "called X “Y”", "cited X as Y", "criticized X for Y": what follows the object
                     # in the verb's clause belongs to the content, up to a comma or a conjunction
@@ -684,7 +709,7 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
                             break
                     content.append((s, e))
                     rule = rule or "object"
-                elif prior >= 0.45:
+                elif open_gate:
                     # "called for more investment", "spoke of the legacy", "asks him about his taxes"
                     pp = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _CUE_PREPS), None)
                     obj = next((c for c in pp.children if c.dep_ in ("pobj", "pcomp")), None) if pp is not None else None
@@ -730,7 +755,7 @@ _COLON_LABELS = {
 _COLON_RE = re.compile(
     r"([\"“‘']?)((?:[A-Z][\w.'’-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w.'’-]*|of|the|de|van|von)){0,5}):\s+(\S)"
 )
-_DASH_RE = re.compile(r"\s*([―—–]|--)\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})")
+_DASH_RE = re.compile(r"\s*([―—–]|--)\s*((?:[A-Z]\.|[A-Z][\w'’-]*)(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]*)){0,4})")
 
 
 def _colon_and_dash_rules(text, paragraphs, regions, direct, sentences, sentence_para) -> list[Attribution]:
@@ -840,6 +865,8 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
         chunk = mtext[s:e]
         has_q = f'"{_PLACEHOLDER}' in chunk
         has_cue = any(w.lower() in forms for w in _WORD.findall(chunk))
+        if len(chunk) > 5000 or _LONG_RUN.search(chunk):
+            continue  # not prose (a URL list, a wall of marks): spaCy's tokenizer is slow on it
         if permissive or has_cue or (has_q and _words(chunk.replace(_PLACEHOLDER, "")) >= 1):
             todo.append(i)
 

@@ -140,7 +140,6 @@ def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> 
         paragraphs = paragraph_spans(text)
     regions: list[QuoteRegion] = []
     carry: QuoteRegion | None = None  # a quote left open at the end of the previous paragraph
-    carry_closers = ""
     for pidx, (ps, pe) in enumerate(paragraphs):
         marks = _marks(text, ps, pe)
         pending: tuple[int, str, int] | None = None

@@ -27,7 +27,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from newsweave.enrich.quotes.extract import Attribution, Parsed
-from newsweave.enrich.quotes.lexicon import PRONOUNS_FEMALE, PRONOUNS_MALE
+from newsweave.enrich.quotes.lexicon import PRONOUNS_FEMALE
 from newsweave.model import Finding, Quote, Span
 
 __all__ = ["Person", "assemble"]
@@ -432,6 +432,8 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
     # PolNeAR-style univocal annotation: a cue inside another attribution's content is not separate
     rank = {"colon headline": -1, "dash": 0, "quotation + cue": 0, "colon": 0, "inverted cue": 0, "according to": 1, "ccomp": 1}
     kept: list[Attribution] = []
+    # a cue inside a quotation is the quoted speaker's own words, not an attribution of this article
+    atts = [a for a in atts if not (a.cue and a.rule != "colon headline" and in_quote(a.cue[0]))]
     for a in sorted(atts, key=lambda a: (rank.get(a.rule, 2), a.cue[0] if a.cue else 0)):
         inside = a.cue is not None and any(
             b.content and b.content[0][0] <= a.cue[0] and a.cue[1] <= b.content[-1][1] for b in kept
@@ -662,11 +664,20 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
                 q.reason = "no cue; the person the previous sentence is about"
             else:
                 q.confidence = 0.2
-                q.reason = "no cue and no speaker nearby"
+                near = []
+                for sj in (si - 1, si - 2, si - 3):
+                    for mm in by_sent.get(sj, []) if sj >= 0 else []:
+                        name = clusters[mm.person].best
+                        if name not in near:
+                            near.append(name)
+                q.reason = "no cue and no person the previous sentence is about"
+                why = (
+                    "no attribution cue; people mentioned nearby are not the subject of the previous sentence"
+                    if near else "no attribution cue and no person mentioned nearby"
+                )
                 findings.append(
                     Finding("speaker_unresolved", article_id, q.content.start, q.content.end, 0.5,
-                            "quotation with no attribution cue and no person in the previous sentence",
-                            {"candidates": [], "why": "no cue"})
+                            "quotation with no attribution cue: " + why, {"candidates": near, "why": why})
                 )
             return
         src_text = q.source.of(text)
@@ -684,7 +695,8 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
                 q.reason = f"pronoun '{src_text}' with no person before it"
                 findings.append(
                     Finding("speaker_unresolved", article_id, q.source.start, q.source.end, 0.5,
-                            f"pronoun source '{src_text}' has no antecedent", {"candidates": [], "why": "no person in context"})
+                            f"pronoun source '{src_text}' has no antecedent",
+                            {"candidates": [], "why": "no person mentioned (outside quotations) in this or the two previous sentences"})
                 )
             return
         if low in ("who", "which", "that"):
@@ -778,6 +790,8 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
         margin = best - ranked[1][1] if len(ranked) > 1 else best
         conf = 0.8 if margin >= 2 else 0.6 if margin >= 1 else 0.45
         how = "salience (subject, recency" + (", previous quotation's speaker" if qk is not None else "") + ")"
+        if conf < 0.6:
+            how += "; close call between " + ", ".join(f"{clusters[p].best} ({v:.1f})" for p, v in ranked[:3])
         resolved[s] = (person, conf, how)
         if qk is not None:
             speakers[qk] = person
@@ -842,13 +856,20 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
                         },
                     )
                 )
-        variants = [v for v in c.forms if len(v.split()) >= 2 and v != c.best]
+        best = c.best
+        variants = [v for v in c.forms if len(v.split()) >= 2 and v != best and fuzz.ratio(v, best) >= 75]
         for v in variants:
+            n_v = sum(1 for mm in pm if text[mm.start:mm.end] == v)
+            n_b = sum(1 for mm in pm if text[mm.start:mm.end] == best)
             for mm in pm:
-                if text[mm.start:mm.end] == v and mm.kind == "variant":
+                if text[mm.start:mm.end] == v:
+                    why = (
+                        f"'{v}' looks like a misspelling of '{best}' ({n_v} vs {n_b} mentions)"
+                        if n_b > n_v else f"the name is spelt both '{v}' and '{best}' ({n_v} and {n_b} mentions)"
+                    )
                     findings.append(
-                        Finding("name_variant", article_id, mm.start, mm.end, 0.7,
-                                f"'{v}' looks like a misspelling of '{c.best}'", {"person": c.best, "variant": v})
+                        Finding("name_variant", article_id, mm.start, mm.end, 0.7 if n_b > n_v else 0.5, why,
+                                {"person": best, "variant": v, "canonical": best})
                     )
                     break
     # unresolved pronoun speakers with candidates

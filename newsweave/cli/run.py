@@ -1,0 +1,53 @@
+"""newsweave CLI command: run — the main job (ingest, quotes, stories, compare reports)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from newsweave.cli.app import app, console, err_console, state
+
+_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave run examples/corpus --out out
+
+  newsweave --db team.db run crawl.warc.gz feeds.jsonl --out reports/
+
+Writes out/index.html (every story), out/stories/<id>.html and .json (one report per story
+of two or more articles) and out/report.json (all stories, the compare JSON contract).
+The store is --db / NEWSWEAVE_DB, default out/newsweave.db.
+"""
+
+
+@app.command("run", epilog=_EPILOG)
+def run_command(
+    inputs: list[str] = typer.Argument(..., help="Files, directories, URLs or feeds to read.", metavar="PATH|URL…"),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for the reports."),
+    method: str = typer.Option("auto", "--method", help="Statement alignment: auto, embed or lexical."),
+) -> None:
+    """Run the whole job: read and clean, extract quotes, group stories, write comparison reports."""
+    from newsweave.store import Store
+    from newsweave.workflow import run_job
+
+    out.mkdir(parents=True, exist_ok=True)
+    db = state.db or str(out / "newsweave.db")
+    with Store.open(db) as store:
+        result = run_job(inputs, store, out, method=method,
+                         progress=lambda message: err_console.print(f"[dim]… {message}[/]", highlight=False))
+    summary = result.ingest
+    console.print(
+        f"read {summary.read} · stored {summary.stored} · already present {summary.already_present} · "
+        f"failed {len(summary.failures)} · {result.stories_total} stories", highlight=False)
+    for failure in summary.failures:
+        console.print(f"  [yellow]failed[/] {failure.origin}: {failure.reason}", highlight=False, markup=True)
+    table = Table(title="stories compared", show_lines=False)
+    for column in ("story", "headline", "articles", "independent sources", "flags"):
+        table.add_column(column)
+    for report in result.reports:
+        table.add_row(report.story_id, report.headline or "", str(report.articles),
+                      str(report.independent_sources), str(report.flags))
+    console.print(table)
+    console.print(f"wrote {result.index_path.resolve()}  (store: {db}; {result.seconds} s)", highlight=False)

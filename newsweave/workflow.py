@@ -1,0 +1,199 @@
+"""Whole-run workflows over a store: the main job and the story sets compare works on.
+
+The CLI, the web app and a notebook call these so none of them strings stages
+together on its own: ingest → quotes → stories → compare → reports.
+
+>>> from newsweave.store import Store
+>>> with Store.open("out/newsweave.db") as store:                 # doctest: +SKIP
+...     result = run_job(["examples/corpus"], store, Path("out"))
+>>> result.index_path                                              # doctest: +SKIP
+PosixPath('out/index.html')
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsweave.model import Article
+from newsweave.pipeline import IngestOptions, IngestSummary, ingest
+from newsweave.store import Store
+
+__all__ = [
+    "JobResult",
+    "StorySet",
+    "StoryReport",
+    "compare_story_sets",
+    "load_story_set",
+    "run_job",
+    "story_sets_for",
+]
+
+
+@dataclass(slots=True)
+class StorySet:
+    """The articles of one story as compare needs them, with what earlier stages found."""
+
+    story_id: str | None
+    articles: list[Article]  # story material only, publication order
+    reprint_groups: dict[str, str]  # article id -> reprint group id
+    analyses: dict[str, Any]  # article id -> QuoteAnalysis
+
+
+@dataclass(slots=True)
+class StoryReport:
+    story_id: str
+    headline: str | None
+    articles: int
+    independent_sources: int
+    flags: int
+    html: Path
+    json: Path
+
+
+@dataclass(slots=True)
+class JobResult:
+    ingest: IngestSummary
+    stories_total: int
+    reports: list[StoryReport] = field(default_factory=list)
+    index_path: Path | None = None
+    report_path: Path | None = None
+    seconds: float = 0.0
+
+
+def _story_material(articles: Iterable[Article]) -> list[Article]:
+    return [a for a in articles if a.status.is_story_material]
+
+
+def load_story_set(store: Store, story_id: str) -> StorySet:
+    """One stored story: its articles, reprint groups and (cached) quote analyses."""
+    from newsweave.store.quotes import analyses_for
+    from newsweave.store.stories import story_detail
+
+    detail = story_detail(store, story_id)
+    ids = [a.id for a in detail.articles]
+    by_id = {a.id: a for a in store.iter_articles(ids=ids)}
+    articles = _story_material(by_id[i] for i in ids if i in by_id)
+    groups = {a.id: a.reprint_group or a.id for a in detail.articles}
+    return StorySet(detail.summary.id, articles, groups, analyses_for(store, articles))
+
+
+def story_sets_for(store: Store, article_ids: Sequence[str] | None = None, *, by_story: bool = False,
+                   min_articles: int = 2) -> list[StorySet]:
+    """Story sets over the store (or over ``article_ids``).
+
+    ``by_story=False`` compares the articles as one set, as a user who names
+    files expects; ``by_story=True`` groups them into stories first and returns
+    each story of at least ``min_articles`` articles.
+    """
+    from newsweave.store.quotes import analyses_for
+    from newsweave.store.stories import list_stories, update_stories
+
+    wanted = set(article_ids) if article_ids is not None else None
+    if not by_story:
+        articles = _story_material(store.iter_articles(ids=list(article_ids) if article_ids is not None else None))
+        return [StorySet(None, articles, {}, analyses_for(store, articles))] if articles else []
+    update_stories(store)
+    sets = []
+    for summary in list_stories(store, min_articles=min_articles):
+        story = load_story_set(store, summary.id)
+        if wanted is not None:
+            story.articles = [a for a in story.articles if a.id in wanted]
+        if len(story.articles) >= min_articles:
+            sets.append(story)
+    return sets
+
+
+def compare_story_sets(sets: Sequence[StorySet], method: str = "auto") -> list[dict[str, Any]]:
+    """Run compare over each story set (the JSON contract's story objects)."""
+    from newsweave.compare import compare_articles
+
+    return [
+        compare_articles(s.articles, story_id=s.story_id, analyses=s.analyses,
+                         reprint_groups=s.reprint_groups or None, method=method)
+        for s in sets
+    ]
+
+
+def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str = "auto",
+            progress: Callable[[str], None] | None = None, ingest_progress: Any = None) -> JobResult:
+    """The main job: ingest ``inputs``, extract quotes, group stories, write a report per story.
+
+    Writes ``out_dir/stories/<id>.html`` and ``.json`` for every story of two
+    or more articles, ``out_dir/report.json`` (all stories, the compare JSON
+    contract) and ``out_dir/index.html`` linking them.
+    """
+    from newsweave.present.report import render
+    from newsweave.store.quotes import quotes_step
+    from newsweave.store.stories import list_stories, update_stories
+
+    started = time.perf_counter()
+    say = progress or (lambda _message: None)
+    say("reading, cleaning, extracting quotes")
+    summary = ingest(list(inputs), store, IngestOptions(post_store=[quotes_step]), progress=ingest_progress)
+    say("grouping stories")
+    update_stories(store)
+    summaries = list_stories(store)
+    result = JobResult(ingest=summary, stories_total=len(summaries))
+    story_dir = out_dir / "stories"
+    story_dir.mkdir(parents=True, exist_ok=True)
+    all_stories = []
+    for story in summaries:
+        if story.articles < 2:
+            continue
+        say(f"comparing story {story.id} ({story.articles} articles)")
+        story_set = load_story_set(store, story.id)
+        if len(story_set.articles) < 2:
+            continue
+        compared = compare_story_sets([story_set], method=method)[0]
+        compared.setdefault("headline", story.headline)
+        document = {"stories": [compared]}
+        html_path = story_dir / f"{story.id}.html"
+        json_path = story_dir / f"{story.id}.json"
+        html_path.write_text(render(document, "html"), encoding="utf-8")
+        json_path.write_text(render(document, "json"), encoding="utf-8")
+        all_stories.append(compared)
+        result.reports.append(StoryReport(story.id, story.headline, story.articles, story.independent_sources,
+                                          len(compared.get("flags", [])), html_path, json_path))
+    result.report_path = out_dir / "report.json"
+    result.report_path.write_text(render({"stories": all_stories}, "json"), encoding="utf-8")
+    result.index_path = out_dir / "index.html"
+    result.index_path.write_text(_index_html(result, summaries), encoding="utf-8")
+    result.seconds = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _index_html(result: JobResult, summaries: Sequence[Any]) -> str:
+    """A self-contained page linking every story report (all text escaped)."""
+    from html import escape
+
+    reported = {r.story_id: r for r in result.reports}
+    rows = []
+    for story in summaries:
+        report = reported.get(story.id)
+        headline = escape(story.headline or "(untitled)")
+        link = f'<a href="stories/{escape(story.id)}.html">{headline}</a>' if report else headline
+        rows.append(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                link, story.articles, story.independent_sources, escape(", ".join(story.outlets)),
+                escape(story.first_published.isoformat() if story.first_published else ""),
+                report.flags if report else "",
+            )
+        )
+    ingest_line = escape(json.dumps({"read": result.ingest.read, "stored": result.ingest.stored,
+                                     "already_present": result.ingest.already_present,
+                                     "failed": len(result.ingest.failures)}))
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>newsweave: stories</title>"
+        "<meta name=viewport content='width=device-width,initial-scale=1'>"
+        "<style>body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem}"
+        "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}"
+        "th{background:#f4f4f4}</style></head><body><h1>newsweave: stories</h1>"
+        f"<p>ingest: <code>{ingest_line}</code></p>"
+        "<table><tr><th>story</th><th>articles</th><th>independent sources</th><th>outlets</th>"
+        "<th>first published</th><th>flags</th></tr>" + "".join(rows) + "</table></body></html>"
+    )
