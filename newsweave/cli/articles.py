@@ -74,6 +74,9 @@ def ingest_command(
     batch_size: int = typer.Option(
         DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Articles per database transaction."
     ),
+    stories: bool = typer.Option(
+        True, "--stories/--no-stories", help="Assign the new articles to stories (and spot reprints) after storing."
+    ),
 ) -> None:
     """Read, clean and store articles from files, folders, WARCs, JSON Lines, URLs and feeds.
 
@@ -106,6 +109,13 @@ def ingest_command(
 
         with progress:
             summary = ingest(inputs, store, IngestOptions(batch_size=batch_size), progress=update)
+        if stories and summary.stored:
+            from newsweave.store.stories import update_stories
+
+            with err_console.status("grouping stories…"):
+                grouped = update_stories(store)
+            console.print(f"stories: {grouped.stories} over {grouped.articles} articles "
+                          f"({grouped.reprinted_articles} reprints)", highlight=False)
     finally:
         store.close()
     _print_summary(summary, store)

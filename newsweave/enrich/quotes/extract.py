@@ -361,6 +361,9 @@ def _trim_punct(doc_text: str, s: int, e: int, keep_closing_quote: bool = True) 
     return s, e
 
 
+_CUE_ADVERBS = {"also"}
+
+
 def _cue_span(tok) -> tuple[int, int]:
     """The cue: the verb with its auxiliaries, negation and particle ("has said", "called for")."""
     toks = [tok]
@@ -376,7 +379,17 @@ def _cue_span(tok) -> tuple[int, int]:
     toks.sort(key=lambda t: t.i)
     # keep it contiguous around the verb (skip adverbs in between: "has also said" -> "has also said")
     first, last = toks[0], toks[-1]
-    return first.idx, last.idx + len(last.text)
+    doc = tok.doc
+    # PolNeAR cues keep a frequency adverb right before the verb group ("also said", "also has said")
+    if first.i > 0:
+        prev = doc[first.i - 1]
+        if prev.lower_ in _CUE_ADVERBS and prev.head.i == tok.i:
+            first = prev
+    end = last.idx + len(last.text)
+    # ... and the colon that introduces the content ("added: ...")
+    if last.i + 1 < len(doc) and doc[last.i + 1].text == ":" and not last.whitespace_:
+        end += 1
+    return first.idx, end
 
 
 def _pos(tok) -> str:

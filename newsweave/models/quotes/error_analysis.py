@@ -76,7 +76,7 @@ def _norm(s: str) -> str:
     s = " ".join(s.split())
     words = _WORD.findall(s)
     if len(words) > 3:
-        return f"<{min(len(words), 10)}{'+' if len(words) >= 10 else ''} words>"
+        return f"<{'4-9' if len(words) < 10 else '10+'} words, first '{words[0].lower()}'>"
     return s.lower()
 
 
@@ -111,8 +111,11 @@ def _span_text(text: str, chars: frozenset[int] | None) -> str:
 def analyse(recs: list[dict[str, Any]], analyses: list[Any]) -> dict[str, Any]:
     buckets: dict[str, collections.Counter[str]] = {
         "boundary": collections.Counter(), "missed": collections.Counter(), "spurious": collections.Counter(),
-        "role_absent": collections.Counter(),
+        "role_absent": collections.Counter(), "missed_lexicon": collections.Counter(),
     }
+    from newsweave.enrich.quotes.lexicon import cue_forms
+
+    forms = cue_forms()
     examples: dict[str, list[str]] = collections.defaultdict(list)
     totals = collections.Counter()
     for rec, an in zip(recs, analyses):
@@ -142,6 +145,9 @@ def analyse(recs: list[dict[str, Any]], analyses: list[Any]) -> dict[str, Any]:
                 quoted = any(text[i] in "“”\"" for i in g.get("content", ()))
                 key = f"{'direct' if quoted else 'indirect'} cue={cue[:30]}"
                 buckets["missed"][key] += 1
+                cw = _WORD.findall(cue)
+                lex = "no cue" if not cw else ("in lexicon" if any(w in forms for w in cw) else "not in lexicon")
+                buckets["missed_lexicon"][f"{'direct' if quoted else 'indirect'} cue {lex}"] += 1
                 examples["missed " + key].append(
                     f"{rec['id']}: [{_span_text(text, g.get('source'))}] <{cue}> {_span_text(text, g.get('content'))}"
                 )

@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(PARAMS_PATH))
     ap.add_argument("--embedding-model", default="minilm")
     ap.add_argument("--link", default="average", choices=("average", "centroid"))
-    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.2, 0.3, 0.4, 0.5, 0.6])
-    ap.add_argument("--merge-thresholds", type=float, nargs="+", default=[0.8, 0.9, 0.95, 1.01])
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.4, 0.5, 0.6])
+    ap.add_argument("--merge-thresholds", type=float, nargs="+", default=[0.4, 0.45, 0.5, 1.01])
     args = ap.parse_args(argv)
     model = None if args.embedding_model == "none" else args.embedding_model
     base = StoryParams(embedding_model=model, link=args.link)
