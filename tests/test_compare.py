@@ -214,21 +214,6 @@ def test_bench_generator_and_run_small():
     assert "| 3 |" in render(result)
 
 
-def test_fallback_quote_extractor_resolves_pronouns_and_flags_gender():
-    from newsweave.compare._fallback_quotes import extract_quotes
-
-    text = ("Mayor Lena Okonkwo spoke on Monday. “We will rebuild the levee before winter,” she said. "
-            "“Nobody will be left behind,” he said.\n\nOkonkwo said she would ask for state funds.")
-    persons = [(6, 18), (text.index("Okonkwo said"), text.index("Okonkwo said") + 7)]
-    analysis = extract_quotes(text, persons=persons, article_id="x")
-    assert [text[q.content.start : q.content.end] for q in analysis.quotes] == [
-        "We will rebuild the levee before winter,", "Nobody will be left behind,"]
-    assert {q.speaker for q in analysis.quotes} == {"Lena Okonkwo"}
-    kinds = {f.kind for f in analysis.findings}
-    assert kinds == {"pronoun_gender"}
-    assert all(f.article_id == "x" for f in analysis.findings)
-
-
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -238,15 +223,14 @@ _ALPHABET = st.sampled_from(list("abc XYZ.,;!?\n\"“”‘’«»—-$%01234567
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_ALPHABET, max_size=80).map("".join))
 def test_text_helpers_never_raise_and_spans_stay_inside(text):
-    from newsweave.compare._fallback_quotes import extract_quotes
+    from newsweave.compare import _quoted_spans
     from newsweave.compare.signals import _pattern_findings
 
     for span in statement_spans(text):
         assert 0 <= span.start < span.end <= len(text)
     for n in extract_numbers(text):
         assert text[n.start : n.end] == n.text
-    analysis = extract_quotes(text, persons=[], article_id="p")
-    for q in analysis.quotes:
-        assert 0 <= q.content.start <= q.content.end <= len(text)
+    for start, end in _quoted_spans(text):
+        assert 0 <= start <= end <= len(text)
     for f in _pattern_findings(make("p", "p.example", text)):
         assert 0 <= f.start <= f.end <= len(text)

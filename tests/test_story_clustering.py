@@ -254,3 +254,23 @@ def test_event_evidence_can_veto_a_lexical_match():
     # the same articles without the evidence are one story
     blind = {a.article_id: a.story_key for a in cluster_stories(docs, params, [{}, {}, {}])}
     assert len(set(blind.values())) == 1
+
+
+def test_missing_embed_extra_is_a_clear_error_and_lexical_still_works(monkeypatch):
+    import sys
+
+    from newsweave.enrich import embeddings
+    from newsweave.errors import MissingDependency
+
+    embeddings.get_embedder.cache_clear()
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import fails
+    monkeypatch.setitem(sys.modules, "model2vec", None)
+    try:
+        with pytest.raises(MissingDependency, match="embed"):
+            embeddings.get_embedder("minilm")
+        with pytest.raises(MissingDependency, match="embed"):
+            embeddings.get_embedder("static")
+    finally:
+        embeddings.get_embedder.cache_clear()
+    docs = quake_docs()
+    assert len(cluster_stories(docs, StoryParams.load(), quake_features(docs))) == len(docs)

@@ -23,7 +23,7 @@ import os
 import subprocess
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -506,4 +506,6 @@ def bench_stories(
     if json_out:
         print(json.dumps(result, default=float))
     else:
-        render(result, console)
+        from rich.console import Console
+
+        render(result, Console(width=max(console.width, 150)))

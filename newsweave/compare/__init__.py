@@ -34,8 +34,6 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from newsweave.compare._fallback_quotes import _find_quote_spans
-from newsweave.compare._fallback_quotes import extract_quotes as _fallback_extract
 from newsweave.compare.names import compare_names, extract_entities
 from newsweave.compare.numbers import compare_numbers
 from newsweave.compare.quotes import group_quotes, quote_items
@@ -53,28 +51,18 @@ FLAG_KINDS = (
 )
 
 
-def quote_analyses(articles: list[Article], entities: dict | None = None) -> tuple[dict[str, Any], str]:
-    """Quote analysis per article: the quotes stage when installed, else the built-in fallback."""
-    try:
-        from newsweave.enrich import quotes as stage
-        extract = getattr(stage, "extract_quotes", None)
-    except ImportError:
-        extract = None
-    out: dict[str, Any] = {}
-    used = "quotes-stage" if extract is not None else "fallback"
-    for article in articles:
-        analysis = None
-        if extract is not None:
-            try:
-                analysis = extract(article.text)
-            except Exception:  # noqa: BLE001 - the stage is another team's; degrade, don't fail the report
-                analysis = None
-                used = "quotes-stage+fallback"
-        if analysis is None:
-            persons = [(e.start, e.end) for e in (entities or {}).get(article.id, []) if e.label == "person"]
-            analysis = _fallback_extract(article.text, persons=persons, article_id=article.id)
-        out[article.id] = analysis
-    return out, used
+def quote_analyses(articles: list[Article]) -> dict[str, Any]:
+    """Quote analysis per article from the quotes stage (for articles the caller has none for)."""
+    from newsweave.enrich.quotes import quotes_for_article
+
+    return {article.id: quotes_for_article(article) for article in articles}
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Every quoted stretch (marks included), quoted speech or not, so statements skip it."""
+    from newsweave.enrich.quotes.marks import find_regions
+
+    return [(region.start, region.end) for region in find_regions(text)]
 
 
 def _story_id(articles: list[Article]) -> str:
@@ -126,8 +114,7 @@ def compare_articles(
     by_id = {a.id: a for a in articles}
     entities = extract_entities(articles) if articles else {}
     lap("entities")
-    computed, quotes_source = quote_analyses([a for a in articles if a.id not in (analyses or {})], entities)
-    analyses = {**computed, **(analyses or {})}
+    analyses = {**quote_analyses([a for a in articles if a.id not in (analyses or {})]), **(analyses or {})}
     lap("quotes_extract")
 
     items = []
@@ -142,7 +129,7 @@ def compare_articles(
             quotes.append(q)
             if q.kind != "indirect":
                 quote_spans[article.id].append((q.content.start, q.content.end))
-        quote_spans[article.id].extend(_find_quote_spans(article.text))
+        quote_spans[article.id].extend(_quoted_spans(article.text))
         items.extend(quote_items(article, quotes))
         for f in getattr(analysis, "findings", []) or []:
             if f.article_id != article.id:
@@ -212,7 +199,7 @@ def compare_articles(
         "outlets": outlets,
         "signals": signals,
         "timeline": order,
-        "method": {"statements": method_used, "quotes": quotes_source},
+        "method": {"statements": method_used},
         "timings": timings,
     }
 

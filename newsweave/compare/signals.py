@@ -215,6 +215,11 @@ def pronoun_consensus_findings(
         if votes[consensus] < 2 or sum(votes.values()) - votes[consensus] >= votes[consensus]:
             continue
         for aid, genders in per_article.items():
+            # an article whose own majority agrees with the story has at most a stray
+            # resolution error, not a systematic pronoun swap: leave it to the in-article check
+            own = {g: len(spans) for g, spans in genders.items()}
+            if own.get(consensus, 0) >= sum(own.values()) - own.get(consensus, 0):
+                continue
             for gender, spans in genders.items():
                 if gender == consensus:
                     continue

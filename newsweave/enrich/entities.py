@@ -10,7 +10,7 @@ plain JSON so the store can cache it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
@@ -120,7 +120,3 @@ def entities_for_texts(
 def extract_entities(text: str, options: EntityOptions | None = None) -> dict[str, Any]:
     """Entities and years of one text."""
     return entities_for_texts([text], options)[0]
-
-
-def _iter_nonempty(values: Iterable[str]) -> Iterable[str]:
-    return (v for v in values if v)

@@ -2,33 +2,40 @@
 
 One pass in arrival (publication) order: every article is scored against a few
 candidate stories — found through an inverted index over its most specific
-terms and entities, plus blocked dot products against the most recent story
-vectors — and joins the best one when the calibrated probability clears
-``StoryParams.threshold``; otherwise it opens a new story. ``finish()`` then
-merges stories the single pass split (agglomerating story centroids found
-through the same index).
+terms and top entities (posting lists capped at the most recent stories), plus
+blocked dot products against the most recent story vectors — never against
+every story. The best few candidates by centroid probability are re-scored by
+*average link*: the mean article-article probability over the story's most
+recent members. The article joins the best story when that clears
+``StoryParams.threshold``, else it opens a new story. ``finish()`` then merges
+stories the single pass split: story pairs found through the same index are
+agglomerated, best first, while their average-link probability clears
+``merge_threshold``.
 
-The probability is a logistic model over a handful of explainable features:
+Probabilities come from logistic models over explainable features:
 
-* ``terms`` — cosine between the article's TF-IDF vector (title weighted up,
-  IDF learnt incrementally or pre-fitted on the batch) and the story centroid;
+* ``terms`` — cosine of TF-IDF vectors (sublinear TF, headline terms counted
+  ``title_weight`` times, IDF learnt incrementally or pre-fitted on the batch);
 * ``title`` — the same over headline terms only;
-* ``emb`` — cosine of all-MiniLM-L6-v2 (or its model2vec distillation) vectors
-  of title + first three sentences against the story's mean vector;
-* ``persons`` / ``places`` / ``orgs`` / ``others`` — entity-count cosines, and
-  ``*_conflict`` — both sides name people / places / years and none agree:
-  two earthquakes of the same kind are told apart by *when, where and who*;
-* ``gap`` — days between the article and the story's latest article.
+* ``emb`` — cosine of all-MiniLM-L6-v2 vectors (or the model2vec static model)
+  of title + first three sentences;
+* ``persons`` / ``places`` / ``orgs`` / ``others`` — entity-count cosines;
+  ``*_conflict`` — both sides name people / places / a main year and none agree;
+  ``year_match`` — the share of the story's articles about the same main year
+  (two earthquakes of one kind are told apart by *when, where and who*);
+* ``dated`` / ``gap`` — both dated, and days between them (within the window);
+* ``brevity`` — a very short article (little text to agree on).
 
 Weights, thresholds and the time window are calibrated on training data by
-``newsweave/models/stories/calibrate.py`` and shipped in ``params.json``.
-Everything is deterministic: same input (in the same order), same stories.
+``newsweave/models/stories/calibrate.py`` and shipped in ``params.json``; any
+of them can be overridden (``StoryParams.load(threshold=...)``). Without the
+``embed`` extra the lexical weights are used. Deterministic: the same input
+gives the same stories (:func:`cluster_stories` fixes the stream order).
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import math
 import re

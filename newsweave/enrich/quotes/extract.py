@@ -311,9 +311,9 @@ def _source_span(src, cue, forms) -> tuple[int, int]:
         for c in h.children:
             drop = False
             if c.dep_ == "relcl" and (
-                c.lower_ in forms
+                (c.lower_ in forms and any(g.dep_ in ("ccomp", "xcomp") for g in c.children))
                 or any(g.lower_ in forms for g in c.children if g.dep_ in ("xcomp", "conj"))
-                or comma_before(c)
+                or (comma_before(c) and c.left_edge.lower_ not in ("who", "whose", "whom"))
             ):
                 drop = True  # "Mr. Kamin, who emphasized …" / "…, which is made up of …"
             elif c.dep_ in ("acl", "advcl") and c.tag_ == "VBG" and comma_before(c):

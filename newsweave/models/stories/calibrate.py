@@ -25,7 +25,6 @@ import itertools
 import json
 import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
