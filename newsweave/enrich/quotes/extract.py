@@ -357,8 +357,13 @@ def _trim_punct(doc_text: str, s: int, e: int, keep_closing_quote: bool = True) 
     while s < e and (doc_text[s] in " \t\n,;:—–-)" ):
         s += 1
     while e > s and doc_text[e - 1] in strip_chars:
+        if doc_text[e - 1] == "." and _ABBREV_END.search(doc_text, s, e):
+            break  # "the U.S." / "7 p.m.": the full stop belongs to the abbreviation
         e -= 1
     return s, e
+
+
+_ABBREV_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 
 
 _CUE_ADVERBS = {"also"}
@@ -792,6 +797,9 @@ def _colon_and_dash_rules(text, paragraphs, regions, direct, sentences, sentence
         if m.group(1):
             while c1 > c0 and text[c1 - 1] in "\"”’'":
                 c1 -= 1
+        if not m.group(1):
+            while c1 > c0 and text[c1 - 1] in ". ":
+                c1 -= 1  # a content ends before the sentence's full stop
         if _words(text[c0:c1]) < 3:
             continue
         colon = m.end(2)

@@ -244,6 +244,12 @@ def _preceding_title(text: str, start: int) -> str:
     return " ".join(got)
 
 
+# a cue-less quotation opening the paragraph after a quotation continues it: one quote, more
+# fragments (the PolNeAR convention: the attribution's content runs over both paragraphs)
+_CONTINUE_MERGE = True
+_MARKS_AND_SPACE = "“”„‟«»\"'‘’‚‹› \t"
+
+
 def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Person], list[Finding]]:
     text = parsed.text
     regions = parsed.regions
@@ -473,9 +479,13 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             s0, e0 = frags[0][0], frags[-1][1]
             for r in regions:
                 # keep the closing mark of a quotation the content ends in
-                if s0 <= r.start < e0 < r.end <= e0 + 3:
+                if s0 <= r.start < e0 < r.end and (r.end <= e0 + 3 or not parsed.direct[regions.index(r)]):
                     e0 = r.end
                     frags[-1] = (frags[-1][0], e0)
+                # ... and the opening mark of one it starts with
+                if r.start < s0 < r.end and not text[r.start:s0].strip(_MARKS_AND_SPACE):
+                    s0 = r.start
+                    frags[0] = (s0, frags[0][1])
             if any(s0 <= r.start and r.end <= e0 + 1 for r in regions):
                 kind = "mixed"
             else:
@@ -542,7 +552,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             pq = quotes[prev_k]
             ppara = para_of_sent(sent_of(pq.content.end - 1))
             between = text[pq.content.end:r.start]
-            if ppara == pi and "\n" not in between:
+            if (ppara == pi and "\n" not in between) or (pi - ppara == 1 and _CONTINUE_MERGE):
                 # "“…,” he said. “…”": the same quotation goes on
                 pieces = [Span(a, b) for a, b in frags]
                 old = pq.fragments or [pq.content]

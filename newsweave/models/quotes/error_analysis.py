@@ -147,7 +147,9 @@ def analyse(recs: list[dict[str, Any]], analyses: list[Any]) -> dict[str, Any]:
                 buckets["missed"][key] += 1
                 cw = _WORD.findall(cue)
                 lex = "no cue" if not cw else ("in lexicon" if any(w in forms for w in cw) else "not in lexicon")
-                buckets["missed_lexicon"][f"{'direct' if quoted else 'indirect'} cue {lex}"] += 1
+                lk = f"{'direct' if quoted else 'indirect'} cue {lex}"
+                buckets["missed_lexicon"][lk] += 1
+                examples[lk].append(examples["missed " + key][-1] if examples["missed " + key] else key)
                 examples["missed " + key].append(
                     f"{rec['id']}: [{_span_text(text, g.get('source'))}] <{cue}> {_span_text(text, g.get('content'))}"
                 )
