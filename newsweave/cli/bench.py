@@ -1,3 +1,32 @@
-"""newsweave CLI commands: ``bench …`` (each benchmark module registers itself on ``bench_app``)."""
+"""newsweave CLI commands: ``bench …``.
 
-from newsweave.bench import reprints, stories  # noqa: F401
+The story, reprint, quote and compare benchmarks register their commands
+next to their code (``newsweave/bench/*.py``, ``cli/quotes.py``,
+``cli/compare.py``); importing them here puts them on ``bench_app``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from newsweave.bench import reprints, stories  # noqa: F401  (register their commands)
+from newsweave.cli.app import bench_app
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    n: int = typer.Option(500, "--n", help="Synthetic HTML pages to generate (also packed into a WARC)."),
+    workers: int = typer.Option(None, "--workers", help="Processes for the parallel rows (default: min(2, CPUs))."),
+    seed: int = typer.Option(0, "--seed"),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """Read + clean speed on HTML files and a WARC, beside trafilatura's own time on the same pages."""
+    from newsweave.bench.ingest import render, run
+
+    result = run(n, workers, seed=seed)
+    if json_out:
+        typer.echo(json.dumps(result, indent=2, default=str))
+    else:
+        render(result)
