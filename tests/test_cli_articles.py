@@ -215,3 +215,24 @@ def test_help_has_examples():
         result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0
         assert "Examples" in result.output and f"newsweave {command}" in result.output
+
+
+def test_ingest_field_mapping_reads_custom_json_keys(tmp_path):
+    records = tmp_path / "custom.jsonl"
+    body = "The harbour authority reopened the north pier on Tuesday after repairs. " * 6
+    records.write_text(json.dumps({"headline": "Pier reopens", "body": body, "outlet": "Quay Times",
+                                   "ref": "qt-1"}) + "\n", encoding="utf-8")
+    db = tmp_path / "f.db"
+    result = run(db, "ingest", "--no-stories", "--field", "text=body", "--field", "title=headline",
+                 "--field", "source=outlet", "--field", "id=ref", str(records))
+    assert result.exit_code == 0, result.output
+    with Store.open(str(db)) as store:
+        (article,) = list(store.iter_articles())
+    assert (article.title, article.source, article.external_id) == ("Pier reopens", "Quay Times", "qt-1")
+    assert article.text.startswith("The harbour authority")
+
+
+def test_ingest_rejects_malformed_field_mapping_in_one_line(tmp_path):
+    proc = cli("ingest", "--field", "textbody", str(tmp_path), db=str(tmp_path / "x.db"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "FIELD=KEY" in proc.stderr

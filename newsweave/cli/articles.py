@@ -77,6 +77,14 @@ def ingest_command(
     stories: bool = typer.Option(
         True, "--stories/--no-stories", help="Assign the new articles to stories (and spot reprints) after storing."
     ),
+    fields: list[str] = typer.Option(
+        [], "--field", metavar="FIELD=KEY",
+        help="JSON/JSONL: read article FIELD (text, title, source, url, published, byline, id, html) from record KEY "
+             "(dotted for nested keys); repeatable.",
+    ),
+    timeout: float = typer.Option(10.0, "--timeout", help="HTTP: seconds before a request is abandoned."),
+    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="HTTP: largest response body read."),
+    robots: bool = typer.Option(True, "--robots/--ignore-robots", help="HTTP: respect robots.txt."),
 ) -> None:
     """Read, clean and store articles from files, folders, WARCs, JSON Lines, URLs and feeds.
 
@@ -108,7 +116,8 @@ def ingest_command(
             )
 
         with progress:
-            summary = ingest(inputs, store, IngestOptions(batch_size=batch_size), progress=update)
+            options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots))
+            summary = ingest(inputs, store, options, progress=update)
         if stories and summary.stored:
             from newsweave.store.stories import update_stories
 
@@ -124,6 +133,27 @@ def ingest_command(
         reason = "nothing could be read" if summary.read == 0 else f"{summary.failed} record(s) failed (--strict)"
         err_console.print(f"[bold red]ingest failed:[/] {reason}", highlight=False)
     raise typer.Exit(code)
+
+
+def _read_options(fields: list[str], timeout: float, max_bytes: int, robots: bool):
+    from newsweave.read import ReadOptions
+
+    from newsweave.read.jsonl import DEFAULT_FIELDS
+
+    aliases = {"id": "external_id", "date": "published", "author": "byline"}
+    mapping = {}
+    for item in fields:
+        name, sep, key = item.partition("=")
+        name = aliases.get(name.strip(), name.strip())
+        if not sep or not key.strip():
+            raise InputError(f"--field {item!r}: expected FIELD=KEY, e.g. --field text=body")
+        if name not in DEFAULT_FIELDS:
+            raise InputError(f"--field {item!r}: unknown field {name!r}; use one of {', '.join(DEFAULT_FIELDS)}")
+        mapping[name] = key.strip()
+    try:
+        return ReadOptions(field_map=mapping, timeout=timeout, max_bytes=max_bytes, respect_robots=robots)
+    except (TypeError, ValueError) as e:
+        raise InputError(f"invalid reader option: {e}") from e
 
 
 def _print_summary(summary, store: Store) -> None:

@@ -160,6 +160,9 @@ class StoryParams:
     pair_weights_lexical: dict[str, float] = field(default_factory=_default_lexical_weights)
     merge_weights: dict[str, float] | None = None  # None: the assignment weights
     merge_weights_lexical: dict[str, float] | None = None
+    # pair_scores with vectors: a linear model of the SemEval "overall" similarity (−4..−1, higher =
+    # more alike) over pair features (``terms_sqrt`` = √terms), mapped to 0..1; None: the pair probability
+    similarity_weights: dict[str, float] | None = None
     calibration: dict[str, Any] = field(default_factory=dict)  # provenance only
 
     @classmethod
@@ -975,7 +978,28 @@ class StoryClusterer:
         st.emb = None if da.emb is None else da.emb.copy()
         st.first_t = st.last_t = da.t
         f = self._features(db, st)
-        return self._prob(f, db.emb is not None and st.emb is not None, pair=self.params.link == "average")
+        has_emb = db.emb is not None and st.emb is not None
+        sim = self.params.similarity_weights
+        if has_emb and sim:
+            return similarity_score(f, sim)
+        return self._prob(f, has_emb, pair=self.params.link == "average")
+
+
+def similarity_score(f: dict[str, float], weights: dict[str, float]) -> float:
+    """The calibrated same-story similarity of two articles, 0 (unrelated) .. 1 (same story).
+
+    ``weights`` is a linear model of the SemEval-2022 "overall" score on its
+    −4 (unrelated) .. −1 (very similar) scale, mapped linearly to 0..1.
+    """
+    x = weights.get("bias", 0.0)
+    for name, w in weights.items():
+        if name == "bias":
+            continue
+        if name == "terms_sqrt":
+            x += w * math.sqrt(max(f.get("terms", 0.0), 0.0))
+        else:
+            x += w * f.get(name, 0.0)
+    return min(1.0, max(0.0, (x + 4.0) / 3.0))
 
 
 # --------------------------------------------------------------------------- batch API

@@ -293,6 +293,9 @@ def _subtree_span(tok, exclude=None) -> tuple[int, int]:
     return run[0].idx, run[-1].idx + len(run[-1].text)
 
 
+_SOURCE_COMMA = True
+
+
 def _source_span(src, cue, forms) -> tuple[int, int]:
     """The subject subtree as PolNeAR marks a source.
 
@@ -347,7 +350,7 @@ def _source_span(src, cue, forms) -> tuple[int, int]:
     nxt = end_tok.i + 1
     if nxt < len(doc) and doc[nxt].text == "," and nxt + 1 < len(doc):
         after = doc[nxt + 1]
-        if after.i == cue.i or (after.head.i == cue.i and after.dep_ in ("aux", "advmod", "neg")):
+        if _SOURCE_COMMA and (after.i == cue.i or (after.head.i == cue.i and after.dep_ in ("aux", "advmod", "neg"))):
             end_tok = doc[nxt]
     return run[0].idx, end_tok.idx + len(end_tok.text)
 

@@ -477,9 +477,10 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             if not frags:
                 continue
             s0, e0 = frags[0][0], frags[-1][1]
-            for r in regions:
-                # keep the closing mark of a quotation the content ends in
-                if s0 <= r.start < e0 < r.end and (r.end <= e0 + 3 or not parsed.direct[regions.index(r)]):
+            for ri, r in enumerate(regions):
+                # keep the closing mark of a quotation the content ends in (a content never ends
+                # inside an inline quotation)
+                if s0 <= r.start < e0 < r.end and (r.end <= e0 + 3 or not parsed.direct[ri]):
                     e0 = r.end
                     frags[-1] = (frags[-1][0], e0)
                 # ... and the opening mark of one it starts with

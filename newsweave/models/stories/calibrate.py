@@ -109,6 +109,61 @@ def fit_weights(X: list[dict[str, float]], y: list[int], names: tuple[str, ...],
     return w
 
 
+SIMILARITY_FEATURES = ("emb", "terms_sqrt")
+
+
+def similarity_examples(embedding_model: str = "minilm") -> tuple[list[dict[str, float]], list[float]]:
+    """Pair features and gold (−overall) of the SemEval-2022 English pairs."""
+    from newsweave.bench.stories import compute_features, data_dir, load_pairs
+    from newsweave.group.stories import StoryInput
+
+    path = data_dir() / "similarity" / "semeval2022_en.jsonl"
+    if not path.exists():
+        return [], []
+    pairs = load_pairs(path)
+    a = [StoryInput(f"{p.get('pair_id', i)}#1", None, p["text1"], None) for i, p in enumerate(pairs)]
+    b = [StoryInput(f"{p.get('pair_id', i)}#2", None, p["text2"], None) for i, p in enumerate(pairs)]
+    feats, _ = compute_features(a + b, embedding_model)
+    c = StoryClusterer(StoryParams(embedding_model=embedding_model))
+    c.fit_idf(a + b)
+    X = []
+    for i in range(len(a)):
+        da = c._prepare(a[i], feats[i])
+        db = c._prepare(b[i], feats[len(a) + i])
+        c._docs = [da]
+        c._shadows = {}
+        f = c._features(db, c._shadow(0))
+        f["terms_sqrt"] = float(np.sqrt(max(f.get("terms", 0.0), 0.0)))
+        X.append(f)
+    return X, [-float(p["overall"]) for p in pairs]
+
+
+def fit_similarity(
+    X: list[dict[str, float]], y: list[float], names: tuple[str, ...] = SIMILARITY_FEATURES, alpha: float = 0.3
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Ridge model of −overall; returns (weights, report with 5×10-fold cross-validated Pearson)."""
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import KFold, cross_val_predict
+
+    A = np.asarray([[x.get(n, 0.0) for n in names] for x in X])
+    t = np.asarray(y)
+    cv = []
+    for seed in range(5):
+        pred = cross_val_predict(Ridge(alpha=alpha), A, t, cv=KFold(10, shuffle=True, random_state=seed))
+        cv.append(float(np.corrcoef(pred, t)[0, 1]))
+    model = Ridge(alpha=alpha).fit(A, t)
+    w = {n: round(float(v), 4) for n, v in zip(names, model.coef_)}
+    w["bias"] = round(float(model.intercept_), 4)
+    report = {
+        "data": "SemEval-2022 Task 8 en-en pairs (../shared/data/similarity), target -overall",
+        "pairs": len(y),
+        "features": list(names),
+        "cv_pearson_5x10fold": round(float(np.mean(cv)), 4),
+        "train_pearson": round(float(np.corrcoef(model.predict(A), t)[0, 1]), 4),
+    }
+    return w, report
+
+
 def pairwise_f1(gold: list[str], pred: list[str]) -> float:
     from newsweave.bench.stories import metrics
 
@@ -132,8 +187,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--link", default="average", choices=("average", "centroid"))
     ap.add_argument("--thresholds", type=float, nargs="+", default=[0.4, 0.5, 0.6])
     ap.add_argument("--merge-thresholds", type=float, nargs="+", default=[0.4, 0.45, 0.5, 1.01])
+    ap.add_argument("--similarity-only", action="store_true", help="Refit only the pair-similarity model (SemEval) in --out.")
     args = ap.parse_args(argv)
     model = None if args.embedding_model == "none" else args.embedding_model
+    sim_X, sim_y = similarity_examples(model) if model else ([], [])
+    sim_weights, sim_report = fit_similarity(sim_X, sim_y) if sim_X else (None, {})
+    if sim_report:
+        print("similarity", json.dumps(sim_weights), json.dumps(sim_report), file=sys.stderr)
+    if args.similarity_only:
+        current = StoryParams.load(args.out)
+        cal = dict(current.calibration)
+        cal["similarity"] = sim_report
+        replace(current, similarity_weights=sim_weights, calibration=cal).save(args.out)
+        print(f"wrote {args.out}: similarity model only", file=sys.stderr)
+        return 0
     base = StoryParams(embedding_model=model, link=args.link)
     sets = training_sets(model)
 
@@ -194,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
             "train_pairwise_f1": {k: round(v, 4) for k, v in scores.items()},
             "train_pairwise_f1_lexical": {k: round(v, 4) for k, v in lex_scores.items()},
             "examples": len(X),
+            "similarity": sim_report,
         },
+        similarity_weights=sim_weights,
     )
     params.save(args.out)
     print(f"wrote {args.out}: threshold {params.threshold}, merge {params.merge_threshold}, mean F1 {mean:.4f}", file=sys.stderr)
