@@ -118,16 +118,18 @@ def ingest_command(
         with progress:
             options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots))
             summary = ingest(inputs, store, options, progress=update)
+        grouped = None
         if stories and summary.stored:
             from newsweave.store.stories import update_stories
 
             with err_console.status("grouping stories…"):
                 grouped = update_stories(store)
-            console.print(f"stories: {grouped.stories} over {grouped.articles} articles "
-                          f"({grouped.reprinted_articles} reprints)", highlight=False)
     finally:
         store.close()
     _print_summary(summary, store)
+    if grouped is not None:
+        console.print(f"stories: {grouped.stories} over {grouped.articles} articles "
+                      f"({grouped.reprinted_articles} reprints); list them with: newsweave stories", highlight=False)
     code = summary.exit_code(strict)
     if code:
         reason = "nothing could be read" if summary.read == 0 else f"{summary.failed} record(s) failed (--strict)"
