@@ -369,7 +369,7 @@ def _trim_punct(doc_text: str, s: int, e: int, keep_closing_quote: bool = True) 
 _ABBREV_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 
 
-_CUE_ADVERBS = {"also"}
+_NOT_CUE_ADVERBS = {"however", "so", "too", "then", "thus", "therefore", "meanwhile", "instead", "there", "here"}
 
 
 def _cue_span(tok) -> tuple[int, int]:
@@ -388,11 +388,13 @@ def _cue_span(tok) -> tuple[int, int]:
     # keep it contiguous around the verb (skip adverbs in between: "has also said" -> "has also said")
     first, last = toks[0], toks[-1]
     doc = tok.doc
-    # PolNeAR cues keep a frequency adverb right before the verb group ("also said", "also has said")
-    if first.i > 0:
+    # PolNeAR cues keep the adverbs right before the verb group ("also said", "repeatedly has pledged")
+    while first.i > 0:
         prev = doc[first.i - 1]
-        if prev.lower_ in _CUE_ADVERBS and prev.head.i == tok.i:
+        if prev.head.i == tok.i and prev.dep_ == "advmod" and prev.tag_ == "RB" and prev.lower_ not in _NOT_CUE_ADVERBS:
             first = prev
+        else:
+            break
     end = last.idx + len(last.text)
     # ... and the colon that introduces the content ("added: ...")
     if last.i + 1 < len(doc) and doc[last.i + 1].text == ":" and not last.whitespace_:

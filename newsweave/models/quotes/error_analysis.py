@@ -205,6 +205,12 @@ def main(argv: list[str] | None = None) -> int:
 
     analyses = list(extract_quotes_many([r["text"] for r in recs], processes=args.processes))
     res = analyse(recs, analyses)
+    from newsweave.bench.quotes import _gold, _ours, _summarise, score_article
+
+    counts = [score_article(r["text"], _ours(r["text"], a), _gold(r["text"], r)) for r, a in zip(recs, analyses)]
+    summary = _summarise(counts)
+    print("exact F1 (bench scoring):", {role: summary[role]["exact"]["f1"] for role in ROLES},
+          "overlap F1:", {role: summary[role]["overlap"]["f1"] for role in ROLES})
     print("totals:", dict(res["totals"]))
     for name, counter in res["buckets"].items():
         print(f"\n== {name} ({sum(counter.values())})")
