@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsweave.errors import InputError
 from newsweave.model import Article
-from newsweave.pipeline import IngestOptions, IngestSummary, ingest
+from newsweave.pipeline import IngestOptions, IngestSummary, StoredBatch, ingest
 from newsweave.store import Store
 
 __all__ = [
     "JobResult",
     "StorySet",
     "StoryReport",
+    "compare_inputs",
     "compare_story_sets",
     "load_story_set",
     "run_job",
@@ -119,6 +121,50 @@ def compare_story_sets(sets: Sequence[StorySet], method: str = "auto") -> list[d
     ]
 
 
+def compare_inputs(inputs: Sequence[str], store: Store | None = None, *, by_story: bool = False,
+                   method: str = "auto") -> tuple[IngestSummary, list[dict[str, Any]]]:
+    """Ingest ``inputs`` and compare them: as one set, or (``by_story``) each story of two or more articles.
+
+    Without ``store`` the articles go to a temporary one, so comparing a few
+    files leaves nothing behind; with a store, only the articles read from
+    ``inputs`` are compared, not everything it already holds. Returns the ingest
+    summary (its failures are the records skipped) and the JSON contract's story objects.
+    """
+    import tempfile
+
+    from newsweave.compare.statements import check_method
+
+    check_method(method)
+    if store is None:
+        with tempfile.TemporaryDirectory(prefix="newsweave-compare-") as tmp, \
+                Store.open(str(Path(tmp) / "compare.db")) as scratch:
+            return _compare_ingested(inputs, scratch, only_inputs=False, by_story=by_story, method=method)
+    return _compare_ingested(inputs, store, only_inputs=True, by_story=by_story, method=method)
+
+
+def _compare_ingested(inputs: Sequence[str], store: Store, *, only_inputs: bool, by_story: bool,
+                      method: str) -> tuple[IngestSummary, list[dict[str, Any]]]:
+    ids: list[str] = []
+
+    def remember(batch: StoredBatch, _store: Store) -> None:
+        ids.extend(a.id for a in batch.stored)
+        ids.extend(batch.present_ids)
+
+    summary = ingest(list(inputs), store, IngestOptions(post_store=[remember]))
+    sets = story_sets_for(store, ids if only_inputs else None, by_story=by_story)
+    return summary, compare_story_sets(sets, method=method)
+
+
+def _report_dir(out_dir: Path) -> Path:
+    """``out_dir/stories``, created before any slow work so a bad ``--out`` fails at once."""
+    story_dir = out_dir / "stories"
+    try:
+        story_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"--out {str(out_dir)!r}: cannot create the report folder ({e.strerror or e})") from e
+    return story_dir
+
+
 def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str = "auto",
             progress: Callable[[str], None] | None = None, ingest_progress: Any = None) -> JobResult:
     """The main job: ingest ``inputs``, extract quotes, group stories, write a report per story.
@@ -127,10 +173,13 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     or more articles, ``out_dir/report.json`` (all stories, the compare JSON
     contract) and ``out_dir/index.html`` linking them.
     """
+    from newsweave.compare.statements import check_method
     from newsweave.present.report import render
     from newsweave.store.quotes import quotes_step
     from newsweave.store.stories import list_stories, update_stories
 
+    check_method(method)
+    story_dir = _report_dir(out_dir)
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     say("reading, cleaning, extracting quotes")
@@ -139,8 +188,6 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     update_stories(store)
     summaries = list_stories(store)
     result = JobResult(ingest=summary, stories_total=len(summaries))
-    story_dir = out_dir / "stories"
-    story_dir.mkdir(parents=True, exist_ok=True)
     all_stories = []
     for story in summaries:
         if story.articles < 2:

@@ -110,3 +110,20 @@ def test_errors_are_one_line(db, monkeypatch, capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "\n" not in err and "Traceback" not in err
+
+
+def test_story_with_rich_markup_in_its_headline_shows_as_text(tmp_path, monkeypatch):
+    path = tmp_path / "markup.db"
+    monkeypatch.setenv("NEWSWEAVE_DB", str(path))
+    store = Store.open(str(path))
+    store.add_articles([
+        _article(WIRE, "wire.example", 0, "Fire [/b] at the [red]harbour"),
+        _article("From our correspondent. " + WIRE, "paper [x].example", 1, "Harbour blaze [/]"),
+    ])
+    store.close()
+    listed = runner.invoke(app, ["stories", "--update", "--lexical"])
+    assert listed.exit_code == 0, listed.output
+    story_id = _stories(str(path))[0][0].id
+    shown = runner.invoke(app, ["story", story_id])
+    assert shown.exit_code == 0, shown.output
+    assert "Fire [/b] at the [red]harbour" in shown.output and "paper [x].example" in shown.output

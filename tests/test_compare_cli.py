@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from newsweave.cli import app
+from newsweave.errors import InputError
 
 WIRE = (
     "Flood waters forced 300 residents from the river district on Monday, officials said.\n\n"
@@ -58,3 +59,25 @@ def test_compare_bad_arguments(tmp_path, monkeypatch):
     folder = _write(tmp_path)
     bad = CliRunner().invoke(app, ["compare", str(folder), "--format", "pdf"])
     assert bad.exit_code != 0
+
+
+def test_compare_missing_path_is_named_not_taken_for_a_story_id(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["compare", str(tmp_path / "nowhere" / "a.txt")])
+    assert isinstance(result.exception, InputError) and "no such file or directory" in str(result.exception)
+
+
+def test_run_rejects_unknown_method_and_unusable_out_before_reading(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = _write(tmp_path)
+    bad_method = CliRunner().invoke(app, ["--db", str(tmp_path / "n.db"), "run", str(folder),
+                                          "--out", str(tmp_path / "out"), "--method", "fast"])
+    assert isinstance(bad_method.exception, InputError) and "unknown --method 'fast'" in str(bad_method.exception)
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    bad_out = CliRunner().invoke(app, ["--db", str(tmp_path / "n.db"), "run", str(folder), "--out", str(blocker)])
+    assert isinstance(bad_out.exception, InputError) and "cannot create the report folder" in str(bad_out.exception)
+    from newsweave.store import Store
+
+    with Store.open(str(tmp_path / "n.db")) as store:
+        assert store.count_articles() == 0  # refused before anything was read

@@ -15,6 +15,7 @@ from conftest import make_article
 from newsweave.bench.quotes import _chars, _gold, _ours, default_data_path, run, score_article
 from newsweave.cli import app
 from newsweave.enrich.quotes import QuoteAnalysis, extract_quotes, quotes_for_article
+from newsweave.errors import InputError
 from newsweave.store import Store
 from newsweave.store.quotes import PEOPLE_KIND, iter_quotes, quotes_of, replace_quotes
 from newsweave.store.schema import stories, story_assignments
@@ -117,9 +118,17 @@ def test_scoring_exact_overlap_and_marks(nlp):
     assert _chars(text, [(0, 5), (5, 15)]) == _chars(text, [(0, 15)])
 
 
-def test_bench_skips_cleanly_when_data_is_absent(tmp_path):
-    res = run(tmp_path / "missing.jsonl")
+def test_bench_skips_cleanly_when_default_data_is_absent(tmp_path, monkeypatch):
+    import newsweave.bench.quotes as bench_quotes
+
+    monkeypatch.setattr(bench_quotes, "default_data_path", lambda: tmp_path / "missing.jsonl")
+    res = run()
     assert "skipped" in res
+
+
+def test_bench_named_data_file_missing_is_an_error_not_a_skip(tmp_path):
+    with pytest.raises(InputError, match="missing.jsonl"):
+        run(tmp_path / "missing.jsonl")
 
 
 def test_bench_runs_on_a_tiny_file(tmp_path):
@@ -163,4 +172,17 @@ def test_quotes_step_for_the_ingest_pipeline(tmp_path):
     quotes_step(SimpleNamespace(stored=[art]), store)  # idempotent
     assert len(quotes_of(store, art.id)) >= 2
     assert store.get_annotation(art.id, PEOPLE_KIND) is not None
+    store.close()
+
+
+def test_ensure_quotes_extracts_only_articles_without_current_quotes(tmp_path):
+    from newsweave.store.quotes import ensure_quotes
+
+    store = Store.open(str(tmp_path / "q.db"))
+    text = "“We are ready,” Ana Ruiz said on Monday at the harbour."
+    art = make_article(7, text=text, extracted_text=text, paragraphs=[], removed=[])
+    store.add_articles([art])
+    assert ensure_quotes(store) == 1
+    assert [q.speaker for q in quotes_of(store, art.id)] == ["Ana Ruiz"]
+    assert ensure_quotes(store) == 0  # current quotes are not extracted again
     store.close()

@@ -112,3 +112,21 @@ def test_report_in_headless_chromium(story, tmp_path):
         shot = _chromium(html_path, tmp_path, f"--screenshot={ARTIFACTS / (name + '.png')}")
         assert shot.returncode == 0, shot.stderr[-2000:]
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_markdown_keeps_article_html_inert(story):
+    md = render_markdown(story)
+    assert "<script" not in md and "<b>" not in md and "<img" not in md
+    assert "evil.example &lt;b&gt;outlet&lt;/b&gt;" in md
+
+
+def test_write_report_to_a_directory_is_a_one_line_error(tmp_path):
+    from newsweave.errors import InputError
+    from newsweave.present.report import write_report
+
+    with pytest.raises(InputError, match="is a directory"):
+        write_report(tmp_path, "{}")
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot write"):
+        write_report(blocker / "report.json", "{}")

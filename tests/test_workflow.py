@@ -70,3 +70,17 @@ def test_the_two_seed_articles_form_one_story(tmp_path):
         assert result.ingest.read == 2 and not result.ingest.failures
         stories = list_stories(store)
         assert len(stories) == 1 and stories[0].articles == 2 and stories[0].independent_sources == 2
+
+
+def test_index_page_escapes_headlines_and_outlets(tmp_path):
+    from newsweave.pipeline import IngestSummary
+    from newsweave.store.stories import StorySummary
+    from newsweave.workflow import JobResult, StoryReport, _index_html
+
+    story = StorySummary("s1", "<script>alert(1)</script> fire", 2, 2, ["a.example", "<b>b</b>.example"], None, None)
+    result = JobResult(ingest=IngestSummary(read=2, stored=2), stories_total=1,
+                       reports=[StoryReport("s1", story.headline, 2, 2, 0, tmp_path / "s1.html", tmp_path / "s1.json")])
+    page = _index_html(result, [story])
+    assert "<script" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; fire" in page and "&lt;b&gt;b&lt;/b&gt;.example" in page
+    assert 'href="stories/s1.html"' in page

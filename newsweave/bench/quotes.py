@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from newsweave.errors import InputError
+
 __all__ = ["run", "default_data_path", "score_article", "main"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -139,11 +141,6 @@ def _gold(text: str, rec: dict[str, Any]) -> dict[str, list[frozenset[int]]]:
 # matching
 
 
-def _words(text: str, chars: frozenset[int]) -> frozenset[int]:
-    """Word ids (start offsets) touched by a character set."""
-    return chars  # refined per article in score_article
-
-
 def score_article(text: str, pred: dict[str, list[frozenset[int]]], gold: dict[str, list[frozenset[int]]]) -> dict[str, dict[str, int]]:
     """Counts per role: tp/np/ng for exact and overlap, token tp/np/ng."""
     word_of: dict[int, int] = {}
@@ -242,9 +239,12 @@ def run(
 ) -> dict[str, Any]:
     """Score newsweave (and textacy) on a PolNeAR-format JSONL file; returns the figures.
 
-    ``{"skipped": reason}`` when the data file is absent.
+    ``{"skipped": reason}`` when the default data file is absent; a ``data``
+    file named but missing is an InputError (a typo must not pass as a skip).
     """
     path = Path(data) if data else default_data_path()
+    if data and not path.is_file():
+        raise InputError(f"benchmark data {str(path)!r}: no such file")
     if not path.exists():
         return {"skipped": f"no benchmark data at {path}", "data": str(path)}
     recs = load(path, limit)

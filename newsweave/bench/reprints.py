@@ -33,7 +33,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -202,6 +202,11 @@ def _truth(sets: Sequence[np.ndarray], threshold: float) -> set[tuple[int, int]]
     return set(zip(r[ok].tolist(), c[ok].tolist()))
 
 
+def _pairs(neighbours: Iterable[tuple[int, Iterable[int]]]) -> set[tuple[int, int]]:
+    """Unordered candidate pairs from each document's LSH query result (itself left out)."""
+    return {(min(i, j), max(i, j)) for i, found in neighbours for j in found if j != i}
+
+
 def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
     texts = _news_texts()
     if not texts:
@@ -266,20 +271,12 @@ def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict
             lsh = MinHashLSH(threshold=jt, num_perm=NUM_PERM)
             for i, m in enumerate(mhs):
                 lsh.insert(i, m)
-            cands = set()
-            for i, m in enumerate(mhs):
-                for j in lsh.query(m):
-                    if j != i:
-                        cands.add((min(i, j), max(i, j)))
+            cands = _pairs((i, lsh.query(m)) for i, m in enumerate(mhs))
             score(f"datasketch MinHashLSH (Jaccard {jt})", cands, time.perf_counter() - t)
         t = time.perf_counter()
         ens = MinHashLSHEnsemble(threshold=threshold, num_perm=NUM_PERM, num_part=16)
         ens.index([(i, m, max(1, len(set(token_sets[i])))) for i, m in enumerate(mhs)])
-        cands = set()
-        for i, m in enumerate(mhs):
-            for j in ens.query(m, max(1, len(set(token_sets[i])))):
-                if j != i:
-                    cands.add((min(i, j), max(i, j)))
+        cands = _pairs((i, ens.query(m, max(1, len(set(token_sets[i]))))) for i, m in enumerate(mhs))
         score(f"datasketch MinHashLSHEnsemble (containment {threshold})", cands, time.perf_counter() - t)
     except ImportError:
         methods["datasketch"] = {"skipped": "datasketch not installed"}
@@ -292,11 +289,7 @@ def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict
             lsh = rensa.RMinHashLSH(threshold, NUM_PERM, bands)
             for i, m in enumerate(rms):
                 lsh.insert(i, m)
-            cands = set()
-            for i, m in enumerate(rms):
-                for j in lsh.query(m):
-                    if j != i:
-                        cands.add((min(i, j), max(i, j)))
+            cands = _pairs((i, lsh.query(m)) for i, m in enumerate(rms))
             score(f"rensa RMinHashLSH ({bands} bands)", cands, time.perf_counter() - t)
     except ImportError:
         methods["rensa"] = {"skipped": "rensa not installed"}
@@ -445,26 +438,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # --------------------------------------------------------------------------- CLI: newsweave bench reprints
 
-try:
-    import typer
+import typer  # noqa: E402  (the CLI is part of the base install)
 
-    from newsweave.cli.app import bench_app
+from newsweave.cli.app import bench_app  # noqa: E402
 
-    @bench_app.command("reprints")
-    def bench_reprints(
-        docs: int = typer.Option(20_000, "--docs", help="Throughput corpus size."),
-        peer_docs: int = typer.Option(2_000, "--peer-docs", help="Docs for the slow peers (datasketch, rensa)."),
-        base: int = typer.Option(400, "--base", help="Constructed reprints for the LSH quality test."),
-        json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
-    ) -> None:
-        """MinHash speed, LSH candidate quality and containment on Clough & Stevenson, beside datasketch and rensa."""
-        result = run(docs, peer_docs, base)
-        if json_out:
-            print(json.dumps(result, indent=2))
-        else:
-            render(result)
-except ImportError:  # pragma: no cover - the CLI extras are part of the base install
-    pass
+_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave bench reprints
+
+  newsweave bench reprints --docs 5000 --peer-docs 500 --json
+"""
+
+
+@bench_app.command("reprints", epilog=_EPILOG)
+def bench_reprints(
+    docs: int = typer.Option(20_000, "--docs", min=1, help="Throughput corpus size."),
+    peer_docs: int = typer.Option(2_000, "--peer-docs", min=1, help="Docs for the slow peers (datasketch, rensa)."),
+    base: int = typer.Option(400, "--base", min=1, help="Constructed reprints for the LSH quality test."),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """MinHash speed, LSH candidate quality and containment on Clough & Stevenson, beside datasketch and rensa."""
+    result = run(docs, peer_docs, base)
+    if json_out:
+        print(json.dumps(result, indent=2))
+    else:
+        render(result)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,10 @@ app = typer.Typer(
 
 bench_app = typer.Typer(
     help="Measure quality and speed on public benchmarks, beside a peer tool in the same run.",
+    epilog="[b]Examples[/b]\n\n  newsweave bench ingest --n 500\n\n  newsweave bench compare --sizes 50 --json\n\n"
+           "Figures and how they were made: docs/benchmarks.md.",
     no_args_is_help=True,
+    rich_markup_mode="rich",
 )
 app.add_typer(bench_app, name="bench")
 

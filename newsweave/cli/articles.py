@@ -15,14 +15,11 @@ from rich import box
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import select
 
 from newsweave.cli.app import app, console, err_console, state
 from newsweave.errors import InputError
-from newsweave.model import Article, ArticleStatus
+from newsweave.model import Article, ArticleStatus, Quote
 from newsweave.store import DEFAULT_BATCH_SIZE, Store
-from newsweave.store.schema import quotes as quotes_table
-from newsweave.store.schema import reprints, story_assignments
 
 __all__ = ["ingest_command", "articles_command", "show_command", "export_command", "parse_when"]
 
@@ -92,6 +89,7 @@ def ingest_command(
     """
     from newsweave.pipeline import IngestOptions, ingest
 
+    options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots))
     store = _open_store()
     try:
         progress = Progress(
@@ -116,7 +114,6 @@ def ingest_command(
             )
 
         with progress:
-            options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots))
             summary = ingest(inputs, store, options, progress=update)
         grouped = None
         if stories and summary.stored:
@@ -139,19 +136,9 @@ def ingest_command(
 
 def _read_options(fields: list[str], timeout: float, max_bytes: int, robots: bool):
     from newsweave.read import ReadOptions
+    from newsweave.read.jsonl import parse_field_map
 
-    from newsweave.read.jsonl import DEFAULT_FIELDS
-
-    aliases = {"id": "external_id", "date": "published", "author": "byline"}
-    mapping = {}
-    for item in fields:
-        name, sep, key = item.partition("=")
-        name = aliases.get(name.strip(), name.strip())
-        if not sep or not key.strip():
-            raise InputError(f"--field {item!r}: expected FIELD=KEY, e.g. --field text=body")
-        if name not in DEFAULT_FIELDS:
-            raise InputError(f"--field {item!r}: unknown field {name!r}; use one of {', '.join(DEFAULT_FIELDS)}")
-        mapping[name] = key.strip()
+    mapping = parse_field_map(fields)
     try:
         return ReadOptions(field_map=mapping, timeout=timeout, max_bytes=max_bytes, respect_robots=robots)
     except (TypeError, ValueError) as e:
@@ -269,24 +256,21 @@ def show_command(
     article_id: str = typer.Argument(..., metavar="ID", help="Article id or a unique prefix of it."),
 ) -> None:
     """Show one article: metadata, clean text with paragraph numbers, removed debris, quotes."""
+    from newsweave.store.quotes import quotes_of
+    from newsweave.store.stories import story_of_article
+
     store = _open_store()
     try:
         article = store.get_article(article_id)
-        with store.connect() as conn:
-            story = conn.execute(
-                select(story_assignments.c.story_id).where(story_assignments.c.article_id == article.id)
-            ).scalar()
-            group = conn.execute(select(reprints.c.group_id).where(reprints.c.article_id == article.id)).scalar()
-            quote_rows = conn.execute(
-                select(quotes_table).where(quotes_table.c.article_id == article.id).order_by(quotes_table.c.idx)
-            ).all()
+        story, group = story_of_article(store, article.id)
+        quotes = quotes_of(store, article.id)
     finally:
         store.close()
     _show_metadata(article, story, group)
     _show_text(article)
     _show_removed(article)
-    if quote_rows:
-        _show_quotes(article, quote_rows)
+    if quotes:
+        _show_quotes(article, quotes)
 
 
 def _show_metadata(article: Article, story: str | None, group: str | None) -> None:
@@ -347,25 +331,23 @@ def _show_removed(article: Article) -> None:
     console.print(table)
 
 
-def _show_quotes(article: Article, rows) -> None:
+def _show_quotes(article: Article, quotes: list[Quote]) -> None:
     console.print()
-    console.rule(f"quotes ({len(rows)})")
+    console.rule(f"quotes ({len(quotes)})")
     table = Table()
     table.add_column("#", justify="right", style="dim")
     table.add_column("speaker", overflow="fold")
     table.add_column("kind", no_wrap=True)
     table.add_column("quote", overflow="fold")
     table.add_column("conf.", justify="right")
-    for number, row in enumerate(rows, start=1):
-        speaker = row.speaker or (
-            article.text[row.source_start : row.source_end] + " (unresolved)"
-            if row.source_start is not None and row.source_end is not None
-            else "(unattributed)"
+    for number, quote in enumerate(quotes, start=1):
+        speaker = quote.speaker or (
+            article.span_text(quote.source) + " (unresolved)" if quote.source is not None else "(unattributed)"
         )
-        if row.speaker_description:
-            speaker += f", {row.speaker_description}"
-        table.add_row(str(number), Text(speaker), row.kind, Text(article.text[row.start : row.end]),
-                      f"{row.confidence:.2f}")
+        if quote.speaker_description:
+            speaker += f", {quote.speaker_description}"
+        table.add_row(str(number), Text(speaker), quote.kind, Text(article.span_text(quote.content)),
+                      f"{quote.confidence:.2f}")
     console.print(table)
 
 

@@ -15,10 +15,20 @@ from newsweave.bench import reprints, stories  # noqa: F401  (register their com
 from newsweave.cli.app import bench_app
 
 
-@bench_app.command("ingest")
+_INGEST_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave bench ingest
+
+  newsweave bench ingest --n 2000 --workers 2 --json > ingest.json
+"""
+
+
+@bench_app.command("ingest", epilog=_INGEST_EPILOG)
 def bench_ingest(
-    n: int = typer.Option(500, "--n", help="Synthetic HTML pages to generate (also packed into a WARC)."),
-    workers: int = typer.Option(None, "--workers", help="Processes for the parallel rows (default: min(2, CPUs))."),
+    n: int = typer.Option(500, "--n", min=1, help="Synthetic HTML pages to generate (also packed into a WARC)."),
+    workers: int = typer.Option(None, "--workers", min=1,
+                                help="Processes for the parallel rows (default: min(2, CPUs))."),
     seed: int = typer.Option(0, "--seed"),
     json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:

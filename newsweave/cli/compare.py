@@ -7,7 +7,6 @@ Thin: resolve the articles (ingest paths into a store, or load a story), call
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,28 +34,20 @@ them into stories first and compares each story of two or more articles.
 
 
 def _sets_for_paths(paths: list[str], save: bool, by_story: bool, method: str) -> list[dict[str, Any]]:
-    from newsweave.pipeline import IngestOptions, StoredBatch, ingest
     from newsweave.store import Store
-    from newsweave.workflow import compare_story_sets, story_sets_for
+    from newsweave.workflow import compare_inputs
 
-    ids: list[str] = []
-
-    def remember(batch: StoredBatch, _store: Store) -> None:
-        ids.extend(a.id for a in batch.stored)
-        ids.extend(batch.present_ids)
-
-    with tempfile.TemporaryDirectory(prefix="newsweave-compare-") as tmp:
-        url = state.db if save else str(Path(tmp) / "compare.db")
-        with Store.open(url) as store:
-            summary = ingest(paths, store, IngestOptions(post_store=[remember]))
-            for failure in summary.failures:
-                err_console.print(f"[yellow]skipped:[/] {escape(failure.origin)}: {escape(failure.reason)}",
-                                  highlight=False)
-            sets = story_sets_for(store, ids if save else None, by_story=by_story)
-            if not sets:
-                raise InputError("no story of two or more articles among the given paths" if by_story else
-                                 "no article to compare in the given paths (nothing readable, or no story material)")
-            return compare_story_sets(sets, method=method)
+    if save:
+        with Store.open(state.db) as store:
+            summary, results = compare_inputs(paths, store, by_story=by_story, method=method)
+    else:
+        summary, results = compare_inputs(paths, by_story=by_story, method=method)
+    for failure in summary.failures:
+        err_console.print(f"[yellow]skipped:[/] {escape(failure.origin)}: {escape(failure.reason)}", highlight=False)
+    if not results:
+        raise InputError("no story of two or more articles among the given paths" if by_story else
+                         "no article to compare in the given paths (nothing readable, or no story material)")
+    return results
 
 
 def _sets_for_story(story_id: str, method: str) -> list[dict[str, Any]]:
@@ -80,13 +71,14 @@ def compare_command(
     with_text: bool = typer.Option(False, "--with-text", help="JSON: include each article's clean text."),
 ) -> None:
     """Compare coverage: quotes, statements, numbers, names and signals per outlet, with evidence."""
-    from newsweave.present.report import FORMATS, render, render_json
+    from newsweave.compare.statements import check_method
+    from newsweave.present.report import FORMATS, render, render_json, write_report
 
     if fmt not in FORMATS:
         raise InputError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
-    if method not in ("auto", "embed", "lexical"):
-        raise InputError(f"unknown --method {method!r}: use auto, embed or lexical")
-    looks_like_paths = any(Path(t).exists() or "://" in t for t in targets)
+    check_method(method)
+    # a story id never holds a slash: a target with one is a path (or URL), even one that does not exist
+    looks_like_paths = any(Path(t).exists() or "://" in t or "/" in t for t in targets)
     if looks_like_paths:
         missing = [t for t in targets if not Path(t).exists() and "://" not in t]
         if missing:
@@ -99,17 +91,25 @@ def compare_command(
     text = render_json({"stories": results}, include_text=True) if fmt == "json" and with_text \
         else render({"stories": results}, fmt)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_report(out, text)
         err_console.print(f"wrote {out} ({len(results)} stories, {sum(len(r['articles']) for r in results)} articles)",
                           highlight=False)
     else:
         typer.echo(text)
 
 
-@bench_app.command("compare")
+_BENCH_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave bench compare
+
+  newsweave bench compare --sizes 5 --sizes 50 --method embed --json
+"""
+
+
+@bench_app.command("compare", epilog=_BENCH_EPILOG)
 def bench_compare_command(
-    sizes: list[int] = typer.Option([5, 50, 200], "--sizes", help="Story sizes (articles) to time."),
+    sizes: list[int] = typer.Option([5, 50, 200], "--sizes", min=1, help="Story sizes (articles) to time; repeatable."),
     method: str = typer.Option("lexical", "--method", help="Statement alignment: auto, embed or lexical."),
     seed: int = typer.Option(7, "--seed"),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
@@ -119,6 +119,7 @@ def bench_compare_command(
 
     from newsweave.bench.compare import render as render_bench
     from newsweave.bench.compare import run
+    from newsweave.compare.statements import check_method
 
-    result = run(sizes, method=method, seed=seed)
+    result = run(sizes, method=check_method(method), seed=seed)
     typer.echo(json.dumps(result, indent=2) if as_json else render_bench(result))

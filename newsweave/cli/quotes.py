@@ -1,7 +1,8 @@
 """newsweave CLI commands: ``quotes`` (list who said what) and ``bench quotes``.
 
-Quotes are extracted on demand: articles whose quotes were never extracted
-(or were extracted by an older extractor version) are processed first.
+Quotes are extracted on demand (:func:`newsweave.store.quotes.ensure_quotes`):
+articles whose quotes were never extracted, or were extracted by an older
+extractor version, are processed first.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import select
 
 from newsweave.cli.app import app, bench_app, console, err_console, state
-from newsweave.errors import InputError, NotFound
+from newsweave.errors import InputError
 
-__all__ = ["quotes_command", "bench_quotes_command", "ensure_quotes"]
+__all__ = ["quotes_command", "bench_quotes_command"]
 
 _QUOTES_EPILOG = """\
 [b]Examples[/b]
@@ -30,42 +30,6 @@ _QUOTES_EPILOG = """\
 
   newsweave quotes --story 3f2a9c --format csv > quotes.csv
 """
-
-
-def ensure_quotes(store, article_ids: list[str] | None = None) -> int:
-    """Extract and store quotes of stored articles that lack them (or have an older version)."""
-    from newsweave.enrich.quotes import VERSION, quotes_for_article
-    from newsweave.model import ArticleStatus
-    from newsweave.store.quotes import PEOPLE_KIND, replace_quotes
-    from newsweave.store.schema import annotations, articles
-
-    with store.connect() as conn:
-        done = {
-            r.article_id
-            for r in conn.execute(
-                select(annotations.c.article_id).where(
-                    annotations.c.kind == PEOPLE_KIND, annotations.c.version == VERSION
-                )
-            )
-        }
-        q = select(articles.c.id, articles.c.status)
-        if article_ids is not None:
-            q = q.where(articles.c.id.in_(article_ids))
-        todo = [r.id for r in conn.execute(q.order_by(articles.c.seq)) if r.id not in done]
-    n = 0
-    for aid in todo:
-        article = store.get_article(aid, with_raw=False)
-        if article.status is not ArticleStatus.OK:
-            analysis = None
-        else:
-            analysis = quotes_for_article(article)
-        if analysis is None:
-            from newsweave.enrich.quotes import QuoteAnalysis
-
-            analysis = QuoteAnalysis()
-        replace_quotes(store, aid, analysis)
-        n += 1
-    return n
 
 
 @app.command("quotes", epilog=_QUOTES_EPILOG)
@@ -79,25 +43,15 @@ def quotes_command(
     Each quote shows the resolved speaker (canonical name) and the speaker as written ("he", "a senior official"), its kind (direct / indirect / mixed), the outlet and the confidence.
     """
     from newsweave.store import Store
-    from newsweave.store.quotes import iter_quotes
-    from newsweave.store.schema import story_assignments
+    from newsweave.store.quotes import ensure_quotes, iter_quotes
+    from newsweave.store.stories import story_detail
 
     fmt = fmt.lower()
     if fmt not in ("table", "json", "csv"):
         raise InputError(f"--format {fmt!r}: use table, json or csv")
     store = Store.open(state.db)
     try:
-        ids = None
-        if story is not None:
-            with store.connect() as conn:
-                ids = [
-                    r.article_id
-                    for r in conn.execute(
-                        select(story_assignments.c.article_id).where(story_assignments.c.story_id == story)
-                    )
-                ]
-            if not ids:
-                raise NotFound(f"no story with id {story!r} (see: newsweave stories)")
+        ids = [a.id for a in story_detail(store, story).articles] if story is not None else None
         made = ensure_quotes(store, ids)
         if made and fmt == "table":
             err_console.print(f"[dim]extracted quotes of {made} article(s)[/]")
@@ -139,7 +93,16 @@ def quotes_command(
     console.print(table)
 
 
-@bench_app.command("quotes")
+_BENCH_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave bench quotes
+
+  newsweave bench quotes --data polnear_dev.jsonl --limit 200 --no-peer --json
+"""
+
+
+@bench_app.command("quotes", epilog=_BENCH_EPILOG)
 def bench_quotes_command(
     data: Path = typer.Option(None, "--data", help="PolNeAR-format JSONL (default: ../shared/data/quotes/polnear_dev.jsonl)."),
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N articles."),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from newsweave.cli.app import app, console, err_console, state
 
@@ -32,7 +34,6 @@ def run_command(
     from newsweave.store import Store
     from newsweave.workflow import run_job
 
-    out.mkdir(parents=True, exist_ok=True)
     db = state.db or str(out / "newsweave.db")
     with Store.open(db) as store:
         result = run_job(inputs, store, out, method=method,
@@ -42,12 +43,15 @@ def run_command(
         f"read {summary.read} · stored {summary.stored} · already present {summary.already_present} · "
         f"failed {len(summary.failures)} · {result.stories_total} stories", highlight=False)
     for failure in summary.failures:
-        console.print(f"  [yellow]failed[/] {failure.origin}: {failure.reason}", highlight=False, markup=True)
+        console.print(f"  [yellow]failed[/] {escape(failure.origin)}: {escape(failure.reason)}", highlight=False)
     table = Table(title="stories compared", show_lines=False)
     for column in ("story", "headline", "articles", "independent sources", "flags"):
         table.add_column(column)
     for report in result.reports:
-        table.add_row(report.story_id, report.headline or "", str(report.articles),
+        table.add_row(report.story_id, Text(report.headline or ""), str(report.articles),
                       str(report.independent_sources), str(report.flags))
     console.print(table)
     console.print(f"wrote {result.index_path.resolve()}  (store: {db}; {result.seconds} s)", highlight=False)
+    if summary.exit_code():
+        err_console.print("[bold red]run failed:[/] nothing could be read from the given inputs", highlight=False)
+        raise typer.Exit(summary.exit_code())

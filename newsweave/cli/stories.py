@@ -13,6 +13,7 @@ from typing import Any
 import click
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
@@ -69,7 +70,7 @@ def _print_update(result: Any) -> None:
     )
     err_console.print(line, highlight=False)
     for why in result.corrections_skipped:
-        err_console.print(f"[yellow]skipped:[/] {why}", highlight=False)
+        err_console.print(f"[yellow]skipped:[/] {escape(why)}", highlight=False)
 
 
 @app.command("stories", epilog=_STORIES_EPILOG)
@@ -109,7 +110,7 @@ def stories_command(
         if s.manual:
             head.append(" ✎", style="yellow")
         table.add_row(
-            s.id, head, str(s.articles), str(s.independent_sources), outlets,
+            s.id, head, str(s.articles), str(s.independent_sources), Text(outlets),
             _span(s.first_published, s.last_published),
         )
     console.print(table)
@@ -194,7 +195,7 @@ def _reason_text(reason: dict[str, Any]) -> str:
 
 def _render_detail(detail: Any) -> None:
     s = detail.summary
-    console.print(f"[bold]{s.headline or '(untitled)'}[/]", highlight=False)
+    console.print(f"[bold]{escape(s.headline or '(untitled)')}[/]", highlight=False)
     console.print(
         f"story [cyan]{s.id}[/] · {s.articles} articles · {s.independent_sources} independent sources · "
         f"{len(s.outlets)} outlets · {_when(s.first_published)} → {_when(s.last_published)}",
@@ -218,11 +219,16 @@ def _render_detail(detail: Any) -> None:
         why = _reason_text(a.reason)
         if a.method == "manual":
             why = "[manual] " + why
-        table.add_row(a.id, a.source, _when(a.published), _short(a.title, 70), group, f"{a.score:.2f}", why)
+        table.add_row(a.id, Text(a.source), _when(a.published), Text(_short(a.title, 70)), group, f"{a.score:.2f}",
+                      Text(why))
     console.print(table)
 
 
-@story_app.command("split")
+@story_app.command("split", epilog="""\
+[b]Examples[/b]
+
+  newsweave story split s3a114de9d6b1 9f2c41d0 77ab03e1   (those two articles become a story of their own)
+""")
 def split_command(
     story_id: str = typer.Argument(..., metavar="ID", help="The story to split."),
     article_ids: list[str] = typer.Argument(..., metavar="ARTICLE...", help="Articles that leave it for a new story."),
@@ -241,7 +247,11 @@ def split_command(
     )
 
 
-@story_app.command("merge")
+@story_app.command("merge", epilog="""\
+[b]Examples[/b]
+
+  newsweave story merge s3a114de9d6b1 s0c9e2f7a1b44   (the second story joins the first)
+""")
 def merge_command(
     story_ids: list[str] = typer.Argument(..., metavar="ID ID...", help="Stories to merge; all join the first."),
 ) -> None:
@@ -257,7 +267,11 @@ def merge_command(
     console.print(f"merged {others} into [cyan]{stored['stories'][0]}[/]", highlight=False)
 
 
-@story_app.command("move")
+@story_app.command("move", epilog="""\
+[b]Examples[/b]
+
+  newsweave story move 9f2c41d0 s0c9e2f7a1b44   (article 9f2c41d0 now belongs to that story)
+""")
 def move_command(
     article_id: str = typer.Argument(..., metavar="ARTICLE", help="The article to move."),
     story_id: str = typer.Argument(..., metavar="STORY_ID", help="The story it belongs to."),

@@ -145,7 +145,7 @@ def word_diff(canonical: QuoteItem, variant: QuoteItem) -> list[dict[str, Any]]:
     return ops
 
 
-def _classify(ops: list[dict[str, Any]], canonical: QuoteItem) -> str:
+def _classify(ops: list[dict[str, Any]]) -> str:
     """same | excerpt (only leading/trailing words missing) | drift."""
     changes = [i for i, op in enumerate(ops) if op["op"] != "equal"]
     if not changes:
@@ -155,11 +155,9 @@ def _classify(ops: list[dict[str, Any]], canonical: QuoteItem) -> str:
     return "drift"
 
 
-def _dropped_sentence(ops: list[dict[str, Any]], canonical: QuoteItem) -> bool:
-    for op in ops:
-        if op["op"] == "delete" and len(op["canonical"].split()) >= 4:
-            return True
-    return False
+def _dropped_sentence(ops: list[dict[str, Any]]) -> bool:
+    """A run of four or more canonical words left out: a clause or sentence dropped, not a typo."""
+    return any(op["op"] == "delete" and len(op["canonical"].split()) >= 4 for op in ops)
 
 
 def _candidates(items: list[QuoteItem]) -> set[tuple[int, int]]:
@@ -235,7 +233,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
             item = items[i]
             ops = word_diff(canonical, item) if i != canonical_i else [
                 {"op": "equal", "canonical": item.text, "variant": item.text, "start": item.start, "end": item.end}]
-            kind = _classify(ops, canonical) if i != canonical_i else "same"
+            kind = _classify(ops) if i != canonical_i else "same"
             typographic = kind == "same" and fold(item.text).strip() != fold(canonical.text).strip()
             variant_flags = []
             if kind == "drift":
@@ -248,7 +246,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
                 findings.append(Finding("wording_drift", item.article_id, item.start, item.end, round(1 - ratio, 3),
                                         f"quote worded differently from the canonical text ({desc})",
                                         {"canonical": canonical.text}))
-                if _dropped_sentence(ops, canonical):
+                if _dropped_sentence(ops):
                     variant_flags.append("sentence_dropped")
             elif kind == "excerpt":
                 variant_flags.append("excerpt")

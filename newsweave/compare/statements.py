@@ -23,9 +23,21 @@ import numpy as np
 
 from newsweave.compare._text import content_words
 from newsweave.enrich.sentences import statement_spans
+from newsweave.errors import InputError
 from newsweave.model import Article, Span
 
-__all__ = ["Statement", "split_statements", "align_statements", "embedder_available"]
+__all__ = ["Statement", "METHODS", "check_method", "split_statements", "align_statements", "embedder_available"]
+
+#: Statement alignment methods (``--method``): see :func:`align_statements`.
+METHODS = ("auto", "embed", "lexical")
+
+
+def check_method(method: str) -> str:
+    """``method`` when it is one of :data:`METHODS`; else an InputError, before any slow work starts."""
+    if method not in METHODS:
+        raise InputError(f"unknown --method {method!r}: use {', '.join(METHODS[:-1])} or {METHODS[-1]}")
+    return method
+
 
 _NUMBER = re.compile(r"\d[\d,.]*")
 
@@ -105,6 +117,7 @@ def align_statements(
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    check_method(method)
     order = {a.id: i for i, a in enumerate(articles)}
     n = len(statements)
     used = "lexical"

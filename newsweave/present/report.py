@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-__all__ = ["render_json", "render_markdown", "render_html", "render", "FORMATS"]
+from newsweave.errors import InputError
+
+__all__ = ["render_json", "render_markdown", "render_html", "render", "write_report", "FORMATS"]
 
 FORMATS = ("json", "md", "html")
 
@@ -35,7 +38,9 @@ def render_json(report: dict[str, Any], include_text: bool = False) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Article text as inert Markdown: Markdown viewers pass raw HTML through, so ``<`` and ``&`` become entities."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("|", "\\|").replace("\n", " "))
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -52,22 +57,23 @@ def render_markdown(report: dict[str, Any]) -> str:
         for g in story["quotes"]:
             flags = ", ".join(g["flags"]) or "—"
             out.append(f"### {g['id']}: “{_md_escape(g['canonical'][:200])}”\n")
-            out.append(f"Speaker: {g['speaker'] or 'unresolved'} · flags: {flags}\n")
+            out.append(f"Speaker: {_md_escape(g['speaker'] or 'unresolved')} · flags: {flags}\n")
             for v in g["variants"]:
                 diff = " ".join(
                     op["variant"] if op["op"] == "equal" else
                     (f"~~{op['canonical']}~~" if op["canonical"] else "") + (f" **{op['variant']}**" if op["variant"] else "")
                     for op in v["diff"])
                 out.append(f"- {_md_escape(label[v['article']])} [{v['start']}:{v['end']}] "
-                           f"({v['speaker_as_written'] or '—'} → {v['speaker'] or 'unresolved'}): {_md_escape(diff)}")
+                           f"({_md_escape(v['speaker_as_written'] or '—')} → {_md_escape(v['speaker'] or 'unresolved')}): "
+                           f"{_md_escape(diff)}")
             out.append("")
         out.append("## Statements carried by several outlets\n")
         for g in story["statements"]:
             if len(g["articles"]) > 1:
-                out.append(f"- {_md_escape(g['text'])} — {', '.join(label[a] for a in g['articles'])}")
+                out.append(f"- {_md_escape(g['text'])} — {_md_escape(', '.join(label[a] for a in g['articles']))}")
         out.append("\n## Unique statements\n")
         for o in story["outlets"]:
-            out.append(f"### {o['source']} (`{o['article']}`)\n")
+            out.append(f"### {_md_escape(o['source'])} (`{o['article']}`)\n")
             by_id = {g["id"]: g for g in story["statements"]}
             for sid in o["unique_statements"]:
                 out.append(f"- {_md_escape(by_id[sid]['text'])}")
@@ -75,7 +81,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         out.append("## Numbers in conflict\n")
         for n in story["numbers"]:
             if n["conflict"]:
-                out.append("- " + " vs ".join(f"{label[m['article']]}: “{_md_escape(m['text'])}”" for m in n["mentions"]))
+                out.append("- " + " vs ".join(f"{_md_escape(label[m['article']])}: “{_md_escape(m['text'])}”"
+                                              for m in n["mentions"]))
         out.append("\n## Flags\n")
         out.append("| kind | outlet | span | text | reason |\n|---|---|---|---|---|")
         for f in story["flags"]:
@@ -160,6 +167,17 @@ def render_html(report: dict[str, Any]) -> str:
     template = _environment().from_string(source)
     stories = [_view(s) for s in _wrap(report)["stories"]]
     return template.render(stories=stories)
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write a rendered report, creating its folder; a path that cannot take it is an InputError naming it."""
+    if path.is_dir():
+        raise InputError(f"--out {str(path)!r} is a directory; give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot write {str(path)!r}: {e.strerror or e}") from e
 
 
 def render(report: dict[str, Any], fmt: str) -> str:

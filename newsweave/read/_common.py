@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ __all__ = [
     "finish_article",
     "looks_binary",
     "parse_datetime",
+    "read_file_bytes",
     "registered_domain",
     "source_from_value",
 ]
@@ -193,6 +195,21 @@ def parse_datetime(value: Any, warnings: list[str] | None = None, what: str = "p
 
 
 # ---------------------------------------------------------------- bytes → text
+
+
+def read_file_bytes(path: Path, options: ReadOptions, hint: str = "") -> bytes | Failure:
+    """A local file's bytes, or a Failure naming it when it is unreadable or over ``max_file_bytes``.
+
+    ``hint`` follows the size reason (how to read a file that large instead).
+    """
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+        if size > options.max_file_bytes:
+            return Failure(origin, f"file too large ({size} bytes > {options.max_file_bytes}){hint}")
+        return path.read_bytes()
+    except OSError as e:
+        return Failure(origin, f"cannot read file: {e.strerror or e}")
 
 
 def looks_binary(data: bytes) -> bool:

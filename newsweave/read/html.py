@@ -24,6 +24,7 @@ from newsweave.read._common import (
     join_paragraphs,
     looks_binary,
     parse_datetime,
+    read_file_bytes,
     source_from_value,
 )
 
@@ -54,14 +55,9 @@ def read_html_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     """One HTML file → one Article or Failure."""
     options = options or ReadOptions()
     origin = str(path)
-    try:
-        size = path.stat().st_size
-        if size > options.max_file_bytes:
-            yield Failure(origin, f"file too large ({size} bytes > {options.max_file_bytes})")
-            return
-        data = path.read_bytes()
-    except OSError as e:
-        yield Failure(origin, f"cannot read file: {e.strerror or e}")
+    data = read_file_bytes(path, options)
+    if isinstance(data, Failure):
+        yield data
         return
     meta: dict[str, Any] = {}
     yield article_from_html(

@@ -12,19 +12,21 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from newsweave.errors import InputError
 from newsweave.model import Article, Failure, article_id_for
 from newsweave.read._common import (
     ReadOptions,
     finish_article,
     parse_datetime,
+    read_file_bytes,
     source_from_value,
 )
 
-__all__ = ["DEFAULT_FIELDS", "article_from_record", "read_json_file", "read_jsonl_file"]
+__all__ = ["DEFAULT_FIELDS", "article_from_record", "parse_field_map", "read_json_file", "read_jsonl_file"]
 
 LOGGER = logging.getLogger("newsweave.read.jsonl")
 
@@ -41,6 +43,25 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "external_id": ("id", "_id", "record_id", "uuid", "fingerprint"),
     "description": ("description", "summary"),
 }
+
+_FIELD_ALIASES = {"id": "external_id", "date": "published", "author": "byline"}
+
+
+def parse_field_map(items: Iterable[str]) -> dict[str, str]:
+    """``["text=body", "id=uuid"]`` → a ``ReadOptions.field_map``; a bad item is an InputError naming it.
+
+    Lets the CLI's ``--field`` and a config file share one check of the field names.
+    """
+    mapping: dict[str, str] = {}
+    for item in items:
+        name, sep, key = item.partition("=")
+        name = _FIELD_ALIASES.get(name.strip(), name.strip())
+        if not sep or not key.strip():
+            raise InputError(f"--field {item!r}: expected FIELD=KEY, e.g. --field text=body")
+        if name not in DEFAULT_FIELDS:
+            raise InputError(f"--field {item!r}: unknown field {name!r}; use one of {', '.join(DEFAULT_FIELDS)}")
+        mapping[name] = key.strip()
+    return mapping
 
 
 def read_jsonl_file(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
@@ -64,11 +85,8 @@ def read_jsonl_file(path: Path, options: ReadOptions | None = None) -> Iterator[
                 raw = line.rstrip(b"\r\n")
                 try:
                     record = json.loads(raw)
-                except UnicodeDecodeError as e:
-                    yield Failure(origin, f"invalid JSON (not UTF-8: {e.reason} at byte {e.start})")
-                    continue
-                except ValueError as e:
-                    yield Failure(origin, f"invalid JSON ({_short(e)})")
+                except ValueError as e:  # UnicodeDecodeError included
+                    yield Failure(origin, _json_error(e))
                     continue
                 yield article_from_record(record, raw=raw, origin=origin, input_format="jsonl",
                                           options=options, fallback_source=path.stem)
@@ -82,29 +100,21 @@ def read_json_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     """A .json file: an array of records, an object with a list of records, or one record."""
     options = options or ReadOptions()
     origin = str(path)
-    try:
-        size = path.stat().st_size
-        if size > options.max_file_bytes:
-            yield Failure(origin, f"file too large ({size} bytes > {options.max_file_bytes}); use JSON Lines")
-            return
-        data = path.read_bytes()
-    except OSError as e:
-        yield Failure(origin, f"cannot read file: {e.strerror or e}")
+    data = read_file_bytes(path, options, hint="; use JSON Lines")
+    if isinstance(data, Failure):
+        yield data
         return
     if not data.strip():
         yield Failure(origin, "empty file")
         return
     try:
         document = json.loads(data)
-    except UnicodeDecodeError as e:
-        yield Failure(origin, f"invalid JSON (not UTF-8: {e.reason} at byte {e.start})")
-        return
     except ValueError as e:
         # maybe it is JSON Lines under a .json name
-        if data.lstrip().startswith(b"{") and b"\n" in data.strip():
+        if not isinstance(e, UnicodeDecodeError) and data.lstrip().startswith(b"{") and b"\n" in data.strip():
             yield from read_jsonl_file(path, options)
             return
-        yield Failure(origin, f"invalid JSON ({_short(e)})")
+        yield Failure(origin, _json_error(e))
         return
     records: list[Any]
     if isinstance(document, list):
@@ -260,6 +270,13 @@ def _paragraphs(text: str) -> str:
 
         return "\n\n".join(b.strip() for b in re.split(r"\n[ \t]*\n", text) if b.strip())
     return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def _json_error(error: ValueError) -> str:
+    """The one-line reason a record is not JSON (bad bytes say where)."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"invalid JSON (not UTF-8: {error.reason} at byte {error.start})"
+    return f"invalid JSON ({_short(error)})"
 
 
 def _short(error: Exception) -> str:

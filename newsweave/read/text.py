@@ -22,6 +22,7 @@ from newsweave.read._common import (
     finish_article,
     looks_binary,
     parse_datetime,
+    read_file_bytes,
     source_from_value,
 )
 
@@ -41,14 +42,9 @@ def read_text_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     options = options or ReadOptions()
     origin = str(path)
     markdown = path.suffix.lower() in (".md", ".markdown")
-    try:
-        size = path.stat().st_size
-        if size > options.max_file_bytes:
-            yield Failure(origin, f"file too large ({size} bytes > {options.max_file_bytes})")
-            return
-        raw = path.read_bytes()
-    except OSError as e:
-        yield Failure(origin, f"cannot read file: {e.strerror or e}")
+    raw = read_file_bytes(path, options)
+    if isinstance(raw, Failure):
+        yield raw
         return
     if not raw.strip():
         yield Failure(origin, "empty file")

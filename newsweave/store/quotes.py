@@ -20,8 +20,8 @@ from newsweave.model import Quote, Span
 from newsweave.store.schema import annotations, articles, quotes, story_assignments
 
 __all__ = [
-    "StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "store_analysis",
-    "articles_without_quotes", "quotes_step", "analyses_for",
+    "StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "ensure_quotes",
+    "quotes_step", "analyses_for",
 ]
 
 PEOPLE_KIND = "people"
@@ -116,13 +116,6 @@ def replace_quotes(store: Any, article_id: str, analysis: Any, version: str | No
     return len(rows)
 
 
-def store_analysis(store: Any, article: Any, *, nlp: Any = None) -> int:
-    """Extract the quotes of a stored article and store them (the ``quotes`` stage)."""
-    from newsweave.enrich.quotes import quotes_for_article
-
-    return replace_quotes(store, article.id, quotes_for_article(article, nlp=nlp))
-
-
 def _quote_from_row(r: Any) -> Quote:
     return Quote(
         article_id=r.article_id,
@@ -206,13 +199,28 @@ def quotes_of(store: Any, article_id: str) -> list[Quote]:
     return [_quote_from_row(r) for r in rows]
 
 
-def articles_without_quotes(store: Any) -> list[str]:
-    """Ids of articles with no ``people`` annotation (quotes never extracted)."""
-    with store.connect() as conn:
-        done = select(annotations.c.article_id).where(annotations.c.kind == PEOPLE_KIND)
-        rows = conn.execute(select(articles.c.id).where(articles.c.id.not_in(done)).order_by(articles.c.seq)).all()
-    return [r.id for r in rows]
+def ensure_quotes(store: Any, article_ids: Iterable[str] | None = None) -> int:
+    """Extract and store the quotes of stored articles that lack them or have an older extractor's.
 
+    Articles ingested without the quotes step (or before the extractor changed)
+    then list with everyone else. Articles that are not story material get an
+    empty analysis so they are not retried. Returns how many articles it processed.
+    """
+    from newsweave.enrich.quotes import VERSION, QuoteAnalysis, quotes_for_article
+
+    current = select(annotations.c.article_id).where(
+        annotations.c.kind == PEOPLE_KIND, annotations.c.version == VERSION
+    )
+    query = select(articles.c.id).where(articles.c.id.not_in(current))
+    if article_ids is not None:
+        query = query.where(articles.c.id.in_(list(article_ids)))
+    with store.connect() as conn:
+        todo = list(conn.execute(query.order_by(articles.c.seq)).scalars())
+    for article_id in todo:
+        article = store.get_article(article_id, with_raw=False)
+        analysis = quotes_for_article(article) if article.status.is_story_material else QuoteAnalysis()
+        replace_quotes(store, article_id, analysis)
+    return len(todo)
 
 
 def quotes_step(batch: Any, store: Any) -> None:

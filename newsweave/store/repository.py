@@ -32,7 +32,6 @@ from sqlalchemy import (
     Engine,
     and_,
     create_engine,
-    delete,
     event,
     func,
     insert,
@@ -568,10 +567,6 @@ class Store:
         with self.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(articles).where(*conditions)).scalar_one())
 
-    def article_seq(self, article_id: str) -> int | None:
-        with self.connect() as conn:
-            return conn.execute(select(articles.c.seq).where(articles.c.id == article_id)).scalar()
-
     def _filters(self, source, since, until, status) -> list:
         conditions: list = []
         if source:
@@ -635,10 +630,6 @@ class Store:
                 )
             ).first()
         return None if row is None else (row.version, row.data)
-
-    def delete_annotations(self, kind: str) -> int:
-        with self.transaction() as conn:
-            return conn.execute(delete(annotations).where(annotations.c.kind == kind)).rowcount
 
 
 # --------------------------------------------------------------------------- engine

@@ -58,6 +58,7 @@ __all__ = [
     "list_stories",
     "record_correction",
     "story_detail",
+    "story_of_article",
     "update_stories",
 ]
 
@@ -753,3 +754,13 @@ def story_detail(store: Any, story_id: str) -> StoryDetail:
         for r in rows
     ]
     return StoryDetail(summary, items)
+
+
+def story_of_article(store: Any, article_id: str) -> tuple[str | None, str | None]:
+    """The story and reprint group of one article; ``None`` for each until it is clustered."""
+    with store.connect() as conn:
+        story = conn.execute(
+            select(story_assignments.c.story_id).where(story_assignments.c.article_id == article_id)
+        ).scalar()
+        group = conn.execute(select(reprints.c.group_id).where(reprints.c.article_id == article_id)).scalar()
+    return story, group
