@@ -274,3 +274,37 @@ def test_missing_embed_extra_is_a_clear_error_and_lexical_still_works(monkeypatc
         embeddings.get_embedder.cache_clear()
     docs = quake_docs()
     assert len(cluster_stories(docs, StoryParams.load(), quake_features(docs))) == len(docs)
+
+
+def test_min_df_drops_terms_only_in_a_large_enough_batch():
+    docs = quake_docs()
+    big = StoryClusterer(lexical(min_df=2, min_df_batch=3))
+    big.fit_idf(docs)
+    terms = big._prepare(QUAKE_A1, FEATURES["a1"]).terms
+    assert "bachelet" in terms  # in two articles
+    assert "night" not in terms  # in one article only: it can match nothing
+    small = StoryClusterer(lexical(min_df=2, min_df_batch=100))
+    small.fit_idf(docs)
+    assert "night" in small._prepare(QUAKE_A1, FEATURES["a1"]).terms
+
+
+def _with_vectors(feats, vectors):
+    return [{**f, "embedding": v, "embedding_model": "minilm"} for f, v in zip(feats, vectors)]
+
+
+def test_pair_similarity_model_is_calibrated_and_monotone():
+    from newsweave.group.stories import similarity_score
+
+    w = {"bias": -4.2, "emb": 2.4, "terms_sqrt": 1.4}
+    low = similarity_score({"emb": 0.1, "terms": 0.0}, w)
+    mid = similarity_score({"emb": 0.5, "terms": 0.1}, w)
+    high = similarity_score({"emb": 0.9, "terms": 0.6}, w)
+    assert 0.0 <= low < mid < high <= 1.0
+    # pair_scores uses it when both articles have vectors
+    params = StoryParams.load(embedding_model="minilm", similarity_weights=w)
+    near, far = [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]
+    feats = _with_vectors([FEATURES["a1"], FEATURES["a2"], FEATURES["b1"]], [near, near, far])
+    same, other = pair_scores(
+        [(QUAKE_A1, QUAKE_A2), (QUAKE_A1, QUAKE_B1)], params, [(feats[0], feats[1]), (feats[0], feats[2])]
+    )
+    assert 0.0 <= other < same <= 1.0

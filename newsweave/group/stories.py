@@ -26,6 +26,13 @@ Probabilities come from logistic models over explainable features:
 * ``dated`` / ``gap`` — both dated, and days between them (within the window);
 * ``brevity`` — a very short article (little text to agree on).
 
+With an IDF pre-fitted on a batch (``cluster_stories``), terms found in only
+one of its articles are dropped (``min_df``): they can match nothing and only
+dilute the cosines. :func:`pair_scores` — the same-story similarity of two
+articles — is a separate calibrated linear model (MiniLM cosine and
+√terms-cosine, fitted on SemEval-2022 pairs, ``similarity_weights``), the
+clustering probability where there are no vectors.
+
 Weights, thresholds and the time window are calibrated on training data by
 ``newsweave/models/stories/calibrate.py`` and shipped in ``params.json``; any
 of them can be overridden (``StoryParams.load(threshold=...)``). Without the
@@ -150,12 +157,19 @@ class StoryParams:
     recent_vectors: int = 2000  # stories scanned by vector dot products (most recent)
     vector_candidates: int = 8
     prefit_idf: bool = True  # cluster_stories: learn IDF on the whole batch first
+    # with an IDF pre-fitted on a batch of at least min_df_batch articles, terms found in fewer than
+    # min_df of them are dropped: they can match nothing and only dilute the cosine (typos, rare
+    # names). A small batch keeps them: there a term of one article is evidence of a difference.
+    min_df: int = 1
+    min_df_batch: int = 100
     embedding_model: str | None = "minilm"  # "minilm" | "static" | None (lexical only)
     weights: dict[str, float] = field(default_factory=_default_weights)
     weights_lexical: dict[str, float] = field(default_factory=_default_lexical_weights)
     link: str = "average"  # "average": mean article-article probability over a story's members; "centroid"
     rescore_top: int = 4  # candidates (best by centroid) re-scored article by article
     max_members: int = 12  # most recent members an article is compared with
+    link_max_weight: float = 0.0  # link score = (1 - w) * mean + w * max of the article-article probabilities
+    merge_rounds: int = 3  # agglomeration rounds of the merge step
     pair_weights: dict[str, float] = field(default_factory=_default_weights)
     pair_weights_lexical: dict[str, float] = field(default_factory=_default_lexical_weights)
     merge_weights: dict[str, float] | None = None  # None: the assignment weights
@@ -445,7 +459,12 @@ class StoryClusterer:
         if self._idf_frozen:
             value = self._idf_cache.get(term)
             if value is None:
-                value = math.log((1.0 + self._n_docs) / (1.0 + self._df.get(term, 0))) + 1.0
+                df = self._df.get(term, 0)
+                p = self.params
+                if p.min_df > 1 and df < p.min_df and self._n_docs >= p.min_df_batch:
+                    value = 0.0  # too rare in this batch to match anything
+                else:
+                    value = math.log((1.0 + self._n_docs) / (1.0 + df)) + 1.0
                 self._idf_cache[term] = value
             return value
         return math.log((1.0 + self._n_docs) / (1.0 + self._df.get(term, 0))) + 1.0
@@ -480,12 +499,13 @@ class StoryClusterer:
             idf = cache.__getitem__
         log = math.log
         # one C-level sort (stable: ties keep first-occurrence order, deterministic)
+        # (a term below min_df has IDF 0: it is left out)
         ranked = sorted(
-            [(t, (1.0 + log(c)) * idf(t)) for t, c in counts.items()], key=_second, reverse=True
+            [(t, w) for t, c in counts.items() if (w := (1.0 + log(c)) * idf(t))], key=_second, reverse=True
         )
         d.terms = _normalised(dict(ranked[: p.max_doc_terms]))
         tcounts = Counter(title_tokens)
-        d.title_terms = _normalised({t: (1.0 + log(c)) * idf(t) for t, c in tcounts.items()})
+        d.title_terms = _normalised({t: w for t, c in tcounts.items() if (w := (1.0 + log(c)) * idf(t))})
         keys = [t for t, _ in ranked[: p.index_terms]]
         if features:
             for etype in _ENT_TYPES:
@@ -648,13 +668,20 @@ class StoryClusterer:
         """Mean article-article probability over the story's most recent members."""
         members = st.members[-self.params.max_members :]
         total = 0.0
+        best = 0.0
         mean_f: dict[str, float] = {}
         for m in members:
             f = self._pair_features(d, m)
-            total += self._prob(f, d.emb is not None and self._docs[m].emb is not None, pair=True)
+            prob = self._prob(f, d.emb is not None and self._docs[m].emb is not None, pair=True)
+            total += prob
+            if prob > best:
+                best = prob
             for k, v in f.items():
                 mean_f[k] = mean_f.get(k, 0.0) + v / len(members)
-        return (total / len(members) if members else 0.0), mean_f
+        if not members:
+            return 0.0, mean_f
+        w = self.params.link_max_weight
+        return (1.0 - w) * total / len(members) + w * best, mean_f
 
     def _score_candidates(self, d: _Doc, cands: list[int]) -> list[tuple[float, int, dict[str, float]]]:
         """(probability, story, features) for candidates, best first."""
@@ -861,13 +888,18 @@ class StoryClusterer:
         if not ma or not mb:
             return 0.0
         total = 0.0
+        best = 0.0
         docs = self._docs
         for i in ma:
             di = docs[i]
             for j in mb:
                 f = self._pair_features(di, j)
-                total += self._prob(f, di.emb is not None and docs[j].emb is not None, pair=True)
-        return total / (len(ma) * len(mb))
+                prob = self._prob(f, di.emb is not None and docs[j].emb is not None, pair=True)
+                total += prob
+                if prob > best:
+                    best = prob
+        w = self.params.link_max_weight
+        return (1.0 - w) * total / (len(ma) * len(mb)) + w * best
 
     def _merge_score(self, a: _Story, b: _Story) -> float:
         if self.params.link == "average":
@@ -887,7 +919,7 @@ class StoryClusterer:
         merged: dict[int, tuple[int, float]] = {}
         if not p.merge:
             return merged
-        for _round in range(3):
+        for _round in range(p.merge_rounds):
             pairs: list[tuple[float, int, int]] = []
             seen: set[tuple[int, int]] = set()
             for st in self.stories:
