@@ -73,12 +73,12 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _straight_role(text: str, i: int, para_start: int, para_end: int) -> str:
-    """'open', 'close' or 'either' for a straight double quote at ``i``."""
+def _straight_role(text: str, i: int, para_start: int, para_end: int, width: int = 1) -> str:
+    """'open', 'close' or 'either' for a straight double quote of ``width`` characters at ``i``."""
     before = text[i - 1] if i > para_start else " "
-    after = text[i + 1] if i + 1 < para_end else " "
+    after = text[i + width] if i + width < para_end else " "
     left_space = before.isspace() or before in "([{—–-/" or i == para_start
-    right_space = after.isspace() or after in ".,;:!?)]}—–-" or i + 1 >= para_end
+    right_space = after.isspace() or after in ".,;:!?)]}—–-" or i + width >= para_end
     if left_space and not right_space:
         return "open"
     if right_space and not left_space:
@@ -105,7 +105,7 @@ def _marks(text: str, ps: int, pe: int) -> list[tuple[int, str, str, int]]:
     while i < pe:
         ch = text[i]
         if ch == "'" and i + 1 < pe and text[i + 1] == "'" and (i + 2 >= pe or text[i + 2] != "'"):
-            out.append((i, '"', _straight_role2(text, i, ps, pe), 2))
+            out.append((i, '"', _straight_role(text, i, ps, pe, width=2), 2))
             i += 2
             continue
         if ch == "`" and i + 1 < pe and text[i + 1] == "`":
@@ -120,18 +120,6 @@ def _marks(text: str, ps: int, pe: int) -> list[tuple[int, str, str, int]]:
             out.append((i, ch, "close" if ch == "”" else "either", 1))
         i += 1
     return out
-
-
-def _straight_role2(text: str, i: int, ps: int, pe: int) -> str:
-    before = text[i - 1] if i > ps else " "
-    after = text[i + 2] if i + 2 < pe else " "
-    left_space = before.isspace() or before in "([{—–-/" or i == ps
-    right_space = after.isspace() or after in ".,;:!?)]}—–-" or i + 2 >= pe
-    if left_space and not right_space:
-        return "open"
-    if right_space and not left_space:
-        return "close"
-    return "either"
 
 
 def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[QuoteRegion]:
