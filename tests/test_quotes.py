@@ -391,3 +391,40 @@ def test_seed_machine_translated_copy(ex):
     assert flags
     assert [look.source.start, look.source.end] in flags[0].data["he"]
     assert flags[0].data["she"]
+
+
+# --- cue spans and continuation paragraphs (PolNeAR conventions)
+
+
+def test_also_said_keeps_adverb_in_cue(ex):
+    text = "The mayor also said that the budget would be balanced by June."
+    a = ex(text)
+    q = _q(text, a, "budget")
+    assert q.cue.of(text) == "also said"
+    assert q.source.of(text) == "The mayor"
+    assert q.content.of(text) == "that the budget would be balanced by June"
+
+
+def test_added_colon_cue(ex):
+    text = "Jane Doe, the city treasurer, added: “We will not raise taxes this year.”"
+    a = ex(text)
+    q = _q(text, a, "raise taxes")
+    assert q.kind == "direct"
+    assert q.cue.of(text) == "added:"
+    assert q.speaker == "Jane Doe"
+
+
+def test_continuation_paragraph_merged_into_previous_quote(ex):
+    text = (
+        "“We have been planning this for months,” said Jane Doe, the city treasurer.\n\n"
+        "“The money is there. The roads will be fixed before winter.”\n\n"
+        "The council meets on Monday."
+    )
+    a = ex(text)
+    q = _q(text, a, "planning this")
+    assert _pieces(text, q) == [
+        "We have been planning this for months,",
+        "The money is there. The roads will be fixed before winter.",
+    ]
+    assert q.speaker == "Jane Doe"
+    assert len([x for x in a.quotes if "roads" in text[x.content.start : x.content.end]]) == 1

@@ -123,18 +123,25 @@ def _textacy(text: str, triples: list[Any]) -> dict[str, list[frozenset[int]]]:
     return {k: [c for c in v if c] for k, v in out.items()}
 
 
-def _gold(text: str, rec: dict[str, Any]) -> dict[str, list[frozenset[int]]]:
-    out: dict[str, list[frozenset[int]]] = {r: [] for r in ROLES}
+def gold_attributions(text: str, rec: dict[str, Any]) -> list[dict[str, frozenset[int]]]:
+    """Each gold attribution as role -> the characters it covers (fragments and content2 joined)."""
+    out = []
     for att in rec.get("attributions", []):
+        roles: dict[str, frozenset[int]] = {}
         for role in ROLES:
             pieces = _gold_pieces(att.get(role))
             if role == "content" and att.get("content2"):
                 pieces = pieces + _gold_pieces(att.get("content2"))
             if pieces:
-                c = _chars(text, pieces)
-                if c:
-                    out[role].append(c)
+                chars = _chars(text, pieces)
+                if chars:
+                    roles[role] = chars
+        out.append(roles)
     return out
+
+
+def _gold(text: str, rec: dict[str, Any]) -> dict[str, list[frozenset[int]]]:
+    return {role: [att[role] for att in gold_attributions(text, rec) if role in att] for role in ROLES}
 
 
 # ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsweave.bench.quotes import _chars, _gold_pieces, _with_marks
+from newsweave.bench.quotes import _chars, _with_marks, gold_attributions
 
 _WORD = re.compile(r"\w+")
 ROLES = ("source", "cue", "content")
@@ -52,22 +52,6 @@ def _pred_atts(text: str, analysis: Any) -> list[dict[str, frozenset[int]]]:
             pieces = [_with_marks(text, s, e) for s, e in pieces]
         d["content"] = _chars(text, pieces)
         d["_kind"] = q.kind  # type: ignore[assignment]
-        out.append(d)
-    return out
-
-
-def _gold_atts(text: str, rec: dict[str, Any]) -> list[dict[str, frozenset[int]]]:
-    out = []
-    for att in rec.get("attributions", []):
-        d: dict[str, frozenset[int]] = {}
-        for role in ROLES:
-            pieces = _gold_pieces(att.get(role))
-            if role == "content" and att.get("content2"):
-                pieces = pieces + _gold_pieces(att.get("content2"))
-            if pieces:
-                c = _chars(text, pieces)
-                if c:
-                    d[role] = c
         out.append(d)
     return out
 
@@ -120,7 +104,7 @@ def analyse(recs: list[dict[str, Any]], analyses: list[Any]) -> dict[str, Any]:
     totals = collections.Counter()
     for rec, an in zip(recs, analyses):
         text = rec["text"]
-        gold = _gold_atts(text, rec)
+        gold = gold_attributions(text, rec)
         pred = _pred_atts(text, an) if an is not None else []
         gw = [_words(text, g.get("content", frozenset())) for g in gold]
         pw = [_words(text, p.get("content", frozenset())) for p in pred]
