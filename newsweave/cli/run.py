@@ -44,9 +44,11 @@ def run_command(
         f"failed {len(summary.failures)} · {result.stories_total} stories", highlight=False)
     for failure in summary.failures:
         console.print(f"  [yellow]failed[/] {escape(failure.origin)}: {escape(failure.reason)}", highlight=False)
-    table = Table(title="stories compared", show_lines=False)
-    for column in ("story", "headline", "articles", "independent sources", "flags"):
-        table.add_column(column)
+    table = Table(title="stories compared", show_lines=False, expand=True)
+    table.add_column("story", no_wrap=True)
+    table.add_column("headline", ratio=1)
+    for column in ("articles", "indep. sources", "flags"):
+        table.add_column(column, justify="right", no_wrap=True)
     for report in result.reports:
         table.add_row(report.story_id, Text(report.headline or ""), str(report.articles),
                       str(report.independent_sources), str(report.flags))
