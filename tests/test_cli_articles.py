@@ -236,3 +236,21 @@ def test_ingest_rejects_malformed_field_mapping_in_one_line(tmp_path):
     proc = cli("ingest", "--field", "textbody", str(tmp_path), db=str(tmp_path / "x.db"))
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "FIELD=KEY" in proc.stderr
+
+
+def test_show_marks_quoted_words_in_the_text(filled_db, monkeypatch):
+    from rich.console import Console
+
+    import newsweave.cli.articles as articles_cli
+
+    terminal = Console(force_terminal=True, color_system="standard", width=200, file=io.StringIO())
+    monkeypatch.setattr(articles_cli, "console", terminal)
+    store = Store.open(str(filled_db))
+    art = next(store.iter_articles())
+    store.close()
+    run(filled_db, "show", art.id)
+    output = terminal.file.getvalue()
+    paragraph = next(line for line in output.splitlines() if "she said." in line and "[3]" in line)
+    # the quoted words carry the quote style (italic green); the words around them do not
+    assert "\x1b[3;32mA quote,\x1b[0m" in paragraph
+    assert "\x1b[3;32m" not in paragraph.split("A quote,")[1]

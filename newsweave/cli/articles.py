@@ -267,7 +267,7 @@ def show_command(
     finally:
         store.close()
     _show_metadata(article, story, group)
-    _show_text(article)
+    _show_text(article, quotes)
     _show_removed(article)
     if quotes:
         _show_quotes(article, quotes)
@@ -302,16 +302,31 @@ def _show_metadata(article: Article, story: str | None, group: str | None) -> No
     console.print(meta)
 
 
-def _show_text(article: Article) -> None:
+_QUOTE_STYLES = {"content": "italic green", "source": "bold cyan", "cue": "magenta"}
+
+
+def _show_text(article: Article, quotes: list[Quote]) -> None:
+    """The clean text by paragraph, with each quote's words, speaker and cue marked in place."""
     console.print()
     console.rule(f"clean text ({len(article.paragraphs)} paragraphs, {len(article.text):,} characters)")
+    marked = Text(article.text)
+    for quote in quotes:
+        for piece in quote.fragments or [quote.content]:
+            marked.stylize(_QUOTE_STYLES["content"], piece.start, piece.end)
+        if quote.source is not None:
+            marked.stylize(_QUOTE_STYLES["source"], quote.source.start, quote.source.end)
+        if quote.cue is not None:
+            marked.stylize(_QUOTE_STYLES["cue"], quote.cue.start, quote.cue.end)
+    if quotes:
+        console.print(Text.assemble("marked: ", ("quoted words", _QUOTE_STYLES["content"]), " · ",
+                                    ("speaker as written", _QUOTE_STYLES["source"]), " · ",
+                                    ("cue", _QUOTE_STYLES["cue"]), style="dim"))
     if not article.paragraphs:
-        console.print(Text(article.text or "(no text)"))
+        console.print(marked if article.text else Text("(no text)"))
         return
     width = len(str(len(article.paragraphs)))
     for number, span in enumerate(article.paragraphs, start=1):
-        line = Text(f"[{number:>{width}}] ", style="dim")
-        line.append(article.span_text(span))
+        line = Text.assemble((f"[{number:>{width}}] ", "dim"), marked[span.start : span.end])
         console.print(line)
 
 
@@ -346,7 +361,8 @@ def _show_quotes(article: Article, quotes: list[Quote]) -> None:
         )
         if quote.speaker_description:
             speaker += f", {quote.speaker_description}"
-        table.add_row(str(number), Text(speaker), quote.kind, Text(article.span_text(quote.content)),
+        words = " … ".join(article.span_text(piece) for piece in quote.fragments or [quote.content])
+        table.add_row(str(number), Text(speaker), quote.kind, Text(words),
                       f"{quote.confidence:.2f}")
     console.print(table)
 
