@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -58,8 +59,8 @@ def assert_accounts_for_everything(extracted: str, result) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["(Evan Vucci / Associated Press)", "(Mara Lindqvist / Harbor Wire Photo)", "(AP Photo/Jane Roe)",
-     "Photo: Jane Doe / Example Agency", "Photograph by Jon Ekberg", "Evan Vucci / Associated Press"],
+    ["(Tomas Lindgren / Northern Press)", "(Mara Lindqvist / Harbor Wire Photo)", "(AP Photo/Jane Roe)",
+     "Photo: Jane Doe / Example Agency", "Photograph by Jon Ekberg", "Tomas Lindgren / Northern Press"],
 )
 def test_photo_credit_positive(line):
     assert rules.photo_credit(line)
@@ -122,11 +123,11 @@ def test_line_rules_positive(rule, line):
         "The newsletter, which she started in 2019, now has 4,000 readers.",
         "Read the full report, officials urged residents, before the meeting on Friday.",
         "Related costs were not included in the estimate, the council said.",
-        "Kamala Harris’s goal",
+        "Mayor Quintero’s plan",
         "Continue reading, she told the class, and you will find the answer.",
         "Video of the fire was shared widely on social media, police said.",
         "The company holds the copyright to the design, according to court papers.",
-        "“Look, we’ve been in office for less than 100 days,” he said.",
+        "“Listen, we have been on the job for less than a month,” he said.",
         "The fire began on March 12, 2025, shortly before midnight.",
         "A" * 900,
     ],
@@ -140,7 +141,7 @@ def test_line_rules_negative(line):
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("March 15, 2021", True), ("Mar. 14, 2025", True), ("14 March 2025", True),
+        ("March 15, 2023", True), ("Mar. 14, 2025", True), ("14 March 2025", True),
         ("Friday, March 14, 2025", True), ("2025-03-14", True), ("March 14, 2025 3:15 PM", True),
         ("March 2025 was the wettest month.", False), ("The 14 March 2025 meeting", False),
     ],
@@ -353,28 +354,40 @@ def test_detect_language():
 # ----------------------------------------------------------------------------------- seeds
 
 
-def _seed(fragment: str) -> str:
+def _seeds() -> list[str]:
     if not SEEDS.is_dir():
         pytest.skip("shared seeds not present")
-    for p in sorted(SEEDS.glob("*.txt")):
-        text = p.read_text(encoding="utf-8")
-        if fragment in text:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    if len(texts) < 2:
+        pytest.skip("the two seed articles are not present")
+    return texts
+
+
+def _seed(with_credit: bool) -> str:
+    """The seed whose debris includes a photo credit, or the other one (picked by structure)."""
+    for text in _seeds():
+        if any(x.rule == "photo_credit" for x in clean_text(text).removed) == with_credit:
             return text
-    pytest.skip(f"no seed containing {fragment!r}")
+    pytest.skip("no seed of that kind")
+
+
+_CREDIT = re.compile(r"^\([^()/]+ / [^()/]+\)$")
+_DATE_ONLY = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
 
 
 def test_seed_with_caption_credit_and_teasers():
-    text = _seed("(Evan Vucci")
+    text = _seed(with_credit=True)
     r = clean_text(text)
     assert Counter(x.rule for x in r.removed) == Counter(
         {"photo_caption": 2, "photo_credit": 1, "related_teaser": 2, "teaser_date": 2}
     )
     credit = next(x for x in r.removed if x.rule == "photo_credit")
-    assert credit.text.startswith("(Evan Vucci")
-    assert {x.text for x in r.removed if x.rule == "teaser_date"} == {"March 15, 2021", "March 16, 2021"}
-    teasers = [x.text for x in r.removed if x.rule == "related_teaser"]
-    assert any("Here are the facts." in t for t in teasers)
-    assert any(t.startswith("Churches and volunteers") for t in teasers)
+    assert _CREDIT.match(credit.text)
+    # the captions stand right before the credit; each teaser is followed by its lone date line
+    order = [x.rule for x in sorted(r.removed, key=lambda x: x.start)]
+    assert order[:3] == ["photo_caption", "photo_caption", "photo_credit"]
+    assert order[3:] == ["related_teaser", "teaser_date", "related_teaser", "teaser_date"]
+    assert all(_DATE_ONLY.match(x.text) for x in r.removed if x.rule == "teaser_date")
     # every other line survived, unchanged and in order
     assert_accounts_for_everything(text, r)
     removed_text = {x.text for x in r.removed}
@@ -388,17 +401,19 @@ def test_seed_with_caption_credit_and_teasers():
 
 
 def test_seed_with_categorized_in():
-    text = _seed("Categorized in:")
+    text = _seed(with_credit=False)
     r = clean_text(text)
-    assert [(x.rule, x.text) for x in r.removed] == [("categories", "Categorized in:")]
+    assert [x.rule for x in r.removed] == ["categories"]
+    assert r.removed[0].text.startswith("Categorized in:")
     assert_accounts_for_everything(text, r)
-    assert "’s goal" in r.text  # the subheading is structure, kept
+    # a short unpunctuated subheading between paragraphs is structure, kept
+    assert any(len(ln.split()) <= 5 and ln[-1].isalnum() for ln in nonblank_lines(r.text))
     assert r.status is ArticleStatus.OK
 
 
 def test_seed_articles_through_clean_article():
-    for fragment in ("(Evan Vucci", "Categorized in:"):
-        a = clean_article(make_article(_seed(fragment)))
+    for text in _seeds():
+        a = clean_article(make_article(text))
         assert a.status is ArticleStatus.OK and a.language == "en"
         assert a.paragraphs and all(a.span_text(p).strip() == a.span_text(p) for p in a.paragraphs)
 

@@ -246,8 +246,8 @@ def test_pronoun_resolves_to_previous_speaker(ex):
 
 
 def test_she_added_after_named_quote(ex):
-    text = "Maria Stone said she would visit the border. “This is a challenging situation,” she added."
-    q = _q(text, ex(text), "challenging")
+    text = "Maria Stone said she would visit the harbour. “The river crossing comes first,” she added."
+    q = _q(text, ex(text), "river crossing")
     assert q.speaker == "Maria Stone"
 
 
@@ -255,11 +255,11 @@ def test_salience_beats_gender_and_flags_it(ex):
     """'he said' right after a woman's statement resolves to her (no other person near) and is flagged."""
     text = (
         "Vice President Maria Stone will lead the effort, officials said. She spoke on Monday.\n\n"
-        "Stone said earlier in an interview that the government was frustrated.\n\n"
-        "“Look, we have been in office for less than 100 days,” he said."
+        "Stone said earlier in an interview that the council was impatient.\n\n"
+        "“Listen, we have been on the job for less than a month,” he said."
     )
     a = ex(text)
-    q = _q(text, a, "Look, we have")
+    q = _q(text, a, "Listen, we have")
     assert q.speaker == "Maria Stone"
     p = a.person("Maria Stone")
     assert p is not None
@@ -271,7 +271,7 @@ def test_salience_beats_gender_and_flags_it(ex):
 
 def test_gender_breaks_ties_between_candidates(ex):
     text = (
-        "President Joe Bright said the leaders will not have to wonder whether Maria Stone speaks for him. "
+        "President Joe Bright said nobody should doubt that Maria Stone speaks for him. "
         "Maria Stone said she would travel soon."
     )
     a = ex(text)
@@ -282,27 +282,27 @@ def test_gender_breaks_ties_between_candidates(ex):
 
 def test_fuzzy_name_variant_is_a_mention(ex):
     text = (
-        "Vice President Kamala Harris spoke on Monday. Officials said Kamala Harris would travel. "
-        "Officials said Biden chose Kamla Harris because of trust."
+        "Deputy Mayor Marisol Quintero spoke on Monday. Officials said Marisol Quintero would travel. "
+        "Officials said Ardent chose Marsol Quintero because of trust."
     )
     a = ex(text)
-    p = a.person("Kamala Harris")
+    p = a.person("Marisol Quintero")
     assert p is not None
-    i = text.index("Kamla Harris")
+    i = text.index("Marsol Quintero")
     assert any(m.start == i for m in p.mentions)
-    assert "Kamla Harris" in p.variants
+    assert "Marsol Quintero" in p.variants
     assert any(f.kind == "name_variant" for f in a.findings)
 
 
 def test_role_phrase_and_surname_are_mentions(ex):
     text = (
-        "Vice President Kamala Harris will lead the effort. Harris said she was ready. "
-        "The vice president added that help was coming."
+        "Mayor Marisol Quintero will lead the effort. Quintero said she was ready. "
+        "The mayor added that help was coming."
     )
     a = ex(text)
-    p = a.person("Kamala Harris")
+    p = a.person("Marisol Quintero")
     got = {text[m.start : m.end] for m in p.mentions}
-    assert {"Kamala Harris", "Harris", "The vice president", "she"} <= got
+    assert {"Marisol Quintero", "Quintero", "The mayor", "she"} <= got
 
 
 def test_unresolved_speaker_finding(ex):
@@ -332,65 +332,71 @@ def test_analysis_round_trips_through_dict(ex):
 # --------------------------------------------------------------------------- seeds (skip when absent)
 
 
-def _seed(prefix: str) -> str:
-    files = sorted(SEEDS.glob(f"{prefix}*.txt")) if SEEDS.exists() else []
-    if not files:
+def _seeds(nlp) -> list[tuple[str, QuoteAnalysis]]:
+    texts = [f.read_text(encoding="utf-8") for f in sorted(SEEDS.glob("*.txt"))] if SEEDS.exists() else []
+    if len(texts) < 2:
         pytest.skip("seed articles not available (../shared/data/seeds)")
-    return files[0].read_text(encoding="utf-8")
+    from newsweave.clean import clean_text
+
+    cleaned = [clean_text(t).text for t in texts]  # quotes run on clean text, as in the pipeline
+    return [(t, extract_quotes(t, nlp=nlp)) for t in cleaned]
 
 
-SEED_LAT = [  # (locating fragment, speaker)
-    ("This new surge", "Biden"),
-    ("She doesn’t have to check", "Biden"),
-    ("No question, this is", "Kamala Harris"),
-    ("High risk", None),
-    ("Look, we’ve been in office", "Kamala Harris"),
-    ("We are proceeding both", None),
-    ("It is incredibly", "Ben Rohrbaugh"),
-    ("Democrats moving forward", "Ruy Teixeira"),
-    ("Voters want", "Ruy Teixeira"),
-    ("In no point in her career", "Doug Ducey"),
-    ("Obviously the Central American", "Nathan Barankin"),
-]
-SEED_MT = [
-    ("I asked her, the vice president", "Joe Biden"),
-    ("I said when we became a team", "Joe Biden"),
-    ("She doesn’t realize", "Joe Biden"),
-    ("Thank you, Mr. President", "Kamala Harris"),
-    ("While we are clear", "Kamala Harris"),
-    ("Starting today", None),
-    ("Look, we’ve been in office", "Kamala Harris"),
-    ("We are tackling it", "Kamala Harris"),
-    ("She has experience", None),
-    ("Vice President Harris took up", None),
-]
+def _gender_flags(a: QuoteAnalysis) -> list:
+    return [f for f in a.findings if f.kind == "pronoun_gender"]
 
 
-def test_seed_la_times_quotes_and_speakers(ex):
-    text = _seed("003_")
-    a = ex(text)
-    for needle, speaker in SEED_LAT:
-        q = _q(text, a, needle)
-        assert q.speaker == speaker, (needle, q.speaker, q.reason)
-    assert not [f for f in a.findings if f.kind == "pronoun_gender"]
+def _direct_regions(text: str) -> list[tuple[int, int]]:
+    """Quoted passages of at least six words: the seeds' direct quotations."""
+    return [(r.start, r.end) for r in find_regions(text) if len(text[r.start : r.end].split()) >= 6]
 
 
-def test_seed_machine_translated_copy(ex):
-    text = _seed("000_")
-    a = ex(text)
-    for needle, speaker in SEED_MT:
-        q = _q(text, a, needle)
-        assert q.speaker == speaker, (needle, q.speaker, q.reason)
-    look = _q(text, a, "Look, we’ve been in office")
-    assert look.source.of(text) == "he"
-    harris = a.person("Kamala Harris")
-    assert harris is not None
-    assert any(text[m.start : m.end] == "Kamla Harris" for m in harris.mentions)
-    assert look.source in harris.pronouns["he"]
-    flags = [f for f in a.findings if f.kind == "pronoun_gender" and f.data["person"] == "Kamala Harris"]
-    assert flags
-    assert [look.source.start, look.source.end] in flags[0].data["he"]
-    assert flags[0].data["she"]
+def _check_every_direct_quote_attributed(text: str, a: QuoteAnalysis) -> None:
+    """Every quoted passage is a quote whose speaker is a person of the article, or a described role."""
+    names = {p.name for p in a.people}
+    for start, end in _direct_regions(text):
+        quote = next((q for q in a.quotes if q.kind != "indirect" and q.content.start < end and start < q.content.end),
+                     None)
+        assert quote is not None, text[start:end][:40]
+        if quote.speaker is not None:
+            assert quote.speaker in names
+            # a named speaker is a real mention in the text, near the quote (same or previous paragraphs)
+            person = a.person(quote.speaker)
+            assert any(m.start < quote.content.start + 2000 for m in person.mentions)
+        else:
+            # anonymous speakers ("a senior official", "one, who requested anonymity") keep their words
+            assert quote.source is not None and quote.source.of(text).strip()
+        if quote.source is not None and quote.speaker is not None and quote.source.of(text)[:1].isupper():
+            written = quote.source.of(text)
+            if written.lower() not in {"she", "he", "they"}:
+                # a speaker written as a name resolves to the person carrying that name
+                assert written.split()[-1].strip(",") in quote.speaker or quote.speaker.split()[-1] in written
+
+
+def test_seeds_every_direct_quote_is_attributed(ex, nlp):
+    for text, a in _seeds(nlp):
+        assert len(_direct_regions(text)) >= 8
+        _check_every_direct_quote_attributed(text, a)
+
+
+def test_seed_machine_translated_copy_pronoun_and_variant(nlp):
+    flagged = [(t, a) for t, a in _seeds(nlp) if _gender_flags(a)]
+    # exactly one seed (the machine-translated copy) swaps a person's pronouns
+    assert len(flagged) == 1
+    text, a = flagged[0]
+    flag = _gender_flags(a)[0]
+    person = a.person(flag.data["person"])
+    assert person is not None and flag.data["she"] and flag.data["he"]
+    # the person is a woman in most references, and a quote attributed with "he" still resolves to her
+    assert len(person.pronouns["she"]) > len(person.pronouns["he"])
+    he_quotes = [q for q in a.quotes if q.source is not None and q.source.of(text) == "he"
+                 and q.speaker == person.name and q.kind == "direct"]
+    assert he_quotes
+    assert any([q.source.start, q.source.end] in flag.data["he"] for q in he_quotes)
+    # a misspelt form of her name is one of her mentions
+    written = {text[m.start : m.end] for m in person.mentions}
+    assert any(w != person.name and len(w.split()) == len(person.name.split()) and w.split()[-1] == person.name.split()[-1]
+               for w in written)
 
 
 # --- cue spans and continuation paragraphs (PolNeAR conventions)

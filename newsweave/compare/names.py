@@ -4,7 +4,7 @@ Entities come from spaCy's NER (``newsweave.nlp.load_english``, NER only, in one
 batch).  Mentions are linked into one *name* across outlets by surname (people)
 or by folded form (organisations, places); the story's consensus spelling is the
 form most outlets use.  A spelling that is close to the consensus but not equal
-("Kamla" for "Kamala") is linked to it and flagged ``name_variant``.
+("Marsol" for "Marisol") is linked to it and flagged ``name_variant``.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
                 continue
             groups[(ent.label if ent.label != "group" else "group", key)].append(ent)
 
-    # NER sometimes labels a person's surname as an organisation or place ("Biden" as ORG):
+    # NER sometimes labels a person's surname as an organisation or place ("Quintero" as ORG):
     # a one-word non-person name equal to a person's surname joins that person.
     person_full = {fold(e.core): key for (label, key), ents in groups.items() if label == "person" for e in ents}
     for (label, key) in list(groups):

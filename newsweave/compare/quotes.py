@@ -72,7 +72,7 @@ def quote_items(article: Article, quotes: list[Quote], min_words: int = 3, max_g
 
     Overlapping quotes (one utterance reported twice by the extractor) are kept once:
     the one with a resolved speaker, else the longer.  Consecutive quotes of the same
-    speaker in one paragraph, separated only by a short cue ("…,” Harris said, urging
+    speaker in one paragraph, separated only by a short cue ("…,” Quintero said, urging
     patience. “…”), are one utterance and become one item with several pieces.
     """
     ranked = sorted(quotes, key=lambda q: (q.kind == "indirect", q.speaker is None, -(q.content.end - q.content.start)))

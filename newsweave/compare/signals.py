@@ -192,7 +192,7 @@ def pronoun_consensus_findings(
                 gender = _GENDER_OF.get(pronoun.lower())
                 if gender:
                     usage[key][article.id][gender].extend(spans)
-    # a surname shared by different people ("Joe Biden", "Jill Biden") is ambiguous: skip it
+    # a surname shared by different people ("Tom Ardent", "Lisa Ardent") is ambiguous: skip it
     firsts: dict[str, set[str]] = defaultdict(set)
     for article in articles:
         for person in getattr(analyses.get(article.id), "people", []) or []:

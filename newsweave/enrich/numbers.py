@@ -1,8 +1,8 @@
 """Quantities in text — counts, money, percentages, times, years and dates — with what they count.
 
 >>> [(n.text, n.value, n.kind, n.modifier, n.what) for n in extract_numbers(
-...     "Border agents met more than 15,000 unaccompanied minors, up 12% from $2.5 billion in 2020.")]
-[('more than 15,000 unaccompanied minors', 15000.0, 'count', 'more than', 'unaccompanied minors'), ('12%', 12.0, 'percent', None, 'percent'), ('$2.5 billion', 2500000000.0, 'money', None, 'USD'), ('2020', 2020.0, 'year', None, 'year')]
+...     "Harbour crews moved more than 12,400 shipping containers, up 12% from $2.5 billion in 2020.")]
+[('more than 12,400 shipping containers', 12400.0, 'count', 'more than', 'shipping containers'), ('12%', 12.0, 'percent', None, 'percent'), ('$2.5 billion', 2500000000.0, 'money', None, 'USD'), ('2020', 2020.0, 'year', None, 'year')]
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class NumberMention:
     value: float
     kind: str  # count | money | percent | time | year | date
     modifier: str | None  # "more than", "about" …
-    what: str | None  # what it counts: "unaccompanied minors", "USD", "percent", "year"
+    what: str | None  # what it counts: "shipping containers", "USD", "percent", "year"
 
     @property
     def unit_key(self) -> str | None:

@@ -1,7 +1,7 @@
 """Quotes in the store: one row per quote in ``quotes``; people as a ``people`` annotation.
 
 >>> replace_quotes(store, article.id, analysis)        # doctest: +SKIP
->>> for row in iter_quotes(store, speaker="Harris"):   # doctest: +SKIP
+>>> for row in iter_quotes(store, speaker="Quintero"):   # doctest: +SKIP
 ...     print(row.speaker, row.text)
 
 Spans are integer pairs into ``articles.text``. Re-running the extractor

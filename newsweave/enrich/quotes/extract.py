@@ -482,7 +482,7 @@ def _name_chains(doc) -> list[tuple[int, int, float]]:
                 else:
                     break
             toks = [t for t in doc[i : j + 1]]
-            # titles inside the run ("Vice President Kamala Harris") are not part of the name
+            # titles inside the run ("Deputy Mayor Marisol Quintero") are not part of the name
             k = 0
             titled = False
             for m in range(len(toks) - 1):

@@ -2,10 +2,10 @@
 
 Names come from spaCy's PERSON entities (in the sentences that were parsed) and
 from quote sources. Forms of one person are merged when one is a part of the
-other ("Harris" / "Kamala Harris") or when they differ by a misspelling
-(rapidfuzz: "Kamla Harris" / "Kamala Harris"). The whole text is then scanned
+other ("Quintero" / "Marisol Quintero") or when they differ by a misspelling
+(rapidfuzz: "Marsol Quintero" / "Marisol Quintero"). The whole text is then scanned
 for every known form, for misspelt variants and for role phrases built from a
-person's titles ("the vice president"), so sentences that were never parsed
+person's titles ("the mayor"), so sentences that were never parsed
 still count.
 
 Pronouns resolve by *salience*, not gender first: the candidates are the
@@ -117,7 +117,7 @@ class _Mention:
 
 
 def _clean_name(raw: str) -> tuple[str, list[str]]:
-    """'Vice President Kamala Harris’s' -> ('Kamala Harris', ['Vice President'])."""
+    """'Deputy Mayor Marisol Quintero’s' -> ('Marisol Quintero', ['Deputy Mayor'])."""
     raw = raw.strip().strip(",;:()[]\"“”")
     raw = _STRIP_POSSESSIVE.sub("", raw).strip()
     toks = raw.split()
@@ -279,7 +279,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             weak[form] = 1.0 if titled else 0.0
             if not titled:
                 continue
-        # "President Joe Biden" tagged as "Biden": take the first name back
+        # "Mayor Tom Ardent" tagged as "Ardent": take the first name back
         while True:
             m = re.search(r"([A-Z][a-z]+\.?)\s$", text[max(0, s - 20):s])
             if not m or m.group(1).lower().rstrip(".") in _TITLE_WORDS or m.group(1).lower() in _TITLE_WORDS:
@@ -342,7 +342,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             if free(m.start(), m.end()):
                 taken.append((m.start(), m.end()))
                 mentions.append(_Mention(m.start(), m.end(), ci, kind, in_quote(m.start()), form))
-    # misspelt / variant full names: "Kamla Harris"
+    # misspelt / variant full names: "Marsol Quintero"
     for ci, c in enumerate(clusters):
         toks = c.best.split()
         if len(toks) < 2:
@@ -372,7 +372,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
                 ci = prev[-1].person if prev else owners[0]
             taken.append((m.start(), m.end()))
             mentions.append(_Mention(m.start(), m.end(), ci, "surname", in_quote(m.start()), last))
-    # titles as descriptions; role phrases ("the vice president") as mentions
+    # titles as descriptions; role phrases ("the deputy mayor") as mentions
     for mm in mentions:
         if mm.kind in ("name", "variant"):
             t = _preceding_title(text, mm.start)
@@ -390,7 +390,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             continue
         ci = next(iter(owners))
         for m in re.finditer(r"\b[Tt]he " + re.escape(role) + r"\b(?![ -][A-Z])", text):
-            # "the vice president" must not be matched inside "the vice president's office" twice
+            # "the president" must not match the tail of "the vice president"
             if role == "president" and text[max(0, m.start() - 5):m.start()].lower().endswith("vice "):
                 continue
             if re.match(r"\b[Tt]he president", m.group(0)) and text[m.start():m.start() + 18].lower() == "the president-elec":
