@@ -26,8 +26,6 @@ __all__ = ["ingest_command", "articles_command", "show_command", "export_command
 _STATUSES = ", ".join(s.value for s in ArticleStatus)
 
 
-def _open_store() -> Store:
-    return Store.open(state.db)
 
 
 def parse_when(value: str | None, *, option: str, end: bool = False) -> datetime | None:
@@ -90,8 +88,7 @@ def ingest_command(
     from newsweave.pipeline import IngestOptions, ingest
 
     options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots))
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]ingest[/]"),
@@ -121,8 +118,6 @@ def ingest_command(
 
             with err_console.status("grouping stories…"):
                 grouped = update_stories(store)
-    finally:
-        store.close()
     _print_summary(summary, store)
     if grouped is not None:
         console.print(f"stories: {grouped.stories} over {grouped.articles} articles "
@@ -194,8 +189,7 @@ def articles_command(
     """List stored articles in ingest order, filtered by outlet, date and status."""
     since_at = parse_when(since, option="--since")
     until_at = parse_when(until, option="--until", end=True)
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         total = store.count_articles(source=source or None, since=since_at, until=until_at, status=status or None)
         wide = console.width >= 110
         columns = ["id", "source", "published", "status"] + (["lang"] if wide else []) + ["title"]
@@ -219,8 +213,6 @@ def articles_command(
             cells.append(_cut(article.title or _first_line(article.text), title_width))
             table.add_row(*cells)
             shown += 1
-    finally:
-        store.close()
     console.print(table)
     if shown < total:
         console.print(f"{total - shown} more; use --limit 0 to list all", style="dim")
@@ -259,13 +251,10 @@ def show_command(
     from newsweave.store.quotes import quotes_of
     from newsweave.store.stories import story_of_article
 
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         article = store.get_article(article_id)
         story, group = story_of_article(store, article.id)
         quotes = quotes_of(store, article.id)
-    finally:
-        store.close()
     _show_metadata(article, story, group)
     _show_text(article, quotes)
     _show_removed(article)
@@ -406,12 +395,9 @@ def export_command(
         "until": parse_when(until, option="--until", end=True),
         "status": status or None,
     }
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         if out is not None:
             n = export_to_path(store, fmt, out, text=text, **filters)
             err_console.print(Text(f"exported {n} articles to {out}"))
         else:
             export_articles(store, fmt, sys.stdout, text=text, **filters)
-    finally:
-        store.close()

@@ -49,15 +49,12 @@ def quotes_command(
     fmt = fmt.lower()
     if fmt not in ("table", "json", "csv"):
         raise InputError(f"--format {fmt!r}: use table, json or csv")
-    store = Store.open(state.db)
-    try:
+    with Store.open(state.db) as store:
         ids = [a.id for a in story_detail(store, story).articles] if story is not None else None
         made = ensure_quotes(store, ids)
         if made and fmt == "table":
             err_console.print(f"[dim]extracted quotes of {made} article(s)[/]")
         rows = list(iter_quotes(store, article_ids=ids, speaker=speaker))
-    finally:
-        store.close()
     if fmt == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
         return

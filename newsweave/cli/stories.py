@@ -19,14 +19,9 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from newsweave.cli.app import app, console, err_console, state
+from newsweave.store import Store
 
 __all__ = ["stories_command", "story_app"]
-
-
-def _open_store():
-    from newsweave.store import Store
-
-    return Store.open(state.db)
 
 
 def _when(value: datetime | None) -> str:
@@ -85,15 +80,12 @@ def stories_command(
     """List stories: headline, articles, independent sources, outlets, first/last publication."""
     from newsweave.store.stories import list_stories, update_stories
 
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         if update:
             with err_console.status("updating stories…"):
                 result = update_stories(store, features=not lexical)
             _print_update(result)
         rows = list_stories(store, min_articles=min_articles, limit=limit)
-    finally:
-        store.close()
     if not rows:
         console.print("no stories yet: ingest articles, then run `newsweave stories --update`")
         return
@@ -169,11 +161,8 @@ def show_command(story_id: str = typer.Argument(..., metavar="ID", help="Story i
     """Show a story's articles with reprint groups, scores and reasons."""
     from newsweave.store.stories import story_detail
 
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         detail = story_detail(store, story_id)
-    finally:
-        store.close()
     _render_detail(detail)
 
 
@@ -236,11 +225,8 @@ def split_command(
     """Move some articles of a story into a new story of their own."""
     from newsweave.store.stories import record_correction
 
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         stored = record_correction(store, "split", {"story": story_id, "articles": article_ids})
-    finally:
-        store.close()
     console.print(
         f"split {len(stored['articles'])} article(s) from {stored['story']} into new story [cyan]{stored['new_story']}[/]",
         highlight=False,
@@ -258,11 +244,8 @@ def merge_command(
     """Merge stories: the later ones join the first."""
     from newsweave.store.stories import record_correction
 
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         stored = record_correction(store, "merge", {"stories": story_ids})
-    finally:
-        store.close()
     others = ", ".join(stored["stories"][1:])
     console.print(f"merged {others} into [cyan]{stored['stories'][0]}[/]", highlight=False)
 
@@ -279,9 +262,6 @@ def move_command(
     """Move one article to another story."""
     from newsweave.store.stories import record_correction
 
-    store = _open_store()
-    try:
+    with Store.open(state.db) as store:
         stored = record_correction(store, "move", {"article": article_id, "story": story_id})
-    finally:
-        store.close()
     console.print(f"moved {stored['article']} to [cyan]{stored['story']}[/]", highlight=False)

@@ -250,6 +250,16 @@ _CONTINUE_MERGE = True
 _MARKS_AND_SPACE = "“”„‟«»\"'‘’‚‹› \t"
 
 
+def _direct_quote(article_id: str, frags: list[tuple[int, int]]) -> Quote:
+    """A direct quotation from its pieces (several when interrupted or run over paragraphs)."""
+    return Quote(
+        article_id=article_id,
+        kind="direct",
+        content=Span(frags[0][0], frags[-1][1]),
+        fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
+    )
+
+
 def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Person], list[Finding]]:
     text = parsed.text
     regions = parsed.regions
@@ -562,26 +572,12 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
                 claimed.add(i)
                 continue
             if pi - ppara == 1:
-                quotes.append(
-                    Quote(
-                        article_id=article_id,
-                        kind="direct",
-                        content=Span(frags[0][0], frags[-1][1]),
-                        fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
-                    )
-                )
+                quotes.append(_direct_quote(article_id, frags))
                 q_meta.append({"att": None, "sent": si, "para": pi, "inherit": prev_k, "rule": "continues"})
                 claimed.add(i)
                 order = sorted(range(len(quotes)), key=lambda k: quotes[k].content.start)
                 continue
-        quotes.append(
-            Quote(
-                article_id=article_id,
-                kind="direct",
-                content=Span(frags[0][0], frags[-1][1]),
-                fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
-            )
-        )
+        quotes.append(_direct_quote(article_id, frags))
         q_meta.append({"att": None, "sent": si, "para": pi, "inherit": None, "rule": "no cue"})
         claimed.add(i)
         order = sorted(range(len(quotes)), key=lambda k: quotes[k].content.start)
