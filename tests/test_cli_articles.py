@@ -169,6 +169,16 @@ def test_export_jsonl_csv_parquet_round_trip(filled_db, tmp_path):
     assert not list(tmp_path.glob(".*.part"))  # no temp files left behind
 
 
+def test_csv_cells_cannot_run_as_spreadsheet_formulas():
+    from newsweave.present.export import csv_cell, write_csv
+
+    assert csv_cell('=HYPERLINK("http://x.example","y")') == "'" + '=HYPERLINK("http://x.example","y")'
+    assert [csv_cell(v) for v in ("+1", "-2", "@SUM(A1)", "\tx", "plain", None, 3)] == ["'+1", "'-2", "'@SUM(A1)", "'\tx", "plain", "", 3]
+    buf = io.StringIO()
+    assert write_csv([{"text": "=1+1", "n": 1}], ["text", "n"], buf) == 1
+    assert list(csv.DictReader(io.StringIO(buf.getvalue()))) == [{"text": "'=1+1", "n": "1"}]
+
+
 def test_export_streams_in_pages_and_row_groups(tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 

@@ -164,10 +164,10 @@ def test_given_reprint_groups_and_empty_input():
 
 
 def test_sentences_keep_abbreviations_and_spans():
-    text = "Arizona Gov. Doug Ducey spoke in the U.S. Senate. Prices rose 2.5% on Monday.\nA headline\n\nNext one."
+    text = "Westmark Gov. Dana Ferrow spoke in the U.S. Senate. Prices rose 2.5% on Monday.\nA headline\n\nNext one."
     spans = split_sentences(text)
     assert [s.of(text) for s in spans] == [
-        "Arizona Gov. Doug Ducey spoke in the U.S. Senate.", "Prices rose 2.5% on Monday.", "A headline", "Next one."]
+        "Westmark Gov. Dana Ferrow spoke in the U.S. Senate.", "Prices rose 2.5% on Monday.", "A headline", "Next one."]
 
 
 def test_long_sentences_split_into_clauses_not_inside_quotes():

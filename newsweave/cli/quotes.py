@@ -7,7 +7,6 @@ extractor version, are processed first.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -42,6 +41,7 @@ def quotes_command(
 
     Each quote shows the resolved speaker (canonical name) and the speaker as written ("he", "a senior official"), its kind (direct / indirect / mixed), the outlet and the confidence.
     """
+    from newsweave.present.export import write_csv
     from newsweave.store import Store
     from newsweave.store.quotes import ensure_quotes, iter_quotes
     from newsweave.store.stories import story_detail
@@ -61,10 +61,7 @@ def quotes_command(
     if fmt == "csv":
         fields = ["article", "idx", "outlet", "story", "kind", "speaker", "speaker_as_written",
                   "speaker_description", "cue", "text", "start", "end", "confidence", "reason"]
-        w = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            w.writerow(r.to_dict())
+        write_csv((r.to_dict() for r in rows), fields, sys.stdout)
         return
     if not rows:
         console.print("no quotes" + (f" by {speaker!r}" if speaker else "") + ".")

@@ -16,7 +16,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,7 +29,7 @@ from newsweave.model import ArticleStatus
 from newsweave.store import Store
 from newsweave.store.schema import articles, reprints, story_assignments
 
-__all__ = ["FORMATS", "COLUMNS", "export_articles", "export_to_path", "iter_export_rows"]
+__all__ = ["FORMATS", "COLUMNS", "csv_cell", "export_articles", "export_to_path", "iter_export_rows", "write_csv"]
 
 FORMATS = ("jsonl", "csv", "parquet")
 #: Exported columns, in order; ``text`` and ``paragraphs`` only with text=True.
@@ -202,23 +202,42 @@ def _write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
     return n
 
 
-def _write_csv(rows: Iterator[dict[str, Any]], out: IO[str], text: bool) -> int:
-    fields = list(COLUMNS) + (list(TEXT_COLUMNS) if text else [])
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell, safe to open in a spreadsheet.
+
+    Article text is untrusted: a cell starting with ``=``, ``+``, ``-``, ``@``
+    or a tab/CR would run as a formula in Excel or LibreOffice (CSV injection),
+    so it gets a leading apostrophe, as OWASP advises. JSONL and Parquet keep
+    the text unchanged.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(rows: Iterable[dict[str, Any]], fields: list[str], out: IO[str]) -> int:
+    """Rows as CSV with a header, every cell through :func:`csv_cell`."""
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     n = 0
     for row in rows:
-        flat = {}
-        for key, value in row.items():
-            if isinstance(value, datetime):
-                value = value.isoformat()
-            elif isinstance(value, (list, dict)):
-                value = json.dumps(value, ensure_ascii=False)
-            flat[key] = "" if value is None else value
-        writer.writerow(flat)
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
         n += 1
     out.flush()
     return n
+
+
+def _write_csv(rows: Iterator[dict[str, Any]], out: IO[str], text: bool) -> int:
+    return write_csv(rows, list(COLUMNS) + (list(TEXT_COLUMNS) if text else []), out)
 
 
 def _parquet_schema(text: bool):
