@@ -12,7 +12,8 @@ from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from conftest import make_article
-from newsweave.bench.quotes import _chars, _gold, _ours, default_data_path, run, score_article
+from newsweave.bench.quotes import _gold, default_data_path, run, score_article
+from newsweave.enrich.quotes.roles import role_chars, roles_of
 from newsweave.cli import app
 from newsweave.enrich.quotes import QuoteAnalysis, extract_quotes, quotes_for_article
 from newsweave.errors import InputError
@@ -110,12 +111,12 @@ def test_scoring_exact_overlap_and_marks(nlp):
         ],
     }
     gold = _gold(text, rec)
-    pred = _ours(text, extract_quotes(text, nlp=nlp))
+    pred = roles_of(text, extract_quotes(text, nlp=nlp).quotes)
     counts = score_article(text, pred, gold)
     assert counts["source"]["tp"] == 2 and counts["cue"]["tp"] == 2
     assert counts["content"]["tp"] == 2  # direct content scored with its marks, as PolNeAR has it
     # a fragmented gold span equals the union of a prediction's pieces
-    assert _chars(text, [(0, 5), (5, 15)]) == _chars(text, [(0, 15)])
+    assert role_chars(text, [(0, 5), (5, 15)]) == role_chars(text, [(0, 15)])
 
 
 def test_bench_skips_cleanly_when_default_data_is_absent(tmp_path, monkeypatch):

@@ -308,3 +308,60 @@ def test_pair_similarity_model_is_calibrated_and_monotone():
         [(QUAKE_A1, QUAKE_A2), (QUAKE_A1, QUAKE_B1)], params, [(feats[0], feats[1]), (feats[0], feats[2])]
     )
     assert 0.0 <= other < same <= 1.0
+
+
+def test_months_and_figures_are_read_from_the_text():
+    from newsweave.group.stories import months_in, numbers_in
+
+    text = (
+        "The ferry Marisol ran aground on Oct. 18 with 214 passengers, 11.4 tonnes and 9.3 tonnes of cargo. "
+        "Mayor Theresa May of Porto Lindo said in April that the 2019 rules, signed May 3, "
+        "cost 1,400 jobs and 7 boats; the B52 route stays shut until Sept. 30."
+    )
+    assert months_in(text) == {"oct": 1.0, "apr": 1.0, "may": 1.0, "sep": 1.0}
+    # figures stand alone; years and one-digit counts are not figures
+    assert set(numbers_in(text)) == {"18", "214", "11.4", "9.3", "1,400", "30"}
+    assert months_in("Marching orders came from the Mayor.") == {}
+
+
+def _ferry(day: str, month: str, count: str) -> StoryInput:
+    text = (
+        f"The ferry Marisol ran aground near Porto Lindo on {month} {day}, and {count} passengers were taken "
+        "ashore by lifeboats. The harbour master said the captain had reported an engine failure."
+    )
+    return StoryInput(f"{month}-{day}-{count}", "Ferry runs aground near Porto Lindo", text, None)
+
+
+def test_named_months_and_shared_figures_tell_recurring_events_apart():
+    april, april_again, august = _ferry("3", "April", "214"), _ferry("4", "April", "214"), _ferry("9", "August", "86")
+    clusterer = StoryClusterer(lexical())
+    clusterer.fit_idf([april, april_again, august])
+    a, b, c = (clusterer._prepare(d, None) for d in (april, april_again, august))
+    clusterer._docs = [a, b, c]
+    same, other = clusterer._features(a, clusterer._shadow(1)), clusterer._features(a, clusterer._shadow(2))
+    assert same["month_match"] == 1.0 and same["month_conflict"] == 0.0 and same["numbers"] == 0.5
+    assert other["month_match"] == 0.0 and other["month_conflict"] == 1.0 and other["numbers"] == 0.0
+    weights = {"bias": -3.0, "terms": 4.0, "month_match": 1.0, "month_conflict": -3.0, "numbers": 1.0}
+    params = lexical(weights_lexical=weights, pair_weights_lexical=weights)
+    near, far = pair_scores([(april, april_again), (april, august)], params)
+    assert near > 0.5 > far
+
+
+def test_a_lone_article_attaches_to_its_best_story_at_the_lower_bar():
+    fragment = StoryInput("a3", None, "Rescuers searched the rubble in Iquique after the Chile earthquake.", None)
+    docs = [QUAKE_A1, QUAKE_A2, fragment, QUAKE_B1, QUAKE_B2]
+    feats = quake_features(docs)
+    feats[2] = {"places": ["iquique", "chile"]}
+
+    def run(attach: float) -> dict[str, Assignment]:
+        # nothing joins in the single pass; only near-identical stories merge
+        params = lexical(threshold=0.999999, merge_threshold=0.999, attach_threshold=attach)
+        return {a.article_id: a for a in cluster_stories(docs, params, feats)}
+
+    alone = run(1.01)
+    assert len({alone[k].story_key for k in ("a1", "a2", "a3")}) == 2
+    attached = run(0.5)
+    assert len({attached[k].story_key for k in ("a1", "a2", "a3")}) == 1
+    assert attached["b1"].story_key == attached["b2"].story_key != attached["a1"].story_key
+    moved = [a for a in attached.values() if a.reason["method"] == "attached"]
+    assert len(moved) == 1 and 0.5 <= moved[0].reason["merge_score"] < 0.999

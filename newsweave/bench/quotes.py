@@ -37,16 +37,14 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
+from newsweave.enrich.quotes.roles import ROLES, role_chars, roles_of
 from newsweave.errors import InputError
 
 __all__ = ["run", "default_data_path", "score_article", "main"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_OPEN = "“„‟«»\"‘'‚"
-_CLOSE = "”»«\"’'“"
-ROLES = ("source", "cue", "content")
 
 
 def default_data_path() -> Path:
@@ -58,15 +56,6 @@ def default_data_path() -> Path:
 # spans -> character sets
 
 
-def _chars(text: str, pieces: Iterable[tuple[int, int]]) -> frozenset[int]:
-    out = set()
-    for s, e in pieces:
-        for i in range(max(0, s), min(len(text), e)):
-            if not text[i].isspace():
-                out.add(i)
-    return frozenset(out)
-
-
 def _gold_pieces(span: dict[str, Any] | None) -> list[tuple[int, int]]:
     if not span:
         return []
@@ -76,50 +65,17 @@ def _gold_pieces(span: dict[str, Any] | None) -> list[tuple[int, int]]:
     return [(span["start"], span["end"])]
 
 
-def _with_marks(text: str, s: int, e: int) -> tuple[int, int]:
-    """Add back the quotation marks around a predicted direct-quote piece."""
-    j = s
-    while j > 0 and text[j - 1] == " ":
-        j -= 1
-    if j > 1 and text[j - 2 : j] in ("''", "``"):
-        s = j - 2
-    elif j > 0 and text[j - 1] in _OPEN:
-        s = j - 1
-    k = e
-    while k < len(text) and text[k] in " ,":
-        k += 1
-    if text[k : k + 2] == "''":
-        e = k + 2
-    elif k < len(text) and text[k] in _CLOSE:
-        e = k + 1
-    return s, e
-
-
-def _ours(text: str, analysis: Any) -> dict[str, list[frozenset[int]]]:
-    out: dict[str, list[frozenset[int]]] = {r: [] for r in ROLES}
-    for q in analysis.quotes:
-        if q.source is not None:
-            out["source"].append(_chars(text, [(q.source.start, q.source.end)]))
-        if q.cue is not None:
-            out["cue"].append(_chars(text, [(q.cue.start, q.cue.end)]))
-        pieces = [(f.start, f.end) for f in q.fragments] or [(q.content.start, q.content.end)]
-        if q.kind in ("direct", "mixed"):
-            pieces = [_with_marks(text, s, e) for s, e in pieces]
-        out["content"].append(_chars(text, pieces))
-    return {k: [c for c in v if c] for k, v in out.items()}
-
-
 def _textacy(text: str, triples: list[Any]) -> dict[str, list[frozenset[int]]]:
     out: dict[str, list[frozenset[int]]] = {r: [] for r in ROLES}
     for t in triples:
         spk = [(tok.idx, tok.idx + len(tok.text)) for tok in t.speaker]
         cue = [(tok.idx, tok.idx + len(tok.text)) for tok in t.cue]
         if spk:
-            out["source"].append(_chars(text, [(min(a for a, _ in spk), max(b for _, b in spk))]))
+            out["source"].append(role_chars(text, [(min(a for a, _ in spk), max(b for _, b in spk))]))
         if cue:
-            out["cue"].append(_chars(text, [(min(a for a, _ in cue), max(b for _, b in cue))]))
+            out["cue"].append(role_chars(text, [(min(a for a, _ in cue), max(b for _, b in cue))]))
         c = t.content
-        out["content"].append(_chars(text, [(c.start_char, c.end_char)]))
+        out["content"].append(role_chars(text, [(c.start_char, c.end_char)]))
     return {k: [c for c in v if c] for k, v in out.items()}
 
 
@@ -133,7 +89,7 @@ def gold_attributions(text: str, rec: dict[str, Any]) -> list[dict[str, frozense
             if role == "content" and att.get("content2"):
                 pieces = pieces + _gold_pieces(att.get("content2"))
             if pieces:
-                chars = _chars(text, pieces)
+                chars = role_chars(text, pieces)
                 if chars:
                     roles[role] = chars
         out.append(roles)
@@ -284,7 +240,7 @@ def run(
         parallel = {"processes": processes, "articles_per_s": round(n_out / (time.perf_counter() - t1), 2)}
     golds = [_gold(r["text"], r) for r in recs]
     for rec, pred, gold in zip(recs, preds, golds):
-        p = _ours(rec["text"], pred) if pred is not None else {r: [] for r in ROLES}
+        p = roles_of(rec["text"], pred.quotes) if pred is not None else {r: [] for r in ROLES}
         ours_counts.append(score_article(rec["text"], p, gold))
     result: dict[str, Any] = {
         "data": str(path),

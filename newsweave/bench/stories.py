@@ -39,12 +39,12 @@ from newsweave.group.stories import (
     pair_scores,
 )
 
-__all__ = ["run", "data_dir", "metrics", "baseline_tfidf", "load_story_file", "render", "growth"]
+__all__ = ["run", "data_dir", "metrics", "baseline_tfidf", "load_story_file", "render", "growth", "singleton_mix", "singletons_kept"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 BASELINE_THRESHOLD = 0.80  # cosine distance of the TF-IDF average-link baseline: best mean pairwise F1 on the same training sets as newsweave (ECB+ train, AllSides, BASIL)
 
-DATASETS = ("ecbplus_dev", "ecbplus_train", "allsides", "basil", "semeval")
+DATASETS = ("ecbplus_dev", "ecbplus_train", "allsides", "basil", "singletons", "semeval")
 
 
 def data_dir() -> Path:
@@ -89,6 +89,40 @@ def load_story_file(path: Path, split: str | None = None) -> tuple[list[StoryInp
             )
             gold.append(str(rec["story"]))
     return docs, gold
+
+
+def singleton_mix(ecb_split: str = "dev") -> tuple[list[StoryInput], list[str], list[int]] | None:
+    """AllSides + ECB+ ``ecb_split`` topics + one undated BASIL article per event.
+
+    A real stream is full of events only one outlet covers; the story files
+    hold none, so they cannot tell how often a lone article is wrongly put
+    into another story. The BASIL articles (2010–2019 events, one each, dates
+    removed like AllSides') are such true singletons. Returns docs, gold and
+    the singletons' indices; None when a file is absent.
+    """
+    base = data_dir() / "stories"
+    paths = [base / "allsides.jsonl", base / "ecbplus.jsonl", base / "basil.jsonl"]
+    if not all(path.exists() for path in paths):
+        return None
+    docs, gold = load_story_file(paths[0])
+    ecb_docs, ecb_gold = load_story_file(paths[1], ecb_split)
+    docs += ecb_docs
+    gold += ["ecb+" + g for g in ecb_gold]
+    seen: set[str] = set()
+    singles: list[int] = []
+    for doc, story in zip(*load_story_file(paths[2])):
+        if story not in seen:
+            seen.add(story)
+            singles.append(len(docs))
+            docs.append(StoryInput(id=doc.id, title=doc.title, text=doc.text, published=None, source=doc.source))
+            gold.append("basil" + story)
+    return docs, gold, singles
+
+
+def singletons_kept(pred: Sequence[str], singles: Sequence[int]) -> float:
+    """Share of the true singletons the clustering left alone."""
+    sizes = Counter(pred)
+    return sum(1 for i in singles if sizes[pred[i]] == 1) / len(singles) if singles else float("nan")
 
 
 def load_pairs(path: Path) -> list[dict[str, Any]]:
@@ -219,7 +253,8 @@ def compute_features(
 
 
 def _run_story_set(
-    name: str, docs: list[StoryInput], gold: list[str], params: StoryParams, use_cache: bool
+    name: str, docs: list[StoryInput], gold: list[str], params: StoryParams, use_cache: bool,
+    singles: Sequence[int] = (),
 ) -> dict[str, Any]:
     feats, timings = compute_features(docs, params.embedding_model, use_cache)
     t0 = time.perf_counter()
@@ -230,12 +265,17 @@ def _run_story_set(
     res["newsweave"] = metrics(gold, pred)
     res["newsweave"]["cluster_s"] = secs
     res["newsweave"]["articles_per_s"] = len(docs) / secs if secs else float("inf")
-    res["newsweave"]["merged_articles"] = sum(1 for a in assignments if a.reason.get("method") == "merged")
+    res["newsweave"]["merged_articles"] = sum(1 for a in assignments if a.reason.get("method") in ("merged", "attached"))
     res["features"] = timings
+    if singles:
+        res["newsweave"]["singletons_kept"] = singletons_kept(pred, singles)
+        res["newsweave"]["singletons"] = len(singles)
     t0 = time.perf_counter()
     base = baseline_tfidf(docs)
     bsecs = time.perf_counter() - t0
     res["baseline_tfidf_avglink"] = metrics(gold, base)
+    if singles:
+        res["baseline_tfidf_avglink"]["singletons_kept"] = singletons_kept(base, singles)
     res["baseline_tfidf_avglink"]["cluster_s"] = bsecs
     res["baseline_tfidf_avglink"]["articles_per_s"] = len(docs) / bsecs if bsecs else float("inf")
     # lexical-only ablation (no embeddings): what works without the embed extra
@@ -321,6 +361,7 @@ def run(
             "ecbplus_train": (base / "stories" / "ecbplus.jsonl", "train"),
             "allsides": (base / "stories" / "allsides.jsonl", None),
             "basil": (base / "stories" / "basil.jsonl", None),
+            "singletons": (base / "stories", None),
             "semeval": (base / "similarity" / "semeval2022_en.jsonl", None),
         }
         for name in wanted:
@@ -332,6 +373,13 @@ def run(
                 continue
             if name == "semeval":
                 out["datasets"][name] = _run_pairs(name, load_pairs(path), params, use_cache)
+            elif name == "singletons":
+                mix = singleton_mix("dev")
+                if mix is None:
+                    out["skipped"].append(f"{name}: a story file under {base / 'stories'} is missing")
+                    continue
+                docs, gold, singles = mix
+                out["datasets"][name] = _run_story_set(name, docs, gold, params, use_cache, singles)
             else:
                 docs, gold = load_story_file(path, split)
                 out["datasets"][name] = _run_story_set(name, docs, gold, params, use_cache)
@@ -446,6 +494,11 @@ def render(result: dict[str, Any], console: Any = None) -> None:
             )
     console.print(table)
     for name, res in result["datasets"].items():
+        for system in ("newsweave", "baseline_tfidf_avglink"):
+            m = res.get(system) or {}
+            if "singletons_kept" in m:
+                console.print(f"{name}: {system} left {m['singletons_kept']:.0%} of the {res['newsweave']['singletons']} true single-article stories alone")
+    for name, res in result["datasets"].items():
         if "pairs" not in res:
             continue
         pt = Table(title=f"{name}: Pearson with −overall ({res['pairs']} pairs)")
@@ -495,7 +548,7 @@ from newsweave.errors import InputError  # noqa: E402
 @bench_app.command("stories")
 def bench_stories(
     data: Path = typer.Option(None, "--data", help="Score this JSONL file (stories or pairs) instead of ../shared/data."),
-    dataset: list[str] = typer.Option(None, "--dataset", "-d", help="Only these: ecbplus_dev, ecbplus_train, allsides, basil, semeval."),
+    dataset: list[str] = typer.Option(None, "--dataset", "-d", help="Only these: ecbplus_dev, ecbplus_train, allsides, basil, singletons, semeval."),
     json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
     growth: bool = typer.Option(False, "--growth", help="Also time clustering 1k/10k/100k generated articles."),
     growth_sizes: str = typer.Option("1000,10000,100000", "--growth-sizes", help="Comma-separated sizes for --growth."),

@@ -10,7 +10,9 @@ recent members. The article joins the best story when that clears
 ``StoryParams.threshold``, else it opens a new story. ``finish()`` then merges
 stories the single pass split: story pairs found through the same index are
 agglomerated, best first, while their average-link probability clears
-``merge_threshold``.
+``merge_threshold``; last, an article still alone joins its most probable
+candidate story when that clears the lower ``attach_threshold`` (it came
+before its story had formed, or is a fragment with little text to agree on).
 
 Probabilities come from logistic models over explainable features:
 
@@ -23,6 +25,11 @@ Probabilities come from logistic models over explainable features:
   ``*_conflict`` — both sides name people / places / a main year and none agree;
   ``year_match`` — the share of the story's articles about the same main year
   (two earthquakes of one kind are told apart by *when, where and who*);
+  ``month_conflict`` / ``month_match`` — the same at month level, from the
+  months the texts name (most news has no year in it, but "in April" or
+  "Oct. 18" is common: undated recurring events are told apart by it);
+* ``numbers`` — specific figures both name ("23 pirates", "9.3 million"; not
+  years, not one-digit counts), up to two;
 * ``dated`` / ``gap`` — both dated, and days between them (within the window);
 * ``brevity`` — a very short article (little text to agree on).
 
@@ -63,6 +70,8 @@ __all__ = [
     "StoryParams",
     "cluster_stories",
     "extract_story_features",
+    "months_in",
+    "numbers_in",
     "pair_scores",
     "stream_order",
 ]
@@ -82,6 +91,9 @@ FEATURES = (
     "place_conflict",
     "year_conflict",
     "year_match",
+    "month_conflict",
+    "month_match",
+    "numbers",
     "dated",
     "gap",
     "brevity",
@@ -170,6 +182,10 @@ class StoryParams:
     max_members: int = 12  # most recent members an article is compared with
     link_max_weight: float = 0.0  # link score = (1 - w) * mean + w * max of the article-article probabilities
     merge_rounds: int = 3  # agglomeration rounds of the merge step
+    # finish(): an article still alone after the merge step joins its most probable story when the
+    # average link clears this lower bar (it often came before its story had formed, or is a short
+    # fragment); >1 disables
+    attach_threshold: float = 1.01
     pair_weights: dict[str, float] = field(default_factory=_default_weights)
     pair_weights_lexical: dict[str, float] = field(default_factory=_default_lexical_weights)
     merge_weights: dict[str, float] | None = None  # None: the assignment weights
@@ -249,6 +265,39 @@ def tokenize(text: str) -> list[str]:
                 cache[tok] = stem
         if stem:
             out.append(stem)
+    return out
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+# month names and abbreviations ("Oct.", "Sept.") -> a three-letter key; "May" is also a name: it
+# counts only before a day number (the pattern's lookahead)
+_MONTH_FORMS = {form: m[:3].lower() for m in _MONTHS for form in (m, m[:3] + ".")} | {"Sept.": "sep"}
+_MONTH_FORMS.pop("May.")
+# a cheap first character test, then a full form checked against _MONTH_FORMS
+_MONTH_RE = re.compile(
+    r"[ADFJMNOS](?<![\w][ADFJMNOS])(?:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec)"
+    r"(?:uary|ruary|ch|il|e|y|ust|tember|ober|ember|t?\.|(?=\s+\d))(?!\w)"
+)
+# a figure stands alone ("23", "9.3", "1,400"; not "B52"); years and one-digit counts are left out
+_NUMBER_RE = re.compile(r"\d(?<![\w.,]\d)\d*(?:[.,]\d+)*(?!\w|[.,]\d)")
+
+
+def months_in(text: str) -> dict[str, float]:
+    """Months a text names ("April", "Oct. 18"), as counts by three-letter key."""
+    out: dict[str, float] = {}
+    for form in _MONTH_RE.findall(text):
+        key = _MONTH_FORMS.get(form)
+        if key:
+            out[key] = out.get(key, 0.0) + 1.0
+    return out
+
+
+def numbers_in(text: str) -> dict[str, float]:
+    """Specific figures a text names, as counts: numbers other than years and one-digit counts."""
+    out: dict[str, float] = {}
+    for num in _NUMBER_RE.findall(text):
+        if len(num) > 1 and not (len(num) == 4 and num.isdigit() and 1950 <= int(num) <= 2049):
+            out[num] = out.get(num, 0.0) + 1.0
     return out
 
 
@@ -348,7 +397,10 @@ def _norm(d: dict[str, float]) -> float:
 
 
 class _Doc:
-    __slots__ = ("id", "t", "terms", "title_terms", "ents", "ent_norms", "years", "main_year", "emb", "index_keys", "published", "brevity")
+    __slots__ = (
+        "id", "t", "terms", "title_terms", "ents", "ent_norms", "years", "main_year", "emb", "index_keys", "published",
+        "brevity", "months", "numbers",
+    )
 
     def __init__(self) -> None:
         self.id = ""
@@ -363,12 +415,14 @@ class _Doc:
         self.emb: np.ndarray | None = None
         self.index_keys: list[str] = []
         self.brevity = 0.0  # 1 for an empty article, 0 from 50 content words up
+        self.months: dict[str, float] = {}
+        self.numbers: dict[str, float] = {}
 
 
 class _Story:
     __slots__ = (
         "idx", "key", "members", "terms", "title_terms", "ents", "years", "main_years", "emb", "emb_n",
-        "first_t", "last_t", "_norm", "_tnorm", "_enorms", "alive", "first_published", "brevity",
+        "first_t", "last_t", "_norm", "_tnorm", "_enorms", "alive", "first_published", "brevity", "months", "numbers",
     )
 
     def __init__(self, idx: int, key: str) -> None:
@@ -390,6 +444,8 @@ class _Story:
         self.alive = True
         self.first_published: datetime | None = None
         self.brevity = 0.0
+        self.months: dict[str, float] = {}
+        self.numbers: dict[str, float] = {}
 
     def norm(self) -> float:
         if self._norm is None:
@@ -487,6 +543,9 @@ class StoryClusterer:
             self._df.update(set(title_tokens) | set(body_tokens))
             self._n_docs += 1
         d.brevity = max(0.0, 1.0 - (len(body_tokens) + len(title_tokens)) / 50.0)
+        full = f"{doc.title or ''}\n{doc.text or ''}"
+        d.months = months_in(full)
+        d.numbers = numbers_in(full)
         counts: Counter[str] = Counter(body_tokens)
         for tok in title_tokens:
             counts[tok] += p.title_weight
@@ -620,6 +679,13 @@ class StoryClusterer:
         else:
             f["year_conflict"] = 0.0
             f["year_match"] = 0.0
+        if d.months and st.months:
+            shared = len(d.months.keys() & st.months.keys())
+            f["month_match"] = shared / len(d.months)
+            f["month_conflict"] = 0.0 if shared else 1.0
+        else:
+            f["month_match"] = f["month_conflict"] = 0.0
+        f["numbers"] = min(2, len(d.numbers.keys() & st.numbers.keys())) / 2.0 if d.numbers and st.numbers else 0.0
         if d.t is not None and st.last_t is not None:
             gap = max(0.0, d.t - st.last_t, (st.first_t or st.last_t) - d.t)
             f["gap"] = min(gap, self.params.window_days) / max(self.params.window_days, 1e-9)
@@ -658,6 +724,8 @@ class StoryClusterer:
             st.emb = d.emb
             st.first_t = st.last_t = d.t
             st.brevity = d.brevity
+            st.months = d.months
+            st.numbers = d.numbers
             cache[doc_idx] = st
         return st
 
@@ -738,6 +806,10 @@ class StoryClusterer:
             st.years[y] = st.years.get(y, 0.0) + c
         if d.main_year is not None:
             st.main_years[d.main_year] = st.main_years.get(d.main_year, 0) + 1
+        for k, c in d.months.items():
+            st.months[k] = st.months.get(k, 0.0) + c
+        for k, c in d.numbers.items():
+            st.numbers[k] = st.numbers.get(k, 0.0) + c
         st._norm = new_norm
         st._tnorm = None
         if d.ents:
@@ -860,6 +932,8 @@ class StoryClusterer:
         d.ents = {t: v for t, v in st.ents.items() if v}
         d.ent_norms = {t: _norm(v) for t, v in d.ents.items()}
         d.years = dict(st.years)
+        d.months = dict(st.months)
+        d.numbers = dict(st.numbers)
         if st.main_years:
             d.main_year = max(st.main_years, key=lambda y: (st.main_years[y], y))
         if st.emb is not None:
@@ -913,10 +987,10 @@ class StoryClusterer:
         gone.alive = False
         gone.members = []
 
-    def _merge_step(self) -> dict[int, tuple[int, float]]:
-        """Greedy agglomeration of story centroids; returns merged-away story -> (kept, prob)."""
+    def _merge_step(self) -> dict[int, tuple[int, float, str]]:
+        """Greedy agglomeration of stories, then lone articles attached; gone story -> (kept, prob, how)."""
         p = self.params
-        merged: dict[int, tuple[int, float]] = {}
+        merged: dict[int, tuple[int, float, str]] = {}
         if not p.merge:
             return merged
         for _round in range(p.merge_rounds):
@@ -954,12 +1028,34 @@ class StoryClusterer:
                     if prob < p.merge_threshold:
                         continue
                 self._merge_into(a, b)
-                merged[ib] = (ia, prob)
+                merged[ib] = (ia, prob, "merged")
                 touched.update((ia, ib))
                 changed = True
             if not changed:
                 break
+        self._attach_singletons(merged)
         return merged
+
+    def _attach_singletons(self, merged: dict[int, tuple[int, float, str]]) -> None:
+        """Each story of one article joins its best index candidate above ``attach_threshold``."""
+        bar = self.params.attach_threshold
+        if bar > 1.0:
+            return
+        for st in self.stories:
+            if not st.alive or len(st.members) != 1:
+                continue
+            best: tuple[float, int] | None = None
+            for s in self._candidates(self._story_as_doc(st), exclude=st.idx):
+                other = self.stories[s]
+                if not other.alive:
+                    continue
+                prob = self._merge_score(st, other)
+                if best is None or (prob, -s) > (best[0], -best[1]):
+                    best = (prob, s)
+            if best is not None and best[0] >= bar:
+                keep = self.stories[best[1]]
+                self._merge_into(keep, st)
+                merged[st.idx] = (keep.idx, best[0], "attached")
 
     def finish(self) -> list[Assignment]:
         """Run the merge step; return the final assignment of every article added."""
@@ -970,20 +1066,24 @@ class StoryClusterer:
         def root(s: int) -> tuple[int, float | None]:
             prob = None
             while s in merged:
-                s, prob = merged[s]
+                s, prob, _how = merged[s]
             return s, prob
 
         out: list[Assignment] = []
+        by_key: dict[str, _Story] = {}
+        for st in self.stories:
+            by_key.setdefault(st.key, st)  # the first story of a key, should two articles share an id
         for i, a in enumerate(self._assign):
             final = self.stories[self._doc_story[i]]
             if final.key == a.story_key:
                 out.append(a)
                 continue
             reason = dict(a.reason)
-            reason["method"] = "merged"
+            first_story = by_key[a.story_key]
+            # "attached": a lone article that joined its best story at the lower bar
+            reason["method"] = merged[first_story.idx][2] if first_story.idx in merged else "merged"
             reason["merged_from"] = a.story_key
             reason["matched_story"] = final.key
-            first_story = next(s for s in self.stories if s.key == a.story_key)
             _, prob = root(first_story.idx)
             reason["merge_score"] = round(prob or 0.0, 4)
             out.append(Assignment(a.article_id, final.key, a.score, reason))
@@ -1005,6 +1105,8 @@ class StoryClusterer:
             st.ents[etype] = dict(values)
         st.years = dict(da.years)
         st.brevity = da.brevity
+        st.months = dict(da.months)
+        st.numbers = dict(da.numbers)
         if da.main_year is not None:
             st.main_years = {da.main_year: 1}
         st.emb = None if da.emb is None else da.emb.copy()

@@ -9,11 +9,14 @@
 :func:`extract_quotes` takes a plain string and returns a :class:`QuoteAnalysis`
 whose spans index that same string; :func:`quotes_for_article` does the same
 for an :class:`~newsweave.model.Article` and fills ``article_id``.
-See ``extract.py`` (rules) and ``people.py`` (names, pronouns, speakers).
+See ``extract.py`` (rules), ``tagger.py`` (the trained role tagger that
+refines and adds to the rules' attributions) and ``people.py`` (names,
+pronouns, speakers).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +26,7 @@ from newsweave.model import Article, Finding, Quote, Span
 __all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict"]
 
 # bump when the output of the extractor changes (the store recomputes older annotations)
-VERSION = "quotes-2"
+VERSION = "quotes-3"
 
 
 @dataclass(slots=True)
@@ -120,6 +123,7 @@ def extract_quotes(text: str, *, nlp: Any = None) -> QuoteAnalysis:
     ``nlp`` overrides the spaCy pipeline (default: the small English one).
     """
     from newsweave.enrich.quotes.extract import analyse_structure
+    from newsweave.enrich.quotes.tagger import retag
 
     if not isinstance(text, str):
         raise TypeError("extract_quotes needs a str")
@@ -127,6 +131,13 @@ def extract_quotes(text: str, *, nlp: Any = None) -> QuoteAnalysis:
         return QuoteAnalysis()
     parsed = analyse_structure(text, nlp if nlp is not None else _nlp())
     quotes, people, findings = assemble(parsed, "")
+    combined = retag(parsed, quotes)
+    if combined is not None:
+        # the tagger's attributions (and the rules' it does not overlap) through the same speaker resolution
+        try:
+            quotes, people, findings = assemble(dataclasses.replace(parsed, attributions=combined), "")
+        except Exception as exc:  # noqa: BLE001 - an attribution shape the rules never make: their result stands
+            parsed.stats["tagger_skipped"] = f"{type(exc).__name__}: {exc}"[:200]
     return QuoteAnalysis(quotes=quotes, people=people, findings=findings, stats=dict(parsed.stats))
 
 

@@ -29,12 +29,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsweave.enrich.quotes.lexicon import cue_forms, structural, structural_ok
 from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
 
-__all__ = ["Attribution", "Parsed", "analyse_structure", "split_sentences"]
+__all__ = ["Attribution", "Parsed", "Tok", "QUOTE_TOKEN", "analyse_structure", "split_sentences", "pos_of_tag"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 _ABBREV = {
@@ -50,7 +50,20 @@ _STARTERS = {
 _SENT_END = re.compile(r"[.!?…]+['\"”’»)\]]*(?=\s+[\"“‘'«(\[A-Z0-9])|[.!?…]+['\"”’»)\]]*$")
 _QUOTE_MARKS = "“”„‟«»\"'‘’‚‹›"
 _PLACEHOLDER = "Quote"
+QUOTE_TOKEN = '"' + _PLACEHOLDER + '"'  # the tagger's token for a whole masked quotation
 _LONG_RUN = re.compile(r"\S{120,}")
+
+
+class Tok(NamedTuple):
+    """One parsed token in text coordinates, for the tagger (picklable: its training cache keeps these)."""
+
+    start: int
+    end: int
+    text: str
+    tag: str
+    dep: str
+    head: int  # index in the paragraph's token list
+    sent: int  # sentence index (as ``Attribution.sent``)
 
 
 @dataclass(slots=True)
@@ -87,6 +100,7 @@ class Parsed:
     subjects: dict[int, tuple[int, int]]  # sentence index -> main subject span
     parsed_sentences: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
+    tokens: list[list[Tok]] = field(default_factory=list)  # per paragraph: the parsed tokens (for the tagger)
 
 
 # ---------------------------------------------------------------------------
@@ -206,10 +220,58 @@ class _Masked:
                 return ms + (ooff - os_)
         return -1
 
+    def shift(self, ms: int, me: int) -> int | None:
+        """original - masked offset over ``[ms, me)`` when no quotation is masked there, else None."""
+        if not self.m_starts:
+            return 0
+        i = self.piece(ms)
+        if i != self.piece(max(ms, me - 1)) or self.region_of[i] >= 0:
+            return None
+        return self.o_starts[i] - self.m_starts[i]
+
     def region_at(self, moff: int) -> int:
         if not self.m_starts:
             return -1
         return self.region_of[self.piece(moff)]
+
+
+def _masked_tokens(doc, m0: int, masked: _Masked, sent: int, offset: int) -> list[Tok]:
+    """A parsed sentence's tokens in original coordinates, for the tagger.
+
+    The placeholder of a masked quotation (``"Quote,"``: several tokens)
+    becomes one token spanning the whole quotation; heads are paragraph
+    indices (``offset`` = tokens of the paragraph before this sentence).
+    """
+    shift = masked.shift(m0, m0 + len(doc.text))
+    if shift is not None and not any(t.is_space for t in doc):
+        # the usual case, no masked quotation in the sentence: one constant offset
+        d = m0 + shift
+        return [Tok(d + t.idx, d + t.idx + len(t.text), t.text, t.tag_, t.dep_, offset + t.head.i, sent) for t in doc]
+    groups: list[list[Any]] = []
+    regs: list[int] = []
+    for t in doc:
+        if t.is_space:
+            continue
+        reg = masked.region_at(m0 + t.idx)
+        if reg >= 0 and regs and regs[-1] == reg:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+            regs.append(reg)
+    group_of = {t.i: gi for gi, g in enumerate(groups) for t in g}
+    out: list[Tok] = []
+    for gi, (g, reg) in enumerate(zip(groups, regs)):
+        top = next((t for t in g if group_of.get(t.head.i) != gi or t.head.i == t.i), g[0])
+        head = offset + group_of.get(top.head.i, gi)
+        if reg >= 0:
+            r = masked.regions[reg]
+            word = next((t for t in g if t.text == _PLACEHOLDER), top)
+            out.append(Tok(r.start, r.end, QUOTE_TOKEN, word.tag_, top.dep_, head, sent))
+        else:
+            t = g[0]
+            s, e = masked.to_orig(m0 + t.idx), masked.to_orig(m0 + t.idx + len(t.text), end=True)
+            out.append(Tok(s, e, t.text, t.tag_, t.dep_, head, sent))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -404,7 +466,11 @@ def _cue_span(tok) -> tuple[int, int]:
 
 def _pos(tok) -> str:
     """Coarse part of speech from the fine tag (works without the attribute ruler)."""
-    tag = tok.tag_
+    return pos_of_tag(tok.tag_)
+
+
+def pos_of_tag(tag: str) -> str:
+    """Coarse part of speech of a fine (Penn) tag."""
     if tag.startswith("VB") or tag == "MD":
         return "VERB"
     if tag in ("NNP", "NNPS"):
@@ -899,10 +965,14 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
     attributions: list[Attribution] = []
     persons: list[tuple[int, int, float]] = []
     subjects: dict[int, tuple[int, int]] = {}
+    tokens: list[list[Tok]] = [[] for _ in paragraphs]
     if todo and nlp is not None:
         chunks = [mtext[msents[i][0]:msents[i][1]] for i in todo]
         for i, doc in zip(todo, nlp.pipe(chunks, batch_size=64)):
             m0 = msents[i][0]
+            if 0 <= sentence_para[i] < len(tokens):
+                ptoks = tokens[sentence_para[i]]
+                ptoks.extend(_masked_tokens(doc, m0, masked, i, len(ptoks)))
 
             def orig(a: int, b: int) -> tuple[int, int]:
                 return masked.to_orig(m0 + a), masked.to_orig(m0 + b, end=True)
@@ -980,4 +1050,5 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
         subjects=subjects,
         parsed_sentences=len(todo),
         stats={"sentences": len(msents), "parsed": len(todo)},
+        tokens=tokens,
     )

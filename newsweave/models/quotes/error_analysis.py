@@ -29,10 +29,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsweave.bench.quotes import _chars, _with_marks, gold_attributions
+from newsweave.bench.quotes import gold_attributions
+from newsweave.enrich.quotes.roles import ROLES, quote_roles, roles_of
 
 _WORD = re.compile(r"\w+")
-ROLES = ("source", "cue", "content")
 
 
 def default_train() -> Path:
@@ -42,15 +42,7 @@ def default_train() -> Path:
 def _pred_atts(text: str, analysis: Any) -> list[dict[str, frozenset[int]]]:
     out = []
     for q in analysis.quotes:
-        d: dict[str, frozenset[int]] = {}
-        if q.source is not None:
-            d["source"] = _chars(text, [(q.source.start, q.source.end)])
-        if q.cue is not None:
-            d["cue"] = _chars(text, [(q.cue.start, q.cue.end)])
-        pieces = [(f.start, f.end) for f in q.fragments] or [(q.content.start, q.content.end)]
-        if q.kind in ("direct", "mixed"):
-            pieces = [_with_marks(text, s, e) for s, e in pieces]
-        d["content"] = _chars(text, pieces)
+        d = quote_roles(text, q)
         d["_kind"] = q.kind  # type: ignore[assignment]
         out.append(d)
     return out
@@ -189,9 +181,9 @@ def main(argv: list[str] | None = None) -> int:
 
     analyses = list(extract_quotes_many([r["text"] for r in recs], processes=args.processes))
     res = analyse(recs, analyses)
-    from newsweave.bench.quotes import _gold, _ours, _summarise, score_article
+    from newsweave.bench.quotes import _gold, _summarise, score_article
 
-    counts = [score_article(r["text"], _ours(r["text"], a), _gold(r["text"], r)) for r, a in zip(recs, analyses)]
+    counts = [score_article(r["text"], roles_of(r["text"], a.quotes), _gold(r["text"], r)) for r, a in zip(recs, analyses)]
     summary = _summarise(counts)
     print("exact F1 (bench scoring):", {role: summary[role]["exact"]["f1"] for role in ROLES},
           "overlap F1:", {role: summary[role]["overlap"]["f1"] for role in ROLES})
