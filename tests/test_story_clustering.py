@@ -315,7 +315,7 @@ def test_months_and_figures_are_read_from_the_text():
 
     text = (
         "The ferry Marisol ran aground on Oct. 18 with 214 passengers, 11.4 tonnes and 9.3 tonnes of cargo. "
-        "Mayor Theresa May of Porto Lindo said in April that the 2019 rules, signed May 3, "
+        "Mayor Dolores May of Porto Lindo said in April that the 2019 rules, signed May 3, "
         "cost 1,400 jobs and 7 boats; the B52 route stays shut until Sept. 30."
     )
     assert months_in(text) == {"oct": 1.0, "apr": 1.0, "may": 1.0, "sep": 1.0}

@@ -69,3 +69,25 @@ def test_generated_articles_are_deterministic():
     a = bench.generate_articles(50)
     b = bench.generate_articles(50)
     assert [(d.id, d.text, d.published) for d in a] == [(d.id, d.text, d.published) for d in b]
+
+
+def test_singletons_kept_counts_true_singletons_left_alone():
+    pred = ["s1", "s1", "s2", "s3", "s3"]
+    assert bench.singletons_kept(pred, [2]) == 1.0
+    assert bench.singletons_kept(pred, [1, 2]) == 0.5  # article 1 was put into another story
+
+
+def test_singleton_mix_is_skipped_without_the_story_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSWEAVE_SHARED_DATA", str(tmp_path))
+    assert bench.singleton_mix("dev") is None
+    result = bench.run(datasets=["singletons"], params=StoryParams.load())
+    assert not result["datasets"] and "singletons" in result["skipped"][0]
+
+
+@pytest.mark.skipif(not (bench.data_dir() / "stories" / "basil.jsonl").exists(), reason="../shared/data absent")
+def test_singleton_mix_adds_one_undated_article_per_event():
+    docs, gold, singles = bench.singleton_mix("dev")
+    assert len(docs) == len(gold) and singles
+    assert all(docs[i].published is None for i in singles)
+    assert len({gold[i] for i in singles}) == len(singles)  # each a story of its own
+    assert all(gold.count(gold[i]) == 1 for i in singles[:5])
