@@ -35,18 +35,21 @@ def _article(text, source, hours, title):
                    status=ArticleStatus.OK)
 
 
+def _store_with(path, monkeypatch, articles) -> str:
+    """A store at ``path`` holding ``articles``, made the CLI's default database."""
+    monkeypatch.setenv("NEWSWEAVE_DB", str(path))
+    with Store.open(str(path)) as store:
+        store.add_articles(articles)
+    return str(path)
+
+
 @pytest.fixture()
 def db(tmp_path, monkeypatch):
-    path = tmp_path / "news.db"
-    monkeypatch.setenv("NEWSWEAVE_DB", str(path))
-    store = Store.open(str(path))
-    store.add_articles([
+    return _store_with(tmp_path / "news.db", monkeypatch, [
         _article(WIRE, "wire.example", 0, "Warehouse fire near harbour"),
         _article("From our correspondent. " + WIRE, "paper.example", 1, "Harbour blaze"),
         _article(OTHER, "city.example", 2, "Tram line approved"),
     ])
-    store.close()
-    return str(path)
 
 
 runner = CliRunner(env={"COLUMNS": "200"})
@@ -113,17 +116,13 @@ def test_errors_are_one_line(db, monkeypatch, capsys):
 
 
 def test_story_with_rich_markup_in_its_headline_shows_as_text(tmp_path, monkeypatch):
-    path = tmp_path / "markup.db"
-    monkeypatch.setenv("NEWSWEAVE_DB", str(path))
-    store = Store.open(str(path))
-    store.add_articles([
+    path = _store_with(tmp_path / "markup.db", monkeypatch, [
         _article(WIRE, "wire.example", 0, "Fire [/b] at the [red]harbour"),
         _article("From our correspondent. " + WIRE, "paper [x].example", 1, "Harbour blaze [/]"),
     ])
-    store.close()
     listed = runner.invoke(app, ["stories", "--update", "--lexical"])
     assert listed.exit_code == 0, listed.output
-    story_id = _stories(str(path))[0][0].id
+    story_id = _stories(path)[0][0].id
     shown = runner.invoke(app, ["story", story_id])
     assert shown.exit_code == 0, shown.output
     assert "Fire [/b] at the [red]harbour" in shown.output and "paper [x].example" in shown.output

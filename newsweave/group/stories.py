@@ -1045,7 +1045,7 @@ class StoryClusterer:
             if not st.alive or len(st.members) != 1:
                 continue
             best: tuple[float, int] | None = None
-            for s in self._candidates(self._story_as_doc(st), exclude=st.idx):
+            for s in self._candidates(self._docs[st.members[0]], exclude=st.idx):
                 other = self.stories[s]
                 if not other.alive:
                     continue
