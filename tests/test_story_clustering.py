@@ -347,6 +347,38 @@ def test_named_months_and_shared_figures_tell_recurring_events_apart():
     assert near > 0.5 > far
 
 
+def test_weekdays_are_read_from_the_lead_only():
+    from newsweave.group.stories import LEAD_CHARS, weekdays_in
+
+    lead = "The council of Porto Lindo voted on Tuesday to close the harbour; the mayor objected Wednesday."
+    assert weekdays_in(lead) == {"Tuesday": 1.0, "Wednesday": 1.0}
+    # a day named deep in the article is background ("a similar vote last Friday"), not the event's day
+    assert weekdays_in("x" * LEAD_CHARS + " The last vote was on Friday.") == {}
+    assert weekdays_in("Sundays and Mondayish words do not count.") == {}
+
+
+def test_different_weekdays_in_the_lead_tell_same_day_coverage_apart():
+    def vote(day: str, n: int) -> StoryInput:
+        text = (
+            f"The council of Porto Lindo voted on {day} to close the harbour to cruise ships, "
+            "after a week of protests by fishermen over the new quay."
+        )
+        return StoryInput(f"{day}-{n}", "Porto Lindo council votes to close harbour", text, None)
+
+    tuesday, tuesday_again, friday = vote("Tuesday", 1), vote("Tuesday", 2), vote("Friday", 3)
+    clusterer = StoryClusterer(lexical())
+    clusterer.fit_idf([tuesday, tuesday_again, friday])
+    a, b, c = (clusterer._prepare(d, None) for d in (tuesday, tuesday_again, friday))
+    clusterer._docs = [a, b, c]
+    same, other = clusterer._features(a, clusterer._shadow(1)), clusterer._features(a, clusterer._shadow(2))
+    assert same["weekday_match"] == 1.0 and same["weekday_conflict"] == 0.0
+    assert other["weekday_match"] == 0.0 and other["weekday_conflict"] == 1.0
+    weights = {"bias": -3.0, "terms": 4.0, "weekday_match": 0.5, "weekday_conflict": -3.0}
+    params = lexical(weights_lexical=weights, pair_weights_lexical=weights)
+    near, far = pair_scores([(tuesday, tuesday_again), (tuesday, friday)], params)
+    assert near > 0.5 > far
+
+
 def test_a_lone_article_attaches_to_its_best_story_at_the_lower_bar():
     fragment = StoryInput("a3", None, "Rescuers searched the rubble in Iquique after the Chile earthquake.", None)
     docs = [QUAKE_A1, QUAKE_A2, fragment, QUAKE_B1, QUAKE_B2]

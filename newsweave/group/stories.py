@@ -28,6 +28,10 @@ Probabilities come from logistic models over explainable features:
   ``month_conflict`` / ``month_match`` — the same at month level, from the
   months the texts name (most news has no year in it, but "in April" or
   "Oct. 18" is common: undated recurring events are told apart by it);
+* ``weekday_conflict`` / ``weekday_match`` — the weekdays the leads name
+  (first ``LEAD_CHARS`` characters): same-day coverage names the event's day
+  up front ("Yellen told lawmakers on Tuesday"), so two reports of the same
+  kind of event that name different days are usually two events;
 * ``numbers`` — specific figures both name ("23 pirates", "9.3 million"; not
   years, not one-digit counts), up to two;
 * ``dated`` / ``gap`` — both dated, and days between them (within the window);
@@ -74,6 +78,7 @@ __all__ = [
     "numbers_in",
     "pair_scores",
     "stream_order",
+    "weekdays_in",
 ]
 
 PARAMS_PATH = Path(__file__).resolve().parent.parent / "models" / "stories" / "params.json"
@@ -94,6 +99,8 @@ FEATURES = (
     "month_conflict",
     "month_match",
     "numbers",
+    "weekday_match",
+    "weekday_conflict",
     "dated",
     "gap",
     "brevity",
@@ -292,6 +299,18 @@ def months_in(text: str) -> dict[str, float]:
     return out
 
 
+_WEEKDAY_RE = re.compile(r"\b((?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b")
+LEAD_CHARS = 600
+
+
+def weekdays_in(text: str) -> dict[str, float]:
+    """Weekdays the lead names ("on Tuesday"): same-day coverage names the event's day first."""
+    out: dict[str, float] = {}
+    for day in _WEEKDAY_RE.findall(text[:LEAD_CHARS]):
+        out[day] = out.get(day, 0.0) + 1.0
+    return out
+
+
 def numbers_in(text: str) -> dict[str, float]:
     """Specific figures a text names, as counts: numbers other than years and one-digit counts."""
     out: dict[str, float] = {}
@@ -399,7 +418,7 @@ def _norm(d: dict[str, float]) -> float:
 class _Doc:
     __slots__ = (
         "id", "t", "terms", "title_terms", "ents", "ent_norms", "years", "main_year", "emb", "index_keys", "published",
-        "brevity", "months", "numbers",
+        "brevity", "months", "numbers", "weekdays",
     )
 
     def __init__(self) -> None:
@@ -417,12 +436,14 @@ class _Doc:
         self.brevity = 0.0  # 1 for an empty article, 0 from 50 content words up
         self.months: dict[str, float] = {}
         self.numbers: dict[str, float] = {}
+        self.weekdays: dict[str, float] = {}
 
 
 class _Story:
     __slots__ = (
         "idx", "key", "members", "terms", "title_terms", "ents", "years", "main_years", "emb", "emb_n",
         "first_t", "last_t", "_norm", "_tnorm", "_enorms", "alive", "first_published", "brevity", "months", "numbers",
+        "weekdays",
     )
 
     def __init__(self, idx: int, key: str) -> None:
@@ -446,6 +467,7 @@ class _Story:
         self.brevity = 0.0
         self.months: dict[str, float] = {}
         self.numbers: dict[str, float] = {}
+        self.weekdays: dict[str, float] = {}
 
     def norm(self) -> float:
         if self._norm is None:
@@ -546,6 +568,7 @@ class StoryClusterer:
         full = f"{doc.title or ''}\n{doc.text or ''}"
         d.months = months_in(full)
         d.numbers = numbers_in(full)
+        d.weekdays = weekdays_in(full)
         counts: Counter[str] = Counter(body_tokens)
         for tok in title_tokens:
             counts[tok] += p.title_weight
@@ -685,6 +708,12 @@ class StoryClusterer:
             f["month_conflict"] = 0.0 if shared else 1.0
         else:
             f["month_match"] = f["month_conflict"] = 0.0
+        if d.weekdays and st.weekdays:
+            shared = len(d.weekdays.keys() & st.weekdays.keys())
+            f["weekday_match"] = shared / len(d.weekdays)
+            f["weekday_conflict"] = 0.0 if shared else 1.0
+        else:
+            f["weekday_match"] = f["weekday_conflict"] = 0.0
         f["numbers"] = min(2, len(d.numbers.keys() & st.numbers.keys())) / 2.0 if d.numbers and st.numbers else 0.0
         if d.t is not None and st.last_t is not None:
             gap = max(0.0, d.t - st.last_t, (st.first_t or st.last_t) - d.t)
@@ -726,6 +755,7 @@ class StoryClusterer:
             st.brevity = d.brevity
             st.months = d.months
             st.numbers = d.numbers
+            st.weekdays = d.weekdays
             cache[doc_idx] = st
         return st
 
@@ -810,6 +840,8 @@ class StoryClusterer:
             st.months[k] = st.months.get(k, 0.0) + c
         for k, c in d.numbers.items():
             st.numbers[k] = st.numbers.get(k, 0.0) + c
+        for k, c in d.weekdays.items():
+            st.weekdays[k] = st.weekdays.get(k, 0.0) + c
         st._norm = new_norm
         st._tnorm = None
         if d.ents:
@@ -934,6 +966,7 @@ class StoryClusterer:
         d.years = dict(st.years)
         d.months = dict(st.months)
         d.numbers = dict(st.numbers)
+        d.weekdays = dict(st.weekdays)
         if st.main_years:
             d.main_year = max(st.main_years, key=lambda y: (st.main_years[y], y))
         if st.emb is not None:
@@ -993,11 +1026,14 @@ class StoryClusterer:
         merged: dict[int, tuple[int, float, str]] = {}
         if not p.merge:
             return merged
+        # after the first round only stories that grew can have new pairs above the bar: rescanning
+        # them alone keeps a round that merged a handful of stories from costing a full pass again
+        scan: set[int] | None = None
         for _round in range(p.merge_rounds):
             pairs: list[tuple[float, int, int]] = []
             seen: set[tuple[int, int]] = set()
             for st in self.stories:
-                if not st.alive:
+                if not st.alive or (scan is not None and st.idx not in scan):
                     continue
                 d = self._story_as_doc(st)
                 for s in self._candidates(d, exclude=st.idx):
@@ -1033,6 +1069,7 @@ class StoryClusterer:
                 changed = True
             if not changed:
                 break
+            scan = {i for i in touched if self.stories[i].alive}
         self._attach_singletons(merged)
         return merged
 
@@ -1107,6 +1144,7 @@ class StoryClusterer:
         st.brevity = da.brevity
         st.months = dict(da.months)
         st.numbers = dict(da.numbers)
+        st.weekdays = dict(da.weekdays)
         if da.main_year is not None:
             st.main_years = {da.main_year: 1}
         st.emb = None if da.emb is None else da.emb.copy()
