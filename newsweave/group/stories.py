@@ -485,6 +485,14 @@ class _Story:
         return self._enorms
 
 
+def _match_conflict(mine: dict[str, float], theirs: dict[str, float]) -> tuple[float, float]:
+    """Share of the article's named months/days the story names too; 1.0 conflict when both name some, none alike."""
+    if not mine or not theirs:
+        return 0.0, 0.0
+    shared = len(mine.keys() & theirs.keys())
+    return shared / len(mine), 0.0 if shared else 1.0
+
+
 def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -702,18 +710,8 @@ class StoryClusterer:
         else:
             f["year_conflict"] = 0.0
             f["year_match"] = 0.0
-        if d.months and st.months:
-            shared = len(d.months.keys() & st.months.keys())
-            f["month_match"] = shared / len(d.months)
-            f["month_conflict"] = 0.0 if shared else 1.0
-        else:
-            f["month_match"] = f["month_conflict"] = 0.0
-        if d.weekdays and st.weekdays:
-            shared = len(d.weekdays.keys() & st.weekdays.keys())
-            f["weekday_match"] = shared / len(d.weekdays)
-            f["weekday_conflict"] = 0.0 if shared else 1.0
-        else:
-            f["weekday_match"] = f["weekday_conflict"] = 0.0
+        f["month_match"], f["month_conflict"] = _match_conflict(d.months, st.months)
+        f["weekday_match"], f["weekday_conflict"] = _match_conflict(d.weekdays, st.weekdays)
         f["numbers"] = min(2, len(d.numbers.keys() & st.numbers.keys())) / 2.0 if d.numbers and st.numbers else 0.0
         if d.t is not None and st.last_t is not None:
             gap = max(0.0, d.t - st.last_t, (st.first_t or st.last_t) - d.t)
@@ -836,12 +834,9 @@ class StoryClusterer:
             st.years[y] = st.years.get(y, 0.0) + c
         if d.main_year is not None:
             st.main_years[d.main_year] = st.main_years.get(d.main_year, 0) + 1
-        for k, c in d.months.items():
-            st.months[k] = st.months.get(k, 0.0) + c
-        for k, c in d.numbers.items():
-            st.numbers[k] = st.numbers.get(k, 0.0) + c
-        for k, c in d.weekdays.items():
-            st.weekdays[k] = st.weekdays.get(k, 0.0) + c
+        for mine, theirs in ((d.months, st.months), (d.numbers, st.numbers), (d.weekdays, st.weekdays)):
+            for k, c in mine.items():
+                theirs[k] = theirs.get(k, 0.0) + c
         st._norm = new_norm
         st._tnorm = None
         if d.ents:
