@@ -214,6 +214,32 @@ def test_unnamed_source_keeps_description(ex):
     assert "unnamed" in q.reason
 
 
+def test_name_set_beside_the_source_head_is_the_speaker(ex):
+    text = (
+        "The university welcomed the vote. Its president, Amira Solberg, said students on the east bank "
+        "spend up to an hour a day on buses."
+    )
+    q = _q(text, ex(text), "east bank")
+    assert q.speaker == "Amira Solberg" and q.speaker_description == "Its president"
+    assert q.confidence == 0.85 and "beside" in q.reason
+    # a name after a preposition is whom the source speaks for, not the source
+    text = "A spokeswoman for Mayor Ilse Brandvold said the evacuation order would stay in force until Friday."
+    q = _q(text, ex(text), "evacuation order")
+    assert q.speaker is None and q.speaker_description.startswith("A spokeswoman for")
+
+
+def test_names_with_diacritics_are_names(ex):
+    text = (
+        "“We will rebuild the quay,” said Łukasz Wróbel, the harbour master. "
+        "Dr. Helena Asztó, the county's deputy health officer, said residents should stay indoors. "
+        "Later, Wróbel said the ferry would sail on Friday."
+    )
+    analysis = ex(text)
+    assert _q(text, analysis, "rebuild the quay").speaker == "Łukasz Wróbel"
+    assert _q(text, analysis, "stay indoors").speaker == "Helena Asztó"
+    assert _q(text, analysis, "ferry would sail").speaker == "Łukasz Wróbel"
+
+
 def test_speaker_named_in_previous_sentence(ex):
     text = (
         "Fire Chief Tomas Reyes-Hall described a building lost within the first hour. "

@@ -94,6 +94,13 @@ def test_cli_quotes_formats_and_filters(tmp_path):
     assert res.exit_code == 0 and "Dara Oko" in res.stdout
     res = runner.invoke(app, ["--db", str(db), "quotes", "--story", "nope"], env=env)
     assert res.exit_code != 0
+    res = runner.invoke(app, ["--db", str(db), "quotes", "--format", "json", "--min-confidence", "0.95"], env=env)
+    assert res.exit_code == 0, res.output
+    confident = json.loads(res.stdout)
+    assert confident and all(r["confidence"] >= 0.95 for r in confident)
+    assert len(confident) < len(rows)  # the pronoun-resolved quote is less sure than the named ones
+    res = runner.invoke(app, ["--db", str(db), "quotes", "--min-confidence", "1.5"], env=env)
+    assert res.exit_code != 0 and "min-confidence" in res.output
 
 
 # --------------------------------------------------------------------------- benchmark scoring

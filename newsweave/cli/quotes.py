@@ -36,6 +36,10 @@ def quotes_command(
     speaker: str = typer.Option(None, "--speaker", help="Only quotes whose speaker (resolved or as written) contains NAME.", metavar="NAME"),
     story: str = typer.Option(None, "--story", help="Only quotes of the articles of this story.", metavar="ID"),
     fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv"),
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", min=0.0, max=1.0,
+        help="Only quotes at least this confident (0–1); 0.8 keeps mostly quotes with a named or resolved speaker.",
+    ),
 ) -> None:
     """List quotations with their speakers: who said what, in which article.
 
@@ -54,7 +58,7 @@ def quotes_command(
         made = ensure_quotes(store, ids)
         if made and fmt == "table":
             err_console.print(f"[dim]extracted quotes of {made} article(s)[/]")
-        rows = list(iter_quotes(store, article_ids=ids, speaker=speaker))
+        rows = list(iter_quotes(store, article_ids=ids, speaker=speaker, min_confidence=min_confidence))
     if fmt == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
         return

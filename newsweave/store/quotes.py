@@ -142,11 +142,14 @@ def iter_quotes(
     article_ids: Iterable[str] | None = None,
     speaker: str | None = None,
     story_id: str | None = None,
+    min_confidence: float = 0.0,
 ) -> Iterator[StoredQuote]:
     """Stored quotes in article order, optionally of some articles, a speaker or a story.
 
     ``speaker`` matches the resolved speaker or the speaker as written,
     case-insensitively, as a substring ("harris" finds "Kamala Harris").
+    ``min_confidence`` leaves out weak attributions (reported beliefs, nominal
+    reports with no person: the trained tagger finds those too).
     """
     cols = [
         quotes,
@@ -168,6 +171,8 @@ def iter_quotes(
         conds.append(quotes.c.article_id.in_(ids))
     if story_id is not None:
         conds.append(story_assignments.c.story_id == story_id)
+    if min_confidence > 0.0:
+        conds.append(quotes.c.confidence >= min_confidence)
     if conds:
         query = query.where(and_(*conds))
     query = query.order_by(articles.c.seq, quotes.c.idx)

@@ -64,7 +64,11 @@ _ORG_WORDS = {
 }
 _STRIP_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _PRONOUN_RE = re.compile(r"\b(he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
-_NAME_TOKEN = re.compile(r"^[A-Z][A-Za-z'’.\-]*$")
+# Latin letters with diacritics count as name letters ("Asztó", "Łukasz", "Núñez"); re has no \p{Lu}
+_UPPER = "A-Z" + "".join(ch for ch in map(chr, range(0xC0, 0x250)) if ch.isupper())
+_LOWER = "a-z" + "".join(ch for ch in map(chr, range(0xC0, 0x250)) if ch.islower())
+_CAP_WORD = f"[{_UPPER}][{_LOWER}]+"
+_NAME_TOKEN = re.compile(f"^[{_UPPER}][{_UPPER}{_LOWER}'’.\\-]*$")
 _SENT_WORDS = {"The", "A", "An", "But", "And", "In", "On", "When", "While", "As", "If", "That", "This", "Former", "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov"}
 _DESC_STOP = {"the", "a", "an", "and", "or", "with", "of", "by", "for", "to", "in", "on", "at", "said", "says"}
 
@@ -250,6 +254,19 @@ _CONTINUE_MERGE = True
 _MARKS_AND_SPACE = "“”„‟«»\"'‘’‚‹› \t"
 
 
+def _apposed_name(text: str, head: tuple[int, int], inside: list[_Mention]) -> _Mention | None:
+    """The name set right beside a source phrase's head ("its president, Amira Solberg").
+
+    Only a comma or a space may separate them: "a spokeswoman for Mayor Brandt"
+    has a preposition in between and is the spokeswoman, not the mayor.
+    """
+    for mm in inside:
+        if mm.kind in ("name", "surname", "variant") and mm.start >= head[1]:
+            if re.fullmatch(r"\s*,?\s*", text[head[1]:mm.start]):
+                return mm
+    return None
+
+
 def _direct_quote(article_id: str, frags: list[tuple[int, int]]) -> Quote:
     """A direct quotation from its pieces (several when interrupted or run over paragraphs)."""
     return Quote(
@@ -291,7 +308,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
                 continue
         # "Mayor Tom Ardent" tagged as "Ardent": take the first name back
         while True:
-            m = re.search(r"([A-Z][a-z]+\.?)\s$", text[max(0, s - 20):s])
+            m = re.search(f"({_CAP_WORD}\\.?)\\s$", text[max(0, s - 20):s])
             if not m or m.group(1).lower().rstrip(".") in _TITLE_WORDS or m.group(1).lower() in _TITLE_WORDS:
                 break
             if m.group(1).endswith(".") or m.group(1) in ("The", "A", "An", "But", "And", "In", "On", "When", "While"):
@@ -307,21 +324,29 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
         toks = att.source_tokens
         if not toks:
             continue
-        # a proper-noun run at the head of the source that NER missed
-        run: list[tuple[int, int, str, str, str]] = []
+        # a proper-noun run that NER missed, at the head of the source or set beside it
+        # ("its president, Amira Solberg")
+        runs: list[list[tuple[int, int, str, str, str]]] = [[]]
         for t in toks:
             if t[3] == "PROPN" and t[4] in ("", "PERSON"):
-                run.append(t)
-            elif run:
+                runs[-1].append(t)
+            elif runs[-1]:
+                runs.append([])
+        head = att.source_head
+        for run in runs:
+            if not run or head is None:
+                continue
+            at_head = run[0][0] <= head[0] <= run[-1][0]
+            beside = run[0][0] >= head[1] and re.fullmatch(r"\s*,?\s*", text[head[1]:run[0][0]]) is not None
+            if at_head or beside:
+                n, d = _clean_name(text[run[0][0]:run[-1][1]])
+                if _is_name(n) and not any(n == x for x, _ in raw_names):
+                    raw_names.append((n, d))
                 break
-        if run and att.source_head and run[0][0] <= att.source_head[0] <= run[-1][0]:
-            n, d = _clean_name(text[run[0][0]:run[-1][1]])
-            if _is_name(n) and not any(n == x for x, _ in raw_names):
-                raw_names.append((n, d))
     singles = {n for n, _ in raw_names if len(n.split()) == 1}
     multi_last = {n.split()[-1] for n, _ in raw_names if len(n.split()) >= 2}
     for n in singles - multi_last:
-        for m in re.finditer(r"\b([A-Z][a-z]+)\s+" + re.escape(n) + r"\b", text):
+        for m in re.finditer(rf"\b({_CAP_WORD})\s+" + re.escape(n) + r"\b", text):
             first = m.group(1)
             if first.lower() in _TITLE_WORDS or first.lower() in _DESC_STOP or first in _SENT_WORDS:
                 continue
@@ -358,7 +383,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
         if len(toks) < 2:
             continue
         first, last = toks[0], toks[-1]
-        for m in re.finditer(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b", text):
+        for m in re.finditer(rf"\b({_CAP_WORD})\s+({_CAP_WORD})\b", text):
             a, b = m.group(1), m.group(2)
             if not free(m.start(), m.end()):
                 continue
@@ -722,12 +747,16 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
         inside = [mm for mm in mention_in(q.source.start, q.source.end) if mm.kind != "pronoun"]
         head = att.source_head if att is not None else None
         chosen = None
+        appositive = False
         if inside:
             if head is not None:
                 for mm in inside:
                     if mm.start <= head[0] < mm.end or (mm.kind == "role" and mm.end >= head[1] - 1):
                         chosen = mm
                         break
+                if chosen is None:
+                    chosen = _apposed_name(text, head, inside)
+                    appositive = chosen is not None
             else:
                 chosen = inside[0]
         if chosen is not None:
@@ -738,6 +767,10 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             desc = re.sub(r"^(?:[’']s\b)?\s*,?\s*", "", desc).strip(" ,;")
             q.speaker_description = desc or (clusters[chosen.person].descriptions[0] if clusters[chosen.person].descriptions else None)
             q.confidence = 0.95 if chosen.kind in ("name", "surname") else 0.8
+            if appositive:
+                q.confidence = 0.85
+                q.reason = f"named beside the source '{text[head[0]:head[1]]}'"
+                return
             q.reason = {
                 "name": "named as the source",
                 "surname": "surname of a person named in the article",
