@@ -40,6 +40,19 @@ def _pieces(text: str, q) -> list[str]:
     return [text[f.start : f.end] for f in (q.fragments or [q.content])]
 
 
+def _roles(text: str, q) -> dict[str, str | None]:
+    """The quote's source, cue and content as the text reads them."""
+    return {role: span.of(text) if span else None for role, span in (("source", q.source), ("cue", q.cue), ("content", q.content))}
+
+
+def _assert_quote(text: str, analysis: QuoteAnalysis, needle: str, pieces: list[str], speaker: str):
+    """The quote containing ``needle`` has exactly these pieces and this speaker."""
+    q = _q(text, analysis, needle)
+    assert _pieces(text, q) == pieces
+    assert q.speaker == speaker
+    return q
+
+
 # --------------------------------------------------------------------------- typography
 
 
@@ -55,13 +68,9 @@ def _pieces(text: str, q) -> list[str]:
     ],
 )
 def test_typographic_conventions(ex, text, inner):
-    a = ex(text)
-    q = _q(text, a, inner[:10])
-    assert q.content.of(text) == inner
-    assert q.kind == "direct"
-    assert q.speaker == "Jane Doe"
-    assert q.source.of(text) == "Jane Doe"
-    assert q.cue.of(text) == "said"
+    q = _q(text, ex(text), inner[:10])
+    assert _roles(text, q) == {"source": "Jane Doe", "cue": "said", "content": inner}
+    assert q.kind == "direct" and q.speaker == "Jane Doe"
 
 
 def test_content_excludes_marks_and_spans_index_the_string(ex):
@@ -77,10 +86,7 @@ def test_content_excludes_marks_and_spans_index_the_string(ex):
 
 def test_interrupted_quote_has_fragments(ex):
     text = "“The bridge is safe,” Mayor Tom Hale said on Monday, “and it will reopen soon.”"
-    a = ex(text)
-    q = _q(text, a, "bridge")
-    assert _pieces(text, q) == ["The bridge is safe,", "and it will reopen soon."]
-    assert q.speaker == "Tom Hale"
+    _assert_quote(text, ex(text), "bridge", ["The bridge is safe,", "and it will reopen soon."], "Tom Hale")
 
 
 def test_follow_on_quote_sentence_joins_the_quote(ex):
@@ -100,13 +106,8 @@ def test_multi_paragraph_quote_english_style(ex):
     )
     regions = find_regions(text)
     assert len(regions) == 1 and len(regions[0].pieces) == 2
-    a = ex(text)
-    q = _q(text, a, "deeply sorry")
-    assert _pieces(text, q) == [
-        "We are deeply sorry for what happened to our neighbours last night.",
-        "We will pay for every hotel room,",
-    ]
-    assert q.speaker == "Nadia Ferro"
+    pieces = ["We are deeply sorry for what happened to our neighbours last night.", "We will pay for every hotel room,"]
+    _assert_quote(text, ex(text), "deeply sorry", pieces, "Nadia Ferro")
 
 
 def test_orphan_closing_mark_opens_at_paragraph_start(ex):
@@ -430,11 +431,8 @@ def test_seed_machine_translated_copy_pronoun_and_variant(nlp):
 
 def test_also_said_keeps_adverb_in_cue(ex):
     text = "The mayor also said that the budget would be balanced by June."
-    a = ex(text)
-    q = _q(text, a, "budget")
-    assert q.cue.of(text) == "also said"
-    assert q.source.of(text) == "The mayor"
-    assert q.content.of(text) == "that the budget would be balanced by June"
+    q = _q(text, ex(text), "budget")
+    assert _roles(text, q) == {"source": "The mayor", "cue": "also said", "content": "that the budget would be balanced by June"}
 
 
 def test_added_colon_cue(ex):
@@ -453,10 +451,6 @@ def test_continuation_paragraph_merged_into_previous_quote(ex):
         "The council meets on Monday."
     )
     a = ex(text)
-    q = _q(text, a, "planning this")
-    assert _pieces(text, q) == [
-        "We have been planning this for months,",
-        "The money is there. The roads will be fixed before winter.",
-    ]
-    assert q.speaker == "Jane Doe"
+    pieces = ["We have been planning this for months,", "The money is there. The roads will be fixed before winter."]
+    _assert_quote(text, a, "planning this", pieces, "Jane Doe")
     assert len([x for x in a.quotes if "roads" in text[x.content.start : x.content.end]]) == 1
