@@ -187,7 +187,6 @@ class StoryParams:
     link: str = "average"  # "average": mean article-article probability over a story's members; "centroid"
     rescore_top: int = 4  # candidates (best by centroid) re-scored article by article
     max_members: int = 12  # most recent members an article is compared with
-    link_max_weight: float = 0.0  # link score = (1 - w) * mean + w * max of the article-article probabilities
     merge_rounds: int = 3  # agglomeration rounds of the merge step
     # finish(): an article still alone after the merge step joins its most probable story when the
     # average link clears this lower bar (it often came before its story had formed, or is a short
@@ -493,6 +492,28 @@ def _match_conflict(mine: dict[str, float], theirs: dict[str, float]) -> tuple[f
     return shared / len(mine), 0.0 if shared else 1.0
 
 
+def _one_article_story(d: _Doc) -> _Story:
+    """A story of one article that views the article's own vectors: only ever read, never indexed."""
+    st = _Story(-1, d.id)
+    st.terms = d.terms
+    st._norm = 1.0 if d.terms else 0.0
+    st.title_terms = d.title_terms
+    st._tnorm = 1.0 if d.title_terms else 0.0
+    for etype, values in d.ents.items():
+        st.ents[etype] = values
+    st._enorms = {t: d.ent_norms.get(t, 0.0) for t in _ENT_TYPES}
+    st.years = d.years
+    if d.main_year is not None:
+        st.main_years = {d.main_year: 1}
+    st.emb = d.emb
+    st.first_t = st.last_t = d.t
+    st.brevity = d.brevity
+    st.months = d.months
+    st.numbers = d.numbers
+    st.weekdays = d.weekdays
+    return st
+
+
 def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
@@ -733,28 +754,9 @@ class StoryClusterer:
 
     def _shadow(self, doc_idx: int) -> _Story:
         """A one-article story viewing the article's own vectors (no copies)."""
-        cache = self._shadows
-        st = cache.get(doc_idx)
+        st = self._shadows.get(doc_idx)
         if st is None:
-            d = self._docs[doc_idx]
-            st = _Story(-1, d.id)
-            st.terms = d.terms
-            st._norm = 1.0 if d.terms else 0.0
-            st.title_terms = d.title_terms
-            st._tnorm = 1.0 if d.title_terms else 0.0
-            for etype, values in d.ents.items():
-                st.ents[etype] = values
-            st._enorms = {t: d.ent_norms.get(t, 0.0) for t in _ENT_TYPES}
-            st.years = d.years
-            if d.main_year is not None:
-                st.main_years = {d.main_year: 1}
-            st.emb = d.emb
-            st.first_t = st.last_t = d.t
-            st.brevity = d.brevity
-            st.months = d.months
-            st.numbers = d.numbers
-            st.weekdays = d.weekdays
-            cache[doc_idx] = st
+            st = self._shadows[doc_idx] = _one_article_story(self._docs[doc_idx])
         return st
 
     def _pair_features(self, d: _Doc, doc_idx: int) -> dict[str, float]:
@@ -764,20 +766,15 @@ class StoryClusterer:
         """Mean article-article probability over the story's most recent members."""
         members = st.members[-self.params.max_members :]
         total = 0.0
-        best = 0.0
         mean_f: dict[str, float] = {}
         for m in members:
             f = self._pair_features(d, m)
-            prob = self._prob(f, d.emb is not None and self._docs[m].emb is not None, pair=True)
-            total += prob
-            if prob > best:
-                best = prob
+            total += self._prob(f, d.emb is not None and self._docs[m].emb is not None, pair=True)
             for k, v in f.items():
                 mean_f[k] = mean_f.get(k, 0.0) + v / len(members)
         if not members:
             return 0.0, mean_f
-        w = self.params.link_max_weight
-        return (1.0 - w) * total / len(members) + w * best, mean_f
+        return total / len(members), mean_f
 
     def _score_candidates(self, d: _Doc, cands: list[int]) -> list[tuple[float, int, dict[str, float]]]:
         """(probability, story, features) for candidates, best first."""
@@ -958,10 +955,11 @@ class StoryClusterer:
         d.title_terms = _normalised(st.title_terms)
         d.ents = {t: v for t, v in st.ents.items() if v}
         d.ent_norms = {t: _norm(v) for t, v in d.ents.items()}
-        d.years = dict(st.years)
-        d.months = dict(st.months)
-        d.numbers = dict(st.numbers)
-        d.weekdays = dict(st.weekdays)
+        # views of the story's counts: the doc is read at once and never kept
+        d.years = st.years
+        d.months = st.months
+        d.numbers = st.numbers
+        d.weekdays = st.weekdays
         if st.main_years:
             d.main_year = max(st.main_years, key=lambda y: (st.main_years[y], y))
         if st.emb is not None:
@@ -990,18 +988,13 @@ class StoryClusterer:
         if not ma or not mb:
             return 0.0
         total = 0.0
-        best = 0.0
         docs = self._docs
         for i in ma:
             di = docs[i]
             for j in mb:
                 f = self._pair_features(di, j)
-                prob = self._prob(f, di.emb is not None and docs[j].emb is not None, pair=True)
-                total += prob
-                if prob > best:
-                    best = prob
-        w = self.params.link_max_weight
-        return (1.0 - w) * total / (len(ma) * len(mb)) + w * best
+                total += self._prob(f, di.emb is not None and docs[j].emb is not None, pair=True)
+        return total / (len(ma) * len(mb))
 
     def _merge_score(self, a: _Story, b: _Story) -> float:
         if self.params.link == "average":
@@ -1128,22 +1121,7 @@ class StoryClusterer:
         """Same-story probability of two articles (uses the current IDF)."""
         da = self._prepare(a, fa)
         db = self._prepare(b, fb)
-        st = _Story(-1, "tmp")
-        st.members = []
-        # a one-article story without touching the index
-        st.terms = dict(da.terms)
-        st.title_terms = dict(da.title_terms)
-        for etype, values in da.ents.items():
-            st.ents[etype] = dict(values)
-        st.years = dict(da.years)
-        st.brevity = da.brevity
-        st.months = dict(da.months)
-        st.numbers = dict(da.numbers)
-        st.weekdays = dict(da.weekdays)
-        if da.main_year is not None:
-            st.main_years = {da.main_year: 1}
-        st.emb = None if da.emb is None else da.emb.copy()
-        st.first_t = st.last_t = da.t
+        st = _one_article_story(da)
         f = self._features(db, st)
         has_emb = db.emb is not None and st.emb is not None
         sim = self.params.similarity_weights
