@@ -152,6 +152,15 @@ class Quote:
     confidence: float = 0.0
     reason: str = ""  # how the speaker was found, or why it could not be
 
+    @property
+    def pieces(self) -> list[Span]:
+        """The quoted words as spans: its fragments, or the whole content when it is not interrupted."""
+        return self.fragments or [self.content]
+
+    def words_in(self, text: str) -> str:
+        """The quoted words as they read in ``text``, an interruption shown as " … "."""
+        return " … ".join(piece.of(text) for piece in self.pieces)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from conftest import make_article
-from newsweave.bench.quotes import _gold, default_data_path, run, score_article
+from newsweave.bench.quotes import default_data_path, gold_roles, run, score_article
 from newsweave.enrich.quotes.roles import role_chars, roles_of
 from newsweave.cli import app
 from newsweave.enrich.quotes import QuoteAnalysis, extract_quotes, quotes_for_article
@@ -117,7 +117,7 @@ def test_scoring_exact_overlap_and_marks(nlp):
              "content": {"start": 45, "end": len(text) - 1}},
         ],
     }
-    gold = _gold(text, rec)
+    gold = gold_roles(text, rec)
     pred = roles_of(text, extract_quotes(text, nlp=nlp).quotes)
     counts = score_article(text, pred, gold)
     assert counts["source"]["tp"] == 2 and counts["cue"]["tp"] == 2

@@ -9,7 +9,8 @@ import pytest
 from newsweave.enrich.quotes import extract_quotes
 from newsweave.enrich.quotes.extract import Tok, analyse_structure
 from newsweave.enrich.quotes.people import assemble
-from newsweave.enrich.quotes.tagger import LABELS, MODEL_PATH, Segment, _model, bio, link, retag, segments
+from newsweave.enrich.quotes.roles import role_chars
+from newsweave.enrich.quotes.tagger import LABELS, MODEL_PATH, Segment, _model, bio, link, owners, retag, segments
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +33,8 @@ def _toks(text: str) -> list[Tok]:
 def test_segments_and_bio_round_trip():
     text = "Officials said the road stays shut , Ana Ruiz wrote ."
     toks = _toks(text)
-    own = {}
     spans = [(0, "source", (0, 9)), (0, "cue", (10, 14)), (0, "content", (15, 34))]
-    for ai, role, (s, e) in spans:
-        for i in range(s, e):
-            if text[i] != " ":
-                own[i] = (ai, role, 0)
+    own = owners((ai, role, role_chars(text, [piece])) for ai, role, piece in spans)
     labels = bio(toks, own)
     assert labels[:4] == ["B-SRC", "B-CUE", "B-CON", "I-CON"]
     got = [(s.role, text[s.start:s.end]) for s in segments(toks, labels, 0)]

@@ -47,9 +47,10 @@ __all__ = ["run", "default_data_path", "score_article", "main"]
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def default_data_path() -> Path:
+def default_data_path(split: str = "dev") -> Path:
+    """PolNeAR ``split`` ("dev" scores the benchmark; "train" is for training and error analysis only)."""
     repo = Path(__file__).resolve().parents[2]
-    return repo.parent / "shared" / "data" / "quotes" / "polnear_dev.jsonl"
+    return repo.parent / "shared" / "data" / "quotes" / f"polnear_{split}.jsonl"
 
 
 # ---------------------------------------------------------------------------
@@ -96,7 +97,8 @@ def gold_attributions(text: str, rec: dict[str, Any]) -> list[dict[str, frozense
     return out
 
 
-def _gold(text: str, rec: dict[str, Any]) -> dict[str, list[frozenset[int]]]:
+def gold_roles(text: str, rec: dict[str, Any]) -> dict[str, list[frozenset[int]]]:
+    """Role -> the characters of each gold attribution that has it (what ``score_article`` compares)."""
     return {role: [att[role] for att in gold_attributions(text, rec) if role in att] for role in ROLES}
 
 
@@ -168,7 +170,8 @@ def _prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
     return {"p": round(100 * p, 1), "r": round(100 * r, 1), "f1": round(100 * f, 1)}
 
 
-def _summarise(counts: list[dict[str, dict[str, int]]]) -> dict[str, Any]:
+def summarise(counts: list[dict[str, dict[str, int]]]) -> dict[str, Any]:
+    """Micro-averaged P/R/F1 per role and match kind over per-article counts."""
     out: dict[str, Any] = {}
     for role in ROLES:
         tot = {k: sum(c[role][k] for c in counts) for k in ("tp", "np", "ng", "otp", "ttp", "tnp", "tng")}
@@ -238,7 +241,7 @@ def run(
         t1 = time.perf_counter()
         n_out = sum(1 for _ in extract_quotes_many(texts, processes=processes))
         parallel = {"processes": processes, "articles_per_s": round(n_out / (time.perf_counter() - t1), 2)}
-    golds = [_gold(r["text"], r) for r in recs]
+    golds = [gold_roles(r["text"], r) for r in recs]
     for rec, pred, gold in zip(recs, preds, golds):
         p = roles_of(rec["text"], pred.quotes) if pred is not None else {r: [] for r in ROLES}
         ours_counts.append(score_article(rec["text"], p, gold))
@@ -247,7 +250,7 @@ def run(
         "articles": len(recs),
         "gold_attributions": sum(len(r.get("attributions", [])) for r in recs),
         "newsweave": {
-            "scores": _summarise(ours_counts),
+            "scores": summarise(ours_counts),
             "crashes": crashes,
             "seconds": round(ours_time, 2),
             "articles_per_s": round(len(recs) / ours_time, 2) if ours_time else None,
@@ -302,8 +305,8 @@ def _run_textacy(recs: list[dict[str, Any]], golds: list[dict[str, list[frozense
         if out is not None:
             counts_ran.append(c)
     return {
-        "scores_all_articles": _summarise(counts_all),
-        "scores_where_it_ran": _summarise(counts_ran) if counts_ran else None,
+        "scores_all_articles": summarise(counts_all),
+        "scores_where_it_ran": summarise(counts_ran) if counts_ran else None,
         "crashes": crashes,
         "ran_on": len(recs) - crashes,
         "crashed_ids": crashed_ids,

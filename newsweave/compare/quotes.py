@@ -47,9 +47,7 @@ class QuoteItem:
 
 
 def _pieces(quote: Quote) -> list[tuple[int, int]]:
-    if quote.fragments:
-        return [(f.start, f.end) for f in quote.fragments]
-    return [(quote.content.start, quote.content.end)]
+    return [(f.start, f.end) for f in quote.pieces]
 
 
 def _make_item(article: Article, pieces: list[tuple[int, int]], q: Quote, written: str | None) -> QuoteItem:

@@ -131,12 +131,6 @@ def _quote_from_row(r: Any) -> Quote:
     )
 
 
-def _text_of(text: str, q: Quote) -> str:
-    if q.fragments:
-        return " … ".join(text[f.start : f.end] for f in q.fragments)
-    return text[q.content.start : q.content.end]
-
-
 def iter_quotes(
     store: Any,
     article_ids: Iterable[str] | None = None,
@@ -190,7 +184,7 @@ def iter_quotes(
                 quote=q,
                 idx=r.idx,
                 source=r.outlet,
-                text=_text_of(text, q),
+                text=q.words_in(text),
                 source_text=src,
                 cue_text=text[q.cue.start : q.cue.end] if q.cue else None,
                 story_id=r.story_id,
@@ -211,7 +205,7 @@ def ensure_quotes(store: Any, article_ids: Iterable[str] | None = None) -> int:
     then list with everyone else. Articles that are not story material get an
     empty analysis so they are not retried. Returns how many articles it processed.
     """
-    from newsweave.enrich.quotes import VERSION, QuoteAnalysis, quotes_for_article
+    from newsweave.enrich.quotes import VERSION
 
     current = select(annotations.c.article_id).where(
         annotations.c.kind == PEOPLE_KIND, annotations.c.version == VERSION
@@ -222,26 +216,27 @@ def ensure_quotes(store: Any, article_ids: Iterable[str] | None = None) -> int:
     with store.connect() as conn:
         todo = list(conn.execute(query.order_by(articles.c.seq)).scalars())
     for article_id in todo:
-        article = store.get_article(article_id, with_raw=False)
-        analysis = quotes_for_article(article) if article.status.is_story_material else QuoteAnalysis()
-        replace_quotes(store, article_id, analysis)
+        _extract_and_store(store, store.get_article(article_id, with_raw=False))
     return len(todo)
+
+
+def _extract_and_store(store: Any, article: Any) -> None:
+    """Replace an article's quotes and people; one that is not story material (paywall stub,
+    boilerplate) gets an empty analysis so it is not retried."""
+    from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
+
+    status = getattr(article, "status", None)
+    material = getattr(status, "is_story_material", True)
+    replace_quotes(store, article.id, quotes_for_article(article) if material else QuoteAnalysis())
 
 
 def quotes_step(batch: Any, store: Any) -> None:
     """Post-store pipeline step (``newsweave.pipeline.POST_STORE_STEPS``): quotes of a stored batch.
 
     Idempotent: each article's quotes and people annotation are replaced.
-    Articles that are not story material (paywall stubs, boilerplate) get an
-    empty analysis so they are not retried.
     """
-    from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
-
     for article in batch.stored:
-        status = getattr(article, "status", None)
-        ok = getattr(status, "is_story_material", True)
-        analysis = quotes_for_article(article) if ok else QuoteAnalysis()
-        replace_quotes(store, article.id, analysis)
+        _extract_and_store(store, article)
 
 
 def analyses_for(store: Any, articles: Iterable[Any]) -> dict[str, Any]:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from newsweave.enrich.quotes.people import Person, assemble
 from newsweave.model import Article, Finding, Quote, Span
 
-__all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict"]
+__all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict", "with_tagger"]
 
 # bump when the output of the extractor changes (the store recomputes older annotations)
 VERSION = "quotes-4"
@@ -123,22 +124,34 @@ def extract_quotes(text: str, *, nlp: Any = None) -> QuoteAnalysis:
     ``nlp`` overrides the spaCy pipeline (default: the small English one).
     """
     from newsweave.enrich.quotes.extract import analyse_structure
-    from newsweave.enrich.quotes.tagger import retag
 
     if not isinstance(text, str):
         raise TypeError("extract_quotes needs a str")
     if not text.strip():
         return QuoteAnalysis()
     parsed = analyse_structure(text, nlp if nlp is not None else _nlp())
-    quotes, people, findings = assemble(parsed, "")
-    combined = retag(parsed, quotes)
-    if combined is not None:
-        # the tagger's attributions (and the rules' it does not overlap) through the same speaker resolution
-        try:
-            quotes, people, findings = assemble(dataclasses.replace(parsed, attributions=combined), "")
-        except Exception as exc:  # noqa: BLE001 - an attribution shape the rules never make: their result stands
-            parsed.stats["tagger_skipped"] = f"{type(exc).__name__}: {exc}"[:200]
+    quotes, people, findings = with_tagger(parsed, assemble(parsed, ""))
     return QuoteAnalysis(quotes=quotes, people=people, findings=findings, stats=dict(parsed.stats))
+
+
+def with_tagger(
+    parsed: Any, rules: tuple[list[Quote], list[Person], list[Finding]], model_path: Path | None = None
+) -> tuple[list[Quote], list[Person], list[Finding]]:
+    """The tagger's attributions (and the rules' it does not overlap) through the same speaker resolution.
+
+    ``rules`` is ``assemble``'s result on the rules' attributions: the tagger's
+    stacked input, and what stands when the tagger cannot run.
+    """
+    from newsweave.enrich.quotes.tagger import MODEL_PATH, retag
+
+    combined = retag(parsed, rules[0], model_path or MODEL_PATH)
+    if combined is None:
+        return rules
+    try:
+        return assemble(dataclasses.replace(parsed, attributions=combined), "")
+    except Exception as exc:  # noqa: BLE001 - an attribution shape the rules never make: their result stands
+        parsed.stats["tagger_skipped"] = f"{type(exc).__name__}: {exc}"[:200]
+        return rules
 
 
 def quotes_for_article(article: Article, *, nlp: Any = None) -> QuoteAnalysis:

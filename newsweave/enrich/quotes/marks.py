@@ -29,6 +29,7 @@ CLOSERS = set("”»«\"“")
 QUOTE_CHARS = set('“”„‟«»"')
 SINGLE_OPEN = "‘‚‹'"
 SINGLE_CLOSE = "’‹›'"
+ALL_MARKS = "“”„‟«»\"'‘’‚‹›"  # every double and single quotation mark, for trimming spans
 
 _PARA_SPLIT = re.compile(r"\n[ \t\r\f\v]*(?:\n[ \t\r\f\v]*)*")
 

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 
 from newsweave.enrich.quotes.extract import Attribution, Parsed
 from newsweave.enrich.quotes.lexicon import PRONOUNS_FEMALE
+from newsweave.enrich.quotes.marks import ALL_MARKS
 from newsweave.model import Finding, Quote, Span
 
 __all__ = ["Person", "assemble"]
@@ -251,20 +252,21 @@ def _preceding_title(text: str, start: int) -> str:
 # a cue-less quotation opening the paragraph after a quotation continues it: one quote, more
 # fragments (the PolNeAR convention: the attribution's content runs over both paragraphs)
 _CONTINUE_MERGE = True
-_MARKS_AND_SPACE = "“”„‟«»\"'‘’‚‹› \t"
+_MARKS_AND_SPACE = ALL_MARKS + " \t"
 
 
-def _apposed_name(text: str, head: tuple[int, int], inside: list[_Mention]) -> _Mention | None:
-    """The name set right beside a source phrase's head ("its president, Amira Solberg").
+def _beside(text: str, head: tuple[int, int], start: int) -> bool:
+    """Is what starts at ``start`` set right beside the source's head ("its president, Amira Solberg")?
 
     Only a comma or a space may separate them: "a spokeswoman for Mayor Brandt"
     has a preposition in between and is the spokeswoman, not the mayor.
     """
-    for mm in inside:
-        if mm.kind in ("name", "surname", "variant") and mm.start >= head[1]:
-            if re.fullmatch(r"\s*,?\s*", text[head[1]:mm.start]):
-                return mm
-    return None
+    return start >= head[1] and re.fullmatch(r"\s*,?\s*", text[head[1]:start]) is not None
+
+
+def _apposed_name(text: str, head: tuple[int, int], inside: list[_Mention]) -> _Mention | None:
+    """The name mention set beside the source phrase's head, if any."""
+    return next((mm for mm in inside if mm.kind in ("name", "surname", "variant") and _beside(text, head, mm.start)), None)
 
 
 def _direct_quote(article_id: str, frags: list[tuple[int, int]]) -> Quote:
@@ -337,8 +339,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             if not run or head is None:
                 continue
             at_head = run[0][0] <= head[0] <= run[-1][0]
-            beside = run[0][0] >= head[1] and re.fullmatch(r"\s*,?\s*", text[head[1]:run[0][0]]) is not None
-            if at_head or beside:
+            if at_head or _beside(text, head, run[0][0]):
                 n, d = _clean_name(text[run[0][0]:run[-1][1]])
                 if _is_name(n) and not any(n == x for x, _ in raw_names):
                     raw_names.append((n, d))
@@ -591,8 +592,7 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             if (ppara == pi and "\n" not in between) or (pi - ppara == 1 and _CONTINUE_MERGE):
                 # "“…,” he said. “…”": the same quotation goes on
                 pieces = [Span(a, b) for a, b in frags]
-                old = pq.fragments or [pq.content]
-                pq.fragments = old + pieces
+                pq.fragments = pq.pieces + pieces
                 pq.content = Span(pq.content.start, pieces[-1].end)
                 claimed.add(i)
                 continue
@@ -766,11 +766,11 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             desc = re.sub(r"\s+", " ", desc).replace(" ,", ",").strip(" ,;")
             desc = re.sub(r"^(?:[’']s\b)?\s*,?\s*", "", desc).strip(" ,;")
             q.speaker_description = desc or (clusters[chosen.person].descriptions[0] if clusters[chosen.person].descriptions else None)
-            q.confidence = 0.95 if chosen.kind in ("name", "surname") else 0.8
             if appositive:
                 q.confidence = 0.85
                 q.reason = f"named beside the source '{text[head[0]:head[1]]}'"
                 return
+            q.confidence = 0.95 if chosen.kind in ("name", "surname") else 0.8
             q.reason = {
                 "name": "named as the source",
                 "surname": "surname of a person named in the article",

@@ -54,7 +54,7 @@ def quote_roles(text: str, quote: Any) -> dict[str, frozenset[int]]:
         out["source"] = role_chars(text, [(quote.source.start, quote.source.end)])
     if quote.cue is not None:
         out["cue"] = role_chars(text, [(quote.cue.start, quote.cue.end)])
-    pieces = [(f.start, f.end) for f in quote.fragments] or [(quote.content.start, quote.content.end)]
+    pieces = [(f.start, f.end) for f in quote.pieces]
     if quote.kind in ("direct", "mixed"):
         pieces = [with_marks(text, s, e) for s, e in pieces]
     out["content"] = role_chars(text, pieces)

@@ -19,15 +19,17 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from newsweave.enrich.quotes.extract import QUOTE_TOKEN, Attribution, Parsed, Tok, pos_of_tag
 from newsweave.enrich.quotes.lexicon import cue_forms
-from newsweave.enrich.quotes.marks import QuoteRegion
-from newsweave.enrich.quotes.roles import roles_of
+from newsweave.enrich.quotes.marks import ALL_MARKS, QuoteRegion
+from newsweave.enrich.quotes.roles import ROLES, roles_of
 
 __all__ = [
-    "LABELS", "MODEL_PATH", "Segment", "attributions", "bio", "features", "link", "retag", "rule_labels", "segments",
+    "LABELS", "MODEL_PATH", "Segment", "attributions", "bio", "features", "link", "owners", "retag", "rule_labels",
+    "segments",
     "tag_paragraphs",
 ]
 
@@ -54,19 +56,28 @@ class Segment:
     quote: bool = False  # starts with a (masked) direct quotation
 
 
-def bio(toks: list[Tok], own: dict[int, tuple[int, str, int]]) -> list[str]:
-    """BIO labels of a paragraph from a char -> (attribution, role, piece) map (gold or the rules')."""
+def owners(claims: Iterable[tuple[int, str, frozenset[int]]]) -> dict[int, tuple[int, str]]:
+    """char -> (attribution, role) from (attribution, role, characters) claims; the first claim wins."""
+    own: dict[int, tuple[int, str]] = {}
+    for ai, role, chars in claims:
+        for i in chars:
+            own.setdefault(i, (ai, role))
+    return own
+
+
+def bio(toks: list[Tok], own: dict[int, tuple[int, str]]) -> list[str]:
+    """BIO labels of a paragraph from a char -> (attribution, role) map (gold or the rules')."""
     labels = []
-    prev: tuple[int, str, int] | None = None
+    prev: tuple[int, str] | None = None
     seen: set[tuple[int, str]] = set()
     for t in toks:
         o = next((own[i] for i in range(t.start, t.end) if i in own), None)
         if o is None:
             labels.append("O")
         else:
-            ai, role, _ = o
+            ai, role = o
             tag = _ROLE_TAG[role]
-            if prev is not None and prev[:2] == o[:2]:
+            if prev == o:
                 labels.append("I-" + tag)
             elif role == "content" and (ai, role) in seen:
                 labels.append("C-CON")
@@ -79,11 +90,7 @@ def bio(toks: list[Tok], own: dict[int, tuple[int, str, int]]) -> list[str]:
 
 def rule_labels(rules: dict[str, list[frozenset[int]]], toks_per_para: list[list[Tok]]) -> list[list[str]]:
     """The rule system's output (role -> characters of each span, as the benchmark scores it) as BIO labels."""
-    own: dict[int, tuple[int, str, int]] = {}
-    for role in ("source", "cue", "content"):
-        for ai, chars in enumerate(rules.get(role, [])):
-            for i in chars:
-                own.setdefault(i, (ai, role, 0))
+    own = owners((ai, role, chars) for role in ROLES for ai, chars in enumerate(rules.get(role, [])))
     return [bio(toks, own) for toks in toks_per_para]
 
 
@@ -105,9 +112,9 @@ def features(
     toks: list[Tok],
     regions: list[QuoteRegion],
     direct: list[bool],
-    rule_roles: list[str] | None = None,
+    rule_roles: list[str],
 ) -> list[list[str]]:
-    """CRF features of one paragraph's tokens (``rule_roles``: the rules' BIO role per token)."""
+    """CRF features of one paragraph's tokens (``rule_roles``: the rules' BIO role per token, the stacked input)."""
     forms = cue_forms()
     n = len(toks)
     low = [t.text.lower() for t in toks]
@@ -193,12 +200,12 @@ def features(
             f.append("hw=" + low[k])
         elif hc:
             f.append("hw=c:" + low[t.head])
-        if rule_roles is not None:
-            f += ["r=" + rule_roles[k], "rq=" + rule_roles[k] + qstate[k]]
+        f += ["r=" + rule_roles[k], "rq=" + rule_roles[k] + qstate[k]]
         own.append(f)
-        lend = [("w", low[k]), ("tag", t.tag), ("q", qstate[k]), ("cue", cue[k]), ("dep", t.dep), ("ar", anc_rel[k])]
-        if rule_roles is not None:
-            lend.append(("r", rule_roles[k]))
+        lend = [
+            ("w", low[k]), ("tag", t.tag), ("q", qstate[k]), ("cue", cue[k]), ("dep", t.dep), ("ar", anc_rel[k]),
+            ("r", rule_roles[k]),
+        ]
         lent.append([key + "=" + v for key, v in lend if v])
     before = [["-1" + x for x in fs] for fs in lent]  # as the token before another
     after = [["1" + x for x in fs] for fs in lent]
@@ -247,24 +254,19 @@ def segments(toks: list[Tok], labels: list[str], para: int) -> list[Segment]:
 
 
 def tag_paragraphs(
+    tagger: Any,
     toks_per_para: list[list[Tok]],
     regions: list[QuoteRegion],
     direct: list[bool],
-    rule_roles: list[list[str]] | None = None,
-    model_path: Path = MODEL_PATH,
+    rule_roles: list[list[str]],
 ) -> list[Segment]:
-    """Tag every parsed paragraph; [] when the model is missing or fails."""
-    try:
-        tagger = _model(str(model_path))
-    except Exception:  # noqa: BLE001 - no model file / no crfsuite: the rules stand alone
-        return []
+    """Role spans of every parsed paragraph, tagged by a loaded CRF ``tagger``."""
     out: list[Segment] = []
     for pi, toks in enumerate(toks_per_para):
         if not toks:
             continue
         try:
-            rr = rule_roles[pi] if rule_roles is not None else None
-            labels = tagger.tag(features(toks, regions, direct, rr))
+            labels = tagger.tag(features(toks, regions, direct, rule_roles[pi]))
         except Exception:  # noqa: BLE001 - one odd paragraph costs its tags, nothing else
             continue
         out.extend(segments(toks, labels, pi))
@@ -325,7 +327,7 @@ def link(segs: list[Segment]) -> list[dict[str, Any]]:
     return out
 
 
-_MARKS_AND_SPACE = "“”„‟«»\"'‘’‚‹› \t\n"
+_MARKS_AND_SPACE = ALL_MARKS + " \t\n"
 
 
 def _minus(pieces: list[tuple[int, int]], holes: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
@@ -350,12 +352,13 @@ def attributions(parsed: Parsed, linked: list[dict[str, Any]]) -> list[Attributi
 
     A masked quotation inside a tagged content becomes one of its ``regions``
     (so the quote keeps its pieces and kind); the rest of the content stays as
-    text pieces. Attributions without a cue or a content are left out.
+    text pieces. Attributions left without a content are dropped (``link``
+    builds every attribution around a cue).
     """
     text = parsed.text
     out: list[Attribution] = []
     for a in linked:
-        if a["cue"] is None or not a["content"]:
+        if not a["content"]:
             continue
         pieces = a["content"]
         regs = [
@@ -411,10 +414,10 @@ def retag(parsed: Parsed, quotes: list[Any], model_path: Path = MODEL_PATH) -> l
     model is unavailable or fails: the rules' attributions then stand alone.
     """
     try:
-        _model(str(model_path))
+        tagger = _model(str(model_path))
         rules = roles_of(parsed.text, quotes)
         roles = rule_labels(rules, parsed.tokens)
-        segs = tag_paragraphs(parsed.tokens, parsed.regions, parsed.direct, roles, model_path)
+        segs = tag_paragraphs(tagger, parsed.tokens, parsed.regions, parsed.direct, roles)
         tagged = attributions(parsed, link(segs))
     except Exception:  # noqa: BLE001 - no model file / no crfsuite / odd text: the rules stand
         return None

@@ -29,14 +29,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsweave.bench.quotes import gold_attributions
+from newsweave.bench.quotes import default_data_path, gold_attributions
 from newsweave.enrich.quotes.roles import ROLES, quote_roles, roles_of
 
 _WORD = re.compile(r"\w+")
-
-
-def default_train() -> Path:
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "quotes" / "polnear_train.jsonl"
 
 
 def _pred_atts(text: str, analysis: Any) -> list[dict[str, frozenset[int]]]:
@@ -167,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--examples", action="append", default=[], help="print up to 8 examples of this bucket key")
     args = ap.parse_args(argv)
-    path = Path(args.data) if args.data else default_train()
+    path = Path(args.data) if args.data else default_data_path("train")
     if "dev" in path.name or "test" in path.name:
         print("error analysis is for train data only (dev/test are for measuring)", file=sys.stderr)
     recs = []
@@ -181,10 +177,10 @@ def main(argv: list[str] | None = None) -> int:
 
     analyses = list(extract_quotes_many([r["text"] for r in recs], processes=args.processes))
     res = analyse(recs, analyses)
-    from newsweave.bench.quotes import _gold, _summarise, score_article
+    from newsweave.bench.quotes import gold_roles, score_article, summarise
 
-    counts = [score_article(r["text"], roles_of(r["text"], a.quotes), _gold(r["text"], r)) for r, a in zip(recs, analyses)]
-    summary = _summarise(counts)
+    counts = [score_article(r["text"], roles_of(r["text"], a.quotes), gold_roles(r["text"], r)) for r, a in zip(recs, analyses)]
+    summary = summarise(counts)
     print("exact F1 (bench scoring):", {role: summary[role]["exact"]["f1"] for role in ROLES},
           "overlap F1:", {role: summary[role]["overlap"]["f1"] for role in ROLES})
     print("totals:", dict(res["totals"]))

@@ -19,7 +19,6 @@ Deterministic: fixed order, L-BFGS with a fixed iteration count.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 import multiprocessing as mp
 import pickle
@@ -28,16 +27,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from newsweave.bench.quotes import _gold, _gold_pieces, _summarise, load, score_article
+from newsweave.bench.quotes import default_data_path, gold_attributions, gold_roles, load, score_article, summarise
 from newsweave.enrich.quotes.extract import Tok
 from newsweave.enrich.quotes.roles import ROLES, roles_of
-from newsweave.enrich.quotes.tagger import MODEL_PATH, bio, features, retag, rule_labels
+from newsweave.enrich.quotes.tagger import MODEL_PATH, bio, features, owners, rule_labels
 
 CACHE = Path.home() / ".cache" / "newsweave" / "quotes_tagger"
-
-
-def default_train() -> Path:
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "quotes" / "polnear_train.jsonl"
 
 
 def _prepare(text: str) -> dict[str, Any]:
@@ -58,8 +53,8 @@ def prepared(path: Path, processes: int = 2) -> list[dict[str, Any]]:
     """:func:`_prepare` over every record of ``path``, cached by content hash (of the data and of the rules' code)."""
     h = hashlib.sha256(path.read_bytes())
     rules_dir = Path(__file__).resolve().parents[2] / "enrich" / "quotes"
-    for name in ("extract.py", "people.py", "marks.py", "lexicon.py", "cues_learned.json", "cues_structural.json"):
-        h.update((rules_dir / name).read_bytes())  # the rules' output is part of what is cached
+    for code in sorted([*rules_dir.glob("*.py"), *rules_dir.glob("*.json")]):
+        h.update(code.read_bytes())  # the rules' output is part of what is cached
     cache = CACHE / f"{path.stem}-{h.hexdigest()[:16]}.pkl"
     if cache.exists():
         with cache.open("rb") as fh:
@@ -78,27 +73,10 @@ def prepared(path: Path, processes: int = 2) -> list[dict[str, Any]]:
     return out
 
 
-def _char_roles(text: str, spans: list[tuple[int, str, list[tuple[int, int]]]]) -> dict[int, tuple[int, str, int]]:
-    """char -> (attribution, role, piece) from (attribution, role, pieces); the first claim wins."""
-    own: dict[int, tuple[int, str, int]] = {}
-    for ai, role, pieces in spans:
-        for pi, (s, e) in enumerate(pieces):
-            for i in range(max(0, s), min(len(text), e)):
-                if not text[i].isspace() and i not in own:
-                    own[i] = (ai, role, pi)
-    return own
-
-
 def gold_labels(text: str, rec: dict[str, Any], toks_per_para: list[list[Tok]]) -> list[list[str]]:
-    spans = []
-    for ai, att in enumerate(rec.get("attributions", [])):
-        for role in ROLES:
-            pieces = _gold_pieces(att.get(role))
-            if role == "content" and att.get("content2"):
-                pieces = pieces + _gold_pieces(att.get("content2"))
-            if pieces:
-                spans.append((ai, role, sorted(pieces)))
-    own = _char_roles(text, spans)
+    """Gold BIO labels per paragraph; attributions claim characters in order, the first claim wins."""
+    gold = gold_attributions(text, rec)
+    own = owners((ai, role, chars) for ai, att in enumerate(gold) for role, chars in att.items())
     return [bio(toks, own) for toks in toks_per_para]
 
 
@@ -131,7 +109,7 @@ def train(recs, preps, out: Path, *, c1: float, c2: float, iterations: int, min_
 
 def evaluate(recs: list[dict[str, Any]], model: Path) -> dict[str, Any]:
     """The shipped pipeline with this model beside the rules alone, scored like ``bench quotes``."""
-    from newsweave.enrich.quotes import _nlp
+    from newsweave.enrich.quotes import _nlp, with_tagger
     from newsweave.enrich.quotes.extract import analyse_structure
     from newsweave.enrich.quotes.people import assemble
 
@@ -139,15 +117,13 @@ def evaluate(recs: list[dict[str, Any]], model: Path) -> dict[str, Any]:
     counts, rule_counts = [], []
     for rec in recs:
         text = rec["text"]
-        gold = _gold(text, rec)
+        gold = gold_roles(text, rec)
         parsed = analyse_structure(text, nlp)
-        quotes, _, _ = assemble(parsed, "")
-        rule_counts.append(score_article(text, roles_of(text, quotes), gold))
-        combined = retag(parsed, quotes, model)
-        if combined is not None:
-            quotes, _, _ = assemble(dataclasses.replace(parsed, attributions=combined), "")
+        rules = assemble(parsed, "")
+        rule_counts.append(score_article(text, roles_of(text, rules[0]), gold))
+        quotes, _, _ = with_tagger(parsed, rules, model)
         counts.append(score_article(text, roles_of(text, quotes), gold))
-    return {"tagger": _summarise(counts), "rules": _summarise(rule_counts)}
+    return {"tagger": summarise(counts), "rules": summarise(rule_counts)}
 
 
 def _table(name: str, s: dict[str, Any]) -> str:
@@ -161,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m newsweave.models.quotes.train_tagger", description=__doc__.split("\n\n")[0]
     )
-    ap.add_argument("--train", default=str(default_train()))
+    ap.add_argument("--train", default=str(default_data_path("train")))
     ap.add_argument("--heldout", type=int, default=0, help="keep the last N articles out and score on them")
     ap.add_argument("--eval", default=None, help="also score on this PolNeAR-format file (reporting only)")
     ap.add_argument("--c1", type=float, default=3.0, help="L1 weight (high: a small model that generalises)")
