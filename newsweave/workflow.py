@@ -29,6 +29,7 @@ __all__ = [
     "StorySet",
     "StoryReport",
     "compare_inputs",
+    "compare_story",
     "compare_story_sets",
     "load_story_set",
     "run_job",
@@ -111,14 +112,24 @@ def story_sets_for(store: Store, article_ids: Sequence[str] | None = None, *, by
 
 
 def compare_story_sets(sets: Sequence[StorySet], method: str = "auto") -> list[dict[str, Any]]:
-    """Run compare over each story set (the JSON contract's story objects)."""
+    """Run compare over each story set (the JSON contract's story objects); a bad ``method`` fails before any."""
     from newsweave.compare import compare_articles
+    from newsweave.compare.statements import check_method
 
+    check_method(method)
     return [
         compare_articles(s.articles, story_id=s.story_id, analyses=s.analyses,
                          reprint_groups=s.reprint_groups or None, method=method)
         for s in sets
     ]
+
+
+def compare_story(store: Store, story_id: str, method: str = "auto") -> dict[str, Any]:
+    """Compare one stored story; ``method`` is checked before its quotes are (re)extracted."""
+    from newsweave.compare.statements import check_method
+
+    check_method(method)
+    return compare_story_sets([load_story_set(store, story_id)], method=method)[0]
 
 
 def compare_inputs(inputs: Sequence[str], store: Store | None = None, *, by_story: bool = False,
@@ -138,12 +149,13 @@ def compare_inputs(inputs: Sequence[str], store: Store | None = None, *, by_stor
     if store is None:
         with tempfile.TemporaryDirectory(prefix="newsweave-compare-") as tmp, \
                 Store.open(str(Path(tmp) / "compare.db")) as scratch:
-            return _compare_ingested(inputs, scratch, only_inputs=False, by_story=by_story, method=method)
-    return _compare_ingested(inputs, store, only_inputs=True, by_story=by_story, method=method)
+            return _compare_ingested(inputs, scratch, by_story=by_story, method=method)
+    return _compare_ingested(inputs, store, by_story=by_story, method=method)
 
 
-def _compare_ingested(inputs: Sequence[str], store: Store, *, only_inputs: bool, by_story: bool,
+def _compare_ingested(inputs: Sequence[str], store: Store, *, by_story: bool,
                       method: str) -> tuple[IngestSummary, list[dict[str, Any]]]:
+    """Compare what ``inputs`` gave (new or already stored), never the rest of ``store``."""
     ids: list[str] = []
 
     def remember(batch: StoredBatch, _store: Store) -> None:
@@ -151,17 +163,17 @@ def _compare_ingested(inputs: Sequence[str], store: Store, *, only_inputs: bool,
         ids.extend(batch.present_ids)
 
     summary = ingest(list(inputs), store, IngestOptions(post_store=[remember]))
-    sets = story_sets_for(store, ids if only_inputs else None, by_story=by_story)
+    sets = story_sets_for(store, ids, by_story=by_story)
     return summary, compare_story_sets(sets, method=method)
 
 
 def _report_dir(out_dir: Path) -> Path:
-    """``out_dir/stories``, created before any slow work so a bad ``--out`` fails at once."""
+    """``out_dir/stories``, created before any slow work so a bad output folder fails at once."""
     story_dir = out_dir / "stories"
     try:
         story_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(f"--out {str(out_dir)!r}: cannot create the report folder ({e.strerror or e})") from e
+        raise InputError(f"output folder {str(out_dir)!r}: cannot create the report folder ({e.strerror or e})") from e
     return story_dir
 
 
@@ -171,10 +183,11 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
 
     Writes ``out_dir/stories/<id>.html`` and ``.json`` for every story of two
     or more articles, ``out_dir/report.json`` (all stories, the compare JSON
-    contract) and ``out_dir/index.html`` linking them.
+    contract) and ``out_dir/index.html`` linking them; each file is replaced atomically,
+    so a reader (or a failed re-run) never sees half a report.
     """
     from newsweave.compare.statements import check_method
-    from newsweave.present.report import render
+    from newsweave.present.report import render, write_report
     from newsweave.store.quotes import quotes_step
     from newsweave.store.stories import list_stories, update_stories
 
@@ -201,15 +214,15 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
         document = {"stories": [compared]}
         html_path = story_dir / f"{story.id}.html"
         json_path = story_dir / f"{story.id}.json"
-        html_path.write_text(render(document, "html"), encoding="utf-8")
-        json_path.write_text(render(document, "json"), encoding="utf-8")
+        write_report(html_path, render(document, "html"))
+        write_report(json_path, render(document, "json"))
         all_stories.append(compared)
         result.reports.append(StoryReport(story.id, story.headline, story.articles, story.independent_sources,
                                           len(compared.get("flags", [])), html_path, json_path))
     result.report_path = out_dir / "report.json"
-    result.report_path.write_text(render({"stories": all_stories}, "json"), encoding="utf-8")
+    write_report(result.report_path, render({"stories": all_stories}, "json"))
     result.index_path = out_dir / "index.html"
-    result.index_path.write_text(_index_html(result, summaries), encoding="utf-8")
+    write_report(result.index_path, _index_html(result, summaries))
     result.seconds = round(time.perf_counter() - started, 2)
     return result
 

@@ -214,6 +214,18 @@ def test_bench_generator_and_run_small():
     assert "| 3 |" in render(result)
 
 
+def test_bench_rejects_unknown_method_before_the_warm_up(monkeypatch):
+    import newsweave.compare as compare
+    from newsweave.bench.compare import main, run
+    from newsweave.errors import InputError
+
+    monkeypatch.setattr(compare, "compare_articles", lambda *a, **k: pytest.fail("compared before the check"))
+    with pytest.raises(InputError, match="unknown method 'fast'"):
+        run([3], method="fast")
+    with pytest.raises(SystemExit):
+        main(["--method", "fast"])  # argparse choices come from METHODS
+
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

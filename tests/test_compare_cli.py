@@ -72,7 +72,7 @@ def test_run_rejects_unknown_method_and_unusable_out_before_reading(tmp_path, mo
     folder = _write(tmp_path)
     bad_method = CliRunner().invoke(app, ["--db", str(tmp_path / "n.db"), "run", str(folder),
                                           "--out", str(tmp_path / "out"), "--method", "fast"])
-    assert isinstance(bad_method.exception, InputError) and "unknown --method 'fast'" in str(bad_method.exception)
+    assert isinstance(bad_method.exception, InputError) and "unknown method 'fast'" in str(bad_method.exception)
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     bad_out = CliRunner().invoke(app, ["--db", str(tmp_path / "n.db"), "run", str(folder), "--out", str(blocker)])
@@ -81,3 +81,23 @@ def test_run_rejects_unknown_method_and_unusable_out_before_reading(tmp_path, mo
 
     with Store.open(str(tmp_path / "n.db")) as store:
         assert store.count_articles() == 0  # refused before anything was read
+
+
+def test_compare_rejects_unknown_method_before_reading(tmp_path, monkeypatch):
+    import newsweave.pipeline as pipeline
+    import newsweave.workflow as workflow
+
+    monkeypatch.chdir(tmp_path)
+    folder = _write(tmp_path)
+
+    def no_reading(*_args, **_kwargs):
+        raise AssertionError("read or loaded before the method was checked")
+
+    monkeypatch.setattr(pipeline, "ingest", no_reading)
+    monkeypatch.setattr(workflow, "ingest", no_reading)
+    monkeypatch.setattr(workflow, "load_story_set", no_reading)
+    for args in ([str(folder)], [str(folder), "--save"], ["s0123456789ab"]):
+        result = CliRunner().invoke(app, ["--db", str(tmp_path / "n.db"), "compare", *args, "--method", "fast"])
+        assert isinstance(result.exception, InputError), (args, result.exception)
+        assert "unknown method 'fast'" in str(result.exception)
+        assert "\n" not in str(result.exception)

@@ -89,3 +89,14 @@ def test_seed_files_are_read():
     assert len(titled) == 1 and titled[0].title not in titled[0].text
     for article in results:
         assert article.text and "\n\n" in article.text
+
+
+def test_field_mapping_errors_name_the_item_without_cli_flags():
+    from newsweave.errors import InputError
+    from newsweave.read.jsonl import parse_field_map
+
+    assert parse_field_map(["text=body", "id=uuid"]) == {"text": "body", "external_id": "uuid"}
+    with pytest.raises(InputError, match=r"^field mapping 'text': expected FIELD=KEY, e\.g\. text=body$"):
+        parse_field_map(["text"])
+    with pytest.raises(InputError, match=r"^field mapping 'colour=c': unknown field 'colour'; use one of "):
+        parse_field_map(["colour=c"])

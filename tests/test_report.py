@@ -130,3 +130,46 @@ def test_write_report_to_a_directory_is_a_one_line_error(tmp_path):
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="cannot write"):
         write_report(blocker / "report.json", "{}")
+
+
+TRACKER = make("t6", "tracker.example", (
+    "Mayor Lena Okonkwo ordered the evacuation of 300 residents from the river district on Monday.\n\n"
+    "Residents posted a photo ![x](http://t.example/p.png) of the flooded river district bakery.\n\n"
+    "Volunteers shared a donation page [y](http://z.example) with every family in the shelter."
+), "2025-04-01T10:00:00", title="Flood `code` ![x](http://t.example/p.png)")
+
+
+def test_markdown_keeps_article_links_and_images_inert():
+    md = render_markdown(compare_articles([A, TRACKER], story_id="links", method="lexical"))
+    assert "![x](" not in md and "[y](" not in md and "`code`" not in md
+    # no unescaped "[text](" anywhere: a viewer renders neither an image (a tracker fetch) nor a link
+    assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", md)
+    assert r"\!\[x\](http://t.example/p.png)" in md  # in the title (timeline) and the unique statement
+    assert md.count(r"\!\[x\](http://t.example/p.png)") >= 2
+    assert r"\[y\](http://z.example)" in md
+    assert r"Flood \`code\`" in md
+
+
+def test_write_report_is_atomic_and_follows_the_umask(tmp_path, monkeypatch):
+    import os
+
+    from newsweave.present import export
+    from newsweave.present.report import write_report
+
+    target = tmp_path / "sub" / "report.md"
+    write_report(target, "old")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # as a plain open() would make it
+
+    def fail(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.os, "replace", fail)
+    from newsweave.errors import InputError
+
+    with pytest.raises(InputError, match="cannot write .*No space left on device"):
+        write_report(target, "new")
+    assert target.read_text(encoding="utf-8") == "old"  # a failed write leaves the old report
+    assert [p.name for p in target.parent.iterdir()] == ["report.md"]  # and no temporary file

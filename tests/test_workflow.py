@@ -84,3 +84,18 @@ def test_index_page_escapes_headlines_and_outlets(tmp_path):
     assert "<script" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; fire" in page and "&lt;b&gt;b&lt;/b&gt;.example" in page
     assert 'href="stories/s1.html"' in page
+
+
+def test_compare_entry_points_reject_an_unknown_method_before_any_work(tmp_path, monkeypatch):
+    import newsweave.workflow as workflow
+    from newsweave.errors import InputError
+
+    monkeypatch.setattr(workflow, "load_story_set", lambda *a: pytest.fail("loaded before the method was checked"))
+    with pytest.raises(InputError, match="unknown method 'fast'"):
+        workflow.compare_story_sets([], method="fast")
+    with Store.open(str(tmp_path / "n.db")) as store:
+        with pytest.raises(InputError, match="unknown method 'fast'"):
+            workflow.compare_story(store, "s0123456789ab", method="fast")
+        with pytest.raises(InputError, match="unknown method 'fast'"):
+            workflow.compare_inputs([str(ROOT / "examples" / "corpus")], store, method="fast")
+        assert store.count_articles() == 0

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from newsweave.compare.statements import METHODS, check_method
 from newsweave.model import Article
 
 __all__ = ["story_articles", "run", "main"]
@@ -153,6 +154,7 @@ def run(sizes: Sequence[int] = (5, 50, 200), method: str = "lexical", seed: int 
     """Wall time of :func:`newsweave.compare.compare_articles` per story size (models warmed first)."""
     from newsweave.compare import compare_articles
 
+    check_method(method)  # before the warm-up loads models
     compare_articles(story_articles(3, seed=seed + 1), method=method)  # load models once, outside the timing
     rows = []
     for n in sizes:
@@ -192,7 +194,7 @@ def render(result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 200])
-    parser.add_argument("--method", choices=["auto", "embed", "lexical"], default="lexical")
+    parser.add_argument("--method", choices=METHODS, default="lexical")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--background", type=int, default=20, help="extra sentences per article (0: short articles)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")

@@ -26,8 +26,6 @@ __all__ = ["ingest_command", "articles_command", "show_command", "export_command
 _STATUSES = ", ".join(s.value for s in ArticleStatus)
 
 
-
-
 def parse_when(value: str | None, *, option: str, end: bool = False) -> datetime | None:
     """``2024-05-01`` or an ISO timestamp → aware datetime (UTC when no offset is given).
 
@@ -300,7 +298,7 @@ def _show_text(article: Article, quotes: list[Quote]) -> None:
     console.rule(f"clean text ({len(article.paragraphs)} paragraphs, {len(article.text):,} characters)")
     marked = Text(article.text)
     for quote in quotes:
-        for piece in quote.fragments or [quote.content]:
+        for piece in quote.pieces:
             marked.stylize(_QUOTE_STYLES["content"], piece.start, piece.end)
         if quote.source is not None:
             marked.stylize(_QUOTE_STYLES["source"], quote.source.start, quote.source.end)
@@ -350,8 +348,7 @@ def _show_quotes(article: Article, quotes: list[Quote]) -> None:
         )
         if quote.speaker_description:
             speaker += f", {quote.speaker_description}"
-        words = " … ".join(article.span_text(piece) for piece in quote.fragments or [quote.content])
-        table.add_row(str(number), Text(speaker), quote.kind, Text(words),
+        table.add_row(str(number), Text(speaker), quote.kind, Text(quote.words_in(article.text)),
                       f"{quote.confidence:.2f}")
     console.print(table)
 

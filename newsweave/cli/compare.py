@@ -52,10 +52,10 @@ def _sets_for_paths(paths: list[str], save: bool, by_story: bool, method: str) -
 
 def _sets_for_story(story_id: str, method: str) -> list[dict[str, Any]]:
     from newsweave.store import Store
-    from newsweave.workflow import compare_story_sets, load_story_set
+    from newsweave.workflow import compare_story
 
     with Store.open(state.db) as store:
-        return compare_story_sets([load_story_set(store, story_id)], method=method)
+        return [compare_story(store, story_id, method=method)]
 
 
 @app.command("compare", epilog=_EPILOG)
@@ -71,12 +71,11 @@ def compare_command(
     with_text: bool = typer.Option(False, "--with-text", help="JSON: include each article's clean text."),
 ) -> None:
     """Compare coverage: quotes, statements, numbers, names and signals per outlet, with evidence."""
-    from newsweave.compare.statements import check_method
     from newsweave.present.report import FORMATS, render, render_json, write_report
 
     if fmt not in FORMATS:
         raise InputError(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
-    check_method(method)
+    # method: checked by the workflow functions, before anything is read
     # a story id never holds a slash: a target with one is a path (or URL), even one that does not exist
     looks_like_paths = any(Path(t).exists() or "://" in t or "/" in t for t in targets)
     if looks_like_paths:
@@ -119,7 +118,6 @@ def bench_compare_command(
 
     from newsweave.bench.compare import render as render_bench
     from newsweave.bench.compare import run
-    from newsweave.compare.statements import check_method
 
-    result = run(sizes, method=check_method(method), seed=seed)
+    result = run(sizes, method=method, seed=seed)
     typer.echo(json.dumps(result, indent=2) if as_json else render_bench(result))

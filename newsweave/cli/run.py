@@ -54,6 +54,7 @@ def run_command(
                       str(report.independent_sources), str(report.flags))
     console.print(table)
     console.print(f"wrote {result.index_path.resolve()}  (store: {db}; {result.seconds} s)", highlight=False)
-    if summary.exit_code():
+    exit_code = summary.exit_code()
+    if exit_code:
         err_console.print("[bold red]run failed:[/] nothing could be read from the given inputs", highlight=False)
-        raise typer.Exit(summary.exit_code())
+        raise typer.Exit(exit_code)

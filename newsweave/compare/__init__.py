@@ -38,7 +38,7 @@ from newsweave.compare.names import compare_names, extract_entities
 from newsweave.compare.numbers import compare_numbers
 from newsweave.compare.quotes import group_quotes, quote_items
 from newsweave.compare.signals import article_signals, pronoun_consensus_findings
-from newsweave.compare.statements import align_statements, split_statements
+from newsweave.compare.statements import align_statements, check_method, split_statements
 from newsweave.compare.timeline import reprint_groups as _reprint_groups
 from newsweave.compare.timeline import timeline as _timeline
 from newsweave.model import Article, Finding
@@ -100,6 +100,7 @@ def compare_articles(
     ``method`` picks statement alignment: ``"auto"`` (embeddings when the ``embed`` extra is
     installed), ``"embed"`` or ``"lexical"``.
     """
+    check_method(method)  # before sentence splitting and NER
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 

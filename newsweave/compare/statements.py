@@ -28,14 +28,14 @@ from newsweave.model import Article, Span
 
 __all__ = ["Statement", "METHODS", "check_method", "split_statements", "align_statements", "embedder_available"]
 
-#: Statement alignment methods (``--method``): see :func:`align_statements`.
+#: Statement alignment methods: see :func:`align_statements`.
 METHODS = ("auto", "embed", "lexical")
 
 
 def check_method(method: str) -> str:
     """``method`` when it is one of :data:`METHODS`; else an InputError, before any slow work starts."""
     if method not in METHODS:
-        raise InputError(f"unknown --method {method!r}: use {', '.join(METHODS[:-1])} or {METHODS[-1]}")
+        raise InputError(f"unknown method {method!r}: use {', '.join(METHODS[:-1])} or {METHODS[-1]}")
     return method
 
 
@@ -115,9 +115,9 @@ def align_statements(
     The lexical score mixes TF-IDF cosine (words and word pairs), IDF-weighted Dice and
     overlap of content words, and shared numbers; with embeddings, 0.4 × lexical + 0.6 × cosine.
     """
+    check_method(method)  # public API: a bad method fails before sklearn loads
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    check_method(method)
     order = {a.id: i for i, a in enumerate(articles)}
     n = len(statements)
     used = "lexical"

@@ -13,9 +13,10 @@ stages have run (empty otherwise).
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -29,7 +30,8 @@ from newsweave.model import ArticleStatus
 from newsweave.store import Store
 from newsweave.store.schema import articles, reprints, story_assignments
 
-__all__ = ["FORMATS", "COLUMNS", "csv_cell", "export_articles", "export_to_path", "iter_export_rows", "write_csv"]
+__all__ = ["FORMATS", "COLUMNS", "atomic_output", "csv_cell", "export_articles", "export_to_path", "iter_export_rows",
+           "write_csv"]
 
 FORMATS = ("jsonl", "csv", "parquet")
 #: Exported columns, in order; ``text`` and ``paragraphs`` only with text=True.
@@ -155,10 +157,7 @@ def export_to_path(store: Store, fmt: str, path: str | Path, *, text: bool = Tru
     fmt = (fmt or "").lower()
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}: choose from {', '.join(FORMATS)}")
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"--out {str(path)!r} is a directory; give a file name")
-    with _atomic(path, binary=fmt == "parquet") as fh:
+    with atomic_output(Path(path), binary=fmt == "parquet") as fh:
         rows = iter_export_rows(store, text=text, **filters)
         if fmt == "jsonl":
             return _write_jsonl(rows, fh)
@@ -168,24 +167,53 @@ def export_to_path(store: Store, fmt: str, path: str | Path, *, text: bool = Tru
 
 
 @contextmanager
-def _atomic(path: Path, *, binary: bool) -> Iterator[Any]:
+def atomic_output(path: Path, *, binary: bool = False) -> Iterator[Any]:
+    """A file handle whose content replaces ``path`` only when the block succeeds.
+
+    Readers never see a half-written file, and a failed write leaves an old one
+    in place. The folder is created; a directory at ``path``, or an OSError while
+    writing, is an InputError naming the path (one line, no traceback).
+    """
+    if path.is_dir():
+        raise InputError(f"output path {str(path)!r} is a directory; give a file name")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, tmp = _temp_beside(path)
     except OSError as e:
-        raise InputError(f"cannot write {str(path)!r}: {e.strerror or e}") from e
+        raise _cannot_write(path, e) from e
     try:
         mode = "wb" if binary else "w"
         kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise _cannot_write(path, e) from e
         raise
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new hidden file next to ``path``, created with mode 0o666 so the umask decides, as for a plain open().
+
+    (``tempfile.mkstemp`` would make every report and export owner-only.)
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.part")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
+
+
+def _cannot_write(path: Path, e: OSError) -> InputError:
+    return InputError(f"cannot write {str(path)!r}: {e.strerror or e}")
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:

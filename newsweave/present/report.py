@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from newsweave.errors import InputError
+from newsweave.present.export import atomic_output
 
 __all__ = ["render_json", "render_markdown", "render_html", "render", "write_report", "FORMATS"]
 
@@ -37,10 +37,17 @@ def render_json(report: dict[str, Any], include_text: bool = False) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
+_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|", "\n": " ",
+                             "[": "\\[", "]": "\\]", "!": "\\!", "`": "\\`"})
+
+
 def _md_escape(text: str) -> str:
-    """Article text as inert Markdown: Markdown viewers pass raw HTML through, so ``<`` and ``&`` become entities."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("|", "\\|").replace("\n", " "))
+    """Article text as inert Markdown: no raw HTML (viewers pass it through), table breaks, links, images or code.
+
+    ``<`` and ``&`` become entities; ``[``, ``]``, ``!`` and backticks are backslash-escaped so
+    ``![](http://tracker)`` in an article cannot make a viewer fetch anything.
+    """
+    return text.translate(_MD_ESCAPES)
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -170,14 +177,9 @@ def render_html(report: dict[str, Any]) -> str:
 
 
 def write_report(path: Path, text: str) -> None:
-    """Write a rendered report, creating its folder; a path that cannot take it is an InputError naming it."""
-    if path.is_dir():
-        raise InputError(f"--out {str(path)!r} is a directory; give a file name")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"cannot write {str(path)!r}: {e.strerror or e}") from e
+    """Write a rendered report atomically, creating its folder; an unusable path is an InputError naming it."""
+    with atomic_output(path) as fh:
+        fh.write(text)
 
 
 def render(report: dict[str, Any], fmt: str) -> str:

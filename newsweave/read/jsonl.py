@@ -57,9 +57,9 @@ def parse_field_map(items: Iterable[str]) -> dict[str, str]:
         name, sep, key = item.partition("=")
         name = _FIELD_ALIASES.get(name.strip(), name.strip())
         if not sep or not key.strip():
-            raise InputError(f"--field {item!r}: expected FIELD=KEY, e.g. --field text=body")
+            raise InputError(f"field mapping {item!r}: expected FIELD=KEY, e.g. text=body")
         if name not in DEFAULT_FIELDS:
-            raise InputError(f"--field {item!r}: unknown field {name!r}; use one of {', '.join(DEFAULT_FIELDS)}")
+            raise InputError(f"field mapping {item!r}: unknown field {name!r}; use one of {', '.join(DEFAULT_FIELDS)}")
         mapping[name] = key.strip()
     return mapping
 
