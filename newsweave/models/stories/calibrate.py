@@ -205,10 +205,14 @@ def singleton_guard(embedding_model: str | None):
     docs, _gold, singles = mix
     feats, _ = compute_features(docs, embedding_model)
 
+    shares: dict[tuple[float, float, bool, float], float] = {}  # the search asks again for bars it has scored
+
     def kept(params: StoryParams) -> float:
-        share = singletons_kept([a.story_key for a in cluster_stories(docs, params, feats)], singles)
-        print(f"  attach {params.attach_threshold:.2f} merge {params.merge_threshold:.2f}: {share:.1%} singletons kept", file=sys.stderr)
-        return share
+        key = (params.threshold, params.merge_threshold, params.merge, params.attach_threshold)
+        if key not in shares:
+            shares[key] = singletons_kept([a.story_key for a in cluster_stories(docs, params, feats)], singles)
+            print(f"  attach {params.attach_threshold:.2f} merge {params.merge_threshold:.2f}: {shares[key]:.1%} singletons kept", file=sys.stderr)
+        return shares[key]
 
     return kept
 
