@@ -22,6 +22,7 @@ __all__ = [
     "Finding",
     "Quote",
     "RemovedLine",
+    "Skipped",
     "Span",
     "article_id_for",
 ]
@@ -128,6 +129,17 @@ class Failure:
 
     origin: str  # names the record: "feed.jsonl:17", "crawl.warc.gz#10234", a URL
     reason: str  # one line a user can act on
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped(Failure):
+    """A record read fine that is not an article (a WARC request, an image, an HTTP 404).
+
+    Reported, never silent: the ingest summary counts skipped records by reason and
+    ``--strict`` lists each one. A subclass of :class:`Failure` so code that only knows
+    ``Article | Failure`` never takes it for an article; check ``Skipped`` first where
+    the two must be told apart.
+    """
 
 
 QuoteKind = Literal["direct", "indirect", "mixed"]

@@ -33,7 +33,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 from newsweave.errors import InputError, NewsweaveError
-from newsweave.model import Article, ArticleStatus, Failure
+from newsweave.model import Article, ArticleStatus, Failure, Skipped
 from newsweave.store import DEFAULT_BATCH_SIZE, Store
 from newsweave.store.schema import articles as articles_table
 
@@ -119,6 +119,8 @@ class IngestSummary:
     stored: int = 0  # newly stored, any status
     already_present: int = 0
     failures: list[Failure] = field(default_factory=list)
+    #: records read fine that are not articles (a WARC request, an image, a feed teaser)
+    skipped: list[Skipped] = field(default_factory=list)
     flagged: Counter = field(default_factory=Counter)  # stored but not story material: status -> n
     batches: int = 0
     elapsed: float = 0.0
@@ -126,6 +128,10 @@ class IngestSummary:
     @property
     def failed(self) -> int:
         return len(self.failures)
+
+    def skipped_by_reason(self) -> Counter:
+        """Skipped records counted by reason (a crawl skips thousands for a handful of reasons)."""
+        return Counter(_reason_kind(s.reason) for s in self.skipped)
 
     @property
     def stored_ok(self) -> int:
@@ -148,6 +154,8 @@ class IngestSummary:
             "failed": self.failed,
             "flagged": dict(self.flagged),
             "failures": [{"origin": f.origin, "reason": f.reason} for f in self.failures],
+            "skipped": len(self.skipped),
+            "skipped_by_reason": dict(self.skipped_by_reason()),
             "batches": self.batches,
             "elapsed_s": round(self.elapsed, 3),
         }
@@ -182,7 +190,9 @@ def ingest(
 
     def counted(stream: Iterable[Item]) -> Iterator[Item]:
         for item in stream:
-            if isinstance(item, Failure):
+            if isinstance(item, Skipped):
+                summary.skipped.append(item)
+            elif isinstance(item, Failure):
                 summary.failures.append(item)
             else:
                 summary.read += 1
@@ -265,6 +275,11 @@ def _cleaner() -> Callable[[Article], Article]:
     except ImportError as e:
         raise NewsweaveError(f"the cleaner (newsweave.clean.clean_article) cannot be loaded: {e}") from e
     return clean_article
+
+
+def _reason_kind(reason: str) -> str:
+    """A skip reason without the URL or size that makes each one unique ("… for http://…")."""
+    return reason.split(" for ", 1)[0].split("; ", 1)[0]
 
 
 def _one_line(error: BaseException) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from read_fixtures import article_html, write_warc
 
-from newsweave.model import Article, Failure
+from newsweave.model import Article, Failure, Skipped
 from newsweave.read import ReadOptions, format_of, read_inputs
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
@@ -23,13 +23,19 @@ def test_directory_is_walked_recursively_in_sorted_order_and_sidecars_are_metada
     (tmp_path / "b" / "d.jsonl").write_text(json.dumps({"text": "Delta."}) + "\n")
     write_warc(tmp_path / "b" / "e.warc.gz", [("https://e.example.com/1", article_html(site=None))])
     (tmp_path / ".hidden" / "x.txt").write_text("hidden\n")
-    (tmp_path / "notes.xyz").write_text("ignored in a directory walk\n")
-    results = list(read_inputs([str(tmp_path)]))
-    assert all(isinstance(r, Article) for r in results), results
+    (tmp_path / "notes").write_text("A saved page without an extension is read by its content.\n")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    everything = list(read_inputs([str(tmp_path)]))
+    results = [r for r in everything if isinstance(r, Article)]
+    skipped = {Path(r.origin.split("#")[0]).name: r.reason for r in everything if isinstance(r, Skipped)}
+    assert not [r for r in everything if isinstance(r, Failure) and not isinstance(r, Skipped)]
     assert [Path(r.origin.split("#")[0].rsplit(":", 1)[0] if r.input_format == "jsonl" else
-                 r.origin.split("#")[0]).name for r in results] == ["a.txt", "c.html", "d.jsonl", "e.warc.gz"]
+                 r.origin.split("#")[0]).name for r in results] == ["a.txt", "notes", "c.html", "d.jsonl", "e.warc.gz"]
     assert results[0].source == "Alpha Post"
-    assert [r.input_format for r in results] == ["text", "html", "jsonl", "warc"]
+    assert [r.input_format for r in results] == ["text", "text", "html", "jsonl", "warc"]
+    # nothing is dropped silently: the image and the WARC's request record are named with a reason
+    assert skipped["photo.jpg"] == "not an article: binary file of no known format"
+    assert skipped["e.warc.gz"].startswith("not an article: WARC request record")
 
 
 def test_reading_twice_gives_the_same_ids(tmp_path):

@@ -1,11 +1,12 @@
-"""WARC reader (fastwarc): HTML 200 responses only, target URI and date, truncated / corrupt files."""
+"""WARC reader (fastwarc): HTML 200 responses become articles, every other record is reported; truncated /
+corrupt files."""
 
 from __future__ import annotations
 
 import pytest
 from read_fixtures import article_html, write_warc
 
-from newsweave.model import Article, Failure
+from newsweave.model import Article, Failure, Skipped
 from newsweave.read import read_inputs
 from newsweave.read.warc import read_warc_file
 
@@ -20,8 +21,12 @@ EXTRA = [
 @pytest.mark.parametrize("gzip", [True, False])
 def test_html_responses_become_articles_with_uri_and_date(tmp_path, gzip):
     path = write_warc(tmp_path / ("crawl.warc.gz" if gzip else "crawl.warc"), PAGES, gzip=gzip, extra=EXTRA)
-    results = list(read_inputs([str(path)]))
-    assert all(isinstance(r, Article) for r in results), results
+    everything = list(read_inputs([str(path)]))
+    results = [r for r in everything if isinstance(r, Article)]
+    skipped = [r.reason for r in everything if isinstance(r, Skipped)]
+    assert len(results) + len(skipped) == len(everything), everything  # nothing failed
+    assert "not an article: HTTP 404 response" in skipped
+    assert "not an article: image/png response" in skipped
     assert [r.url for r in results] == [url for url, _ in PAGES]
     first = results[0]
     assert first.raw == PAGES[0][1]
@@ -68,5 +73,5 @@ def test_not_a_warc_and_empty(tmp_path):
 
 def test_unknown_extension_is_sniffed_as_warc(tmp_path):
     path = write_warc(tmp_path / "crawl.bin", PAGES[:1])
-    (article,) = list(read_inputs([str(path)]))
+    (article,) = [r for r in read_inputs([str(path)]) if isinstance(r, Article)]
     assert article.url == PAGES[0][0]

@@ -63,7 +63,8 @@ Running the same command again stores nothing new; after an interrupted run it f
 @app.command("ingest", epilog=_INGEST_EPILOG)
 def ingest_command(
     inputs: list[str] = typer.Argument(..., metavar="PATH|URL...", help="Files, folders, URLs or feed URLs."),
-    strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any record failed."),
+    strict: bool = typer.Option(False, "--strict",
+                                help="Exit non-zero when any record failed; list every skipped record."),
     batch_size: int = typer.Option(
         DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Articles per database transaction."
     ),
@@ -81,7 +82,7 @@ def ingest_command(
 ) -> None:
     """Read, clean and store articles from files, folders, WARCs, JSON Lines, URLs and feeds.
 
-    Prints a summary: read / stored / already present / failed (each failure with its reason). Exits non-zero only when nothing could be read, or with --strict when any record failed.
+    Prints a summary: read / stored / already present / skipped / failed (each failure with its reason; skipped records — not articles, such as WARC request records or images — counted by reason, each listed with --strict). Exits non-zero only when nothing could be read, or with --strict when any record failed.
     """
     from newsweave.pipeline import IngestOptions, ingest
 
@@ -116,7 +117,7 @@ def ingest_command(
 
             with err_console.status("grouping stories…"):
                 grouped = update_stories(store)
-    _print_summary(summary, store)
+    _print_summary(summary, store, strict=strict)
     if grouped is not None:
         console.print(f"stories: {grouped.stories} over {grouped.articles} articles "
                       f"({grouped.reprinted_articles} reprints); list them with: newsweave stories", highlight=False)
@@ -138,7 +139,7 @@ def _read_options(fields: list[str], timeout: float, max_bytes: int, robots: boo
         raise InputError(f"invalid reader option: {e}") from e
 
 
-def _print_summary(summary, store: Store) -> None:
+def _print_summary(summary, store: Store, *, strict: bool = False) -> None:
     table = Table(title="ingest summary", show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("n", justify="right")
@@ -147,6 +148,7 @@ def _print_summary(summary, store: Store) -> None:
     for status, n in sorted(summary.flagged.items()):
         table.add_row(f"  of which {status} (kept, not story material)", str(n))
     table.add_row("already present", str(summary.already_present))
+    table.add_row("skipped (not articles)", str(len(summary.skipped)))
     table.add_row("failed", str(summary.failed), style="red" if summary.failed else None)
     rate = summary.read / summary.elapsed if summary.elapsed > 0 else 0.0
     table.add_row("time", f"{summary.elapsed:.1f} s ({rate:,.0f} articles/s)")
@@ -158,6 +160,12 @@ def _print_summary(summary, store: Store) -> None:
         for failure in summary.failures:
             failures.add_row(Text(failure.origin), Text(failure.reason))
         console.print(failures)
+    if strict:
+        for skipped in summary.skipped:
+            console.print(Text(f"skipped: {skipped.origin}: {skipped.reason}"))
+    else:
+        for reason, n in summary.skipped_by_reason().most_common():
+            console.print(Text(f"skipped: {reason} ({n} record{'s' if n != 1 else ''})"))
     console.print(Text(f"database: {store.display_url}"))
 
 

@@ -11,8 +11,11 @@ Bad input never raises out of :func:`read_inputs`: each unreadable record is a
 Dispatch: ``http(s)://`` → :mod:`.web` (page or RSS/Atom feed); a directory is
 walked recursively in sorted order (hidden files skipped, ``name.json``
 sidecars of ``name.txt``/``name.md`` not read as records); a file by extension
-(``.txt .md .html .htm .json .jsonl .ndjson .jsonl.gz .warc .warc.gz``), else
-by sniffing its first bytes.
+(``.txt .md .html .htm .json .jsonl .ndjson .jsonl.gz .warc .warc.gz .arc .arc.gz
+.rss .atom .xml``), else by sniffing its first bytes. Feeds are told by content: a
+``.json`` file holding a JSON Feed, or a file of any name opening with an RSS/Atom
+root, is read as a feed. In a folder, a file that sniffs as no known format (an
+image, a binary) is a :class:`~newsweave.model.Skipped` record, never dropped silently.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from newsweave.errors import NewsweaveError
-from newsweave.model import Article, Failure
+from newsweave.model import Article, Failure, Skipped
 from newsweave.read._common import DEFAULT_USER_AGENT, ReadOptions, ReadResult
 
 __all__ = ["DEFAULT_USER_AGENT", "ReadOptions", "ReadResult", "format_of", "read_inputs", "read_path"]
@@ -45,7 +48,11 @@ _EXTENSIONS: dict[str, str] = {
     ".json": "json",
     ".warc": "warc",
     ".warc.gz": "warc",
+    ".arc": "warc",
     ".arc.gz": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
 }
 
 
@@ -99,9 +106,10 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[Articl
     if not path.is_file():
         yield Failure(str(path), "not a regular file")
         return
-    fmt = format_of(path) or _sniff(path)
-    if fmt is None:
-        yield Failure(str(path), "unsupported file type (not text, Markdown, HTML, JSON, JSONL or WARC)")
+    fmt = _format_by_content(path)
+    if fmt == "binary":
+        yield Failure(str(path), "unsupported file type (binary; not text, Markdown, HTML, JSON, JSONL, "
+                                 "a feed, WARC or ARC)")
         return
     yield from _reader(fmt)(path, options)
 
@@ -116,13 +124,32 @@ def _read_directory(root: Path, options: ReadOptions) -> Iterator[Article | Fail
         stems_with_text = {Path(f).stem for f in names if format_of(Path(f)) in ("text", "markdown")}
         for filename in names:
             path = Path(dirpath) / filename
-            fmt = format_of(path)
-            if fmt == "json" and path.stem in stems_with_text:
+            if format_of(path) == "json" and path.stem in stems_with_text:
                 continue  # a sidecar: metadata of name.txt / name.md
-            if fmt is None:
-                LOGGER.debug("skipping %s: unknown file type", path)
+            fmt = _format_by_content(path)
+            if fmt == "binary":
+                yield Skipped(str(path), "not an article: binary file of no known format")
                 continue
             yield from _reader(fmt)(path, options)
+
+
+def _format_by_content(path: Path) -> str:
+    """The reader for a file: its extension, checked against its content where names lie
+    (a ``.json`` JSON Feed), else sniffed; ``"binary"`` when nothing fits."""
+    fmt = format_of(path)
+    if fmt == "json":
+        from newsweave.read.feeds import is_feed
+
+        return "feed" if is_feed(_head(path)) else fmt
+    return fmt or _sniff(path)
+
+
+def _head(path: Path, size: int = 4096) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
 
 
 def _reader(fmt: str) -> Callable[[Path, ReadOptions], Iterator[Article | Failure]]:
@@ -146,11 +173,17 @@ def _reader(fmt: str) -> Callable[[Path, ReadOptions], Iterator[Article | Failur
         from newsweave.read.warc import read_warc_file
 
         return read_warc_file
+    if fmt == "feed":
+        from newsweave.read.feeds import read_feed_file
+
+        return read_feed_file
     raise ValueError(f"unknown input format {fmt!r}")
 
 
-def _sniff(path: Path) -> str | None:
+def _sniff(path: Path) -> str:
     """Guess the format of a file with an unknown extension from its first bytes."""
+    from newsweave.read._common import looks_binary
+    from newsweave.read.feeds import is_feed
     from newsweave.read.warc import is_warc_file
 
     try:
@@ -162,6 +195,10 @@ def _sniff(path: Path) -> str | None:
         return "text"  # reported as an empty file
     if is_warc_file(path):
         return "warc"
+    if is_feed(head):
+        return "feed"
+    if looks_binary(head):
+        return "binary"
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
     if start.startswith((b"<!doctype html", b"<html")) or b"<body" in start or b"<head" in start:
         return "html"

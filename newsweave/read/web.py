@@ -2,9 +2,10 @@
 
 Polite by default: a real User-Agent, robots.txt respected (cached per host),
 timeouts, a response size limit enforced while streaming, and retries with
-exponential backoff on 5xx / 429 / connection errors. A feed (by content type
-or XML root) yields each entry's page, fetched and extracted; the entry's
-published date fills in when the page has none.
+exponential backoff on 5xx / 429 / connection errors. A feed is told by its
+content, whatever its content type (see :mod:`newsweave.read.feeds`): an entry
+whose own content is the article is stored from it; a summary's page is fetched
+and extracted, the entry's date filling in when the page has none.
 """
 
 from __future__ import annotations
@@ -27,10 +28,7 @@ __all__ = ["Fetcher", "FetchError", "Response", "is_url", "read_url", "validate_
 
 LOGGER = logging.getLogger("newsweave.read.web")
 
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
-_XML_TYPES = ("application/xml", "text/xml")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 
 
 def is_url(value: str) -> bool:
@@ -219,11 +217,11 @@ def read_url(url: str, options: ReadOptions | None = None, *, fetcher: Fetcher |
 
 
 def _is_feed(response: Response) -> bool:
-    if response.content_type in _FEED_TYPES:
-        return True
-    if response.content_type in _XML_TYPES or not response.content_type:
-        return _FEED_ROOT.search(response.body[:2048]) is not None
-    return False
+    """By content: feeds are served as application/rss+xml, text/xml, application/json,
+    text/plain … so the label alone decides nothing; an HTML page is never a feed."""
+    from newsweave.read.feeds import is_feed
+
+    return response.content_type not in _HTML_TYPES and is_feed(response.body)
 
 
 def _page_article(origin: str, response: Response, options: ReadOptions, *, input_format: str,
@@ -245,44 +243,22 @@ def _page_article(origin: str, response: Response, options: ReadOptions, *, inpu
 
 def _read_feed(feed_url: str, response: Response, fetcher: Fetcher, options: ReadOptions
                ) -> Iterator[Article | Failure]:
-    import feedparser
+    """Entries whose own content is the article need no fetch; a summary's page is fetched."""
+    from newsweave.read.feeds import FeedEntry, read_feed_bytes
 
-    parsed = feedparser.parse(response.body)
-    entries = list(parsed.entries or [])
-    if not entries:
-        reason = "feed has no entries"
-        if getattr(parsed, "bozo", False) and getattr(parsed, "bozo_exception", None) is not None:
-            reason += f" ({_one_line(parsed.bozo_exception)})"
-        yield Failure(feed_url, reason)
-        return
-    if options.max_feed_entries is not None:
-        entries = entries[: options.max_feed_entries]
-    feed_title = (parsed.feed or {}).get("title")
-    for index, entry in enumerate(entries):
-        link = entry.get("link")
-        origin = link or f"{feed_url}#entry{index}"
-        if not link:
-            yield Failure(origin, "feed entry has no link")
-            continue
-        published = None
-        for key in ("published_parsed", "updated_parsed"):
-            value = entry.get(key)
-            if value:
-                published = datetime(*value[:6], tzinfo=timezone.utc)
-                break
+    def fetch_page(link: str, entry: FeedEntry) -> Article | Failure:
         try:
             page = fetcher.fetch(link)
         except FetchError as e:
-            yield Failure(origin, str(e))
-            continue
-        author = entry.get("author")
-        yield _page_article(
-            origin, page, options, input_format="feed",
-            defaults={"title": entry.get("title"), "byline": author, "published": published,
-                      "external_id": entry.get("id")},
-            metadata={k: v for k, v in {"feed_url": feed_url, "feed_title": feed_title,
-                                        "feed_entry_id": entry.get("id")}.items() if v},
+            return Failure(link, str(e))
+        return _page_article(
+            link, page, options, input_format="feed",
+            defaults={"title": entry.title, "byline": entry.author, "published": entry.published,
+                      "external_id": entry.entry_id},
+            metadata={k: v for k, v in {"feed_url": feed_url, "feed_entry_id": entry.entry_id}.items() if v},
         )
+
+    yield from read_feed_bytes(response.body, feed_url, options, feed_url=feed_url, fetch_page=fetch_page)
 
 
 def _one_line(error: object) -> str:

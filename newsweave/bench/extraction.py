@@ -1,0 +1,162 @@
+"""Extraction quality on trafilatura's evaluation pages: newsweave's stored text beside trafilatura.
+
+Every page goes through the user's path — ``read_path`` on the saved HTML file, then
+``clean_article`` — and the *stored* text (``Article.text``) is scored the way trafilatura's
+own evaluation scores extractors: whitespace is collapsed in snippets and text; a ``with``
+snippet found is a true positive, a ``without`` snippet found a false positive. Plain
+``trafilatura.extract`` runs on the same bytes in the same run as the peer.
+
+Besides the scores it counts what the debris rules did: ``with`` snippets that were in the
+extracted text but not in the stored text (a rule ate real text — must be 0), ``without``
+snippets the rules removed (debris caught), and the removals per rule.
+
+The data is the tarball described in ``../shared/data/DATA.md``
+(``extraction/trafilatura_eval_visible.tar.gz``); it is unpacked to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tarfile
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Scores", "evaluate", "find_eval_dir", "unpack"]
+
+_SPACE = re.compile(r"\s+")
+
+
+def _fold(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(slots=True)
+class Scores:
+    """Snippet counts for one extractor over all pages."""
+
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+    tn: int = 0
+
+    def add(self, text: str, keep: list[str], drop: list[str]) -> None:
+        for snippet in keep:
+            if _fold(snippet) in text:
+                self.tp += 1
+            else:
+                self.fn += 1
+        for snippet in drop:
+            if _fold(snippet) in text:
+                self.fp += 1
+            else:
+                self.tn += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        total = self.tp + self.fn + self.fp + self.tn
+        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+                "accuracy": round((self.tp + self.tn) / total, 4) if total else 0.0,
+                "tp": self.tp, "fn": self.fn, "fp": self.fp, "tn": self.tn}
+
+
+@dataclass(slots=True)
+class RuleTally:
+    """What cleaning removed, judged against the snippets."""
+
+    with_removed: list[dict[str, Any]] = field(default_factory=list)  # real text eaten: must stay empty
+    without_removed: int = 0  # debris the rules caught
+    removals_by_rule: Counter = field(default_factory=Counter)
+    candidates: int = 0  # body-like lines a rule matched but kept
+
+
+def find_eval_dir(data_root: Path) -> Path | None:
+    """The tarball under ``data_root`` (``extraction/trafilatura_eval_visible.tar.gz``)."""
+    tarball = data_root / "extraction" / "trafilatura_eval_visible.tar.gz"
+    return tarball if tarball.is_file() else None
+
+
+def unpack(tarball: Path, into: Path) -> Path:
+    """Unpack the evaluation tarball (regular files only) and return its ``trafilatura_eval`` folder."""
+    with tarfile.open(tarball) as archive:
+        members = [m for m in archive.getmembers() if m.isfile() and ".." not in Path(m.name).parts
+                   and not Path(m.name).is_absolute()]
+        archive.extractall(into, members=members)  # noqa: S202 - members filtered above
+    return into / "trafilatura_eval"
+
+
+def _pages(eval_dir: Path, limit: int | None) -> Iterator[tuple[str, Path, list[str], list[str]]]:
+    data = json.loads((eval_dir / "evaldata.json").read_text(encoding="utf-8"))
+    for n, (url, entry) in enumerate(sorted(data.items())):
+        if limit is not None and n >= limit:
+            return
+        path = eval_dir / "html" / entry["file"]
+        if path.is_file():
+            yield url, path, list(entry.get("with") or []), list(entry.get("without") or [])
+
+
+def _newsweave_text(path: Path) -> tuple[str, str, Any]:
+    """(stored text, extracted text, the article or None) through read_path + clean_article."""
+    from newsweave.clean import clean_article
+    from newsweave.model import Article
+    from newsweave.read import read_path
+
+    for item in read_path(path):
+        if isinstance(item, Article):
+            article = clean_article(item)
+            return _fold(article.text), _fold(article.extracted_text), article
+    return "", "", None
+
+
+def _trafilatura_text(path: Path) -> str:
+    import trafilatura
+
+    return _fold(trafilatura.extract(path.read_bytes()) or "")
+
+
+def evaluate(eval_dir: Path, limit: int | None = None) -> dict[str, Any]:
+    """Score newsweave (stored text) and plain trafilatura on every page; tally the rules."""
+    ours, peer = Scores(), Scores()
+    tally = RuleTally()
+    pages = 0
+    for url, path, keep, drop in _pages(eval_dir, limit):
+        pages += 1
+        stored, extracted, article = _newsweave_text(path)
+        ours.add(stored, keep, drop)
+        peer.add(_trafilatura_text(path), keep, drop)
+        if article is None:
+            continue
+        tally.removals_by_rule.update(r.rule for r in article.removed)
+        tally.candidates += sum(1 for w in article.warnings if "kept as a candidate" in w)
+        for snippet in keep:
+            folded = _fold(snippet)
+            if folded in extracted and folded not in stored:
+                rules = sorted({r.rule for r in article.removed if folded[:40] in _fold(r.text)
+                                or _fold(r.text) in folded})
+                tally.with_removed.append({"page": url, "rules": rules or ["(split across lines)"]})
+        tally.without_removed += sum(1 for s in drop if _fold(s) in extracted and _fold(s) not in stored)
+    return {
+        "pages": pages,
+        "newsweave": ours.as_dict(),
+        "trafilatura": peer.as_dict(),
+        "with_snippets_removed": len(tally.with_removed),
+        "with_removed_by": dict(Counter(r for item in tally.with_removed for r in item["rules"])),
+        "without_snippets_removed": tally.without_removed,
+        "removals_by_rule": dict(tally.removals_by_rule.most_common()),
+        "candidates_kept": tally.candidates,
+    }
+
+
+def run(data_root: Path, limit: int | None = None) -> dict[str, Any] | None:
+    """Unpack into a temporary folder, evaluate, clean up; None when the data is absent."""
+    tarball = find_eval_dir(data_root)
+    if tarball is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="newsweave-extraction-") as tmp:
+        return evaluate(unpack(tarball, Path(tmp)), limit)
