@@ -7,6 +7,7 @@ The flow for one run (every stage a generator, so a multi-GB input streams)::
            ├─ skip ids already stored    (a re-run neither re-cleans nor re-stores them)
            ├─ ARTICLE_STEPS              generator in → generator out (default: clean)
            ├─ store.add_batch            one transaction per batch, insert-if-absent
+           ├─ store.versions.revise      the same URL / id with new text: a new version
            └─ POST_STORE_STEPS           step(batch, store) after each committed batch
 
 Later stages hook in at :data:`POST_STORE_STEPS` (enrichment, quote extraction,
@@ -36,6 +37,7 @@ from newsweave.errors import InputError, NewsweaveError
 from newsweave.model import Article, ArticleStatus, Failure, Skipped
 from newsweave.store import DEFAULT_BATCH_SIZE, Store
 from newsweave.store.schema import articles as articles_table
+from newsweave.store.versions import split_revisions
 
 __all__ = [
     "ARTICLE_STEPS",
@@ -117,6 +119,7 @@ class IngestSummary:
 
     read: int = 0  # articles read (records that became an Article)
     stored: int = 0  # newly stored, any status
+    revised: int = 0  # stored articles read again with changed text: a new version of each
     already_present: int = 0
     failures: list[Failure] = field(default_factory=list)
     #: records read fine that are not articles (a WARC request, an image, a feed teaser)
@@ -151,6 +154,7 @@ class IngestSummary:
             "read": self.read,
             "stored": self.stored,
             "already_present": self.already_present,
+            "revised": self.revised,
             "failed": self.failed,
             "flagged": dict(self.flagged),
             "failures": [{"origin": f.origin, "reason": f.reason} for f in self.failures],
@@ -212,7 +216,10 @@ def ingest(
         batch_failures: list[Failure] = []
         for item in stream:
             (batch_failures if isinstance(item, Failure) else to_store).append(item)
+        to_store, versions = split_revisions(store, to_store)
         result = store.add_batch(to_store)
+        revised = _store_versions(store, versions, present_ids, batch_failures)
+        summary.revised += len(revised)
         batch_failures.extend(f for _, f in result.failed)
         present_ids.extend(a.id for a in result.present)
         summary.failures.extend(batch_failures)
@@ -221,12 +228,34 @@ def ingest(
         for article in result.stored:
             if article.status is not ArticleStatus.OK:
                 summary.flagged[ArticleStatus(article.status).value] += 1
-        done = StoredBatch(summary.batches, result.stored, present_ids, batch_failures)
+        # a revised article is handed on as stored: post-store steps redo their work on its new text
+        done = StoredBatch(summary.batches, result.stored + revised, present_ids, batch_failures)
         for step in post_store:
             _run_post_store(step, done, store, summary)
         tick()
     tick()
     return summary
+
+
+def _store_versions(store: Store, versions: list[tuple[str | None, Article]], present_ids: list[str],
+                    failures: list[Failure]) -> list[Article]:
+    """Each article that is a version of a stored one: a new version, or present when unchanged."""
+    from newsweave.store.versions import revise, same_article_id
+
+    revised: list[Article] = []
+    for stored_id, article in versions:
+        if stored_id is None:  # its first version came earlier in this batch
+            with store.connect() as conn:
+                stored_id = same_article_id(conn, article)
+        if stored_id is None:
+            failures.append(Failure(article.origin, "revision lost its first version (store refused it)"))
+            continue
+        outcome = revise(store, stored_id, article)
+        if outcome.version:
+            revised.append(outcome.article)
+        else:
+            present_ids.append(outcome.article.id)
+    return revised
 
 
 def _run_post_store(step: PostStoreStep, batch: StoredBatch, store: Store, summary: IngestSummary) -> None:
@@ -257,8 +286,11 @@ def _batched(stream: Iterator[Article], size: int) -> Iterator[list[Article]]:
 def _present_ids(store: Store, ids: list[str]) -> set[str]:
     if not ids:
         return set()
+    from newsweave.store.versions import known_content_ids
+
     with store.connect() as conn:
-        return set(conn.execute(select(articles_table.c.id).where(articles_table.c.id.in_(set(ids)))).scalars())
+        present = set(conn.execute(select(articles_table.c.id).where(articles_table.c.id.in_(set(ids)))).scalars())
+        return present | known_content_ids(conn, ids)
 
 
 def _reader() -> Callable[[list[str], Any], Iterable[Item]]:

@@ -1,7 +1,8 @@
-"""Extraction quality on trafilatura's evaluation pages: newsweave's stored text beside trafilatura.
+"""Ingest quality on real data: extraction beside trafilatura, and what archives and feeds become.
 
 Every page goes through the user's path — ``read_path`` on the saved HTML file, then
-``clean_article`` — and the *stored* text (``Article.text``) is scored the way trafilatura's
+``clean_article`` — and the *stored* article (its title and clean text: a headline the
+cleaner takes out of the body is kept as ``Article.title``, not lost) is scored the way trafilatura's
 own evaluation scores extractors: whitespace is collapsed in snippets and text; a ``with``
 snippet found is a true positive, a ``without`` snippet found a false positive. Plain
 ``trafilatura.extract`` runs on the same bytes in the same run as the peer.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Scores", "evaluate", "find_eval_dir", "unpack"]
+__all__ = ["Scores", "crawl_tallies", "evaluate", "find_eval_dir", "unpack"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -110,7 +111,8 @@ def _newsweave_text(path: Path) -> tuple[str, str, Any]:
     for item in read_path(path):
         if isinstance(item, Article):
             article = clean_article(item)
-            return _fold(article.text), _fold(article.extracted_text), article
+            title = article.title or ""
+            return _fold(f"{title}\n{article.text}"), _fold(f"{title}\n{article.extracted_text}"), article
     return "", "", None
 
 
@@ -151,6 +153,23 @@ def evaluate(eval_dir: Path, limit: int | None = None) -> dict[str, Any]:
         "removals_by_rule": dict(tally.removals_by_rule.most_common()),
         "candidates_kept": tally.candidates,
     }
+
+
+def crawl_tallies(data_root: Path) -> list[dict[str, Any]]:
+    """Per file under ``crawl/`` (warcio's archives, the feeds): articles, skipped, failed."""
+    from newsweave.model import Article, Skipped
+    from newsweave.read import read_path
+
+    rows = []
+    for folder in ("warcio", "feeds"):
+        for path in sorted((data_root / "crawl" / folder).glob("*")):
+            counts: Counter = Counter()
+            for item in read_path(path):
+                counts["articles" if isinstance(item, Article) else
+                       "skipped" if isinstance(item, Skipped) else "failed"] += 1
+            rows.append({"file": f"{folder}/{path.name}", "articles": counts["articles"],
+                         "skipped": counts["skipped"], "failed": counts["failed"]})
+    return rows
 
 
 def run(data_root: Path, limit: int | None = None) -> dict[str, Any] | None:

@@ -29,6 +29,12 @@ __all__ = ["CleanResult", "clean_article", "clean_text", "PAYWALL_STUB_MAX_WORDS
 PAYWALL_STUB_MAX_WORDS = 150
 #: A clean text with fewer words than this gets a "very short" warning.
 SHORT_TEXT_WORDS = 80
+#: A line a rule matched is spared (kept, named in a warning as a candidate) when it reads like
+#: body text: at least this many words, ending a sentence, not among the first/last lines.
+BODY_LIKE_MIN_WORDS = 25
+#: Lines at the very top or bottom of a text are where debris sits; only lines between these
+#: edges count as "in the middle".
+EDGE_LINES = 2
 #: With this many lone date lines inside the body, dates are structure (a timeline), not
 #: teaser stamps, so no teaser/date pair is removed.
 TIMELINE_MIN_DATES = 3
@@ -174,6 +180,31 @@ def _dates(lines: list[Line], verdicts: Verdicts, warnings: list[str]) -> None:
             verdicts[index] = (rule_id, reason)
 
 
+def _body_like(line: Line, total: int) -> bool:
+    """Long, sentence-like and in the middle of the text: the shape of a paragraph, not debris."""
+    return (
+        EDGE_LINES <= line.index < total - EDGE_LINES
+        and len(line.text.split()) >= BODY_LIKE_MIN_WORDS
+        and rules.sentence_count(line.text) >= 1
+        and line.text.rstrip("\"”’')]")[-1:] in ".!?…"
+    )
+
+
+def _spare_body_lines(lines: list[Line], verdicts: Verdicts, warnings: list[str]) -> None:
+    """A rule's verdict on a body-like line becomes a candidate (kept, named in a warning).
+
+    Why: every rule is judged by shape, and a wrongly removed paragraph is lost evidence
+    while a leftover line is only noise; a repeated headline is an exact match, never spared.
+    """
+    for line in lines:
+        verdict = verdicts.get(line.index)
+        if verdict is None or verdict[0] == "repeated_headline" or not _body_like(line, len(lines)):
+            continue
+        del verdicts[line.index]
+        warnings.append(f"kept as a candidate for {verdict[0]} ({verdict[1]}), it reads like body text: "
+                        f"chars {line.start}-{line.end}")
+
+
 def _paragraphs(kept: list[Line], blank_mode: bool) -> list[str]:
     if not blank_mode:
         return [ln.text for ln in kept]
@@ -199,6 +230,7 @@ def clean_text(extracted: str, title: str | None = None) -> CleanResult:
     _line_rules(lines, title, verdicts)
     _captions(lines, blank_mode, verdicts)
     _dates(lines, verdicts, warnings)
+    _spare_body_lines(lines, verdicts, warnings)
 
     kept = [ln for ln in lines if ln.index not in verdicts]
     paragraphs = _paragraphs(kept, blank_mode)

@@ -82,29 +82,51 @@ _CAP_WORD = r"[A-ZÀ-Þ][\w.'’&-]*"
 _BARE_CREDIT = re.compile(
     rf"^{_CAP_WORD}(?: {_CAP_WORD}){{0,3}}\s*/\s*{_CAP_WORD}(?: (?:{_CAP_WORD}|of|de|the|for)){{0,4}}$"
 )
-_TRAILING_CREDIT = re.compile(r"\(\s*" + _CREDIT_BODY + r"\s*\)\.?$")
+_TRAILING_CREDIT = re.compile(r"\((\s*" + _CREDIT_BODY + r"\s*)\)\.?$")
+# Words that say "picture agency / photo desk" on either side of a credit's slash.
+_AGENCY_WORDS = re.compile(
+    r"\b(?:press|photos?|fotos?|images?|pictures?|wire|agency|pool|stock|archives?|archiv|reuters|ap|afp|dpa|epa|"
+    r"getty|shutterstock|istock|imago|keystone|alamy|xinhua|anadolu|bloomberg|sipa|zuma|nurphoto|pa|adobestock|"
+    r"unsplash|wikimedia|commons)\b",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(rf"^{_CAP_WORD}(?: {_CAP_WORD}){{1,3}}$")
+
+
+def _credit_sides(inner: str, *, bare: bool) -> bool:
+    """Is "X / Y" a photographer and an agency? Why: "(Israel/Frankreich)", "Leiharbeit /
+    Werkverträge" and menu rows share the slash; a credit names a person (two to four
+    capitalised words) or a picture agency. A bare line (no parentheses) must name the agency."""
+    left, _, right = inner.partition("/")
+    left, right = left.strip(), right.strip()
+    if _AGENCY_WORDS.search(inner):
+        return True
+    return not bare and bool(_PERSON.match(left) or _PERSON.match(right))
 
 
 def photo_credit(text: str) -> str | None:
     """A photo credit on a line of its own: "(Name / Agency)", "Photo: Name", "Name / Agency".
 
     Why: image credits survive extraction as stray lines; the slash between photographer and
-    agency inside parentheses (or a "Photo:" label) never occurs in narrative prose.
+    agency inside parentheses (or a "Photo:" label) never occurs in narrative prose. The slash
+    alone is not enough (menu rows, "(Country/Country)" results): see :func:`_credit_sides`.
     """
     if len(text) > 140 or _sentences(text.rstrip(".")) > 0:
         return None
-    if _PAREN_CREDIT.match(text):
+    if _PAREN_CREDIT.match(text) and _credit_sides(text.strip("(). "), bare=False):
         return "photo credit '(Name / Agency)'"
     if _LABELLED_CREDIT.match(text) and len(text) <= 120:
         return "photo credit label ('Photo: …')"
-    if len(text) <= 70 and _BARE_CREDIT.match(text):
+    if len(text) <= 70 and _BARE_CREDIT.match(text) and _PERSON.match(text.partition("/")[0].strip()) \
+            and _credit_sides(text, bare=True):
         return "photo credit 'Name / Agency'"
     return None
 
 
 def ends_with_credit(text: str) -> bool:
     """Caption and credit on one line: "Crews at the site. (Name / Agency)"."""
-    return bool(_TRAILING_CREDIT.search(text)) and not _PAREN_CREDIT.match(text)
+    match = _TRAILING_CREDIT.search(text)
+    return bool(match) and not _PAREN_CREDIT.match(text) and _credit_sides(match.group(1), bare=False)
 
 
 _ATTRIBUTION = re.compile(
@@ -133,6 +155,7 @@ def caption_like(text: str, max_len: int = 250) -> bool:
         and len(text) <= max_len
         and not any(q in text for q in _DOUBLE_QUOTES)
         and not text.endswith(":")
+        and text.count("|") < 2  # a table row
         and _sentences(text) <= 2
         and not _ATTRIBUTION.search(text)
         and text.split(maxsplit=1)[0].lower().strip(",") not in _CONTINUATION_WORDS

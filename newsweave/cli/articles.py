@@ -148,6 +148,7 @@ def _print_summary(summary, store: Store, *, strict: bool = False) -> None:
     for status, n in sorted(summary.flagged.items()):
         table.add_row(f"  of which {status} (kept, not story material)", str(n))
     table.add_row("already present", str(summary.already_present))
+    table.add_row("revised (new version of a stored article)", str(summary.revised))
     table.add_row("skipped (not articles)", str(len(summary.skipped)))
     table.add_row("failed", str(summary.failed), style="red" if summary.failed else None)
     rate = summary.read / summary.elapsed if summary.elapsed > 0 else 0.0
@@ -246,22 +247,31 @@ _SHOW_EPILOG = """\
   newsweave show 3f9a2c41d07b5e86
 
   newsweave show 3f9a            (any unique prefix of the id)
+
+  newsweave show 3f9a --versions (every version, with what changed sentence by sentence)
 """
 
 
 @app.command("show", epilog=_SHOW_EPILOG)
 def show_command(
     article_id: str = typer.Argument(..., metavar="ID", help="Article id or a unique prefix of it."),
+    versions: bool = typer.Option(False, "--versions",
+                                  help="Show every version of an updated article and its sentence diff."),
 ) -> None:
     """Show one article: metadata, clean text with paragraph numbers, removed debris, quotes."""
     from newsweave.store.quotes import quotes_of
     from newsweave.store.stories import story_of_article
+    from newsweave.store.versions import versions_of
 
     with Store.open(state.db) as store:
         article = store.get_article(article_id)
         story, group = story_of_article(store, article.id)
         quotes = quotes_of(store, article.id)
+        history = versions_of(store, article.id) if versions else []
     _show_metadata(article, story, group)
+    if versions:
+        _show_versions(article, history)
+        return
     _show_text(article, quotes)
     _show_removed(article)
     if quotes:
@@ -288,6 +298,8 @@ def _show_metadata(article: Article, story: str | None, group: str | None) -> No
         ("story", story),
         ("reprint group", group),
         ("ingested", article.ingested_at.isoformat(timespec="seconds") if article.ingested_at else None),
+        ("updated", f"{article.metadata['versions']} versions, latest {article.metadata.get('updated_at', '')[:19]}"
+                    " (newsweave show ID --versions)" if article.metadata.get("versions") else None),
     ]
     for name, value in rows:
         if value:
@@ -295,6 +307,37 @@ def _show_metadata(article: Article, story: str | None, group: str | None) -> No
     for warning in article.warnings:
         meta.add_row("warning", Text(warning, style="yellow"))
     console.print(meta)
+
+
+_CHANGE_STYLES = {"added": "green", "deleted": "red", "edited": "yellow"}
+
+
+def _show_versions(article: Article, history: list) -> None:
+    """Each version with its fetch time, then the sentences added / deleted / edited."""
+    from newsweave.compare.revisions import TextDiff
+
+    console.print()
+    if not history:
+        console.print("one version: this article was never read again with different text")
+        return
+    for previous, version in zip([None, *history], history):
+        fetched = version.fetched_at.isoformat(timespec="seconds") if version.fetched_at else "unknown"
+        console.rule(f"version {version.version} · fetched {fetched} · read as {version.content_id}")
+        if previous is None or version.diff is None:
+            console.print(Text(f"{len(version.text):,} characters (first version)"), highlight=False)
+            continue
+        diff = TextDiff.from_dict(version.diff)
+        counts = diff.counts()
+        console.print(f"{counts['added']} added · {counts['deleted']} deleted · {counts['edited']} edited · "
+                      f"{counts['quotes_changed']} with changed quotes · {counts['unchanged']} unchanged",
+                      highlight=False)
+        for change in diff.changes:
+            mark = " [quote changed]" if change.quote_changed else ""
+            if change.old is not None:
+                console.print(Text(f"  - {change.old.of(previous.text)}", style=_CHANGE_STYLES[change.kind]))
+            if change.new is not None:
+                console.print(Text(f"  + {change.new.of(version.text)}{mark}", style=_CHANGE_STYLES[change.kind]))
+            console.print(Text(f"    ({change.kind}{mark})", style="dim"))
 
 
 _QUOTE_STYLES = {"content": "italic green", "source": "bold cyan", "cue": "magenta"}

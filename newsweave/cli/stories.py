@@ -208,8 +208,10 @@ def _render_detail(detail: Any) -> None:
         why = _reason_text(a.reason)
         if a.method == "manual":
             why = "[manual] " + why
-        table.add_row(a.id, Text(a.source), _when(a.published), Text(_short(a.title, 70)), group, f"{a.score:.2f}",
-                      Text(why))
+        title = Text(_short(a.title, 70))
+        if a.versions > 1:
+            title.append(f" (updated: {a.versions} versions, latest shown)", style="yellow")
+        table.add_row(a.id, Text(a.source), _when(a.published), title, group, f"{a.score:.2f}", Text(why))
     console.print(table)
 
 

@@ -160,3 +160,21 @@ corrections = Table(
 )
 
 Index("ix_articles_source_published", articles.c.source, articles.c.published)
+
+# Every version of an article whose text changed after it was first stored (the same URL or
+# external id read again with different text). ``articles`` holds the latest version; the
+# rows here keep each version's text and raw bytes, when it was fetched and how it differs
+# from the version before (a sentence diff: newsweave.compare.revisions).
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
+    Column("version", Integer, primary_key=True),  # 1 = first stored
+    Column("content_id", String(32), nullable=False, unique=True),  # the reader's id of this version's bytes
+    Column("fetched_at", DateTime(timezone=True)),  # when this version was read (crawl or ingest time)
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("diff", JSON),  # from the previous version; null for version 1
+)

@@ -111,6 +111,7 @@ class StoryArticle:
     score: float
     method: str
     reason: dict[str, Any]
+    versions: int = 1  # >1: the outlet edited it after it was first read; the text is the latest
 
     @property
     def is_reprint(self) -> bool:
@@ -729,7 +730,7 @@ def story_detail(store: Any, story_id: str) -> StoryDetail:
         q = (
             select(
                 story_assignments, articles.c.source, articles.c.title, articles.c.published, articles.c.url,
-                articles.c.seq, reprints.c.group_id, reprints.c.matched_article, reprints.c.containment,
+                articles.c.seq, articles.c.meta, reprints.c.group_id, reprints.c.matched_article, reprints.c.containment,
             )
             .join(articles, articles.c.id == story_assignments.c.article_id)
             .outerjoin(reprints, reprints.c.article_id == story_assignments.c.article_id)
@@ -750,6 +751,7 @@ def story_detail(store: Any, story_id: str) -> StoryDetail:
             score=r.score,
             method=r.method,
             reason=dict(r.reason or {}),
+            versions=int((r.meta or {}).get("versions") or 1),
         )
         for r in rows
     ]
