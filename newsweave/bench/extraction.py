@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Scores", "crawl_tallies", "evaluate", "find_eval_dir", "unpack"]
+__all__ = ["Scores", "crawl_tallies", "evaluate", "find_eval_dir", "render", "run", "unpack"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -172,10 +172,38 @@ def crawl_tallies(data_root: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def run(data_root: Path, limit: int | None = None) -> dict[str, Any] | None:
-    """Unpack into a temporary folder, evaluate, clean up; None when the data is absent."""
+def run(data_root: Path, limit: int | None = None) -> dict[str, Any]:
+    """Extraction scores (the tarball unpacked to a temporary folder) and crawl tallies;
+    each part is None when its data is absent."""
+    result: dict[str, Any] = {"data": str(data_root), "extraction": None, "crawl": None}
     tarball = find_eval_dir(data_root)
-    if tarball is None:
-        return None
-    with tempfile.TemporaryDirectory(prefix="newsweave-extraction-") as tmp:
-        return evaluate(unpack(tarball, Path(tmp)), limit)
+    if tarball is not None:
+        with tempfile.TemporaryDirectory(prefix="newsweave-extraction-") as tmp:
+            result["extraction"] = evaluate(unpack(tarball, Path(tmp)), limit)
+    if (data_root / "crawl").is_dir():
+        result["crawl"] = crawl_tallies(data_root)
+    return result
+
+
+def render(result: dict[str, Any]) -> None:
+    """Print the extraction scores beside trafilatura's, then one line per crawl file."""
+    extraction = result.get("extraction")
+    if extraction is None:
+        print(f"extraction: no evaluation pages under {result['data']} (extraction/trafilatura_eval_visible.tar.gz)")
+    else:
+        print(f"Extraction on {extraction['pages']} trafilatura evaluation pages (stored title + text):")
+        print("extractor   | precision | recall | F1     | accuracy")
+        for name in ("newsweave", "trafilatura"):
+            row = extraction[name]
+            print(f"{name:<11} | {row['precision']:.4f}    | {row['recall']:.4f} | {row['f1']:.4f} | {row['accuracy']:.4f}")
+        print(f"debris rules: {extraction['with_snippets_removed']} 'with' snippets removed "
+              f"{extraction['with_removed_by'] or ''}, {extraction['without_snippets_removed']} 'without' snippets "
+              f"removed, {extraction['candidates_kept']} body-like lines kept as candidates")
+        print(f"removals by rule: {extraction['removals_by_rule']}")
+    crawl = result.get("crawl")
+    if crawl is None:
+        print(f"crawl: no crawl/ folder under {result['data']}")
+        return
+    print(f"Archives and feeds ({len(crawl)} files): articles / skipped (not articles) / failed (with a reason)")
+    for row in crawl:
+        print(f"  {row['file']:<45} {row['articles']:>3} / {row['skipped']:>3} / {row['failed']:>3}")

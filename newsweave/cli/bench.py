@@ -8,6 +8,7 @@ next to their code (``newsweave/bench/*.py``, ``cli/quotes.py``,
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 
@@ -21,6 +22,8 @@ _INGEST_EPILOG = """\
   newsweave bench ingest
 
   newsweave bench ingest --n 2000 --workers 2 --json > ingest.json
+
+  newsweave bench ingest --no-speed          (extraction F1 and archive/feed tallies only)
 """
 
 
@@ -30,13 +33,30 @@ def bench_ingest(
     workers: int = typer.Option(None, "--workers", min=1,
                                 help="Processes for the parallel rows (default: min(2, CPUs))."),
     seed: int = typer.Option(0, "--seed"),
+    speed: bool = typer.Option(True, "--speed/--no-speed", help="Time read + clean on synthetic pages."),
+    quality: bool = typer.Option(True, "--quality/--no-quality",
+                                 help="Score extraction on trafilatura's evaluation pages beside trafilatura, "
+                                      "and tally what warcio's archives and the feeds become."),
+    data: Path = typer.Option(None, "--data", help="The shared data folder (default: $NEWSWEAVE_SHARED_DATA "
+                                                   "or ../shared/data next to the repository)."),
+    limit: int = typer.Option(None, "--pages", min=1, help="Score only the first N evaluation pages."),
     json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
-    """Read + clean speed on HTML files and a WARC, beside trafilatura's own time on the same pages."""
+    """Ingest speed and quality: read + clean time beside trafilatura on the same pages; stored-text F1
+    beside trafilatura on its evaluation pages; what each archive and feed record became."""
+    from newsweave.bench import extraction
     from newsweave.bench.ingest import render, run
+    from newsweave.bench.stories import data_dir
 
-    result = run(n, workers, seed=seed)
+    result: dict = {}
+    if speed:
+        result["speed"] = run(n, workers, seed=seed)
+    if quality:
+        result["quality"] = extraction.run(data or data_dir(), limit)
     if json_out:
         typer.echo(json.dumps(result, indent=2, default=str))
-    else:
-        render(result)
+        return
+    if speed:
+        render(result["speed"])
+    if quality:
+        extraction.render(result["quality"])
