@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from read_fixtures import PARAGRAPHS, article_html
 
 from newsweave.model import Article, Failure
-from newsweave.read import read_inputs
+from newsweave.read import ReadOptions, read_inputs
 from newsweave.read.html import article_from_html
 
 
@@ -38,12 +38,14 @@ def test_jsonld_date_wins_and_time_tag_is_a_fallback():
     assert article_from_html(page, origin="p").published == datetime(2024, 3, 6, 12, 0, tzinfo=timezone.utc)
 
 
-def test_source_falls_back_to_registered_domain_then_file_stem():
+def test_source_falls_back_to_registered_domain_then_unknown():
     page = article_html(site=None)
     article = article_from_html(page, origin="x.html", url="https://news.bbc.example.co.uk/story")
     assert article.source == "example.co.uk"
     assert article.url == "https://news.bbc.example.co.uk/story"
-    assert article_from_html(page, origin="/tmp/outlet-page.html").source == "outlet-page"
+    assert article_from_html(page, origin="/tmp/outlet-page.html").source == "unknown"
+    named = article_from_html(page, origin="/tmp/outlet-page.html", options=ReadOptions(outlet_from_filename=True))
+    assert named.source == "outlet-page"
 
 
 def test_identical_bytes_at_two_urls_are_two_articles():

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from newsweave.model import Article, Failure
-from newsweave.read import read_inputs
+from newsweave.read import ReadOptions, read_inputs
 from newsweave.read.text import read_text_file, split_title
 
 
@@ -25,7 +25,10 @@ def test_headline_first_line_becomes_title_and_paragraphs_are_blank_line_separat
     assert article.text == "First paragraph.\nA caption line\n\nSecond paragraph."
     assert article.extracted_text == article.text
     assert article.raw == path.read_bytes()
-    assert article.source == "storm" and article.input_format == "text" and article.extractor == "text"
+    assert article.source == "unknown" and article.input_format == "text" and article.extractor == "text"
+    # the file name is the outlet only when asked for
+    (named,) = list(read_text_file(path, ReadOptions(outlet_from_filename=True)))
+    assert named.source == "storm" and named.id == article.id
 
 
 def test_first_line_that_is_a_sentence_is_not_a_title(tmp_path):

@@ -79,6 +79,10 @@ def ingest_command(
     timeout: float = typer.Option(10.0, "--timeout", help="HTTP: seconds before a request is abandoned."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="HTTP: largest response body read."),
     robots: bool = typer.Option(True, "--robots/--ignore-robots", help="HTTP: respect robots.txt."),
+    outlet_from_filename: bool = typer.Option(
+        False, "--outlet-from-filename",
+        help="Local files with no outlet in their metadata or text: use the file name as the outlet "
+             "(default: the outlet is 'unknown')."),
 ) -> None:
     """Read, clean and store articles from files, folders, WARCs, JSON Lines, URLs and feeds.
 
@@ -86,7 +90,8 @@ def ingest_command(
     """
     from newsweave.pipeline import IngestOptions, ingest
 
-    options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots))
+    options = IngestOptions(batch_size=batch_size,
+                            read_options=_read_options(fields, timeout, max_bytes, robots, outlet_from_filename))
     with Store.open(state.db) as store:
         progress = Progress(
             SpinnerColumn(),
@@ -128,13 +133,14 @@ def ingest_command(
     raise typer.Exit(code)
 
 
-def _read_options(fields: list[str], timeout: float, max_bytes: int, robots: bool):
+def _read_options(fields: list[str], timeout: float, max_bytes: int, robots: bool, outlet_from_filename: bool = False):
     from newsweave.read import ReadOptions
     from newsweave.read.jsonl import parse_field_map
 
     mapping = parse_field_map(fields)
     try:
-        return ReadOptions(field_map=mapping, timeout=timeout, max_bytes=max_bytes, respect_robots=robots)
+        return ReadOptions(field_map=mapping, timeout=timeout, max_bytes=max_bytes, respect_robots=robots,
+                           outlet_from_filename=outlet_from_filename)
     except (TypeError, ValueError) as e:
         raise InputError(f"invalid reader option: {e}") from e
 

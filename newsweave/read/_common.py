@@ -76,6 +76,9 @@ class ReadOptions:
     max_feed_entries: int | None = None
     #: Local files: force this encoding instead of detecting it.
     encoding: str | None = None
+    #: Local files without an outlet in their metadata or text: use the file name as the
+    #: outlet (off: the outlet stays "unknown" — a file name is rarely an outlet).
+    outlet_from_filename: bool = False
     #: Local files larger than this are refused (a WARC is streamed and exempt).
     max_file_bytes: int = 50 * 1024 * 1024
     #: HTML: passed to trafilatura.
@@ -277,16 +280,19 @@ def finish_article(
     extractor: str | None = None,
     warnings: list[str] | None = None,
     metadata: dict[str, Any] | None = None,
+    name_as_outlet: bool = False,
 ) -> Article:
     """Build an Article with the shared rules for ``source`` and ``id``.
 
-    ``source``: metadata, else the URL's registered domain, else ``fallback_source``
-    (the file name stem). ``id`` hashes the raw bytes with the URL (or, without one,
-    the outlet) so identical bytes served at two URLs stay two articles while
+    ``source``: metadata, else the URL's registered domain, else "unknown" — or
+    ``fallback_source`` (the file name stem) when ``name_as_outlet`` asks for it. ``id``
+    hashes the raw bytes with the URL (or, without one, the outlet, the file stem standing
+    in for an unknown one) so identical bytes served at two URLs stay two articles while
     re-reading the same file gives the same id.
     """
-    outlet = source or (registered_domain(url) if url else None) or fallback_source or "unknown"
-    origin_key = url or f"source:{outlet}"
+    known = source or (registered_domain(url) if url else None)
+    outlet = known or (fallback_source if name_as_outlet else None) or "unknown"
+    origin_key = url or f"source:{known or fallback_source or 'unknown'}"
     return Article(
         id=article_id_for(raw, origin_key),
         source=outlet,

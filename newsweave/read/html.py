@@ -171,6 +171,7 @@ def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, option
         input_format=input_format,
         source=source,
         fallback_source=fallback_source or Path(origin).stem,
+        name_as_outlet=options.outlet_from_filename,
         url=page_url,
         title=title,
         byline=byline,

@@ -178,7 +178,8 @@ def article_from_record(
                 if source:
                     result.source = source
                 result.raw = raw
-                result.id = article_id_for(raw, result.url or f"source:{result.source}")
+                id_source = fallback_source if result.source == "unknown" and fallback_source else result.source
+                result.id = article_id_for(raw, result.url or f"source:{id_source}")
             return result
         return Failure(origin, "record has no text (looked for " + ", ".join(_keys("text", options)) + ")")
     return finish_article(
@@ -188,6 +189,7 @@ def article_from_record(
         input_format=input_format,
         source=source,
         fallback_source=fallback_source,
+        name_as_outlet=options.outlet_from_filename,
         url=url,
         title=title,
         byline=byline,

@@ -5,6 +5,13 @@ block (``---`` … ``---``) of ``key: value`` lines: source, url, title,
 published/date, author/byline, id, language. The title is the first line when
 it looks like a headline (short, no closing period, followed by a blank line)
 or a Markdown ``# heading``.
+
+What metadata lacks is read from the top of the text, where a newspaper prints it
+(:func:`header_facts`): a byline ("By Jane Roe, Harbour Times" / "By Jane Roe · March 5,
+2024"), a "Published …" / "Updated …" stamp, a lone date line, or a wire dateline
+("PORT ELIN, March 5, 2024 (Harbor Wire) —"). Each fact found is kept with the rule and the
+character span it came from in ``metadata["from_text"]``. Without any, the outlet is
+"unknown" (the file name only with ``ReadOptions.outlet_from_filename``) and the date empty.
 """
 
 from __future__ import annotations
@@ -89,16 +96,28 @@ def read_text_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
             published = parse_datetime(meta[key], warnings)
             if published is not None:
                 break
+    source = source_from_value(_first(meta, "source", "outlet", "sitename", "source_domain"))
+    byline = _first(meta, "byline", "author", "authors")
+    facts = header_facts(body)
+    found = {k: v for k, v in facts.items() if {"outlet": source, "byline": byline, "published": published}[k] is None}
+    if found:
+        meta["from_text"] = {k: {"value": str(v[0]), "rule": v[1], "start": v[2], "end": v[3]}
+                             for k, v in found.items()}
+    source = source or (found["outlet"][0] if "outlet" in found else None)
+    byline = byline or (found["byline"][0] if "byline" in found else None)
+    if published is None and "published" in found:
+        published = parse_datetime(found["published"][0], warnings)
     yield finish_article(
         raw=raw,
         text=body,
         origin=origin,
         input_format="markdown" if markdown else "text",
-        source=source_from_value(_first(meta, "source", "outlet", "sitename", "source_domain")),
+        source=source,
         fallback_source=path.stem,
+        name_as_outlet=options.outlet_from_filename,
         url=_url(meta),
         title=title,
-        byline=_first(meta, "byline", "author", "authors"),
+        byline=byline,
         published=published,
         language=_first(meta, "language", "lang"),
         external_id=_first(meta, "id"),
@@ -106,6 +125,51 @@ def read_text_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
         warnings=warnings,
         metadata={k: v for k, v in meta.items() if _jsonable(v)},
     )
+
+
+#: Only the first lines are a page's header; a date deeper in is part of the story.
+HEADER_LINES = 5
+_BYLINE = re.compile(r"^by\s+(?P<names>[A-ZÀ-Þ][^|·•,–—\d]{1,80}?)(?:\s*[|·•,–—]\s*(?P<rest>.{2,80}))?$", re.IGNORECASE)
+_STAMP = re.compile(r"^(?:published|posted|updated|last\s+updated|first\s+published)(?:\s+on)?\s*:?\s+(?P<date>.{6,60})$",
+                    re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{1,40}?)\s*(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?))?\s*"
+    r"\((?P<outlet>[A-ZÀ-Þ][\w .&'’-]{1,40})\)\s*[-–—]"
+)
+_OUTLET_LIKE = re.compile(r"^(?:the\s+)?[A-ZÀ-Þ][\w&'’.-]*(?:\s+[A-ZÀ-Þ][\w&'’.-]*){0,5}$")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def header_facts(body: str) -> dict[str, tuple[str, str, int, int]]:
+    """Outlet, byline and date printed at the top of a text: {fact: (value, rule, start, end)}.
+
+    Only lines shaped like a byline, a publication stamp, a lone date or a wire dateline
+    count, and only among the first :data:`HEADER_LINES` lines; a date needs its year.
+    """
+    from newsweave.clean.rules import is_date_only
+
+    facts: dict[str, tuple[str, str, int, int]] = {}
+    for number, line in enumerate(re.finditer(r"[^\n]+", body)):
+        if number >= HEADER_LINES:
+            break
+        text, start = line.group().strip(), line.start() + len(line.group()) - len(line.group().lstrip())
+        end = start + len(text)
+        if number == 0 and (dateline := _DATELINE.match(text)):
+            facts.setdefault("outlet", (dateline["outlet"].strip(), "dateline", start, end))
+            if dateline["date"] and _YEAR.search(dateline["date"]):
+                facts.setdefault("published", (dateline["date"], "dateline", start, end))
+        elif (byline := _BYLINE.match(text)) and len(byline["names"].split()) <= 8:
+            facts.setdefault("byline", (byline["names"].strip(), "byline", start, end))
+            rest = (byline["rest"] or "").strip()
+            if _YEAR.search(rest):
+                facts.setdefault("published", (_STAMP.sub(r"\g<date>", rest), "byline date", start, end))
+            elif rest and _OUTLET_LIKE.match(rest):
+                facts.setdefault("outlet", (rest, "byline", start, end))
+        elif (stamp := _STAMP.match(text)) and _YEAR.search(stamp["date"]):
+            facts.setdefault("published", (stamp["date"], "'Published …' line", start, end))
+        elif is_date_only(text) and _YEAR.search(text):
+            facts.setdefault("published", (text, "date line", start, end))
+    return facts
 
 
 def parse_front_matter(text: str) -> tuple[str, dict[str, Any]]:
