@@ -24,7 +24,7 @@ from newsweave.model import Article, Failure
 from newsweave.read._common import ReadOptions
 from newsweave.read.html import article_from_html
 
-__all__ = ["Fetcher", "FetchError", "Response", "is_url", "read_url", "validate_url"]
+__all__ = ["Fetcher", "FetchError", "Response", "is_url", "read_feed_response", "read_url", "validate_url"]
 
 LOGGER = logging.getLogger("newsweave.read.web")
 
@@ -63,6 +63,8 @@ class Response:
     body: bytes
     fetched_at: datetime
     location: str | None = None
+    etag: str | None = None  # validators for a conditional re-fetch (newsweave.read.watch)
+    last_modified: str | None = None
 
 
 class Fetcher:
@@ -121,25 +123,30 @@ class Fetcher:
 
     # -------------------------------------------------------------- fetching
 
-    def fetch(self, url: str) -> Response:
-        """GET with robots.txt, retries and the size limit; FetchError on anything unusable."""
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Response:
+        """GET with robots.txt, retries and the size limit; FetchError on anything unusable.
+
+        ``headers`` are sent with the request (``If-None-Match`` / ``If-Modified-Since``
+        for a conditional GET, answered 304 when nothing changed)."""
         problem = validate_url(url)
         if problem:
             raise FetchError(problem)
         if not self.allowed(url):
             raise FetchError("disallowed by robots.txt")
-        response = self._get(url, retries=self.options.retries, limit=self.options.max_bytes, check_robots=True)
+        response = self._get(url, retries=self.options.retries, limit=self.options.max_bytes, check_robots=True,
+                             headers=headers)
         if response.status >= 400:
             raise FetchError(f"HTTP {response.status}")
         return response
 
-    def _get(self, url: str, *, retries: int, limit: int, check_robots: bool = False) -> Response:
+    def _get(self, url: str, *, retries: int, limit: int, check_robots: bool = False,
+             headers: dict[str, str] | None = None) -> Response:
         import httpx
 
         attempt = 0
         while True:
             try:
-                response = self._get_once(url, limit, check_robots=check_robots)
+                response = self._get_once(url, limit, check_robots=check_robots, headers=headers)
             except (httpx.TimeoutException, httpx.TransportError) as e:
                 reason = "timed out" if isinstance(e, httpx.TimeoutException) else f"unreachable ({_one_line(e)})"
                 if attempt >= retries:
@@ -158,10 +165,11 @@ class Fetcher:
             time.sleep(self.options.backoff * (2**attempt))
             attempt += 1
 
-    def _get_once(self, url: str, limit: int, *, check_robots: bool = False) -> Response:
+    def _get_once(self, url: str, limit: int, *, check_robots: bool = False,
+                  headers: dict[str, str] | None = None) -> Response:
         """One GET, following up to ``max_redirects`` redirects (each hop validated)."""
         for _hop in range(self.options.max_redirects + 1):
-            response = self._get_single(url, limit)
+            response = self._get_single(url, limit, headers)
             if response.status not in (301, 302, 303, 307, 308) or not response.location:
                 return response
             target = urljoin(url, response.location)
@@ -173,8 +181,8 @@ class Fetcher:
             url = target
         raise FetchError(f"too many redirects (more than {self.options.max_redirects})")
 
-    def _get_single(self, url: str, limit: int) -> Response:
-        with self.client.stream("GET", url) as response:
+    def _get_single(self, url: str, limit: int, headers: dict[str, str] | None = None) -> Response:
+        with self.client.stream("GET", url, headers=headers) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit and response.status_code < 400:
                 raise FetchError(f"response too large ({declared} bytes > limit {limit})")
@@ -192,6 +200,8 @@ class Fetcher:
                 body=b"".join(chunks),
                 fetched_at=datetime.now(timezone.utc),
                 location=response.headers.get("location"),
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
             )
 
 
@@ -208,7 +218,7 @@ def read_url(url: str, options: ReadOptions | None = None, *, fetcher: Fetcher |
             yield Failure(url, str(e))
             return
         if _is_feed(response):
-            yield from _read_feed(url, response, fetcher, options)
+            yield from read_feed_response(url, response, fetcher, options)
             return
         yield _page_article(url, response, options, input_format="url")
     finally:
@@ -241,8 +251,8 @@ def _page_article(origin: str, response: Response, options: ReadOptions, *, inpu
     )
 
 
-def _read_feed(feed_url: str, response: Response, fetcher: Fetcher, options: ReadOptions
-               ) -> Iterator[Article | Failure]:
+def read_feed_response(feed_url: str, response: Response, fetcher: Fetcher, options: ReadOptions
+                       ) -> Iterator[Article | Failure]:
     """Entries whose own content is the article need no fetch; a summary's page is fetched."""
     from newsweave.read.feeds import FeedEntry, read_feed_bytes
 
