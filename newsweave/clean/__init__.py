@@ -8,7 +8,9 @@ Rules (``RemovedLine.rule``), all judged by the shape of a line, never by its ou
 
 ==================== ==========================================================================
 ``repeated_headline`` a line equal to the title (after quote/case/space folding)
-``photo_credit``      "(Name / Agency)", "Photo: Name", "Name / Agency" on a line of its own
+``photo_credit``      "(Name / Agency)", "Photo: Name", "Name / Agency" on a line of its own; the
+                      slash needs a person's name or an agency word on a side ("(Israel/France)",
+                      "Contact / Imprint" are kept)
 ``photo_caption``     caption lines right before a credit (same block), or caption + credit on
                       one line
 ``categories``        "Categorized in:", "Filed under:", "Topics:" …
@@ -25,6 +27,10 @@ Rules (``RemovedLine.rule``), all judged by the shape of a line, never by its ou
 ``date_line``         a date stamp in the header (top lines) or "Published/Updated …"
 ``ui_label``          "Advertisement", "Story continues below", "Read more" …
 ==================== ==========================================================================
+
+A line a rule matched that reads like body text (≥ 25 words, ending a sentence, not among the
+first or last two lines) is kept as a *candidate*: a ``clean: kept as a candidate for RULE …``
+warning names the rule and its character span, and nothing is removed.
 
 Kept on purpose: subheadings (short unpunctuated lines between paragraphs), lone date lines
 that look structural (a timeline; each is named in a warning), teasers without a label or a

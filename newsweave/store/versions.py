@@ -171,9 +171,14 @@ def split_revisions(store: Any, batch: Sequence[Article]) -> tuple[list[Article]
     fresh: list[Article] = []
     later: list[tuple[str | None, Article]] = []
     keys_in_batch: set[tuple[str, str]] = set()
+    ids_in_batch: set[str] = set()
     with store.connect() as conn:
         for article in batch:
             keys = _keys(article)
+            if article.id in ids_in_batch:  # the very same bytes twice: the store keeps one
+                fresh.append(article)
+                continue
+            ids_in_batch.add(article.id)
             stored = same_article_id(conn, article)
             if stored is not None:
                 later.append((stored, article))
