@@ -128,3 +128,23 @@ def test_cli_ingest_reports_the_revision_and_show_lists_versions(tmp_path):
     assert "1 added · 1 deleted · 2 edited · 1 with changed quotes" in shown.output
     assert "+ A public meeting on the design is set for April." in shown.output
     assert "[quote changed]" in shown.output
+
+
+def test_compare_uses_the_latest_version_and_says_it_was_updated(tmp_path):
+    from newsweave.compare import compare_articles
+
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v1" / "pier.html").write_bytes(page(OLD))
+    (tmp_path / "v2" / "pier.html").write_bytes(page(NEW))
+    other = page(["A different outlet wrote that the harbour council of Port Elin voted to rebuild the pier."],
+                 url="https://elin-post.example.com/pier")
+    (tmp_path / "v1" / "other.html").write_bytes(other)
+    with Store.open("sqlite://") as store:
+        run(store, tmp_path / "v1")
+        run(store, tmp_path / "v2")
+        articles = list(store.iter_articles())
+    story = compare_articles(articles)
+    by_source = {a["source"]: a for a in story["articles"]}
+    assert by_source["example.org"]["versions"] == 2 and "three million" in by_source["example.org"]["text"]
+    assert by_source["example.com"]["versions"] == 1

@@ -190,6 +190,8 @@ def compare_articles(
             "published": a.published.isoformat() if a.published else None,
             "url": a.url, "byline": a.byline, "language": a.language,
             "status": a.status.value if hasattr(a.status, "value") else str(a.status),
+            # >1: the outlet edited the article after it was first read; ``text`` is the latest version
+            "versions": int(a.metadata.get("versions") or 1),
             "text": a.text,
         } for a in articles],
         "quotes": quote_groups,
