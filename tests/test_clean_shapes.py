@@ -59,3 +59,20 @@ def test_long_line_at_the_edge_is_judged_by_its_rule():
               "advertising; by continuing to browse you accept our cookie policy and terms of use.")
     result = clean_text("\n".join([BODY, BODY, BODY, notice]))
     assert [r.rule for r in result.removed] == ["cookie_notice"]
+
+
+@pytest.mark.parametrize("line", ["Video-Podcast on the harbour plans", "Live-Ticker from the council vote"])
+def test_a_compound_word_is_no_teaser_label(line):
+    assert rules.related_label(line) is None
+
+
+@pytest.mark.parametrize("line", ["Video - Council votes on the pier", "Read also: Council to review plans",
+                                  "WATCH — The pier at dawn"])
+def test_teaser_labels_still_fire(line):
+    assert rules.related_label(line)
+
+
+def test_a_byline_above_a_photo_credit_is_no_caption():
+    result = clean_text("Written by: Ilse Marrow\nPhoto: Jane Roe\n\n" + BODY)
+    assert "Written by: Ilse Marrow" in result.text
+    assert [r.rule for r in result.removed] == ["photo_credit"]

@@ -143,6 +143,9 @@ _CONTINUATION_WORDS = {
 }
 
 
+_BYLINE_LABEL = re.compile(r"^(?:written|posted|reported|words)\s+by\b", re.IGNORECASE)
+
+
 def caption_like(text: str, max_len: int = 250) -> bool:
     """Could this line be a photo caption? Short, at most two sentences, no quotation marks
     and no attribution verb ("said", "according to": captions describe a picture, reporting
@@ -156,6 +159,7 @@ def caption_like(text: str, max_len: int = 250) -> bool:
         and not any(q in text for q in _DOUBLE_QUOTES)
         and not text.endswith(":")
         and text.count("|") < 2  # a table row
+        and not _BYLINE_LABEL.match(text)
         and _sentences(text) <= 2
         and not _ATTRIBUTION.search(text)
         and text.split(maxsplit=1)[0].lower().strip(",") not in _CONTINUATION_WORDS
@@ -355,7 +359,8 @@ _RELATED_LABEL = re.compile(
     r"see\s+also|more\s+(?:on|about)\s+(?:this|that)(?:\s+(?:story|topic))?|recommended(?:\s+(?:for\s+you|reading))?|"
     r"you\s+may\s+(?:also\s+)?like|you\s+might\s+also\s+like|most\s+read|most\s+popular|trending(?:\s+now)?|don[’']?t\s+miss|"
     r"watch(?:\s+(?:now|more|the\s+video))?|video|listen|explainer|opinion|analysis|live(?:\s+updates)?)"
-    r"\s*[:\-–—|»>]\s*\S",
+    # a hyphen separates a label only with space before it: "Video-Podcast" is one word
+    r"(?:\s*[:–—|»>]|\s+-)\s*\S",
     re.IGNORECASE,
 )
 

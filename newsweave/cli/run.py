@@ -41,7 +41,10 @@ def run_command(
     summary = result.ingest
     console.print(
         f"read {summary.read} · stored {summary.stored} · already present {summary.already_present} · "
-        f"failed {len(summary.failures)} · {result.stories_total} stories", highlight=False)
+        f"revised {summary.revised} · skipped {len(summary.skipped)} · failed {len(summary.failures)} · "
+        f"{result.stories_total} stories", highlight=False)
+    for reason, n in summary.skipped_by_reason().most_common():
+        console.print(f"  skipped: {escape(reason)} ({n})", highlight=False)
     for failure in summary.failures:
         console.print(f"  [yellow]failed[/] {escape(failure.origin)}: {escape(failure.reason)}", highlight=False)
     table = Table(title="stories compared", show_lines=False, expand=True)
