@@ -148,3 +148,14 @@ def test_compare_uses_the_latest_version_and_says_it_was_updated(tmp_path):
     by_source = {a["source"]: a for a in story["articles"]}
     assert by_source["example.org"]["versions"] == 2 and "three million" in by_source["example.org"]["text"]
     assert by_source["example.com"]["versions"] == 1
+
+
+def test_one_url_under_two_outlets_is_two_articles(tmp_path):
+    import json
+
+    records = [{"url": "https://wire.example.com/a", "source": "Wire One", "title": "Pier", "text": "\n\n".join(OLD)},
+               {"url": "https://wire.example.com/a", "source": "Wire Two", "title": "Ferry", "text": "\n\n".join(NEW)}]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    with Store.open("sqlite://") as store:
+        summary = run(store, tmp_path / "feed.jsonl")
+    assert (summary.stored, summary.revised) == (2, 0)

@@ -1,7 +1,8 @@
 """Revisions: the same article read again with different text becomes a new version, not a new article.
 
-An article is "the same" when it has the same URL, or the same outlet and external id, or —
-for a local text / Markdown / HTML file without either — the same path. When such an article
+An article is "the same" when it has the same outlet and the same URL or external id, or —
+for a local text / Markdown / HTML file without either — the same path. (The outlet guards
+against data that reuses one URL for two outlets' stories.) When such an article
 comes back with a different clean text (or title):
 
 * ``articles`` keeps its id and now holds the new version (so stories, compare and every
@@ -77,7 +78,7 @@ def same_article_id(conn: Any, article: Article) -> str | None:
     """The id of a stored article this one is a version of (None when it is new)."""
     conditions = []
     if article.url:
-        conditions.append(articles.c.url == article.url)
+        conditions.append(and_(articles.c.url == article.url, articles.c.source == article.source))
     if article.external_id:
         conditions.append(and_(articles.c.external_id == article.external_id, articles.c.source == article.source))
     if not conditions and article.input_format in _PATH_MATCHED_FORMATS:
@@ -193,7 +194,7 @@ def split_revisions(store: Any, batch: Sequence[Article]) -> tuple[list[Article]
 def _keys(article: Article) -> set[tuple[str, str]]:
     keys = set()
     if article.url:
-        keys.add(("url", article.url))
+        keys.add(("url", f"{article.source}\x00{article.url}"))
     if article.external_id:
         keys.add(("id", f"{article.source}\x00{article.external_id}"))
     if not keys and article.input_format in _PATH_MATCHED_FORMATS:
