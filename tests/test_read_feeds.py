@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from read_fixtures import article_html
 
-from newsweave.model import Article, Failure, Skipped
+from newsweave.model import Article, Skipped
 from newsweave.read import ReadOptions, read_inputs
 from newsweave.read.feeds import is_feed
 
@@ -109,10 +109,10 @@ def test_json_feed_fields(tmp_path):
     assert article.text.count("\n\n") == 1  # content_text paragraphs kept
 
 
-def test_an_xml_file_that_is_no_feed_is_a_failure_with_a_reason(tmp_path):
+def test_an_xml_file_that_is_no_feed_is_skipped_with_a_reason(tmp_path):
     (tmp_path / "sitemap.xml").write_bytes(b'<?xml version="1.0"?><urlset><url><loc>x</loc></url></urlset>')
-    (failure,) = read_inputs([str(tmp_path / "sitemap.xml")])
-    assert isinstance(failure, Failure) and failure.reason.startswith("not a feed")
+    (skipped,) = read_inputs([str(tmp_path / "sitemap.xml")])
+    assert isinstance(skipped, Skipped) and skipped.reason.startswith("not an article: XML that is not a feed")
 
 
 @pytest.mark.skipif(not SHARED_FEED.is_file(), reason="shared crawl data absent")

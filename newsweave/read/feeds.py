@@ -30,7 +30,8 @@ from typing import Any, Protocol
 from newsweave.model import Article, Failure, Skipped
 from newsweave.read._common import ReadOptions, finish_article, join_paragraphs, parse_datetime, registered_domain
 
-__all__ = ["FULL_TEXT_MIN_WORDS", "FeedEntry", "is_feed", "parse_feed", "read_feed_bytes", "read_feed_file"]
+__all__ = ["FULL_TEXT_MIN_WORDS", "FeedEntry", "html_fragment_text", "is_feed", "parse_feed", "read_feed_bytes",
+           "read_feed_file"]
 
 #: A summary with at least this many words is taken as the full text (RSS <description>).
 FULL_TEXT_MIN_WORDS = 150
@@ -218,6 +219,7 @@ def read_feed_file(path: Any, options: ReadOptions | None = None) -> Iterator[Ar
         yield data
         return
     if not is_feed(data):
-        yield Failure(str(path), "not a feed: no <rss>, <rdf:RDF> or <feed> root and not a JSON Feed")
+        # a sitemap, an OPML list, a config file: read fine, just no article in it
+        yield Skipped(str(path), "not an article: XML that is not a feed (no <rss>, <rdf:RDF> or <feed> root)")
         return
     yield from read_feed_bytes(data, str(path), options)

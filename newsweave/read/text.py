@@ -90,23 +90,7 @@ def read_text_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     if not body.strip():
         yield Failure(origin, "no text after the title" if title else "empty file")
         return
-    published = None
-    for key in ("published", "date_publish", "date", "datePublished", "published_at"):
-        if meta.get(key):
-            published = parse_datetime(meta[key], warnings)
-            if published is not None:
-                break
-    source = source_from_value(_first(meta, "source", "outlet", "sitename", "source_domain"))
-    byline = _first(meta, "byline", "author", "authors")
-    facts = header_facts(body)
-    found = {k: v for k, v in facts.items() if {"outlet": source, "byline": byline, "published": published}[k] is None}
-    if found:
-        meta["from_text"] = {k: {"value": str(v[0]), "rule": v[1], "start": v[2], "end": v[3]}
-                             for k, v in found.items()}
-    source = source or (found["outlet"][0] if "outlet" in found else None)
-    byline = byline or (found["byline"][0] if "byline" in found else None)
-    if published is None and "published" in found:
-        published = parse_datetime(found["published"][0], warnings)
+    source, byline, published = _outlet_byline_date(meta, body, warnings)
     yield finish_article(
         raw=raw,
         text=body,
@@ -170,6 +154,27 @@ def header_facts(body: str) -> dict[str, tuple[str, str, int, int]]:
         elif is_date_only(text) and _YEAR.search(text):
             facts.setdefault("published", (text, "date line", start, end))
     return facts
+
+
+def _outlet_byline_date(meta: dict[str, Any], body: str, warnings: list[str]) -> tuple[Any, Any, Any]:
+    """Outlet, byline and date: the metadata's, else what the top of the text says
+    (recorded with rule and span in ``meta["from_text"]``)."""
+    published = None
+    for key in ("published", "date_publish", "date", "datePublished", "published_at"):
+        if meta.get(key):
+            published = parse_datetime(meta[key], warnings)
+            if published is not None:
+                break
+    source = source_from_value(_first(meta, "source", "outlet", "sitename", "source_domain"))
+    byline = _first(meta, "byline", "author", "authors")
+    known = {"outlet": source, "byline": byline, "published": published}
+    found = {k: v for k, v in header_facts(body).items() if known[k] is None}
+    if not found:
+        return source, byline, published
+    meta["from_text"] = {k: {"value": str(v[0]), "rule": v[1], "start": v[2], "end": v[3]} for k, v in found.items()}
+    if "published" in found:
+        published = parse_datetime(found["published"][0], warnings)
+    return (source or found.get("outlet", (None,))[0], byline or found.get("byline", (None,))[0], published)
 
 
 def parse_front_matter(text: str) -> tuple[str, dict[str, Any]]:
