@@ -52,12 +52,12 @@ def test_identical_texts_have_no_changes_and_reordering_is_not_an_edit():
     assert {c.kind for c in moved.changes} <= {"added", "deleted"} and moved.unchanged == 1
 
 
-def test_edited_reingest_is_one_article_with_two_versions(tmp_path):
+def test_edited_reingest_is_one_article_with_two_versions(tmp_path, db_url):
     (tmp_path / "v1").mkdir()
     (tmp_path / "v2").mkdir()
     (tmp_path / "v1" / "pier.html").write_bytes(page(OLD))
     (tmp_path / "v2" / "pier.html").write_bytes(page(NEW))
-    with Store.open("sqlite://") as store:
+    with Store.open(db_url) as store:  # SQLite, and PostgreSQL where NEWSWEAVE_TEST_PG_URL is set
         first = run(store, tmp_path / "v1")
         second = run(store, tmp_path / "v2")
         again = run(store, tmp_path / "v2")
