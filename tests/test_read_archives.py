@@ -98,3 +98,19 @@ def test_ingest_summary_counts_skipped_records_by_reason():
     assert by_reason["not an article: WARC request record"] == 2
     assert by_reason["not an article: WARC revisit record"] == 1
     assert summary.as_dict()["skipped"] == 5
+
+
+def test_cli_summary_counts_skipped_and_strict_lists_each(tmp_path):
+    from typer.testing import CliRunner
+
+    from newsweave.cli import app
+
+    runner = CliRunner()
+    args = ["--db", f"sqlite:///{tmp_path / 'n.db'}", "ingest", "--no-stories", str(WARCIO / "example.warc.gz")]
+    plain = runner.invoke(app, args, env={"COLUMNS": "250"})
+    assert plain.exit_code == 0, plain.output
+    assert "skipped: not an article: WARC request record (2 records)" in plain.output
+    strict = runner.invoke(app, [*args, "--strict"], env={"COLUMNS": "250"})
+    assert strict.exit_code == 0  # skipped records are no failures
+    lines = [line for line in strict.output.splitlines() if line.startswith("skipped: ")]
+    assert len(lines) == 5 and all("example.warc.gz#" in line for line in lines)

@@ -117,7 +117,7 @@ def ingest_command(
         with progress:
             summary = ingest(inputs, store, options, progress=update)
         grouped = None
-        if stories and summary.stored:
+        if stories and (summary.stored or summary.revised):
             from newsweave.store.stories import update_stories
 
             with err_console.status("grouping stories…"):
