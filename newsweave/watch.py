@@ -5,6 +5,8 @@ back as ``If-None-Match`` / ``If-Modified-Since``, so an unchanged feed costs a 
 parsing. A changed feed goes through the ordinary ingest pipeline — entries already stored
 are "already present", edited ones become a new version (:mod:`newsweave.store.versions`),
 new ones are stored — so watching is exactly ``ingest`` repeated, never a second code path.
+The validators live as long as the watcher (one ``newsweave watch`` process): a new process
+starts with one unconditional GET per feed, which stores nothing twice.
 
 >>> from newsweave.watch import parse_interval
 >>> parse_interval("15m"), parse_interval("90s"), parse_interval("1h")
