@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Scores", "crawl_tallies", "evaluate", "find_eval_dir", "render", "run", "unpack"]
+__all__ = ["Scores", "crawl_tallies", "evaluate", "find_eval_dir", "render", "revision_check", "run", "unpack"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -175,11 +175,13 @@ def crawl_tallies(data_root: Path) -> list[dict[str, Any]]:
 def run(data_root: Path, limit: int | None = None) -> dict[str, Any]:
     """Extraction scores (the tarball unpacked to a temporary folder) and crawl tallies;
     each part is None when its data is absent."""
-    result: dict[str, Any] = {"data": str(data_root), "extraction": None, "crawl": None}
+    result: dict[str, Any] = {"data": str(data_root), "extraction": None, "revisions": None, "crawl": None}
     tarball = find_eval_dir(data_root)
     if tarball is not None:
         with tempfile.TemporaryDirectory(prefix="newsweave-extraction-") as tmp:
-            result["extraction"] = evaluate(unpack(tarball, Path(tmp)), limit)
+            eval_dir = unpack(tarball, Path(tmp))
+            result["extraction"] = evaluate(eval_dir, limit)
+            result["revisions"] = revision_check(eval_dir, min(40, limit or 40))
     if (data_root / "crawl").is_dir():
         result["crawl"] = crawl_tallies(data_root)
     return result
@@ -200,6 +202,12 @@ def render(result: dict[str, Any]) -> None:
               f"{extraction['with_removed_by'] or ''}, {extraction['without_snippets_removed']} 'without' snippets "
               f"removed, {extraction['candidates_kept']} body-like lines kept as candidates")
         print(f"removals by rule: {extraction['removals_by_rule']}")
+    revisions = result.get("revisions")
+    if revisions:
+        print(f"Edit tracking on {revisions['pages']} real texts (one word changed, one sentence deleted, one added; "
+              f"re-ingested): {revisions['right']} right (1 article, 2 versions, diff 1/1/1)")
+        for item in revisions["wrong"][:5]:
+            print(f"  wrong: {item}")
     crawl = result.get("crawl")
     if crawl is None:
         print(f"crawl: no crawl/ folder under {result['data']}")
@@ -207,3 +215,47 @@ def render(result: dict[str, Any]) -> None:
     print(f"Archives and feeds ({len(crawl)} files): articles / skipped (not articles) / failed (with a reason)")
     for row in crawl:
         print(f"  {row['file']:<45} {row['articles']:>3} / {row['skipped']:>3} / {row['failed']:>3}")
+
+
+_ADDED = "This sentence was added when the article was updated."
+
+
+def revision_check(eval_dir: Path, pages: int = 40) -> dict[str, Any]:
+    """Edit tracking on real texts, through ``ingest``: each page's stored text is saved as a
+    text file and ingested, then the file is overwritten with an edited copy (a word inserted in
+    one sentence, another sentence deleted, one added) and ingested again; right = 1 article,
+    2 versions, and exactly 1 edited / 1 deleted / 1 added sentence in the diff."""
+    from newsweave.enrich.sentences import split_sentences
+    from newsweave.pipeline import IngestOptions, ingest
+    from newsweave.store import Store
+    from newsweave.store.versions import versions_of
+
+    tried = right = 0
+    wrong: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="newsweave-revisions-") as tmp:
+        for url, path, _keep, _drop in _pages(eval_dir, None):
+            if tried >= pages:
+                break
+            _, _, article = _newsweave_text(path)
+            spans = [s for s in split_sentences(article.text) if len(s.of(article.text).split()) >= 6] if article else []
+            if len(spans) < 4:
+                continue
+            tried += 1
+            first, last = spans[1], spans[-2]
+            words = first.of(article.text).split()
+            edited = " ".join([*words[:2], "reportedly", *words[2:]])
+            text = article.text
+            new = text[:first.start] + edited + text[first.end:last.start] + text[last.end:] + "\n\n" + _ADDED
+            saved = Path(tmp) / f"{tried}.txt"
+            with Store.open("sqlite://") as store:
+                for version in (text, new):
+                    saved.write_text(version + "\n", encoding="utf-8")
+                    ingest([str(saved)], store, IngestOptions(post_store=[]))
+                stored = list(store.iter_articles(with_raw=False))
+                history = versions_of(store, stored[0].id) if len(stored) == 1 else []
+            counts = history[-1].diff["counts"] if len(history) == 2 else None
+            if counts and (counts["edited"], counts["deleted"], counts["added"]) == (1, 1, 1):
+                right += 1
+            else:
+                wrong.append({"page": url, "articles": len(stored), "versions": len(history), "counts": counts})
+    return {"pages": tried, "right": right, "wrong": wrong}
