@@ -198,13 +198,14 @@ def render(result: dict[str, Any]) -> None:
         for name in ("newsweave", "trafilatura"):
             row = extraction[name]
             print(f"{name:<11} | {row['precision']:.4f}    | {row['recall']:.4f} | {row['f1']:.4f} | {row['accuracy']:.4f}")
-        print(f"debris rules: {extraction['with_snippets_removed']} 'with' snippets removed "
-              f"{extraction['with_removed_by'] or ''}, {extraction['without_snippets_removed']} 'without' snippets "
+        by_rule = f" {extraction['with_removed_by']}" if extraction["with_removed_by"] else ""
+        print(f"debris rules: {extraction['with_snippets_removed']} 'with' snippets removed{by_rule}, "
+              f"{extraction['without_snippets_removed']} 'without' snippets "
               f"removed, {extraction['candidates_kept']} body-like lines kept as candidates")
         print(f"removals by rule: {extraction['removals_by_rule']}")
     revisions = result.get("revisions")
     if revisions:
-        print(f"Edit tracking on {revisions['pages']} real texts (one word changed, one sentence deleted, one added; "
+        print(f"Edit tracking on {revisions['pages']} real texts (a word inserted, a sentence deleted, one added; "
               f"re-ingested): {revisions['right']} right (1 article, 2 versions, diff 1/1/1)")
         for item in revisions["wrong"][:5]:
             print(f"  wrong: {item}")
