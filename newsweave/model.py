@@ -24,8 +24,19 @@ __all__ = [
     "RemovedLine",
     "Skipped",
     "Span",
+    "UNKNOWN_OUTLET",
     "article_id_for",
+    "outlet_key",
 ]
+
+#: ``Article.source`` when neither metadata, URL nor text names the outlet.
+UNKNOWN_OUTLET = "unknown"
+
+
+def outlet_key(source: str, article_id: str) -> str:
+    """Who published an article, for counting outlets: its source, but every article of an
+    unknown outlet counts as its own (two unlabeled files are not one outlet)."""
+    return f"{UNKNOWN_OUTLET}:{article_id}" if source == UNKNOWN_OUTLET else source
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -66,3 +66,18 @@ def test_header_facts_spans_index_the_body():
     facts = header_facts(body)
     value, rule, start, end = facts["outlet"]
     assert (value, rule, body[start:end]) == ("Harbour Times", "byline", "By Jane Roe | Harbour Times")
+
+
+def test_two_unlabeled_files_are_two_outlets_in_compare(tmp_path):
+    from newsweave.clean import clean_article
+    from newsweave.compare import compare_articles
+
+    shared = "The harbour council of Port Elin voted on Tuesday to rebuild the old pier before summer."
+    one = read_one(tmp_path, f"Pier vote\n\n{shared}\n\nFishermen in the port welcomed the long awaited decision.\n",
+                   "one.txt")
+    two = read_one(tmp_path, f"Council backs pier\n\n{shared}\n\nThe work is set to cost two million pounds in all.\n",
+                   "two.txt")
+    assert one.source == two.source == "unknown"
+    story = compare_articles([clean_article(one), clean_article(two)])
+    (group,) = [g for g in story["statements"] if len(g["articles"]) == 2]
+    assert group["unique"] is False  # told by both, though neither outlet is known

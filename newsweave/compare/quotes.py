@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsweave.compare._text import STOPWORDS, fold, stem, word_tokens
-from newsweave.model import Article, Finding, Quote
+from newsweave.model import Article, Finding, Quote, outlet_key
 
 __all__ = ["QuoteItem", "group_quotes", "quote_items", "word_diff", "same_person"]
 
@@ -269,7 +269,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
                 "pieces": [{"start": a, "end": b} for a, b in item.pieces],
                 "diff": ops, "flags": variant_flags, "canonical": i == canonical_i,
             })
-        if len({items[i].source for i in idx_list}) == 1:
+        if len({outlet_key(items[i].source, items[i].article_id) for i in idx_list}) == 1:
             flags.add("single_outlet")
         groups.append({
             "canonical": canonical.text,

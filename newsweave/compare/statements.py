@@ -24,7 +24,7 @@ import numpy as np
 from newsweave.compare._text import content_words
 from newsweave.enrich.sentences import statement_spans
 from newsweave.errors import InputError
-from newsweave.model import Article, Span
+from newsweave.model import Article, Span, outlet_key
 
 __all__ = ["Statement", "METHODS", "check_method", "split_statements", "align_statements", "embedder_available"]
 
@@ -206,12 +206,13 @@ def align_statements(
     for idx in clusters.values():
         idx.sort(key=lambda i: (order[statements[i].article_id], statements[i].start))
         sources = {statements[i].source for i in idx}
+        outlets = {outlet_key(statements[i].source, statements[i].article_id) for i in idx}
         rep = max(idx, key=lambda i: (len(statements[i].words), -i)) if len(idx) > 1 else idx[0]
         groups.append({
             "text": statements[rep].text,
             "articles": [statements[i].article_id for i in idx],
             "sources": sorted(sources),
-            "unique": len(sources) == 1,
+            "unique": len(outlets) == 1,
             "score": round(min(best.get(i, 1.0) for i in idx), 3) if len(idx) > 1 else None,
             "members": [{"article": statements[i].article_id, "text": statements[i].text,
                          "start": statements[i].start, "end": statements[i].end} for i in idx],

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsweave.model import Article, Failure, article_id_for
+from newsweave.model import UNKNOWN_OUTLET, Article, Failure, article_id_for
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -291,7 +291,7 @@ def finish_article(
     re-reading the same file gives the same id.
     """
     known = source or (registered_domain(url) if url else None)
-    outlet = known or (fallback_source if name_as_outlet else None) or "unknown"
+    outlet = known or (fallback_source if name_as_outlet else None) or UNKNOWN_OUTLET
     origin_key = url or f"source:{known or fallback_source or 'unknown'}"
     return Article(
         id=article_id_for(raw, origin_key),

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from newsweave.model import Article, Failure, Skipped
+from newsweave.model import UNKNOWN_OUTLET, Article, Failure, Skipped
 from newsweave.read._common import ReadOptions, finish_article, join_paragraphs, parse_datetime, registered_domain
 
 __all__ = ["FULL_TEXT_MIN_WORDS", "FeedEntry", "html_fragment_text", "is_feed", "parse_feed", "read_feed_bytes",
@@ -203,7 +203,7 @@ def _entry_article(entry: FeedEntry, text: str, part: str, info: dict[str, Any],
                 "entry_digest": hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:16]}
     return finish_article(
         raw=raw.encode("utf-8", "surrogatepass"), text=text, origin=origin, input_format="feed",
-        source=source or info.get("title"), fallback_source="unknown", url=link, title=entry.title,
+        source=source or info.get("title"), fallback_source=UNKNOWN_OUTLET, url=link, title=entry.title,
         byline=entry.author, published=entry.published, external_id=entry.entry_id, extractor=f"feed-{part}",
         metadata={k: v for k, v in metadata.items() if v},
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.errors import InputError
-from newsweave.model import Article, Failure, article_id_for
+from newsweave.model import UNKNOWN_OUTLET, Article, Failure, article_id_for
 from newsweave.read._common import (
     ReadOptions,
     finish_article,
@@ -178,7 +178,7 @@ def article_from_record(
                 if source:
                     result.source = source
                 result.raw = raw
-                id_source = fallback_source if result.source == "unknown" and fallback_source else result.source
+                id_source = fallback_source if result.source == UNKNOWN_OUTLET and fallback_source else result.source
                 result.id = article_id_for(raw, result.url or f"source:{id_source}")
             return result
         return Failure(origin, "record has no text (looked for " + ", ".join(_keys("text", options)) + ")")
