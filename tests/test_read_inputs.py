@@ -25,6 +25,8 @@ def test_directory_is_walked_recursively_in_sorted_order_and_sidecars_are_metada
     (tmp_path / ".hidden" / "x.txt").write_text("hidden\n")
     (tmp_path / "notes").write_text("A saved page without an extension is read by its content.\n")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    (tmp_path / "blob").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "style.css").write_text("body { margin: 0 }\n")
     everything = list(read_inputs([str(tmp_path)]))
     results = [r for r in everything if isinstance(r, Article)]
     skipped = {Path(r.origin.split("#")[0]).name: r.reason for r in everything if isinstance(r, Skipped)}
@@ -34,7 +36,9 @@ def test_directory_is_walked_recursively_in_sorted_order_and_sidecars_are_metada
     assert results[0].source == "Alpha Post"
     assert [r.input_format for r in results] == ["text", "text", "html", "jsonl", "warc"]
     # nothing is dropped silently: the image and the WARC's request record are named with a reason
-    assert skipped["photo.jpg"] == "not an article: binary file of no known format"
+    assert skipped["blob"] == "not an article: binary file of no known format"
+    assert skipped["photo.jpg"] == "not an article: page asset (.jpg)"
+    assert skipped["style.css"] == "not an article: page asset (.css)"
     assert skipped["e.warc.gz"].startswith("not an article: WARC request record")
 
 

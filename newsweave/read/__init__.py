@@ -15,7 +15,8 @@ sidecars of ``name.txt``/``name.md`` not read as records); a file by extension
 .rss .atom .xml``), else by sniffing its first bytes. Feeds are told by content: a
 ``.json`` file holding a JSON Feed, or a file of any name opening with an RSS/Atom
 root, is read as a feed. In a folder, a file that sniffs as no known format (an
-image, a binary) is a :class:`~newsweave.model.Skipped` record, never dropped silently.
+image, a binary) or a saved page's asset (``.css``, ``.js``, ``.svg`` …) is a
+:class:`~newsweave.model.Skipped` record, never dropped silently.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ _EXTENSIONS: dict[str, str] = {
     ".atom": "feed",
     ".xml": "feed",
 }
+
+
+#: What a saved page brings along (``page_files/``, a wget mirror): never an article, and the
+#: text ones (CSS, scripts, SVG) would otherwise be read as plain text.
+_PAGE_ASSETS = frozenset(
+    ".css .js .mjs .map .svg .ico .png .jpg .jpeg .gif .webp .avif .bmp .woff .woff2 .ttf .otf .eot "
+    ".mp3 .mp4 .webm .ogg .wav .pdf .zip".split()
+)
 
 
 def read_inputs(inputs: Iterable[str], options: ReadOptions | None = None) -> Iterator[Article | Failure]:
@@ -126,6 +135,9 @@ def _read_directory(root: Path, options: ReadOptions) -> Iterator[Article | Fail
             path = Path(dirpath) / filename
             if format_of(path) == "json" and path.stem in stems_with_text:
                 continue  # a sidecar: metadata of name.txt / name.md
+            if path.suffix.lower() in _PAGE_ASSETS:
+                yield Skipped(str(path), f"not an article: page asset ({path.suffix.lower()})")
+                continue
             fmt = _format_by_content(path)
             if fmt == "binary":
                 yield Skipped(str(path), "not an article: binary file of no known format")
