@@ -6,7 +6,11 @@
 
 Every reader is a generator, so a multi-GB WARC is read in constant memory.
 Bad input never raises out of :func:`read_inputs`: each unreadable record is a
-:class:`~newsweave.model.Failure` naming it, and the run goes on.
+:class:`~newsweave.model.Failure` naming it, and the run goes on. Each file and
+URL is read in isolation (:func:`._common.guarded`): whatever its reader raises —
+RecursionError, MemoryError, a native library's panic — ends that input only.
+Only regular files are read: a FIFO, a device or a socket (or a link to one) is a
+Failure, as is a folder that cannot be listed.
 
 Dispatch: ``http(s)://`` → :mod:`.web` (page or RSS/Atom feed); a directory is
 walked recursively in sorted order (hidden files skipped, ``name.json``
@@ -22,9 +26,15 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from newsweave.errors import NewsweaveError
 from newsweave.model import Article, Failure
-from newsweave.read._common import DEFAULT_USER_AGENT, ReadOptions, ReadResult
+from newsweave.read._common import (
+    DEFAULT_USER_AGENT,
+    ReadOptions,
+    ReadResult,
+    guarded,
+    not_a_regular_file,
+    strip_credentials,
+)
 
 __all__ = ["DEFAULT_USER_AGENT", "ReadOptions", "ReadResult", "format_of", "read_inputs", "read_path"]
 
@@ -56,23 +66,16 @@ def read_inputs(inputs: Iterable[str], options: ReadOptions | None = None) -> It
     try:
         for item in inputs:
             item = str(item)
-            try:
-                from newsweave.read.web import is_url
+            from newsweave.read.web import is_url
 
-                if is_url(item):
-                    from newsweave.read.web import Fetcher, read_url
+            if is_url(item):
+                from newsweave.read.web import Fetcher, read_url
 
-                    if fetcher is None:
-                        fetcher = Fetcher(options)
-                    yield from read_url(item, options, fetcher=fetcher)
-                else:
-                    yield from read_path(Path(item), options)
-            except NewsweaveError:
-                raise  # setup problems (a missing dependency) are not bad input
-            except Exception as e:  # noqa: BLE001 - bad input must never end the run
-                # a reader bug or an OS problem: name the input, keep the traceback in the log
-                LOGGER.warning("reader error on %s", item, exc_info=True)
-                yield Failure(item, f"read error: {type(e).__name__}: {str(e)[:160]}")
+                if fetcher is None:
+                    fetcher = Fetcher(options)
+                yield from guarded(strip_credentials(item), read_url(item, options, fetcher=fetcher))
+            else:
+                yield from read_path(Path(item), options)
     finally:
         if fetcher is not None:
             fetcher.close()
@@ -88,7 +91,7 @@ def format_of(path: Path) -> str | None:
 
 
 def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
-    """A file or a directory (walked recursively, sorted)."""
+    """A file or a directory (walked recursively, sorted); each file read in isolation."""
     options = options or ReadOptions()
     if path.is_dir():
         yield from _read_directory(path, options)
@@ -96,21 +99,31 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[Articl
     if not path.exists():
         yield Failure(str(path), "no such file or directory")
         return
-    if not path.is_file():
-        yield Failure(str(path), "not a regular file")
+    yield from _read_file(path, options, format_of(path))
+
+
+def _read_file(path: Path, options: ReadOptions, fmt: str | None) -> Iterator[Article | Failure]:
+    """One file, refused unless regular; whatever its reader raises becomes a Failure and the run goes on."""
+    problem = not_a_regular_file(path)
+    if problem:
+        yield Failure(str(path), problem)
         return
-    fmt = format_of(path) or _sniff(path)
+    fmt = fmt or _sniff(path)
     if fmt is None:
         yield Failure(str(path), "unsupported file type (not text, Markdown, HTML, JSON, JSONL or WARC)")
         return
-    yield from _reader(fmt)(path, options)
+    yield from guarded(str(path), _reader(fmt)(path, options))
 
 
 def _read_directory(root: Path, options: ReadOptions) -> Iterator[Article | Failure]:
-    def on_error(error: OSError) -> None:
-        LOGGER.warning("cannot list %s: %s", error.filename, error.strerror)
+    unlisted: list[Failure] = []
+
+    def on_error(error: OSError) -> None:  # a folder that cannot be listed is a failure, not a log line
+        unlisted.append(Failure(str(error.filename), f"cannot list folder: {error.strerror or error}"))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        yield from unlisted
+        unlisted.clear()
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         names = sorted(f for f in filenames if not f.startswith("."))
         stems_with_text = {Path(f).stem for f in names if format_of(Path(f)) in ("text", "markdown")}
@@ -122,7 +135,8 @@ def _read_directory(root: Path, options: ReadOptions) -> Iterator[Article | Fail
             if fmt is None:
                 LOGGER.debug("skipping %s: unknown file type", path)
                 continue
-            yield from _reader(fmt)(path, options)
+            yield from _read_file(path, options, fmt)
+    yield from unlisted
 
 
 def _reader(fmt: str) -> Callable[[Path, ReadOptions], Iterator[Article | Failure]]:

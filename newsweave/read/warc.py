@@ -5,11 +5,16 @@ WARC-Target-URI is the article URL and WARC-Date the fetch time. fastwarc
 stops quietly at a truncated record, so this reader checks every block's
 length against its Content-Length and looks at what follows the last record:
 a truncated or corrupt file yields a Failure naming the file and offset after
-all the records before it.
+all the records before it. A record whose ``WARC-Payload-Digest`` does not match its
+payload is a Failure; a record (or a content-encoded HTTP body, once decoded) larger
+than ``ReadOptions.max_file_bytes`` is skipped as a Failure without being held in
+memory; whatever one record raises, a native panic included, ends that record only.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import re
 import zlib
@@ -17,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsweave.model import Article, Failure
-from newsweave.read._common import ReadOptions
+from newsweave.read._common import ReadOptions, failure_for, is_input_error
 from newsweave.read.html import article_from_html
 
 __all__ = ["read_warc_file", "is_warc_file"]
@@ -81,20 +86,27 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
                 if declared is None or not declared.strip().isdigit():
                     yield Failure(origin, "truncated or corrupt WARC record header (no Content-Length)")
                     return
-                if record.record_type != WarcRecordType.response:
+                too_large = int(declared) > options.max_file_bytes
+                if record.record_type != WarcRecordType.response or too_large:
                     consumed = record.consume()
                     if consumed < int(declared):
                         yield Failure(origin, f"truncated WARC record ({consumed} of {declared} bytes)")
                         return
+                    if too_large:
+                        yield Failure(origin, f"WARC record too large ({declared} bytes > {options.max_file_bytes});"
+                                              " skipped")
                     continue
-                result, truncated = _response(record, origin, options)
+                result, truncated = _isolated_response(record, origin, options)
                 if result is not None:
                     yield result
                 if truncated:
                     return
-        except (OSError, ValueError, RuntimeError) as e:
+        except BaseException as e:  # fastwarc's panics are BaseExceptions; the records before are kept
+            if not is_input_error(e):
+                raise
             where = f"{name}#{last_pos}" if last_pos is not None else name
-            yield Failure(where, f"corrupt WARC/gzip data after this record: {e}")
+            yield Failure(where, f"corrupt WARC/gzip data after this record: {type(e).__name__}: "
+                                 f"{' '.join(str(e).split())[:160]}")
             return
         if records == 0:
             yield Failure(name, "no WARC records found (not a WARC file, or corrupt at offset 0)")
@@ -103,6 +115,16 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
         if problem is not None:
             offset, reason = problem
             yield Failure(f"{name}#{offset}", reason)
+
+
+def _isolated_response(record, origin: str, options: ReadOptions) -> tuple[Article | Failure | None, bool]:
+    """:func:`_response`, with whatever one record raises turned into that record's Failure."""
+    try:
+        return _response(record, origin, options)
+    except BaseException as e:
+        if not is_input_error(e):
+            raise
+        return failure_for(origin, e), False
 
 
 def _response(record, origin: str, options: ReadOptions) -> tuple[Article | Failure | None, bool]:
@@ -115,6 +137,9 @@ def _response(record, origin: str, options: ReadOptions) -> tuple[Article | Fail
     body = record.reader.read()
     if len(body) < expected:
         return Failure(origin, f"truncated WARC record ({len(body)} of {expected} payload bytes)"), True
+    problem = payload_digest_problem(record.headers.get("WARC-Payload-Digest"), body)
+    if problem:
+        return Failure(origin, problem), False
     headers = record.http_headers
     if headers is None or headers.status_code is None:
         return Failure(origin, "corrupt HTTP response in WARC record (no status line)"), False
@@ -126,7 +151,7 @@ def _response(record, origin: str, options: ReadOptions) -> tuple[Article | Fail
     if not content_type and not body.lstrip()[:1] == b"<":
         return None, False
     try:
-        body = _decode_transfer(body, headers)
+        body = _decode_transfer(body, headers, options.max_file_bytes)
     except ValueError as e:
         return Failure(origin, str(e)), False
     url = record.headers.get("WARC-Target-URI")
@@ -148,8 +173,8 @@ def _response(record, origin: str, options: ReadOptions) -> tuple[Article | Fail
     return article, False
 
 
-def _decode_transfer(body: bytes, headers) -> bytes:
-    """Undo chunked transfer coding and gzip/deflate/brotli content coding."""
+def _decode_transfer(body: bytes, headers, limit: int) -> bytes:
+    """Undo chunked transfer coding and gzip/deflate/brotli content coding, to at most ``limit`` bytes."""
     transfer = (headers.get("Transfer-Encoding") or "").lower()
     if "chunked" in transfer:
         body = _dechunk(body)
@@ -158,22 +183,57 @@ def _decode_transfer(body: bytes, headers) -> bytes:
         return body
     try:
         if coding in ("gzip", "x-gzip"):
-            return zlib.decompressobj(wbits=47).decompress(body)
+            return _inflate(zlib.decompressobj(wbits=47), body, limit, coding)
         if coding == "deflate":
             try:
-                return zlib.decompress(body)
+                return _inflate(zlib.decompressobj(), body, limit, coding)
             except zlib.error:
-                return zlib.decompress(body, -15)
+                return _inflate(zlib.decompressobj(-15), body, limit, coding)
         if coding == "br":
             try:
                 import brotli  # type: ignore[import-not-found]
             except ImportError as e:
                 raise ValueError("brotli-encoded body: pip install brotli") from e
-            return brotli.decompress(body)
+            out = brotli.Decompressor().process(body, output_buffer_limit=limit + 1)
+            if len(out) > limit:
+                raise ValueError(f"br-encoded HTTP body expands past {limit} bytes; skipped")
+            return out
     except zlib.error as e:
         raise ValueError(f"corrupt {coding}-encoded HTTP body: {e}") from e
     # unknown coding: maybe already decoded by the crawler
     return body
+
+
+def _inflate(decomp, body: bytes, limit: int, coding: str) -> bytes:
+    """Decompress at most ``limit`` bytes: a small body that expands without end is refused, not held."""
+    out = decomp.decompress(body, limit + 1)
+    if len(out) > limit or decomp.unconsumed_tail:
+        raise ValueError(f"{coding}-encoded HTTP body expands past {limit} bytes; skipped")
+    return out
+
+
+def payload_digest_problem(declared: str | None, body: bytes) -> str | None:
+    """Why ``body`` does not match its ``WARC-Payload-Digest`` (``sha1:BASE32`` or hex), else None.
+
+    The digest is taken over the body as stored; crawlers differ on whether
+    chunked transfer coding is removed first, so either reading passes.
+    An unknown algorithm is not checked.
+    """
+    if not declared or ":" not in declared:
+        return None
+    algorithm, _, expected = declared.strip().partition(":")
+    algorithm = algorithm.lower().replace("-", "")
+    if algorithm not in ("sha1", "sha256", "sha512", "md5"):
+        return None
+    expected = expected.strip()
+    candidates = [body]
+    if body[:20].split(b"\r\n", 1)[0].strip().isalnum():
+        candidates.append(_dechunk(body))
+    for candidate in candidates:
+        digest = hashlib.new(algorithm, candidate).digest()
+        if expected.upper() in (base64.b32encode(digest).decode(), digest.hex().upper()):
+            return None
+    return f"WARC payload digest mismatch ({algorithm}): the record is corrupt"
 
 
 def _dechunk(body: bytes) -> bytes:

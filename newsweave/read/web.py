@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from newsweave.model import Article, Failure
-from newsweave.read._common import ReadOptions
+from newsweave.read._common import ReadOptions, strip_credentials
 from newsweave.read.html import article_from_html
 
 __all__ = ["Fetcher", "FetchError", "Response", "is_url", "read_url", "validate_url"]
@@ -40,6 +40,9 @@ def is_url(value: str) -> bool:
 
 def validate_url(url: str) -> str | None:
     """None when fetchable, else the reason: http/https only, with a host."""
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):  # data:, file:, javascript: …
+        return f"unsupported URL scheme '{scheme.group(1).lower()}' (http and https only)"
     try:
         parts = urlsplit(url)
     except ValueError as e:
@@ -59,12 +62,13 @@ class FetchError(Exception):
 
 @dataclass(slots=True)
 class Response:
-    url: str  # after redirects
+    url: str  # after redirects, without credentials
     status: int
     content_type: str
     body: bytes
     fetched_at: datetime
     location: str | None = None
+    charset: str | None = None  # as the Content-Type header names it
 
 
 class Fetcher:
@@ -82,6 +86,7 @@ class Fetcher:
                      "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"},
         )
         self._robots: dict[str, RobotFileParser | None] = {}
+        self._deadline = float("inf")  # time.monotonic() by which the current URL must be done
 
     def __enter__(self) -> Fetcher:
         return self
@@ -124,16 +129,32 @@ class Fetcher:
     # -------------------------------------------------------------- fetching
 
     def fetch(self, url: str) -> Response:
-        """GET with robots.txt, retries and the size limit; FetchError on anything unusable."""
+        """GET with robots.txt, retries and the size limit; FetchError on anything unusable.
+
+        The whole fetch — robots.txt, redirects, retries, a body trickling in — must
+        finish within ``ReadOptions.deadline`` seconds; ``timeout`` bounds each wait.
+        """
         problem = validate_url(url)
         if problem:
             raise FetchError(problem)
-        if not self.allowed(url):
-            raise FetchError("disallowed by robots.txt")
-        response = self._get(url, retries=self.options.retries, limit=self.options.max_bytes, check_robots=True)
+        self._deadline = time.monotonic() + self.options.deadline
+        try:
+            if not self.allowed(url):
+                raise FetchError("disallowed by robots.txt")
+            response = self._get(url, retries=self.options.retries, limit=self.options.max_bytes,
+                                 check_robots=True)
+        finally:
+            self._deadline = float("inf")
         if response.status >= 400:
             raise FetchError(f"HTTP {response.status}")
         return response
+
+    def _time_left(self) -> float:
+        """Seconds left for the current URL; FetchError when none are."""
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise FetchError(f"timed out (more than {self.options.deadline:g} s in all)")
+        return left
 
     def _get(self, url: str, *, retries: int, limit: int, check_robots: bool = False) -> Response:
         import httpx
@@ -157,7 +178,7 @@ class Fetcher:
                     LOGGER.info("HTTP %s from %s; retrying", response.status, url)
                 else:
                     return response
-            time.sleep(self.options.backoff * (2**attempt))
+            time.sleep(min(self.options.backoff * (2**attempt), self._time_left()))
             attempt += 1
 
     def _get_once(self, url: str, limit: int, *, check_robots: bool = False) -> Response:
@@ -176,7 +197,10 @@ class Fetcher:
         raise FetchError(f"too many redirects (more than {self.options.max_redirects})")
 
     def _get_single(self, url: str, limit: int) -> Response:
-        with self.client.stream("GET", url) as response:
+        import httpx
+
+        wait = min(self.options.timeout, self._time_left())
+        with self.client.stream("GET", url, timeout=httpx.Timeout(wait)) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit and response.status_code < 400:
                 raise FetchError(f"response too large ({declared} bytes > limit {limit})")
@@ -187,13 +211,16 @@ class Fetcher:
                 if size > limit:
                     raise FetchError(f"response too large (more than {limit} bytes)")
                 chunks.append(chunk)
+                self._time_left()  # a body trickling in byte by byte ends here
+            content_type = response.headers.get("content-type", "")
             return Response(
-                url=str(response.url),
+                url=strip_credentials(str(response.url)),
                 status=response.status_code,
-                content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
+                content_type=content_type.split(";")[0].strip().lower(),
                 body=b"".join(chunks),
                 fetched_at=datetime.now(timezone.utc),
                 location=response.headers.get("location"),
+                charset=response.charset_encoding,
             )
 
 
@@ -203,16 +230,17 @@ def read_url(url: str, options: ReadOptions | None = None, *, fetcher: Fetcher |
     options = options or ReadOptions()
     own = fetcher is None
     fetcher = fetcher or Fetcher(options)
+    origin = strip_credentials(url)  # a password in the URL is used for the fetch, never kept or shown
     try:
         try:
             response = fetcher.fetch(url)
         except FetchError as e:
-            yield Failure(url, str(e))
+            yield Failure(origin, str(e))
             return
         if _is_feed(response):
-            yield from _read_feed(url, response, fetcher, options)
+            yield from _read_feed(origin, response, fetcher, options)
             return
-        yield _page_article(url, response, options, input_format="url")
+        yield _page_article(origin, response, options, input_format="url")
     finally:
         if own:
             fetcher.close()
@@ -239,7 +267,7 @@ def _page_article(origin: str, response: Response, options: ReadOptions, *, inpu
         meta["requested_url"] = origin
     return article_from_html(
         response.body, origin=origin, url=response.url, fetched_at=response.fetched_at,
-        input_format=input_format, metadata=meta, options=options, defaults=defaults,
+        input_format=input_format, metadata=meta, options=options, defaults=defaults, charset=response.charset,
     )
 
 
@@ -260,7 +288,7 @@ def _read_feed(feed_url: str, response: Response, fetcher: Fetcher, options: Rea
     feed_title = (parsed.feed or {}).get("title")
     for index, entry in enumerate(entries):
         link = entry.get("link")
-        origin = link or f"{feed_url}#entry{index}"
+        origin = strip_credentials(link) if link else f"{feed_url}#entry{index}"
         if not link:
             yield Failure(origin, "feed entry has no link")
             continue
