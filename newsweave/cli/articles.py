@@ -111,11 +111,11 @@ def ingest_command(
         with progress:
             summary = ingest(inputs, store, options, progress=update)
         grouped = None
-        if stories and summary.stored:
-            from newsweave.store.stories import update_stories
+        if stories:
+            from newsweave.workflow import finish_ingest
 
             with err_console.status("grouping stories…"):
-                grouped = update_stories(store)
+                grouped = finish_ingest(store, summary)
     _print_summary(summary, store)
     if grouped is not None:
         console.print(f"stories: {grouped.stories} over {grouped.articles} articles "
