@@ -75,8 +75,13 @@ def ingest_command(
         help="JSON/JSONL: read article FIELD (text, title, source, url, published, byline, id, html) from record KEY "
              "(dotted for nested keys); repeatable.",
     ),
-    timeout: float = typer.Option(10.0, "--timeout", help="HTTP: seconds before a request is abandoned."),
+    timeout: float = typer.Option(10.0, "--timeout", help="HTTP: seconds each wait (connect, a read) may take."),
+    deadline: float = typer.Option(60.0, "--deadline", help="HTTP: seconds one URL may take in all."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="HTTP: largest response body read."),
+    max_record_bytes: int = typer.Option(
+        50 * 1024 * 1024, "--max-record-bytes",
+        help="Largest local file, and largest record once decompressed (JSONL line, WARC record); larger is skipped.",
+    ),
     robots: bool = typer.Option(True, "--robots/--ignore-robots", help="HTTP: respect robots.txt."),
 ) -> None:
     """Read, clean and store articles from files, folders, WARCs, JSON Lines, URLs and feeds.
@@ -85,7 +90,9 @@ def ingest_command(
     """
     from newsweave.pipeline import IngestOptions, ingest
 
-    options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots))
+    read_options = _read_options(fields, timeout=timeout, deadline=deadline, max_bytes=max_bytes,
+                                 max_file_bytes=max_record_bytes, respect_robots=robots)
+    options = IngestOptions(batch_size=batch_size, read_options=read_options)
     with Store.open(state.db) as store:
         progress = Progress(
             SpinnerColumn(),
@@ -127,13 +134,13 @@ def ingest_command(
     raise typer.Exit(code)
 
 
-def _read_options(fields: list[str], timeout: float, max_bytes: int, robots: bool):
+def _read_options(fields: list[str], **settings):
     from newsweave.read import ReadOptions
     from newsweave.read.jsonl import parse_field_map
 
     mapping = parse_field_map(fields)
     try:
-        return ReadOptions(field_map=mapping, timeout=timeout, max_bytes=max_bytes, respect_robots=robots)
+        return ReadOptions(field_map=mapping, **settings)
     except (TypeError, ValueError) as e:
         raise InputError(f"invalid reader option: {e}") from e
 

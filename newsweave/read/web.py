@@ -33,6 +33,9 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 
 
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
 def is_url(value: str) -> bool:
     """Looks like a URL (has a scheme), whether or not we can fetch it."""
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value) is not None
@@ -40,7 +43,7 @@ def is_url(value: str) -> bool:
 
 def validate_url(url: str) -> str | None:
     """None when fetchable, else the reason: http/https only, with a host."""
-    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    scheme = _SCHEME.match(url)
     if scheme and scheme.group(1).lower() not in ("http", "https"):  # data:, file:, javascript: …
         return f"unsupported URL scheme '{scheme.group(1).lower()}' (http and https only)"
     try:
@@ -82,6 +85,7 @@ class Fetcher:
         self.client = client or httpx.Client(
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,  # followed by hand: every hop is validated and checked against robots.txt
+            event_hooks={"response": [_refuse_unusable_redirect]},
             headers={"User-Agent": self.options.user_agent, "Accept": "text/html,application/xhtml+xml,"
                      "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"},
         )
@@ -222,6 +226,15 @@ class Fetcher:
                 location=response.headers.get("location"),
                 charset=response.charset_encoding,
             )
+
+
+def _refuse_unusable_redirect(response: Any) -> None:
+    """Name the scheme of a ``data:`` / ``file:`` / ``javascript:`` redirect before httpx,
+    which builds the next request even when not following it, fails on it as an "invalid URL"."""
+    location = (response.headers.get("location") or "").strip() if response.is_redirect else ""
+    scheme = _SCHEME.match(location)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        raise FetchError(f"redirect to an unusable URL ({validate_url(location)})")
 
 
 def read_url(url: str, options: ReadOptions | None = None, *, fetcher: Fetcher | None = None
