@@ -78,7 +78,7 @@ def test_one_bad_file_or_line_costs_only_itself(tmp_path):
         f"{n}." for n in [100, 101, *range(200, 210)])
     reasons = {Path(f.origin).name: f.reason for f in failures(results)}
     assert reasons["a_deep.json"] == "invalid JSON (nested too deeply)"
-    assert reasons["b_flipped.jsonl.gz"].startswith("corrupt gzip data, no record kept")
+    assert reasons["b_flipped.jsonl.gz"].startswith("corrupt gzip data, no record after the last sound member kept")
     assert reasons["c_mixed.jsonl:2"] == reasons["c_mixed.jsonl:3"] == "invalid JSON (nested too deeply)"
 
 
@@ -212,6 +212,21 @@ def test_no_record_from_a_gzip_stream_whose_checksum_fails_is_kept(tmp_path):
     (results,) = [list(read_inputs([str(tmp_path / "crc.jsonl.gz")]))]
     assert len(results) == 1 and isinstance(results[0], Failure)
     assert "CRC check failed" in results[0].reason
+
+
+def test_only_records_of_gzip_members_whose_checksum_held_are_kept(tmp_path):
+    sound = gzip.compress(b"\n".join(good_line(n) for n in range(3)) + b"\n")
+    damaged = bytearray(gzip.compress(b"\n".join(good_line(n) for n in range(3, 6)) + b"\n"))
+    damaged[-6] ^= 0xFF
+    (tmp_path / "two.jsonl.gz").write_bytes(sound + bytes(damaged))
+    whole = gzip.compress(b"\n".join(good_line(n) for n in range(6, 12)) + b"\n")
+    (tmp_path / "cut.jsonl.gz").write_bytes(sound + whole[: len(whole) // 2])
+    for name in ("two.jsonl.gz", "cut.jsonl.gz"):
+        results = list(read_inputs([str(tmp_path / name)]))
+        assert [a.text.rsplit(" ", 1)[-1] for a in articles(results)] == ["0.", "1.", "2."], name
+        (failure,) = failures(results)
+        assert failure.origin == f"{tmp_path / name}:4"
+    assert "CRC check failed" in failure.reason or "cut short" in failure.reason
 
 
 def test_a_warc_record_whose_payload_digest_fails_is_a_failure(tmp_path):

@@ -72,28 +72,26 @@ def read_jsonl_file(path: Path, options: ReadOptions | None = None) -> Iterator[
     """Stream a .jsonl/.ndjson (optionally .gz) file: one Article or Failure per non-blank line.
 
     Each line is read in isolation and bounded: a line longer than ``max_file_bytes``
-    (decompressed) is skipped as a Failure without being held in memory. A gzip file
-    is checked end to end (CRC and length) before any record is used: a corrupt one
-    gives one Failure and none of its records, as text decompressed before the damage
-    cannot be told from altered text. A file merely cut short keeps the records before the cut.
+    (decompressed) is skipped as a Failure without being held in memory. Of a gzip
+    file only records inside members whose CRC checked out are used (a first pass
+    decompresses it, keeping nothing): text decompressed before damage, or before a
+    cut, cannot be told from altered text, so the rest of the file is one Failure.
     """
     options = options or ReadOptions()
     gzipped = path.suffix.lower() == ".gz"
-    if gzipped:
-        problem = _gzip_damage(path)
-        if problem is not None:
-            yield Failure(str(path), problem)
-            return
+    verified, problem = _gzip_verified_prefix(path) if gzipped else (None, None)
     try:
         handle = gzip.open(path, "rb") if gzipped else open(path, "rb")
     except OSError as e:
         yield Failure(str(path), f"cannot read file: {e.strerror or e}")
         return
-    lineno = 0
-    seen = 0
+    lineno = offset = seen = 0
     with handle:
         try:
             for lineno, raw, size in _bounded_lines(handle, options.max_file_bytes):  # noqa: B007
+                offset += size
+                if verified is not None and offset > verified:
+                    break  # past the last whole, checked gzip member
                 if raw is not None and not raw.strip():
                     continue
                 seen += 1
@@ -102,9 +100,12 @@ def read_jsonl_file(path: Path, options: ReadOptions | None = None) -> Iterator[
                     yield Failure(origin, f"record too large ({size} bytes > {options.max_file_bytes}); skipped")
                     continue
                 yield _isolated_record(raw.rstrip(b"\r\n"), origin, path, options)
-        except (OSError, EOFError, zlib.error) as e:  # truncated gzip, or a read error part-way
-            yield Failure(f"{path}:{lineno + 1}", f"cannot read further: {_short(e)}")
-    if seen == 0:
+        except (OSError, EOFError, zlib.error) as e:  # a read error part-way, in the line after the last
+            lineno += 1
+            problem = problem or f"cannot read further: {_short(e)}"
+    if problem:
+        yield Failure(f"{path}:{lineno}" if seen else str(path), problem)
+    elif seen == 0:
         yield Failure(str(path), "empty file")
 
 
@@ -144,21 +145,45 @@ def _bounded_lines(handle: IO[bytes], cap: int) -> Iterator[tuple[int, bytes | N
         yield lineno, None, size
 
 
-def _gzip_damage(path: Path) -> str | None:
-    """Decompress the whole file once, keeping nothing: the reason it is corrupt, or None.
+def _gzip_verified_prefix(path: Path) -> tuple[int, str | None]:
+    """(decompressed bytes covered by whole gzip members whose CRC and length checked out,
+    why the rest cannot be used — None when the whole file is sound).
 
-    A file cut short is not "corrupt" here: the records before the cut are exact
-    and :func:`read_jsonl_file` reports the cut itself.
+    Decompresses member by member in bounded pieces and keeps nothing, so a bomb
+    costs time, not memory.
     """
+    decomp, started = zlib.decompressobj(wbits=31), False
+    produced = verified = 0
+    pending = b""
     try:
-        with gzip.open(path, "rb") as handle:
-            while handle.read(1 << 20):
-                pass
-    except EOFError:
-        return None
-    except (OSError, zlib.error) as e:
-        return f"corrupt gzip data, no record kept ({_short(e)})"
-    return None
+        with open(path, "rb") as handle:
+            while True:
+                data = decomp.unconsumed_tail or pending or handle.read(1 << 20)
+                pending = b""
+                if not started:
+                    data = data.lstrip(b"\0")  # padding between members, as gzip allows
+                if not data:
+                    if started and not decomp.eof:  # drain what the last input still holds
+                        out = decomp.decompress(b"", 1 << 22)
+                        produced += len(out)
+                        if out:
+                            continue
+                    break
+                started = True
+                produced += len(decomp.decompress(data, 1 << 22))
+                if decomp.eof:  # the member's CRC and length were checked by zlib
+                    verified, pending = produced, decomp.unused_data
+                    decomp, started = zlib.decompressobj(wbits=31), False
+    except zlib.error as e:
+        reason = str(e).rpartition(": ")[2]
+        reason = {"incorrect data check": "CRC check failed",
+                  "incorrect length check": "length check failed"}.get(reason, reason)
+        return verified, f"corrupt gzip data, no record after the last sound member kept ({reason})"
+    except OSError as e:
+        return verified, f"cannot read file: {e.strerror or e}"
+    if started:
+        return verified, "file cut short inside a gzip member; its records are not kept (no checksum to trust)"
+    return verified, None
 
 
 def read_json_file(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
