@@ -391,3 +391,47 @@ def test_records_without_outlet_keep_their_id_in_a_renamed_file(tmp_path):
     first, second = read_inputs([str(tmp_path / "monday.jsonl"), str(tmp_path / "renamed.jsonl")])
     assert first.id == second.id
 
+
+
+# properties: the decoder and the cleaner on arbitrary input
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROPERTY = settings(max_examples=int(os.environ.get("NEWSWEAVE_FUZZ_EXAMPLES", "40")), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(words=st.lists(st.sampled_from(["café", "naïve", "“quoted”", "€4", "there’s", "plain", "words", "ok"]),
+                      min_size=3, max_size=40),
+       spots=st.lists(st.integers(min_value=0), max_size=3), bad=st.sampled_from([b"\xff", b"\xfe", b"\x80", b"\xc3"]))
+def test_bad_bytes_in_utf8_become_one_replacement_each_and_nothing_else_changes(words, spots, bad):
+    from newsweave.read._common import decode_text
+
+    text = " ".join(words)
+    multibyte = sum(1 for c in text if c > "\x7f")
+    spaces = [i for i, c in enumerate(text) if c == " "][: max(0, multibyte)]
+    chosen = sorted({spaces[s % len(spaces)] for s in spots}) if spaces else []
+    data, expected, last = b"", "", 0
+    for at in chosen:  # a bad byte at a space: it splits no character
+        data += text[last:at].encode() + bad
+        expected += text[last:at] + "\ufffd"
+        last = at
+    data += text[last:].encode()
+    expected += text[last:]
+    warnings: list[str] = []
+    decoded, encoding = decode_text(data, None, warnings)
+    assert (decoded, encoding) == (expected, "utf-8")
+    assert warnings == ([f"{len(chosen)} byte(s) not valid UTF-8 replaced by U+FFFD"] if chosen else [])
+
+
+@PROPERTY
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=600)
+       | st.text(alphabet="\x1b[]0;\x07\x9b\x00\r\n\t abc.“”", min_size=1, max_size=300))
+def test_the_cleaner_never_raises_and_its_spans_stay_inside_the_text(text):
+    from newsweave.clean import clean_article
+
+    article = clean_article(make_article(1, text=text, extracted_text=text))
+    assert all(0 <= p.start <= p.end <= len(article.text) for p in article.paragraphs)

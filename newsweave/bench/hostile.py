@@ -228,6 +228,7 @@ def _latin_html(case: Case, rng: random.Random) -> None:
     page = f"<html><head><title>Café {token}</title></head><body><article>{body}</article></body></html>"
     (case.folder / "page.html").write_bytes(page.encode(rng.choice(["cp1252", "latin-1"])))
     case.good[token] = "\n\n".join(paras)
+    case.warned[token] = "no charset declared; decoded as cp1252 (detected)"
 
 
 def _surrogate(case: Case, rng: random.Random) -> None:

@@ -81,25 +81,10 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
                 records += 1
                 pos = record.stream_pos
                 last_pos = pos
-                origin = f"{name}#{pos}"
-                declared = record.headers.get("Content-Length")
-                if declared is None or not declared.strip().isdigit():
-                    yield Failure(origin, "truncated or corrupt WARC record header (no Content-Length)")
-                    return
-                too_large = int(declared) > options.max_file_bytes
-                if record.record_type != WarcRecordType.response or too_large:
-                    consumed = record.consume()
-                    if consumed < int(declared):
-                        yield Failure(origin, f"truncated WARC record ({consumed} of {declared} bytes)")
-                        return
-                    if too_large:
-                        yield Failure(origin, f"WARC record too large ({declared} bytes > {options.max_file_bytes});"
-                                              " skipped")
-                    continue
-                result, truncated = _isolated_response(record, origin, options)
+                result, stop = _one_record(record, f"{name}#{pos}", options, WarcRecordType.response)
                 if result is not None:
                     yield result
-                if truncated:
+                if stop:
                     return
         except BaseException as e:  # fastwarc's panics are BaseExceptions; the records before are kept
             if not is_input_error(e):
@@ -115,6 +100,26 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
         if problem is not None:
             offset, reason = problem
             yield Failure(f"{name}#{offset}", reason)
+
+
+def _one_record(record, origin: str, options: ReadOptions, response_type) -> tuple[Article | Failure | None, bool]:
+    """(Article / Failure / None for a skipped record, whether reading the file must stop here).
+
+    A record other than a response, or larger than ``max_file_bytes``, is skipped
+    unread (``consume`` streams past it); a response is read in isolation.
+    """
+    declared = record.headers.get("Content-Length")
+    if declared is None or not declared.strip().isdigit():
+        return Failure(origin, "truncated or corrupt WARC record header (no Content-Length)"), True
+    too_large = int(declared) > options.max_file_bytes
+    if record.record_type == response_type and not too_large:
+        return _isolated_response(record, origin, options)
+    consumed = record.consume()
+    if consumed < int(declared):
+        return Failure(origin, f"truncated WARC record ({consumed} of {declared} bytes)"), True
+    if too_large:
+        return Failure(origin, f"WARC record too large ({declared} bytes > {options.max_file_bytes}); skipped"), False
+    return None, False
 
 
 def _isolated_response(record, origin: str, options: ReadOptions) -> tuple[Article | Failure | None, bool]:
