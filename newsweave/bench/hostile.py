@@ -228,7 +228,7 @@ def _latin_html(case: Case, rng: random.Random) -> None:
     page = f"<html><head><title>Café {token}</title></head><body><article>{body}</article></body></html>"
     (case.folder / "page.html").write_bytes(page.encode(rng.choice(["cp1252", "latin-1"])))
     case.good[token] = "\n\n".join(paras)
-    case.warned[token] = "no charset declared; decoded as cp1252 (detected)"
+    case.warned[token] = "decoded as cp1252 (detected: no usable charset declared)"
 
 
 def _surrogate(case: Case, rng: random.Random) -> None:
@@ -248,13 +248,18 @@ def _control_chars(case: Case, rng: random.Random) -> None:
 
 
 def _terminal_problem(article: Any) -> str | None:
+    """Render the title and outlet as the CLI does; only rich's own colour codes may reach the terminal."""
+    import re
+
+    from rich.text import Text
+
     from newsweave.cli.app import TerminalConsole
 
     out = io.StringIO()
-    TerminalConsole(file=out, force_terminal=True, width=120).print(article.title, article.source)
-    shown = out.getvalue().replace("\x1b[0m", "")
-    return None if "\x1b]" not in shown and "\x1b[2J" not in shown and "\x07" not in shown else \
-        f"control characters reach the terminal: {shown!r}"
+    TerminalConsole(file=out, force_terminal=True, width=120).print(Text(article.title), article.source)
+    shown = re.sub(r"\x1b\[[\d;]*m", "", out.getvalue())
+    raw = [c for c in shown if c in "\x1b\x07\x9b"]
+    return f"control characters reach the terminal: {shown!r}" if raw else None
 
 
 def _credentials(case: Case, rng: random.Random) -> None:

@@ -208,6 +208,8 @@ def decode_html(html: bytes, warnings: list[str], declared: str | None = None) -
         pass
     match = _DECLARED_CHARSET.search(html[:4096])
     named = declared or (match and (match.group(1) or match.group(2)).decode("ascii", "replace"))
+    if named and named.strip().lower().replace("_", "-") in ("utf-8", "utf8"):
+        named = None  # declared UTF-8 but not valid: count the bad bytes, or find the page's real code page
     if named:
         try:
             return html.decode(named, "replace")
@@ -218,7 +220,7 @@ def decode_html(html: bytes, warnings: list[str], declared: str | None = None) -
     except ValueError:
         return html  # trafilatura's destructive fallback is all that is left
     if encoding != "utf-8":
-        warnings.append(f"no charset declared; decoded as {encoding} (detected)")
+        warnings.append(f"decoded as {encoding} (detected: no usable charset declared)")
     return text
 
 
