@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from newsweave.model import Article, Failure
-from newsweave.read._common import ReadOptions, strip_credentials
+from newsweave.read._common import ReadOptions, failure_for, is_input_error, strip_credentials
 from newsweave.read.html import article_from_html
 
 __all__ = ["Fetcher", "FetchError", "Response", "is_url", "read_url", "validate_url"]
@@ -317,13 +317,19 @@ def _read_feed(feed_url: str, response: Response, fetcher: Fetcher, options: Rea
             yield Failure(origin, str(e))
             continue
         author = entry.get("author")
-        yield _page_article(
-            origin, page, options, input_format="feed",
-            defaults={"title": entry.get("title"), "byline": author, "published": published,
-                      "external_id": entry.get("id")},
-            metadata={k: v for k, v in {"feed_url": feed_url, "feed_title": feed_title,
-                                        "feed_entry_id": entry.get("id")}.items() if v},
-        )
+        try:  # one entry's page, however broken, costs that entry only
+            article = _page_article(
+                origin, page, options, input_format="feed",
+                defaults={"title": entry.get("title"), "byline": author, "published": published,
+                          "external_id": entry.get("id")},
+                metadata={k: v for k, v in {"feed_url": feed_url, "feed_title": feed_title,
+                                            "feed_entry_id": entry.get("id")}.items() if v},
+            )
+        except BaseException as e:
+            if not is_input_error(e):
+                raise
+            article = failure_for(origin, e)
+        yield article
 
 
 def _one_line(error: object) -> str:
