@@ -26,13 +26,16 @@ from newsweave.store import Store
 
 __all__ = [
     "JobResult",
+    "StaleWork",
     "StorySet",
     "StoryReport",
     "compare_inputs",
     "compare_story",
     "compare_story_sets",
+    "finish_ingest",
     "load_story_set",
     "run_job",
+    "stale_work",
     "story_sets_for",
 ]
 
@@ -66,6 +69,54 @@ class JobResult:
     index_path: Path | None = None
     report_path: Path | None = None
     seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class StaleWork:
+    """Stored articles a finished run would have processed further (a run was killed part-way)."""
+
+    without_quotes: list[str]  # no quotes from the current extractor
+    without_story: list[str]  # story material assigned to no story
+
+    def __bool__(self) -> bool:
+        return bool(self.without_quotes or self.without_story)
+
+
+def stale_work(store: Store) -> StaleWork:
+    """What is stale in ``store``: the one rule for resuming a killed run.
+
+    Storing, quote extraction and story grouping commit separately, so a kill
+    between them leaves articles stored without their quotes or story; the next
+    run finds nothing new to store and would otherwise leave them so. (Reports
+    and comparisons are rewritten from the store on every run, so they are never stale.)
+    """
+    from sqlalchemy import select
+
+    from newsweave.enrich.quotes import VERSION
+    from newsweave.model import ArticleStatus
+    from newsweave.store.quotes import PEOPLE_KIND
+    from newsweave.store.schema import annotations, articles, story_assignments
+
+    quoted = select(annotations.c.article_id).where(annotations.c.kind == PEOPLE_KIND,
+                                                    annotations.c.version == VERSION)
+    assigned = select(story_assignments.c.article_id)
+    with store.connect() as conn:
+        without_quotes = conn.execute(
+            select(articles.c.id).where(articles.c.id.not_in(quoted)).order_by(articles.c.seq)).scalars()
+        without_story = conn.execute(
+            select(articles.c.id).where(articles.c.status == ArticleStatus.OK.value,
+                                        articles.c.id.not_in(assigned)).order_by(articles.c.seq)).scalars()
+        return StaleWork(list(without_quotes), list(without_story))
+
+
+def finish_ingest(store: Store, summary: IngestSummary) -> Any:
+    """Group stories after an ingest that stored something, or that found a killed run's articles
+    without a story; returns the ``StoryUpdate``, or None when there was nothing to group."""
+    from newsweave.store.stories import update_stories
+
+    if not summary.stored and not summary.revised and not stale_work(store).without_story:
+        return None
+    return update_stories(store)
 
 
 def _story_material(articles: Iterable[Article]) -> list[Article]:
@@ -188,7 +239,7 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     """
     from newsweave.compare.statements import check_method
     from newsweave.present.report import render, write_report
-    from newsweave.store.quotes import quotes_step
+    from newsweave.store.quotes import ensure_quotes, quotes_step
     from newsweave.store.stories import list_stories, update_stories
 
     check_method(method)
@@ -197,6 +248,10 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     say = progress or (lambda _message: None)
     say("reading, cleaning, extracting quotes")
     summary = ingest(list(inputs), store, IngestOptions(post_store=[quotes_step]), progress=ingest_progress)
+    leftover = stale_work(store).without_quotes
+    if leftover:  # stored by a run killed before their quotes were extracted
+        say(f"extracting quotes of {len(leftover)} articles an earlier run left without")
+        ensure_quotes(store, leftover)
     say("grouping stories")
     update_stories(store)
     summaries = list_stories(store)

@@ -76,8 +76,13 @@ def ingest_command(
         help="JSON/JSONL: read article FIELD (text, title, source, url, published, byline, id, html) from record KEY "
              "(dotted for nested keys); repeatable.",
     ),
-    timeout: float = typer.Option(10.0, "--timeout", help="HTTP: seconds before a request is abandoned."),
+    timeout: float = typer.Option(10.0, "--timeout", help="HTTP: seconds each wait (connect, a read) may take."),
+    deadline: float = typer.Option(60.0, "--deadline", help="HTTP: seconds one URL may take in all."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="HTTP: largest response body read."),
+    max_record_bytes: int = typer.Option(
+        50 * 1024 * 1024, "--max-record-bytes",
+        help="Largest local file, and largest record once decompressed (JSONL line, WARC record); larger is skipped.",
+    ),
     robots: bool = typer.Option(True, "--robots/--ignore-robots", help="HTTP: respect robots.txt."),
     outlet_from_filename: bool = typer.Option(
         False, "--outlet-from-filename",
@@ -90,8 +95,10 @@ def ingest_command(
     """
     from newsweave.pipeline import IngestOptions, ingest
 
-    options = IngestOptions(batch_size=batch_size,
-                            read_options=_read_options(fields, timeout, max_bytes, robots, outlet_from_filename))
+    read_options = _read_options(fields, timeout=timeout, deadline=deadline, max_bytes=max_bytes,
+                                 max_file_bytes=max_record_bytes, respect_robots=robots,
+                                 outlet_from_filename=outlet_from_filename)
+    options = IngestOptions(batch_size=batch_size, read_options=read_options)
     with Store.open(state.db) as store:
         progress = Progress(
             SpinnerColumn(),
@@ -117,11 +124,11 @@ def ingest_command(
         with progress:
             summary = ingest(inputs, store, options, progress=update)
         grouped = None
-        if stories and (summary.stored or summary.revised):
-            from newsweave.store.stories import update_stories
+        if stories:
+            from newsweave.workflow import finish_ingest
 
             with err_console.status("grouping stories…"):
-                grouped = update_stories(store)
+                grouped = finish_ingest(store, summary)
     _print_summary(summary, store, strict=strict)
     if grouped is not None:
         console.print(f"stories: {grouped.stories} over {grouped.articles} articles "
@@ -133,14 +140,13 @@ def ingest_command(
     raise typer.Exit(code)
 
 
-def _read_options(fields: list[str], timeout: float, max_bytes: int, robots: bool, outlet_from_filename: bool = False):
+def _read_options(fields: list[str], **settings):
     from newsweave.read import ReadOptions
     from newsweave.read.jsonl import parse_field_map
 
     mapping = parse_field_map(fields)
     try:
-        return ReadOptions(field_map=mapping, timeout=timeout, max_bytes=max_bytes, respect_robots=robots,
-                           outlet_from_filename=outlet_from_filename)
+        return ReadOptions(field_map=mapping, **settings)
     except (TypeError, ValueError) as e:
         raise InputError(f"invalid reader option: {e}") from e
 

@@ -60,3 +60,33 @@ def bench_ingest(
         render(result["speed"])
     if quality:
         extraction.render(result["quality"])
+
+
+_HOSTILE_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave bench hostile
+
+  newsweave bench hostile --cases 20000 --seed 7 --json > hostile.json
+"""
+
+
+@bench_app.command("hostile", epilog=_HOSTILE_EPILOG)
+def bench_hostile(
+    cases: int = typer.Option(2040, "--cases", min=1, help="Generated cases (the classes take turns)."),
+    seed: int = typer.Option(14, "--seed"),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """The hostile-input campaign: bad inputs mixed with good records, ingested in one run and checked."""
+    import tempfile
+
+    from newsweave.bench.hostile import render, run_campaign
+
+    with tempfile.TemporaryDirectory(prefix="newsweave-hostile-") as tmp:
+        result = run_campaign(Path(tmp) / "cases", cases, seed)
+    if json_out:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        render(result)
+    if result.problems:
+        raise typer.Exit(1)

@@ -172,8 +172,10 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[Any]:
 
     Readers never see a half-written file, and a failed write leaves an old one
     in place. The folder is created; a directory at ``path``, or an OSError while
-    writing, is an InputError naming the path (one line, no traceback).
+    writing, is an InputError naming the path (one line, no traceback). ``..`` is resolved
+    by name first, so ``out/cmp/../f.html`` writes ``out/f.html`` without creating ``out/cmp``.
     """
+    path = Path(os.path.normpath(path))
     if path.is_dir():
         raise InputError(f"output path {str(path)!r} is a directory; give a file name")
     try:

@@ -6,7 +6,11 @@
 
 Every reader is a generator, so a multi-GB WARC is read in constant memory.
 Bad input never raises out of :func:`read_inputs`: each unreadable record is a
-:class:`~newsweave.model.Failure` naming it, and the run goes on.
+:class:`~newsweave.model.Failure` naming it, and the run goes on. Each file and
+URL is read in isolation (:func:`._common.guarded`): whatever its reader raises —
+RecursionError, MemoryError, a native library's panic — ends that input only.
+Only regular files are read: a FIFO, a device or a socket (or a link to one) is a
+Failure, as is a folder that cannot be listed.
 
 Dispatch: ``http(s)://`` → :mod:`.web` (page or RSS/Atom feed); a directory is
 walked recursively in sorted order (hidden files skipped, ``name.json``
@@ -28,7 +32,14 @@ from pathlib import Path
 
 from newsweave.errors import NewsweaveError
 from newsweave.model import Article, Failure, Skipped
-from newsweave.read._common import DEFAULT_USER_AGENT, ReadOptions, ReadResult
+from newsweave.read._common import (
+    DEFAULT_USER_AGENT,
+    ReadOptions,
+    ReadResult,
+    guarded,
+    not_a_regular_file,
+    strip_credentials,
+)
 
 __all__ = ["DEFAULT_USER_AGENT", "ReadOptions", "ReadResult", "format_of", "read_inputs", "read_path"]
 
@@ -72,23 +83,16 @@ def read_inputs(inputs: Iterable[str], options: ReadOptions | None = None) -> It
     try:
         for item in inputs:
             item = str(item)
-            try:
-                from newsweave.read.web import is_url
+            from newsweave.read.web import is_url
 
-                if is_url(item):
-                    from newsweave.read.web import Fetcher, read_url
+            if is_url(item):
+                from newsweave.read.web import Fetcher, read_url
 
-                    if fetcher is None:
-                        fetcher = Fetcher(options)
-                    yield from read_url(item, options, fetcher=fetcher)
-                else:
-                    yield from read_path(Path(item), options)
-            except NewsweaveError:
-                raise  # setup problems (a missing dependency) are not bad input
-            except Exception as e:  # noqa: BLE001 - bad input must never end the run
-                # a reader bug or an OS problem: name the input, keep the traceback in the log
-                LOGGER.warning("reader error on %s", item, exc_info=True)
-                yield Failure(item, f"read error: {type(e).__name__}: {str(e)[:160]}")
+                if fetcher is None:
+                    fetcher = Fetcher(options)
+                yield from guarded(strip_credentials(item), read_url(item, options, fetcher=fetcher))
+            else:
+                yield from read_path(Path(item), options)
     finally:
         if fetcher is not None:
             fetcher.close()
@@ -104,7 +108,7 @@ def format_of(path: Path) -> str | None:
 
 
 def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
-    """A file or a directory (walked recursively, sorted)."""
+    """A file or a directory (walked recursively, sorted); each file read in isolation."""
     options = options or ReadOptions()
     if path.is_dir():
         yield from _read_directory(path, options)
@@ -112,22 +116,37 @@ def read_path(path: Path, options: ReadOptions | None = None) -> Iterator[Articl
     if not path.exists():
         yield Failure(str(path), "no such file or directory")
         return
-    if not path.is_file():
-        yield Failure(str(path), "not a regular file")
+    yield from _read_file(path, options)
+
+
+def _read_file(path: Path, options: ReadOptions, *, in_folder: bool = False) -> Iterator[Article | Failure]:
+    """One file, refused unless regular (before anything opens it: a FIFO would hang the run);
+    whatever its reader raises becomes a Failure and the run goes on. A binary file named on the
+    command line is a failure; met in a folder walk it is skipped, with its reason."""
+    problem = not_a_regular_file(path)
+    if problem:
+        yield Failure(str(path), problem)
         return
     fmt = _format_by_content(path)
     if fmt == "binary":
-        yield Failure(str(path), "unsupported file type (binary; not text, Markdown, HTML, JSON, JSONL, "
-                                 "a feed, WARC or ARC)")
+        if in_folder:
+            yield Skipped(str(path), "not an article: binary file of no known format")
+        else:
+            yield Failure(str(path), "unsupported file type (binary; not text, Markdown, HTML, JSON, JSONL, "
+                                     "a feed, WARC or ARC)")
         return
-    yield from _reader(fmt)(path, options)
+    yield from guarded(str(path), _reader(fmt)(path, options))
 
 
 def _read_directory(root: Path, options: ReadOptions) -> Iterator[Article | Failure]:
-    def on_error(error: OSError) -> None:
-        LOGGER.warning("cannot list %s: %s", error.filename, error.strerror)
+    unlisted: list[Failure] = []
+
+    def on_error(error: OSError) -> None:  # a folder that cannot be listed is a failure, not a log line
+        unlisted.append(Failure(str(error.filename), f"cannot list folder: {error.strerror or error}"))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        yield from unlisted
+        unlisted.clear()
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         names = sorted(f for f in filenames if not f.startswith("."))
         stems_with_text = {Path(f).stem for f in names if format_of(Path(f)) in ("text", "markdown")}
@@ -138,11 +157,8 @@ def _read_directory(root: Path, options: ReadOptions) -> Iterator[Article | Fail
             if path.suffix.lower() in _PAGE_ASSETS:
                 yield Skipped(str(path), f"not an article: page asset ({path.suffix.lower()})")
                 continue
-            fmt = _format_by_content(path)
-            if fmt == "binary":
-                yield Skipped(str(path), "not an article: binary file of no known format")
-                continue
-            yield from _reader(fmt)(path, options)
+            yield from _read_file(path, options, in_folder=True)
+    yield from unlisted
 
 
 def _format_by_content(path: Path) -> str:

@@ -7,14 +7,18 @@ tldextract's bundled public-suffix snapshot.
 from __future__ import annotations
 
 import logging
+import math
+import os
 import re
-from collections.abc import Mapping
+import stat
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from newsweave.model import UNKNOWN_OUTLET, Article, Failure, article_id_for
 
@@ -22,13 +26,21 @@ __all__ = [
     "DEFAULT_USER_AGENT",
     "ReadOptions",
     "ReadResult",
+    "EARLIEST_DATE",
+    "LATEST_DATE",
     "decode_text",
     "finish_article",
+    "failure_for",
+    "guarded",
+    "identity_key",
+    "is_input_error",
     "looks_binary",
+    "not_a_regular_file",
     "parse_datetime",
     "read_file_bytes",
     "registered_domain",
     "source_from_value",
+    "strip_credentials",
 ]
 
 LOGGER = logging.getLogger("newsweave.read")
@@ -79,16 +91,28 @@ class ReadOptions:
     #: Local files without an outlet in their metadata or text: use the file name as the
     #: outlet (off: the outlet stays "unknown" — a file name is rarely an outlet).
     outlet_from_filename: bool = False
-    #: Local files larger than this are refused (a WARC is streamed and exempt).
+    #: Local files larger than this are refused; the same cap bounds one record once
+    #: decompressed (a JSONL line, a WARC record, a gzip-encoded HTTP body), so a small
+    #: compressed file cannot expand without limit. A WARC or JSONL file as a whole is streamed.
     max_file_bytes: int = 50 * 1024 * 1024
+    #: HTTP: seconds one URL may take in all (connect, slow bodies, retries, redirects).
+    deadline: float = 60.0
     #: HTML: passed to trafilatura.
     favor_precision: bool = False
     favor_recall: bool = False
     include_tables: bool = True
 
     def __post_init__(self) -> None:
+        for name in ("timeout", "deadline", "backoff"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number of seconds, got {value!r}")
         if self.timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds, got {self.timeout!r}")
+        if self.deadline <= 0:
+            raise ValueError(f"deadline must be > 0 seconds, got {self.deadline!r}")
+        if self.max_file_bytes <= 0:
+            raise ValueError(f"max_file_bytes must be > 0, got {self.max_file_bytes!r}")
         if self.max_bytes <= 0:
             raise ValueError(f"max_bytes must be > 0, got {self.max_bytes!r}")
         if self.retries < 0:
@@ -155,64 +179,145 @@ def source_from_value(value: Any) -> str | None:
 
 # ---------------------------------------------------------------- dates
 
+#: Publication dates outside this range are dropped with a warning: news archives reach
+#: back to the 1800s, and anything later than 2100 is a placeholder or an overflow, never a date
+#: (``9999-12-31T23:00-14:00`` cannot even be turned into UTC).
+EARLIEST_DATE = datetime(1800, 1, 1, tzinfo=timezone.utc)
+LATEST_DATE = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
 
 def parse_datetime(value: Any, warnings: list[str] | None = None, what: str = "published") -> datetime | None:
     """A timezone-aware datetime from ISO strings, RFC 822 strings, epoch numbers or datetimes.
 
-    A value without a time zone is taken as UTC and a warning is appended.
+    A value without a time zone is taken as UTC and a warning is appended; a
+    value outside ``EARLIEST_DATE``..``LATEST_DATE`` is dropped with a warning.
     """
     if value is None or value == "":
         return None
-    result: datetime | None = None
     try:
-        if isinstance(value, datetime):
-            result = value
-        elif isinstance(value, date):
-            result = datetime(value.year, value.month, value.day)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            seconds = float(value)
-            if seconds > 1e11:  # milliseconds
-                seconds /= 1000.0
-            return datetime.fromtimestamp(seconds, tz=timezone.utc)
-        elif isinstance(value, str):
-            text = value.strip()
-            if not text or len(text) > 100:
-                return None
-            try:
-                result = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-            except ValueError:
-                from dateutil import parser as dateparser
-
-                result = dateparser.parse(text)
-        else:
-            return None
-    except (ValueError, OverflowError, TypeError):
-        return None
+        result = _parse_any_datetime(value)
+    except (ValueError, OverflowError, TypeError, OSError):  # OSError: an epoch the C library refuses
+        result = None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            _warn(warnings, f"{what} date {value!s:.40} is out of range; dropped")
     if result is None:
         return None
     if result.tzinfo is None or result.utcoffset() is None:
-        if warnings is not None:
-            warnings.append(f"{what} date {value!s:.40} has no time zone; assumed UTC")
+        _warn(warnings, f"{what} date {value!s:.40} has no time zone; assumed UTC")
         result = result.replace(tzinfo=timezone.utc)
+    try:
+        in_range = EARLIEST_DATE <= result.astimezone(timezone.utc) < LATEST_DATE
+    except (OverflowError, ValueError):  # year 1 at +05:00 is before year 1 in UTC
+        in_range = False
+    if not in_range:
+        _warn(warnings, f"{what} date {value!s:.40} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}; dropped")
+        return None
     return result
+
+
+def _parse_any_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+        if seconds > 1e11:  # milliseconds
+            seconds /= 1000.0
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text or len(text) > 100:
+            return None
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            from dateutil import parser as dateparser
+
+            return dateparser.parse(text)
+    return None
+
+
+def _warn(warnings: list[str] | None, message: str) -> None:
+    if warnings is not None:
+        warnings.append(message)
+
+
+# ---------------------------------------------------------------- isolation
+
+#: What may end a run: the user (Ctrl-C), the interpreter, a closed generator. Everything
+#: else raised while reading one input — RecursionError, MemoryError, a native library's
+#: panic (fastwarc raises pyo3's PanicException, a BaseException) — is that input's problem.
+_NOT_INPUT_ERRORS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+def is_input_error(error: BaseException) -> bool:
+    """True when ``error`` came from bad input (or a reader bug on it), not from the user or a setup problem."""
+    from newsweave.errors import NewsweaveError
+
+    return not isinstance(error, (*_NOT_INPUT_ERRORS, NewsweaveError))
+
+
+def failure_for(origin: str, error: BaseException) -> Failure:
+    """The Failure for an exception a reader raised on ``origin`` (traceback kept in the log)."""
+    LOGGER.warning("reader error on %s", origin, exc_info=(type(error), error, error.__traceback__))
+    message = " ".join(str(error).split())[:160]
+    return Failure(origin, f"read error: {type(error).__name__}" + (f": {message}" if message else ""))
+
+
+def guarded(origin: str, stream: Iterator[Article | Failure]) -> Iterator[Article | Failure]:
+    """``stream`` with any input error turned into one Failure naming ``origin``; reading goes on after it."""
+    try:
+        yield from stream
+    except BaseException as e:
+        if not is_input_error(e):
+            raise
+        yield failure_for(origin, e)
 
 
 # ---------------------------------------------------------------- bytes → text
 
 
 def read_file_bytes(path: Path, options: ReadOptions, hint: str = "") -> bytes | Failure:
-    """A local file's bytes, or a Failure naming it when it is unreadable or over ``max_file_bytes``.
+    """A local file's bytes, or a Failure naming it when it is unreadable, not a regular file
+    or over ``max_file_bytes``.
 
+    Never reads more than the cap, whatever the file claims: a device or a file
+    that grows while being read cannot make it read on.
     ``hint`` follows the size reason (how to read a file that large instead).
     """
     origin = str(path)
+    problem = not_a_regular_file(path)
+    if problem:
+        return Failure(origin, problem)
     try:
-        size = path.stat().st_size
-        if size > options.max_file_bytes:
-            return Failure(origin, f"file too large ({size} bytes > {options.max_file_bytes}){hint}")
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > options.max_file_bytes:
+                return Failure(origin, f"file too large ({size} bytes > {options.max_file_bytes}){hint}")
+            data = handle.read(options.max_file_bytes + 1)
     except OSError as e:
         return Failure(origin, f"cannot read file: {e.strerror or e}")
+    if len(data) > options.max_file_bytes:
+        return Failure(origin, f"file too large (more than {options.max_file_bytes} bytes){hint}")
+    return data
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` must not be read (a FIFO, a device, a socket — or a link to one), else None.
+
+    Opening a FIFO blocks until a writer comes and a device such as ``/dev/zero``
+    never ends, so both are refused before they are opened.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return f"cannot read file: {e.strerror or e}"
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, device or socket)"
+    return None
 
 
 def looks_binary(data: bytes) -> bool:
@@ -226,9 +331,14 @@ def looks_binary(data: bytes) -> bool:
     return bool(head) and controls / len(head) > 0.05
 
 
-def decode_text(data: bytes, forced: str | None = None) -> tuple[str, str]:
-    """Decode bytes: the forced encoding, else UTF-8, else charset-normalizer's best guess.
+def decode_text(data: bytes, forced: str | None = None, warnings: list[str] | None = None) -> tuple[str, str]:
+    """Decode bytes: the forced encoding, else UTF-8, else the most likely legacy code page.
 
+    Text that is mostly UTF-8 (at least as many valid multi-byte characters as
+    invalid bytes) stays UTF-8: each invalid byte becomes U+FFFD and ``warnings``
+    says how many, so one bad byte never re-decodes a whole file in a legacy code
+    page. Otherwise charset-normalizer guesses, and windows-1252 (by far the most
+    common legacy page in news) wins over another Latin-script page unless it reads worse.
     Returns (text, encoding). Raises ValueError with a one-line reason when nothing fits.
     """
     if forced:
@@ -242,22 +352,52 @@ def decode_text(data: bytes, forced: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    escaped = data.decode("utf-8", "surrogateescape")
+    invalid = sum(1 for c in escaped if "\udc80" <= c <= "\udcff")
+    multibyte = sum(1 for c in escaped if c > "\x7f") - invalid
+    if multibyte >= invalid:
+        _warn(warnings, f"{invalid} byte(s) not valid UTF-8 replaced by U+FFFD")
+        return data.decode("utf-8", "replace"), "utf-8"
+    return _legacy_decode(data)
+
+
+def _legacy_decode(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
-    results = from_bytes(data)
-    best = results.best()
+    best = from_bytes(data).best()
     if best is None:
-        raise ValueError("undecodable bytes (no text encoding fits)")
-    # Short Western texts score the same in several Latin code pages; windows-1252 is by
-    # far the most common of them in news, so it wins a tie.
-    tied = [m for m in results if m.chaos <= best.chaos + 0.005 and m.coherence >= best.coherence - 0.005]
-    for match in [best, *tied]:
-        if "cp1252" in (match.encoding, *match.could_be_from_charset):
-            try:
-                return data.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError:
-                break
-    return str(best), best.encoding
+        try:  # charset-normalizer gives up on some short texts that windows-1252 reads fine
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValueError("undecodable bytes (no text encoding fits)") from None
+        return text, "cp1252"
+    guess = str(best)
+    if best.encoding != "cp1252" and _cp1252_reads_as_well(data, guess):
+        return data.decode("cp1252"), "cp1252"
+    return guess, best.encoding
+
+
+def _cp1252_reads_as_well(data: bytes, guess: str) -> bool:
+    """windows-1252 over a guessed Latin-script page unless it puts more symbols inside words."""
+    try:
+        latin = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    for char in guess:
+        if char > "\x7f" and char.isalpha() and not unicodedata.name(char, "").startswith("LATIN"):
+            return False  # Cyrillic, Greek, …: a real non-Latin page
+    return _symbols_inside_words(latin) <= _symbols_inside_words(guess)
+
+
+def _symbols_inside_words(text: str) -> int:
+    """Non-ASCII non-letters between two letters (``Za¿ó³æ``); apostrophes are not counted."""
+    count = 0
+    for i in range(1, len(text) - 1):
+        char = text[i]
+        if char > "\x7f" and char not in "\u2019\u2018\u00b7" and not char.isalpha() \
+                and text[i - 1].isalpha() and text[i + 1].isalpha():
+            count += 1
+    return count
 
 
 # ---------------------------------------------------------------- assembling articles
@@ -281,6 +421,7 @@ def finish_article(
     warnings: list[str] | None = None,
     metadata: dict[str, Any] | None = None,
     name_as_outlet: bool = False,
+    fallback_in_id: bool = True,
 ) -> Article:
     """Build an Article with the shared rules for ``source`` and ``id``.
 
@@ -288,13 +429,22 @@ def finish_article(
     ``fallback_source`` (the file name stem) when ``name_as_outlet`` asks for it. ``id``
     hashes the raw bytes with the URL (or, without one, the outlet, the file stem standing
     in for an unknown one) so identical bytes served at two URLs stay two articles while
-    re-reading the same file gives the same id.
+    re-reading the same file gives the same id. ``fallback_in_id=False`` leaves the file
+    name out of the id (a JSON record without outlet: the same record in a renamed file is
+    the same article); two identical text files of unknown outlets stay two articles.
     """
     known = source or (registered_domain(url) if url else None)
     outlet = known or (fallback_source if name_as_outlet else None) or UNKNOWN_OUTLET
-    origin_key = url or f"source:{known or fallback_source or 'unknown'}"
+    warnings = list(warnings or [])
+    url = strip_credentials(url) if url else None
+    origin = strip_credentials(origin)
+    text, replaced = _without_surrogates(text)
+    if replaced:
+        warnings.append(f"{replaced} lone surrogate(s) in the text replaced by U+FFFD")
+    if published is not None:  # a default from a feed or a caller: the same range as parsed dates
+        published = parse_datetime(published, warnings)
     return Article(
-        id=article_id_for(raw, origin_key),
+        id=article_id_for(raw, identity_key(url, known or (fallback_source if fallback_in_id else None))),
         source=outlet,
         origin=origin,
         input_format=input_format,
@@ -308,9 +458,38 @@ def finish_article(
         language=_clean_str(language),
         external_id=None if external_id is None else str(external_id),
         extractor=extractor,
-        warnings=list(warnings or []),
+        warnings=warnings,
         metadata=dict(metadata or {}),
     )
+
+
+def strip_credentials(url: str) -> str:
+    """``http://user:secret@host/a`` → ``http://host/a``: a URL as it may be stored, shown and exported."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def identity_key(url: str | None, source: str | None) -> str:
+    """What an article id hashes beside the raw bytes: the URL, else the outlet named in the input.
+
+    Never the file name: the same record read from a renamed or copied file is the same article.
+    """
+    return url or f"source:{source or 'unknown'}"
+
+
+def _without_surrogates(text: str) -> tuple[str, int]:
+    """Lone surrogates (JSON ``"\\ud800"``) → U+FFFD, one for one, so no later stage meets unencodable text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        count = sum(1 for c in text if "\ud800" <= c <= "\udfff")
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text), count
+    return text, 0
 
 
 def _clean_str(value: Any) -> str | None:
@@ -318,7 +497,7 @@ def _clean_str(value: Any) -> str | None:
         return None
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value if v)
-    value = " ".join(str(value).split())
+    value = " ".join(_without_surrogates(str(value))[0].split())
     return value or None
 
 

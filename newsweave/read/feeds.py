@@ -28,7 +28,15 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from newsweave.model import UNKNOWN_OUTLET, Article, Failure, Skipped
-from newsweave.read._common import ReadOptions, finish_article, join_paragraphs, parse_datetime, registered_domain
+from newsweave.read._common import (
+    ReadOptions,
+    failure_for,
+    finish_article,
+    is_input_error,
+    join_paragraphs,
+    parse_datetime,
+    registered_domain,
+)
 
 __all__ = ["FULL_TEXT_MIN_WORDS", "FeedEntry", "html_fragment_text", "is_feed", "parse_feed", "read_feed_bytes",
            "read_feed_file"]
@@ -171,7 +179,13 @@ def read_feed_bytes(data: bytes, origin: str, options: ReadOptions, *, feed_url:
     if options.max_feed_entries is not None:
         entries = entries[: options.max_feed_entries]
     for entry in entries:
-        yield _entry_outcome(entry, info, origin, feed_url, options, fetch_page)
+        try:  # one entry, however broken, costs that entry only
+            outcome = _entry_outcome(entry, info, origin, feed_url, options, fetch_page)
+        except BaseException as e:
+            if not is_input_error(e):
+                raise
+            outcome = failure_for(f"{origin}#entry{entry.index}", e)
+        yield outcome
 
 
 def _entry_outcome(entry: FeedEntry, info: dict[str, Any], origin: str, feed_url: str | None,

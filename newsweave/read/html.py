@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from lxml import etree
 from newsweave.model import Article, Failure
 from newsweave.read._common import (
     ReadOptions,
+    decode_text,
     finish_article,
     join_paragraphs,
     looks_binary,
@@ -77,12 +79,14 @@ def article_from_html(
     options: ReadOptions | None = None,
     fallback_source: str | None = None,
     defaults: dict[str, Any] | None = None,
+    charset: str | None = None,
 ) -> Article | Failure:
     """Extract one article from an HTML page; never raises on bad input.
 
     ``metadata`` is kept on the Article (extra keys from the page are added).
     ``defaults`` fill what the page lacks: ``title``, ``byline``, ``published``
     (a datetime), ``source``, ``external_id``, ``language`` (feeds and JSON records use it).
+    ``charset``: the one an HTTP header named, used when the bytes are not UTF-8.
     """
     options = options or ReadOptions()
     defaults = defaults or {}
@@ -93,21 +97,23 @@ def article_from_html(
         return Failure(origin, "binary data, not an HTML page")
     try:
         return _extract(html, origin=origin, url=url, fetched_at=fetched_at, input_format=input_format,
-                        meta=meta, options=options, fallback_source=fallback_source, defaults=defaults)
+                        meta=meta, options=options, fallback_source=fallback_source, defaults=defaults,
+                        charset=charset)
     except (ValueError, TypeError, LookupError, RecursionError, AttributeError, etree.LxmlError) as e:
         LOGGER.debug("HTML extraction failed for %s", origin, exc_info=True)
         return Failure(origin, f"HTML extraction failed: {type(e).__name__}: {str(e)[:120]}")
 
 
 def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, options, fallback_source,
-             defaults) -> Article | Failure:
+             defaults, charset) -> Article | Failure:
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 
-    tree = load_html(html)
+    warnings: list[str] = []
+    markup = decode_html(html, warnings, declared=charset)
+    tree = load_html(markup, options.max_file_bytes)
     if tree is None:
         return Failure(origin, "not parseable as HTML")
-    warnings: list[str] = []
     doc = bare_extraction(
         tree,
         url=url,
@@ -122,7 +128,7 @@ def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, option
     if doc is not None and doc.text:
         text = join_paragraphs(doc.text.split("\n"))
     if len(text) < MIN_TEXT_CHARS:
-        fallback = _justext_paragraphs(html)
+        fallback = _justext_paragraphs(markup)
         if len(fallback) >= MIN_TEXT_CHARS and len(fallback) > len(text):
             text, extractor = fallback, "justext"
     if len(text) < MIN_TEXT_CHARS:
@@ -184,7 +190,42 @@ def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, option
     )
 
 
-def _justext_paragraphs(html: bytes) -> str:
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.IGNORECASE)
+
+
+def decode_html(html: bytes, warnings: list[str], declared: str | None = None) -> bytes | str:
+    """Bytes trafilatura may decode itself (valid UTF-8), else the page decoded here.
+
+    A charset the page (or the HTTP header, ``declared``) names is used; without
+    one the page is decoded like a text file (:func:`decode_text`): mostly-UTF-8
+    stays UTF-8 with the bad bytes replaced and counted, and windows-1252 wins
+    over rarer Latin code pages, which trafilatura's own guess would often pick.
+    """
+    try:
+        html.decode("utf-8")
+        return html
+    except UnicodeDecodeError:
+        pass
+    match = _DECLARED_CHARSET.search(html[:4096])
+    named = declared or (match and (match.group(1) or match.group(2)).decode("ascii", "replace"))
+    if named and named.strip().lower().replace("_", "-") in ("utf-8", "utf8"):
+        named = None  # declared UTF-8 but not valid: count the bad bytes, or find the page's real code page
+    if named:
+        try:
+            return html.decode(named, "replace")
+        except LookupError:
+            warnings.append(f"unknown charset {named[:40]!r} declared; detected instead")
+    try:
+        text, encoding = decode_text(html, None, warnings)
+    except ValueError:
+        return html  # trafilatura's destructive fallback is all that is left
+    if encoding != "utf-8":
+        warnings.append(f"decoded as {encoding} (detected: no usable charset declared)")
+    return text
+
+
+def _justext_paragraphs(html: bytes | str) -> str:
     try:
         import justext
     except ImportError:  # optional: trafilatura alone still works

@@ -12,15 +12,19 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from newsweave.errors import InputError
-from newsweave.model import UNKNOWN_OUTLET, Article, Failure, article_id_for
+from newsweave.model import Article, Failure, article_id_for
 from newsweave.read._common import (
     ReadOptions,
+    failure_for,
     finish_article,
+    identity_key,
+    is_input_error,
     parse_datetime,
     read_file_bytes,
     source_from_value,
@@ -65,35 +69,121 @@ def parse_field_map(items: Iterable[str]) -> dict[str, str]:
 
 
 def read_jsonl_file(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
-    """Stream a .jsonl/.ndjson (optionally .gz) file: one Article or Failure per non-blank line."""
+    """Stream a .jsonl/.ndjson (optionally .gz) file: one Article or Failure per non-blank line.
+
+    Each line is read in isolation and bounded: a line longer than ``max_file_bytes``
+    (decompressed) is skipped as a Failure without being held in memory. Of a gzip
+    file only records inside members whose CRC checked out are used (a first pass
+    decompresses it, keeping nothing): text decompressed before damage, or before a
+    cut, cannot be told from altered text, so the rest of the file is one Failure.
+    """
     options = options or ReadOptions()
+    gzipped = path.suffix.lower() == ".gz"
+    verified, problem = _gzip_verified_prefix(path) if gzipped else (None, None)
     try:
-        opener = gzip.open if path.suffix.lower() == ".gz" else open
-        handle = opener(path, "rb")
+        handle = gzip.open(path, "rb") if gzipped else open(path, "rb")
     except OSError as e:
         yield Failure(str(path), f"cannot read file: {e.strerror or e}")
         return
-    lineno = 0
-    seen = 0
+    lineno = offset = seen = 0
     with handle:
         try:
-            for lineno, line in enumerate(handle, start=1):  # noqa: B007 - used after the loop
-                if not line.strip():
+            for lineno, raw, size in _bounded_lines(handle, options.max_file_bytes):  # noqa: B007
+                offset += size
+                if verified is not None and offset > verified:
+                    break  # past the last whole, checked gzip member
+                if raw is not None and not raw.strip():
                     continue
                 seen += 1
                 origin = f"{path}:{lineno}"
-                raw = line.rstrip(b"\r\n")
-                try:
-                    record = json.loads(raw)
-                except ValueError as e:  # UnicodeDecodeError included
-                    yield Failure(origin, _json_error(e))
+                if raw is None:
+                    yield Failure(origin, f"record too large ({size} bytes > {options.max_file_bytes}); skipped")
                     continue
-                yield article_from_record(record, raw=raw, origin=origin, input_format="jsonl",
-                                          options=options, fallback_source=path.stem)
-        except (OSError, EOFError) as e:  # truncated / corrupt gzip
-            yield Failure(f"{path}:{lineno + 1}", f"cannot read further: {e}")
-    if seen == 0:
+                yield _isolated_record(raw.rstrip(b"\r\n"), origin, path, options)
+        except (OSError, EOFError, zlib.error) as e:  # a read error part-way, in the line after the last
+            lineno += 1
+            problem = problem or f"cannot read further: {_short(e)}"
+    if problem:
+        yield Failure(f"{path}:{lineno}" if seen else str(path), problem)
+    elif seen == 0:
         yield Failure(str(path), "empty file")
+
+
+def _isolated_record(raw: bytes, origin: str, path: Path, options: ReadOptions) -> Article | Failure:
+    """One JSON line → Article or Failure; nothing it holds can raise past this record."""
+    try:
+        record = json.loads(raw)
+    except (ValueError, RecursionError) as e:  # UnicodeDecodeError included
+        return Failure(origin, _json_error(e))
+    try:
+        return article_from_record(record, raw=raw, origin=origin, input_format="jsonl",
+                                   options=options, fallback_source=path.stem)
+    except BaseException as e:
+        if not is_input_error(e):
+            raise
+        return failure_for(origin, e)
+
+
+def _bounded_lines(handle: IO[bytes], cap: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, the line — None when longer than ``cap`` —, its length in bytes).
+
+    An over-long line is read past in pieces, so memory stays under ``cap`` whatever a line holds.
+    """
+    lineno = 0
+    while True:
+        line = handle.readline(cap + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) <= cap or line.endswith(b"\n"):
+            yield lineno, line, len(line)
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(1 << 20)
+            size += len(line)
+        yield lineno, None, size
+
+
+def _gzip_verified_prefix(path: Path) -> tuple[int, str | None]:
+    """(decompressed bytes covered by whole gzip members whose CRC and length checked out,
+    why the rest cannot be used — None when the whole file is sound).
+
+    Decompresses member by member in bounded pieces and keeps nothing, so a bomb
+    costs time, not memory.
+    """
+    decomp, started = zlib.decompressobj(wbits=31), False
+    produced = verified = 0
+    pending = b""
+    try:
+        with open(path, "rb") as handle:
+            while True:
+                data = decomp.unconsumed_tail or pending or handle.read(1 << 20)
+                pending = b""
+                if not started:
+                    data = data.lstrip(b"\0")  # padding between members, as gzip allows
+                if not data:
+                    if started and not decomp.eof:  # drain what the last input still holds
+                        out = decomp.decompress(b"", 1 << 22)
+                        produced += len(out)
+                        if out:
+                            continue
+                    break
+                started = True
+                produced += len(decomp.decompress(data, 1 << 22))
+                if decomp.eof:  # the member's CRC and length were checked by zlib
+                    verified, pending = produced, decomp.unused_data
+                    decomp, started = zlib.decompressobj(wbits=31), False
+    except zlib.error as e:
+        reason = str(e).rpartition(": ")[2]
+        reason = {"incorrect data check": "CRC check failed",
+                  "incorrect length check": "length check failed"}.get(reason, reason)
+        return verified, f"corrupt gzip data, no record after the last sound member kept ({reason})"
+    except OSError as e:
+        return verified, f"cannot read file: {e.strerror or e}"
+    if started:
+        return verified, "file cut short inside a gzip member; its records are not kept (no checksum to trust)"
+    return verified, None
 
 
 def read_json_file(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
@@ -109,9 +199,10 @@ def read_json_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
         return
     try:
         document = json.loads(data)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         # maybe it is JSON Lines under a .json name
-        if not isinstance(e, UnicodeDecodeError) and data.lstrip().startswith(b"{") and b"\n" in data.strip():
+        if isinstance(e, ValueError) and not isinstance(e, UnicodeDecodeError) \
+                and data.lstrip().startswith(b"{") and b"\n" in data.strip():
             yield from read_jsonl_file(path, options)
             return
         yield Failure(origin, _json_error(e))
@@ -126,12 +217,20 @@ def read_json_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     else:
         yield Failure(origin, f"JSON holds a {type(document).__name__}, not records")
         return
+    if not records:
+        yield Failure(origin, "no records (an empty JSON list)")
+        return
     single = len(records) == 1 and records[0] is document
     for index, record in enumerate(records):
         rec_origin = origin if single else f"{origin}[{index}]"
-        raw = data if single else json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        yield article_from_record(record, raw=raw, origin=rec_origin, input_format="json",
-                                  options=options, fallback_source=path.stem)
+        try:
+            raw = data if single else json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            yield article_from_record(record, raw=raw, origin=rec_origin, input_format="json",
+                                      options=options, fallback_source=path.stem)
+        except BaseException as e:
+            if not is_input_error(e):
+                raise
+            yield failure_for(rec_origin, e)
 
 
 def article_from_record(
@@ -178,8 +277,7 @@ def article_from_record(
                 if source:
                     result.source = source
                 result.raw = raw
-                id_source = fallback_source if result.source == UNKNOWN_OUTLET and fallback_source else result.source
-                result.id = article_id_for(raw, result.url or f"source:{id_source}")
+                result.id = article_id_for(raw, identity_key(result.url, source))
             return result
         return Failure(origin, "record has no text (looked for " + ", ".join(_keys("text", options)) + ")")
     return finish_article(
@@ -199,6 +297,7 @@ def article_from_record(
         extractor=input_format,
         warnings=warnings,
         metadata=metadata,
+        fallback_in_id=False,
     )
 
 
@@ -274,13 +373,15 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
-def _json_error(error: ValueError) -> str:
+def _json_error(error: ValueError | RecursionError) -> str:
     """The one-line reason a record is not JSON (bad bytes say where)."""
+    if isinstance(error, RecursionError):
+        return "invalid JSON (nested too deeply)"
     if isinstance(error, UnicodeDecodeError):
         return f"invalid JSON (not UTF-8: {error.reason} at byte {error.start})"
     return f"invalid JSON ({_short(error)})"
 
 
-def _short(error: Exception) -> str:
+def _short(error: BaseException) -> str:
     message = str(error)
     return message if len(message) <= 100 else message[:97] + "..."

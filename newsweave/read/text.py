@@ -61,7 +61,7 @@ def read_text_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
         return
     warnings: list[str] = []
     try:
-        text, encoding = decode_text(raw, options.encoding)
+        text, encoding = decode_text(raw, options.encoding, warnings)
     except ValueError as e:
         yield Failure(origin, str(e))
         return
@@ -73,11 +73,14 @@ def read_text_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     text, front = parse_front_matter(text)
     meta.update(front)
     sidecar = path.with_suffix(SIDECAR_SUFFIX)
-    if sidecar != path and sidecar.is_file():
+    if sidecar != path and sidecar.exists():
+        sidecar_bytes = read_file_bytes(sidecar, options)
         try:
-            loaded = json.loads(sidecar.read_bytes())
-        except (OSError, ValueError) as e:
-            warnings.append(f"sidecar {sidecar.name} ignored: {e}")
+            if isinstance(sidecar_bytes, Failure):
+                raise ValueError(sidecar_bytes.reason)
+            loaded = json.loads(sidecar_bytes)
+        except (ValueError, RecursionError) as e:
+            warnings.append(f"sidecar {sidecar.name} ignored: {str(e)[:120]}")
         else:
             if isinstance(loaded, dict):
                 meta.update(loaded)

@@ -15,11 +15,17 @@ truncated / malformed           a Failure naming the file, the offset and the re
 fastwarc stops quietly at a truncated record, so this reader checks every block's length
 against its Content-Length and looks at what follows the last record: a truncated or
 corrupt file yields a Failure naming the file and offset after all the records before it.
+A record whose ``WARC-Payload-Digest`` does not match its payload is a Failure; a record
+(or a content-encoded HTTP body, once decoded) larger than ``ReadOptions.max_file_bytes``
+is a Failure without being held in memory; whatever one record raises, a native panic
+included, ends that record only.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import logging
 import re
 import zlib
@@ -29,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.model import Article, Failure, Skipped
-from newsweave.read._common import ReadOptions
+from newsweave.read._common import ReadOptions, failure_for, is_input_error
 from newsweave.read.html import article_from_html
 
 __all__ = ["read_warc_file", "is_warc_file", "is_arc_file"]
@@ -102,18 +108,16 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
                 records += 1
                 pos = record.stream_pos
                 last_pos = pos
-                origin = f"{name}#{pos}"
-                declared = record.headers.get("Content-Length")
-                if declared is None or not declared.strip().isdigit():
-                    yield Failure(origin, "truncated or corrupt WARC record header (no Content-Length)")
-                    return
-                result, truncated = _record(record, origin, int(declared), options)
+                result, truncated = _record(record, f"{name}#{pos}", options)
                 yield result
                 if truncated:
                     return
-        except (OSError, ValueError, RuntimeError) as e:
+        except BaseException as e:  # fastwarc's panics are BaseExceptions; the records before are kept
+            if not is_input_error(e):
+                raise
             where = f"{name}#{last_pos}" if last_pos is not None else name
-            yield Failure(where, f"corrupt WARC/gzip data after this record: {e}")
+            yield Failure(where, f"corrupt WARC/gzip data after this record: {type(e).__name__}: "
+                                 f"{' '.join(str(e).split())[:160]}")
             return
         if records == 0:
             yield Failure(name, "no WARC records found (not a WARC file, or corrupt at offset 0)")
@@ -124,27 +128,49 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
             yield Failure(f"{name}#{offset}", reason)
 
 
-def _record(record, origin: str, declared: int, options: ReadOptions) -> tuple[Article | Failure, bool]:
-    """One fastwarc record → (its outcome, whether the file is truncated here)."""
+def _record(record, origin: str, options: ReadOptions) -> tuple[Article | Failure, bool]:
+    """One fastwarc record → (its outcome, whether the file is truncated here).
+
+    A response or resource no larger than ``max_file_bytes`` is read in isolation; any other
+    record, or a larger one, is streamed past unread (``consume``) and reported.
+    """
     from fastwarc.warc import WarcRecordType
 
-    kind = record.record_type
-    if kind == WarcRecordType.response:
-        return _response(record, origin, options)
-    if kind == WarcRecordType.resource:
-        body = record.reader.read()
-        if len(body) < declared:
-            return Failure(origin, f"truncated WARC record ({len(body)} of {declared} bytes)"), True
-        return _resource(record, body, origin, options), False
+    declared = record.headers.get("Content-Length")
+    if declared is None or not declared.strip().isdigit():
+        return Failure(origin, "truncated or corrupt WARC record header (no Content-Length)"), True
+    size = int(declared)
+    readable = record.record_type in (WarcRecordType.response, WarcRecordType.resource)
+    if readable and size <= options.max_file_bytes:
+        return _isolated(record, origin, size, options)
     consumed = record.consume()
-    if consumed < declared:
-        return Failure(origin, f"truncated WARC record ({consumed} of {declared} bytes)"), True
+    if consumed < size:
+        return Failure(origin, f"truncated WARC record ({consumed} of {size} bytes)"), True
+    if size > options.max_file_bytes:
+        return Failure(origin, f"WARC record too large ({size} bytes > {options.max_file_bytes}); skipped"), False
     type_name = (record.headers.get("WARC-Type") or "unknown").strip().lower()
     uri = _target(record.headers.get("WARC-Target-URI"))
     if type_name == "revisit":
         return Skipped(origin, _revisit_reason(record.headers.get("WARC-Refers-To-Target-URI") or uri,
                                                record.headers.get("WARC-Profile"))), False
     return Skipped(origin, f"not an article: WARC {type_name} record" + (f" for {uri}" if uri else "")), False
+
+
+def _isolated(record, origin: str, size: int, options: ReadOptions) -> tuple[Article | Failure, bool]:
+    """A response or resource record, with whatever it raises turned into that record's Failure."""
+    from fastwarc.warc import WarcRecordType
+
+    try:
+        if record.record_type == WarcRecordType.response:
+            return _response(record, origin, options)
+        body = record.reader.read()
+        if len(body) < size:
+            return Failure(origin, f"truncated WARC record ({len(body)} of {size} bytes)"), True
+        return _resource(record, body, origin, options), False
+    except BaseException as e:
+        if not is_input_error(e):
+            raise
+        return failure_for(origin, e), False
 
 
 def _revisit_reason(uri: str | None, profile: str | None) -> str:
@@ -203,6 +229,9 @@ def _response(record, origin: str, options: ReadOptions) -> tuple[Article | Fail
     body = record.reader.read()
     if len(body) < expected:
         return Failure(origin, f"truncated WARC record ({len(body)} of {expected} payload bytes)"), True
+    problem = payload_digest_problem(record.headers.get("WARC-Payload-Digest"), body)
+    if problem:
+        return Failure(origin, problem), False
     headers = record.http_headers
     if headers is None or headers.status_code is None:
         return Failure(origin, "corrupt HTTP response in WARC record (no status line)"), False
@@ -211,7 +240,7 @@ def _response(record, origin: str, options: ReadOptions) -> tuple[Article | Fail
     if skip:
         return Skipped(origin, skip), False
     try:
-        body = _decode_transfer(body, headers)
+        body = _decode_transfer(body, headers, options.max_file_bytes)
     except ValueError as e:
         return Failure(origin, str(e)), False
     return _html_article(body, origin, _target(record.headers.get("WARC-Target-URI")), _record_date(record),
@@ -248,11 +277,21 @@ def _read_arc(path: Path, options: ReadOptions) -> Iterator[Article | Failure]:
             iterator = ArchiveIterator(handle, arc2warc=True)
             for record in iterator:
                 offset = iterator.offset
-                yield _arc_record(record, f"{name}#{offset}", options)
+                yield _isolated_arc_record(record, f"{name}#{offset}", options)
     except OSError as e:
         yield Failure(f"{name}#{offset}", f"cannot read ARC file: {e.strerror or e}")
     except (ArchiveLoadFailed, ValueError, EOFError, zlib.error, gzip.BadGzipFile) as e:
         yield Failure(f"{name}#{offset}", f"corrupt ARC data after this record: {_one_line(e)}")
+
+
+def _isolated_arc_record(record: Any, origin: str, options: ReadOptions) -> Article | Failure:
+    """:func:`_arc_record`, with whatever one record raises turned into that record's Failure."""
+    try:
+        return _arc_record(record, origin, options)
+    except BaseException as e:
+        if not is_input_error(e):
+            raise
+        return failure_for(origin, e)
 
 
 def _arc_record(record: Any, origin: str, options: ReadOptions) -> Article | Failure:
@@ -286,8 +325,8 @@ def _one_line(error: object) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def _decode_transfer(body: bytes, headers) -> bytes:
-    """Undo chunked transfer coding and gzip/deflate/brotli content coding."""
+def _decode_transfer(body: bytes, headers, limit: int) -> bytes:
+    """Undo chunked transfer coding and gzip/deflate/brotli content coding, to at most ``limit`` bytes."""
     transfer = (headers.get("Transfer-Encoding") or "").lower()
     if "chunked" in transfer:
         body = _dechunk(body)
@@ -296,22 +335,57 @@ def _decode_transfer(body: bytes, headers) -> bytes:
         return body
     try:
         if coding in ("gzip", "x-gzip"):
-            return zlib.decompressobj(wbits=47).decompress(body)
+            return _inflate(zlib.decompressobj(wbits=47), body, limit, coding)
         if coding == "deflate":
             try:
-                return zlib.decompress(body)
+                return _inflate(zlib.decompressobj(), body, limit, coding)
             except zlib.error:
-                return zlib.decompress(body, -15)
+                return _inflate(zlib.decompressobj(-15), body, limit, coding)
         if coding == "br":
             try:
                 import brotli  # type: ignore[import-not-found]
             except ImportError as e:
                 raise ValueError("brotli-encoded body: pip install brotli") from e
-            return brotli.decompress(body)
+            out = brotli.Decompressor().process(body, output_buffer_limit=limit + 1)
+            if len(out) > limit:
+                raise ValueError(f"br-encoded HTTP body expands past {limit} bytes; skipped")
+            return out
     except zlib.error as e:
         raise ValueError(f"corrupt {coding}-encoded HTTP body: {e}") from e
     # unknown coding: maybe already decoded by the crawler
     return body
+
+
+def _inflate(decomp, body: bytes, limit: int, coding: str) -> bytes:
+    """Decompress at most ``limit`` bytes: a small body that expands without end is refused, not held."""
+    out = decomp.decompress(body, limit + 1)
+    if len(out) > limit or decomp.unconsumed_tail:
+        raise ValueError(f"{coding}-encoded HTTP body expands past {limit} bytes; skipped")
+    return out
+
+
+def payload_digest_problem(declared: str | None, body: bytes) -> str | None:
+    """Why ``body`` does not match its ``WARC-Payload-Digest`` (``sha1:BASE32`` or hex), else None.
+
+    The digest is taken over the body as stored; crawlers differ on whether
+    chunked transfer coding is removed first, so either reading passes.
+    An unknown algorithm is not checked.
+    """
+    if not declared or ":" not in declared:
+        return None
+    algorithm, _, expected = declared.strip().partition(":")
+    algorithm = algorithm.lower().replace("-", "")
+    if algorithm not in ("sha1", "sha256", "sha512", "md5"):
+        return None
+    expected = expected.strip()
+    candidates = [body]
+    if body[:20].split(b"\r\n", 1)[0].strip().isalnum():
+        candidates.append(_dechunk(body))
+    for candidate in candidates:
+        digest = hashlib.new(algorithm, candidate).digest()
+        if expected.upper() in (base64.b32encode(digest).decode(), digest.hex().upper()):
+            return None
+    return f"WARC payload digest mismatch ({algorithm}): the record is corrupt"
 
 
 def _dechunk(body: bytes) -> bytes:

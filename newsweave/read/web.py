@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from newsweave.model import Article, Failure
-from newsweave.read._common import ReadOptions
+from newsweave.read._common import ReadOptions, failure_for, is_input_error, strip_credentials
 from newsweave.read.html import article_from_html
 
 __all__ = ["Fetcher", "FetchError", "Response", "is_url", "read_feed_response", "read_url", "validate_url"]
@@ -31,6 +31,9 @@ LOGGER = logging.getLogger("newsweave.read.web")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
 def is_url(value: str) -> bool:
     """Looks like a URL (has a scheme), whether or not we can fetch it."""
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value) is not None
@@ -38,6 +41,9 @@ def is_url(value: str) -> bool:
 
 def validate_url(url: str) -> str | None:
     """None when fetchable, else the reason: http/https only, with a host."""
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):  # data:, file:, javascript: …
+        return f"unsupported URL scheme '{scheme.group(1).lower()}' (http and https only)"
     try:
         parts = urlsplit(url)
     except ValueError as e:
@@ -57,7 +63,7 @@ class FetchError(Exception):
 
 @dataclass(slots=True)
 class Response:
-    url: str  # after redirects
+    url: str  # after redirects, without credentials
     status: int
     content_type: str
     body: bytes
@@ -65,6 +71,7 @@ class Response:
     location: str | None = None
     etag: str | None = None  # validators for a conditional re-fetch (newsweave.read.watch)
     last_modified: str | None = None
+    charset: str | None = None  # as the Content-Type header names it
 
 
 class Fetcher:
@@ -78,10 +85,12 @@ class Fetcher:
         self.client = client or httpx.Client(
             timeout=httpx.Timeout(self.options.timeout),
             follow_redirects=False,  # followed by hand: every hop is validated and checked against robots.txt
+            event_hooks={"response": [_refuse_unusable_redirect]},
             headers={"User-Agent": self.options.user_agent, "Accept": "text/html,application/xhtml+xml,"
                      "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"},
         )
         self._robots: dict[str, RobotFileParser | None] = {}
+        self._deadline = float("inf")  # time.monotonic() by which the current URL must be done
 
     def __enter__(self) -> Fetcher:
         return self
@@ -127,17 +136,31 @@ class Fetcher:
         """GET with robots.txt, retries and the size limit; FetchError on anything unusable.
 
         ``headers`` are sent with the request (``If-None-Match`` / ``If-Modified-Since``
-        for a conditional GET, answered 304 when nothing changed)."""
+        for a conditional GET, answered 304 when nothing changed). The whole fetch —
+        robots.txt, redirects, retries, a body trickling in — must finish within
+        ``ReadOptions.deadline`` seconds; ``timeout`` bounds each wait.
+        """
         problem = validate_url(url)
         if problem:
             raise FetchError(problem)
-        if not self.allowed(url):
-            raise FetchError("disallowed by robots.txt")
-        response = self._get(url, retries=self.options.retries, limit=self.options.max_bytes, check_robots=True,
-                             headers=headers)
+        self._deadline = time.monotonic() + self.options.deadline
+        try:
+            if not self.allowed(url):
+                raise FetchError("disallowed by robots.txt")
+            response = self._get(url, retries=self.options.retries, limit=self.options.max_bytes,
+                                 check_robots=True, headers=headers)
+        finally:
+            self._deadline = float("inf")
         if response.status >= 400:
             raise FetchError(f"HTTP {response.status}")
         return response
+
+    def _time_left(self) -> float:
+        """Seconds left for the current URL; FetchError when none are."""
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise FetchError(f"timed out (more than {self.options.deadline:g} s in all)")
+        return left
 
     def _get(self, url: str, *, retries: int, limit: int, check_robots: bool = False,
              headers: dict[str, str] | None = None) -> Response:
@@ -162,7 +185,7 @@ class Fetcher:
                     LOGGER.info("HTTP %s from %s; retrying", response.status, url)
                 else:
                     return response
-            time.sleep(self.options.backoff * (2**attempt))
+            time.sleep(min(self.options.backoff * (2**attempt), self._time_left()))
             attempt += 1
 
     def _get_once(self, url: str, limit: int, *, check_robots: bool = False,
@@ -182,7 +205,10 @@ class Fetcher:
         raise FetchError(f"too many redirects (more than {self.options.max_redirects})")
 
     def _get_single(self, url: str, limit: int, headers: dict[str, str] | None = None) -> Response:
-        with self.client.stream("GET", url, headers=headers) as response:
+        import httpx
+
+        wait = min(self.options.timeout, self._time_left())
+        with self.client.stream("GET", url, headers=headers, timeout=httpx.Timeout(wait)) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit and response.status_code < 400:
                 raise FetchError(f"response too large ({declared} bytes > limit {limit})")
@@ -193,16 +219,28 @@ class Fetcher:
                 if size > limit:
                     raise FetchError(f"response too large (more than {limit} bytes)")
                 chunks.append(chunk)
+                self._time_left()  # a body trickling in byte by byte ends here
+            content_type = response.headers.get("content-type", "")
             return Response(
-                url=str(response.url),
+                url=strip_credentials(str(response.url)),
                 status=response.status_code,
-                content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
+                content_type=content_type.split(";")[0].strip().lower(),
                 body=b"".join(chunks),
                 fetched_at=datetime.now(timezone.utc),
                 location=response.headers.get("location"),
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
+                charset=response.charset_encoding,
             )
+
+
+def _refuse_unusable_redirect(response: Any) -> None:
+    """Name the scheme of a ``data:`` / ``file:`` / ``javascript:`` redirect before httpx,
+    which builds the next request even when not following it, fails on it as an "invalid URL"."""
+    location = (response.headers.get("location") or "").strip() if response.is_redirect else ""
+    scheme = _SCHEME.match(location)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        raise FetchError(f"redirect to an unusable URL ({validate_url(location)})")
 
 
 def read_url(url: str, options: ReadOptions | None = None, *, fetcher: Fetcher | None = None
@@ -211,16 +249,17 @@ def read_url(url: str, options: ReadOptions | None = None, *, fetcher: Fetcher |
     options = options or ReadOptions()
     own = fetcher is None
     fetcher = fetcher or Fetcher(options)
+    origin = strip_credentials(url)  # a password in the URL is used for the fetch, never kept or shown
     try:
         try:
             response = fetcher.fetch(url)
         except FetchError as e:
-            yield Failure(url, str(e))
+            yield Failure(origin, str(e))
             return
         if _is_feed(response):
-            yield from read_feed_response(url, response, fetcher, options)
+            yield from read_feed_response(origin, response, fetcher, options)
             return
-        yield _page_article(url, response, options, input_format="url")
+        yield _page_article(origin, response, options, input_format="url")
     finally:
         if own:
             fetcher.close()
@@ -247,7 +286,7 @@ def _page_article(origin: str, response: Response, options: ReadOptions, *, inpu
         meta["requested_url"] = origin
     return article_from_html(
         response.body, origin=origin, url=response.url, fetched_at=response.fetched_at,
-        input_format=input_format, metadata=meta, options=options, defaults=defaults,
+        input_format=input_format, metadata=meta, options=options, defaults=defaults, charset=response.charset,
     )
 
 
@@ -257,16 +296,21 @@ def read_feed_response(feed_url: str, response: Response, fetcher: Fetcher, opti
     from newsweave.read.feeds import FeedEntry, read_feed_bytes
 
     def fetch_page(link: str, entry: FeedEntry) -> Article | Failure:
-        try:
+        origin = strip_credentials(link)
+        try:  # one entry's page, however broken, costs that entry only
             page = fetcher.fetch(link)
+            return _page_article(
+                origin, page, options, input_format="feed",
+                defaults={"title": entry.title, "byline": entry.author, "published": entry.published,
+                          "external_id": entry.entry_id},
+                metadata={k: v for k, v in {"feed_url": feed_url, "feed_entry_id": entry.entry_id}.items() if v},
+            )
         except FetchError as e:
-            return Failure(link, str(e))
-        return _page_article(
-            link, page, options, input_format="feed",
-            defaults={"title": entry.title, "byline": entry.author, "published": entry.published,
-                      "external_id": entry.entry_id},
-            metadata={k: v for k, v in {"feed_url": feed_url, "feed_entry_id": entry.entry_id}.items() if v},
-        )
+            return Failure(origin, str(e))
+        except BaseException as e:
+            if not is_input_error(e):
+                raise
+            return failure_for(origin, e)
 
     yield from read_feed_bytes(response.body, feed_url, options, feed_url=feed_url, fetch_page=fetch_page)
 

@@ -465,7 +465,7 @@ class Store:
                     continue
                 try:
                     row, raw, rem = _article_row(article, seq + 1, now)
-                except (TypeError, ValueError, AttributeError) as e:  # a malformed Article
+                except (TypeError, ValueError, AttributeError, OverflowError) as e:  # a malformed Article
                     result.failed.append((article, _failure(article, e)))
                     continue
                 existing.add(article.id)
