@@ -131,6 +131,13 @@ class Failure:
 
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
+# what the attribution reports: said, written, thought or believed, a noun ("the finding that …"),
+# or something that is not reporting at all ("went against", "is challenging")
+QuoteAct = Literal["speech", "writing", "thought", "nominal", "other"]
+# who the source is: a named or described person, an organisation, a document or decision
+# ("the report", "the indictment"), an unnamed group ("critics", "aides"), or nobody it could tell
+SpeakerType = Literal["person", "organisation", "document", "group", "unresolved"]
+REPORTED_ACTS: frozenset[str] = frozenset({"speech", "writing"})
 
 
 @dataclass(slots=True)
@@ -151,6 +158,19 @@ class Quote:
     speaker_description: str | None = None  # role/title kept from the text
     confidence: float = 0.0
     reason: str = ""  # how the speaker was found, or why it could not be
+    act: QuoteAct = "speech"
+    speaker_type: SpeakerType = "unresolved"
+
+    @property
+    def is_reported(self) -> bool:
+        """Reported speech or writing by a speaker the text names or describes.
+
+        What the default outputs (``quotes``, compare's quote groups and flags,
+        the reports) list. Thoughts, nominal reports, non-reporting verbs and
+        quotes whose speaker could not be found are kept with the article and
+        shown on request; this is the one place the default is decided.
+        """
+        return self.act in REPORTED_ACTS and self.speaker_type != "unresolved"
 
     @property
     def pieces(self) -> list[Span]:

@@ -27,7 +27,7 @@ from newsweave.model import Article, Finding, Quote, Span
 __all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict", "with_tagger"]
 
 # bump when the output of the extractor changes (the store recomputes older annotations)
-VERSION = "quotes-4"
+VERSION = "quotes-5"
 
 
 @dataclass(slots=True)
@@ -82,6 +82,8 @@ def quote_to_dict(q: Quote) -> dict[str, Any]:
         "speaker_description": q.speaker_description,
         "confidence": q.confidence,
         "reason": q.reason,
+        "act": q.act,
+        "speaker_type": q.speaker_type,
     }
 
 
@@ -100,6 +102,8 @@ def quote_from_dict(d: dict[str, Any]) -> Quote:
         speaker_description=d.get("speaker_description"),
         confidence=float(d.get("confidence", 0.0)),
         reason=d.get("reason", ""),
+        act=d.get("act", "speech"),
+        speaker_type=d.get("speaker_type", "unresolved"),
     )
 
 
@@ -129,8 +133,11 @@ def extract_quotes(text: str, *, nlp: Any = None) -> QuoteAnalysis:
         raise TypeError("extract_quotes needs a str")
     if not text.strip():
         return QuoteAnalysis()
+    from newsweave.enrich.quotes.acts import judge_quotes
+
     parsed = analyse_structure(text, nlp if nlp is not None else _nlp())
     quotes, people, findings = with_tagger(parsed, assemble(parsed, ""))
+    judge_quotes(parsed, quotes, people)
     return QuoteAnalysis(quotes=quotes, people=people, findings=findings, stats=dict(parsed.stats))
 
 
