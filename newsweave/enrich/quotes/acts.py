@@ -37,7 +37,7 @@ from typing import Any
 from newsweave.enrich.quotes.lexicon import inflect
 from newsweave.model import Quote, Span
 
-__all__ = ["judge", "judge_quotes", "act_of_words", "SPEECH", "WRITING", "THOUGHT", "FINDING"]
+__all__ = ["judge", "judge_quotes", "act_of_words", "cue_act", "SPEECH", "WRITING", "THOUGHT", "FINDING"]
 
 SPEECH = frozenset("""
 say tell add note explain argue claim insist assert state declare announce warn caution urge suggest
@@ -47,7 +47,7 @@ maintain allege charge accuse blame criticize criticise praise call describe cha
 testify quip joke muse sigh scoff shout yell whisper chant question speculate cite quote tout hail blast slam
 attack denounce condemn decry dismiss reject defend counter retort rebut interrupt assure reassure inform
 notify brief advise recommend propose demand threaten forecast echo voice express discuss talk speak dispute
-disclose reveal apologize apologise thank rail lash fire push pitch plead beg order instruct concur agree
+disclose reveal apologize apologise thank rail plead beg instruct concur agree
 disagree object protest insist reckon wonder estimate identify label brand dub refer concede affirm reaffirm
 recount relate narrate counsel signal hint imply indicate point highlight underscore rule outline detail
 """.split())
@@ -60,11 +60,13 @@ consider prefer want suspect realize realise decide regard imagine wish intend t
 FINDING = frozenset("find show conclude determine estimate calculate project suggest indicate reveal".split())
 # "made sweeping statements", "issued a warning": a light verb with a reporting noun reports speech
 _LIGHT_VERBS = frozenset("make made makes making issue issued issues issuing give gave gives giving deliver delivered "
-                         "delivers delivering offer offered offers offering".split())
+                         "delivers delivering offer offered offers offering voice voiced voices voicing express "
+                         "expressed expresses expressing raise raised raises raising".split())
 _SAYING_NOUNS = frozenset("statement statements prediction predictions remark remarks comment comments claim claims "
                           "speech speeches announcement promise promises pledge warning warnings threat threats "
                           "accusation accusations allegation allegations argument case plea appeal call calls "
-                          "assurance assurances apology denial".split())
+                          "assurance assurances apology denial concern concerns fear fears hope hopes doubt doubts "
+                          "worry worries belief view views".split())
 _PERFECT = frozenset({"has", "have", "had", "having", "'s", "’s"})
 
 # forms that precede the reporting word and unsay it: "declined to comment", "is expected to announce"
@@ -101,8 +103,11 @@ governor-elect president-elect chairperson superintendent administrator principa
 """.split())
 _GROUP_WORDS = frozenset("""
 some many others most several few both all they we people sources critics experts residents officials aides
-family families crowd audience public majority minority
+family families crowd audience public majority minority chorus number handful couple dozen dozens series
+everyone everybody someone somebody anyone nobody
 """.split())
+# a described source whose head ends like a role noun ("questioner", "mogul" does not) is a person
+_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|ee|eur|ive|ary|crat|mogul|tycoon|magnate)$")
 _ORG_HEADS = frozenset("""
 house administration department agency committee campaign company court group coalition association
 organization organisation party government ministry office council board commission union network newspaper
@@ -118,7 +123,7 @@ article story snapshot resolution audit review assessment estimate estimates app
 brief findings research book op-ed editorial column tweet post transcript cable note warrant affidavit
 testimony opinion verdict judgment judgement guidance guidelines proposal plan budget website site video
 footage recording tape message messages text texts notes minutes log logs file files paper papers
-response reply
+response reply clip spot journal
 """.split())
 _PRONOUN_PERSON = frozenset({"he", "she", "i", "you", "who", "whom", "him", "her"})
 _PRONOUN_GROUP = frozenset({"they", "we", "them", "us"})
@@ -222,6 +227,13 @@ def act_of_words(words: list[tuple[str, str, str]]) -> tuple[str, str]:
     return "other", "the cue has no reporting word" + (f" ('{words[0][0]}')" if words else "")
 
 
+def _claim_object(words: list[tuple[str, str, str]], content: str) -> bool:
+    """"rejected the claim that X": X is the claim's, not the speaker's (a light verb aside: "made the claim")."""
+    if not words or not words[-1][1].startswith("NN") or not re.match(r"\s*that\b", content):
+        return False
+    return not any(w.lower() in _LIGHT_VERBS for w, _, _ in words)
+
+
 def _unsaid(before: list[str], tag: str, dep: str, noun_follows: bool) -> str:
     """Why a reporting verb does not report (negated, unrealised, passive, adjectival), or ""."""
     clause = before[len(before) - before[::-1].index(",") :] if "," in before else before
@@ -278,7 +290,7 @@ def _speaker_type(q: Quote, text: str, toks: _Tokens) -> tuple[str, str]:
         if re.fullmatch(r"[A-Z]{2,6}", q.speaker) or any(w in _ORG_HEADS for w in name_words):
             return "organisation", f"'{q.speaker}' names an organisation"
         return "person", "a named person"
-    if head_word in _PERSON_HEADS:
+    if head_word in _PERSON_HEADS or (head is not None and head.tag == "NN" and _PERSON_SUFFIX.search(head_word)):
         return "person", f"'{head_word}' describes a person"
     if head_word in _GROUP_WORDS or (head is not None and head.tag in ("NNS", "NNPS")) or head_word.endswith("ers"):
         return "group", f"'{head_word}' is an unnamed group"
@@ -355,12 +367,10 @@ def _act(q: Quote, text: str, toks: _Tokens, speaker_type: str) -> tuple[str, st
     words = [(w, by_start[s].tag if s in by_start else "", by_start[s].dep if s in by_start else "")
              for w, s in _words_of(text, q.cue)]
     act, why = act_of_words(words)
+    if act in ("speech", "thought") and _claim_object(words, q.content.of(text)):
+        return "nominal", f"the content belongs to the noun '{words[-1][0]}', not to the verb"
     if act == "finding":
-        lemma = next((_FORM_LEMMA[w.lower()] for w, _, _ in words if w.lower() in _FORM_LEMMA), "")
-        if speaker_type in ("document", "organisation"):
-            act = "writing"
-        else:
-            act = "speech" if lemma in _FINDING_SAID else "thought"
+        act = _settle_finding(words, speaker_type in ("document", "organisation"))
     if act == "speech" and (speaker_type == "document" or _MEDIUM.search(text, q.cue.start, min(len(text), q.cue.end + 60))):
         sentence_end = text.find(". ", q.cue.start)
         medium = _MEDIUM.search(text, q.cue.start, min(len(text), q.cue.end + 60))
@@ -391,3 +401,24 @@ def judge_quotes(parsed: Any, quotes: list[Quote], people: list[Any]) -> list[Qu
     for q in quotes:
         judge(q, parsed.text, toks, people)
     return quotes
+
+
+def cue_act(words: list[tuple[str, str, str]], source_text: str | None) -> str:
+    """The act of a cue given as ``(form, tag, dep)`` words and its source as written (for gold attributions).
+
+    A finding ("found", "shows") is writing when the source is a document or
+    an organisation, speech when a person reveals or suggests it, else thought.
+    """
+    act, _ = act_of_words(words)
+    if act != "finding":
+        return act
+    src_words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]+", source_text or "")}
+    return _settle_finding(words, bool(src_words & {h.rstrip("s") for h in _DOCUMENT_HEADS | _ORG_HEADS}))
+
+
+def _settle_finding(words: list[tuple[str, str, str]], by_document: bool) -> str:
+    """A document's or organisation's finding is its writing; a person who reveals or suggests says it."""
+    if by_document:
+        return "writing"
+    lemma = next((_FORM_LEMMA[w.lower()] for w, _, _ in words if w.lower() in _FORM_LEMMA), "")
+    return "speech" if lemma in _FINDING_SAID else "thought"
