@@ -163,14 +163,21 @@ class Quote:
 
     @property
     def is_reported(self) -> bool:
-        """Reported speech or writing by a speaker the text names or describes.
+        """Reported speech or writing: what compare's quote groups and flags use.
 
-        What the default outputs (``quotes``, compare's quote groups and flags,
-        the reports) list. Thoughts, nominal reports, non-reporting verbs and
-        quotes whose speaker could not be found are kept with the article and
-        shown on request; this is the one place the default is decided.
+        Thoughts and beliefs, nominal reports ("the finding that") and verbs
+        that report nothing are kept with the article and shown on request.
         """
-        return self.act in REPORTED_ACTS and self.speaker_type != "unresolved"
+        return self.act in REPORTED_ACTS
+
+    @property
+    def is_listed(self) -> bool:
+        """What ``newsweave quotes`` and ``show`` list by default: reported, by a speaker the text gives.
+
+        A quotation nobody is named or described for cannot be checked by its
+        speaker; it still counts in compare (another outlet may name one).
+        """
+        return self.is_reported and self.speaker_type != "unresolved"
 
     @property
     def pieces(self) -> list[Span]:

@@ -27,7 +27,7 @@ def _quotes(text: str, nlp) -> list[Quote]:
 
 
 def _shown(text: str, nlp) -> list[Quote]:
-    return [q for q in _quotes(text, nlp) if q.is_reported]
+    return [q for q in _quotes(text, nlp) if q.is_listed]
 
 
 # --------------------------------------------------------------------------- false quotes: not shown by default
@@ -166,3 +166,29 @@ def test_act_and_speaker_type_round_trip_through_dicts():
     d = json.loads(json.dumps(quote_to_dict(q)))
     assert d["act"] == "thought" and d["speaker_type"] == "group" and d["cue"] == [5, 9] and d["source"] == [0, 4]
     assert quote_from_dict(d) == q
+
+
+def test_compare_groups_only_reported_speech_and_writing():
+    from datetime import datetime, timezone
+
+    from newsweave.compare import compare_articles
+    from newsweave.enrich.quotes import QuoteAnalysis
+    from newsweave.model import Article
+
+    text = ("“The pier will reopen in May,” said Dara Oko, the port director.\n\n"
+            "PHOTO: “A view of the harbour from the old lighthouse at dawn”")
+    said = Span(1, text.index("May") + 4)
+    caption = Span(text.index("A view"), text.rindex("dawn") + 4)
+    articles, analyses = [], {}
+    for aid, outlet in (("x1", "north.example"), ("x2", "south.example")):
+        articles.append(Article(id=aid, source=outlet, origin=f"{aid}.txt", input_format="text", raw=text.encode(),
+                                text=text, extracted_text=text, published=datetime(2025, 4, 1, tzinfo=timezone.utc)))
+        analyses[aid] = QuoteAnalysis(quotes=[
+            Quote(article_id=aid, kind="direct", content=said, speaker="Dara Oko", confidence=0.95,
+                  act="speech", speaker_type="person"),
+            Quote(article_id=aid, kind="direct", content=caption, confidence=0.1, act="other"),
+        ])
+    groups = compare_articles(articles, analyses=analyses, method="lexical")["quotes"]
+    texts = [v["text"] for g in groups for v in g["variants"]]
+    assert any("pier will reopen" in t for t in texts)
+    assert not any("lighthouse" in t for t in texts)

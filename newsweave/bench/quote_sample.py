@@ -14,7 +14,7 @@ mention, or the resolved speaker's surname is the mention's (first names, when
 both have one, must agree). Each label is matched to the predicted quote of its
 article whose content covers most of the labelled content (at least half).
 
-Reported: precision of the default output (``Quote.is_reported``) and of the
+Reported: precision of the default output (``Quote.is_listed``) and of the
 whole output over the labelled quotes it contains; how many labelled real quotes
 the default output keeps; a calibration table (confidence band -> share
 correct) over the whole output.
@@ -101,7 +101,7 @@ def score(labels: list[dict[str, Any]], texts: dict[str, str], quotes: dict[str,
             continue
         judged.append((q, real, real and speaker_right(texts[label["article"]], q, label["speaker"])))
     found = [(q, ok) for q, _, ok in judged if q is not None]
-    shown = [ok for q, ok in found if q.is_reported]
+    shown = [ok for q, ok in found if q.is_listed]
     real_right = [q for q, real, ok in judged if ok]
     bands = []
     for lo, hi in BANDS:
@@ -115,7 +115,7 @@ def score(labels: list[dict[str, Any]], texts: dict[str, str], quotes: dict[str,
         "real_quotes_labelled": sum(1 for _, real, _ in judged if real),
         "default_output": {"quotes": len(shown), "precision": _pct(shown)},
         "whole_output": {"quotes": len(found), "precision": _pct([ok for _, ok in found])},
-        "real_and_right_kept_by_default": f"{sum(1 for q in real_right if q.is_reported)} of {len(real_right)}",
+        "real_and_right_kept_by_default": f"{sum(1 for q in real_right if q.is_listed)} of {len(real_right)}",
         "at_least_0.8": {"quotes": len(high), "correct": _pct(high)},
         "calibration": bands,
     }

@@ -289,7 +289,7 @@ def run(
     for rec, pred, gold, speech_gold in zip(recs, preds, golds, speech_golds):
         quotes = pred.quotes if pred is not None else []
         every = roles_of(rec["text"], quotes)
-        default = roles_of(rec["text"], [q for q in quotes if q.is_reported])
+        default = roles_of(rec["text"], [q for q in quotes if q.is_listed])
         ours_counts.append(score_article(rec["text"], every, gold))
         default_counts.append(score_article(rec["text"], default, gold))
         speech_counts.append(score_article(rec["text"], default, speech_gold))

@@ -258,7 +258,7 @@ def show_command(
         story, group = story_of_article(store, article.id)
         ensure_quotes(store, [article.id])
         stored = quotes_of(store, article.id)
-    quotes = [q for q in stored if every_act or q.is_reported]
+    quotes = [q for q in stored if every_act or q.is_listed]
     _show_metadata(article, story, group)
     _show_text(article, quotes)
     _show_removed(article)

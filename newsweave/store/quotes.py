@@ -155,7 +155,7 @@ def iter_quotes(
     """Stored quotes in article order, optionally of some articles, a speaker or a story.
 
     By default only reported speech and writing by a found speaker
-    (:attr:`Quote.is_reported`); ``every_act`` adds thoughts, nominal reports,
+    (:attr:`Quote.is_listed`); ``every_act`` adds thoughts, nominal reports,
     non-reports and quotes with no speaker (each carries its ``act`` and
     ``speaker_type``). ``speaker`` matches the resolved speaker or the speaker
     as written, case-insensitively, as a substring ("harris" finds "Kamala
@@ -190,7 +190,7 @@ def iter_quotes(
     with store.connect() as conn:
         for r in conn.execute(query):
             q = _quote_from_row(r)
-            if not (every_act or q.is_reported):
+            if not (every_act or q.is_listed):
                 continue
             text = r.article_text or ""
             src = text[q.source.start : q.source.end] if q.source else None
@@ -257,23 +257,14 @@ def quotes_step(batch: Any, store: Any) -> None:
         _extract_and_store(store, article)
 
 
-def analyses_for(store: Any, articles: Iterable[Any], every_act: bool = False) -> dict[str, Any]:
+def analyses_for(store: Any, articles: Iterable[Any]) -> dict[str, Any]:
     """Quote analyses of stored articles: read from the store when current, else extracted and stored.
 
     "Current" means the ``people`` annotation carries this extractor's
     ``VERSION``; an older or missing one is recomputed, so a changed extractor
-    never serves stale quotes. The analyses hold reported speech and writing
-    only (:attr:`Quote.is_reported`, what compare and the reports show) unless
-    ``every_act``; the store keeps every quote either way.
+    never serves stale quotes. Every act is returned; compare keeps the
+    reported ones (:attr:`Quote.is_reported`).
     """
-    result = _analyses(store, articles)
-    if not every_act:
-        for analysis in result.values():
-            analysis.quotes = [q for q in analysis.quotes if q.is_reported]
-    return result
-
-
-def _analyses(store: Any, articles: Iterable[Any]) -> dict[str, Any]:
     from newsweave.enrich.quotes import VERSION, QuoteAnalysis, quotes_for_article
     from newsweave.enrich.quotes.people import Person
     from newsweave.model import Finding
