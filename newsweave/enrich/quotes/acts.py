@@ -125,6 +125,9 @@ testimony opinion verdict judgment judgement guidance guidelines proposal plan b
 footage recording tape message messages text texts notes minutes log logs file files paper papers
 response reply clip spot journal
 """.split())
+# things that are shown or seen, not sources: "images of children … reveal the toll"
+_MUTE_HEADS = frozenset("image images photo photos photograph photographs picture pictures scene scenes sight sights "
+                        "surge number numbers figure death deaths".split())
 _PRONOUN_PERSON = frozenset({"he", "she", "i", "you", "who", "whom", "him", "her"})
 _PRONOUN_GROUP = frozenset({"they", "we", "them", "us"})
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
@@ -282,6 +285,8 @@ def _speaker_type(q: Quote, text: str, toks: _Tokens) -> tuple[str, str]:
     heads = {head_word, *(w.lower().strip(".,") for w in chunk[-1:])}
     heads |= {h[:-1] for h in heads if h.endswith("s")}
     name_words = {w.lower() for w in (q.speaker or "").split()}
+    if head_word in _MUTE_HEADS and not q.speaker:
+        return "unresolved", f"'{head_word}' is something seen, not a source"
     if heads & _DOCUMENT_HEADS:
         return "document", f"'{min(heads & _DOCUMENT_HEADS)}' is a document or decision"
     if heads & _ORG_HEADS:
@@ -369,6 +374,11 @@ def _act(q: Quote, text: str, toks: _Tokens, speaker_type: str) -> tuple[str, st
     act, why = act_of_words(words)
     if act in ("speech", "thought") and _claim_object(words, q.content.of(text)):
         return "nominal", f"the content belongs to the noun '{words[-1][0]}', not to the verb"
+    if act != "other" and q.kind == "indirect" and len(re.findall(r"\w+", q.content.of(text))) <= 2:
+        return "other", f"'{q.content.of(text)}' is a bare noun, not what was said"
+    if act == "speech" and words[-1][0].lower() in ("with", "to") and any(
+            _FORM_LEMMA.get(w.lower()) in ("speak", "talk") for w, _, _ in words):
+        return "other", "the content is who was spoken to, not what was said"
     if act == "finding":
         act = _settle_finding(words, speaker_type in ("document", "organisation"))
     if act == "speech" and (speaker_type == "document" or _MEDIUM.search(text, q.cue.start, min(len(text), q.cue.end + 60))):
