@@ -148,6 +148,8 @@ def test_a_report_that_found_is_writing_a_person_who_found_is_thought():
       ("saying", "VBG", "advcl")], "speech"),
     ([("declined", "VBD", "ROOT"), ("to", "TO", "aux"), ("comment", "VB", "xcomp")], "other"),
     ([("was", "VBD", "auxpass"), ("charged", "VBN", "ROOT")], "other"),
+    ([("tweeted", "VBN", "ROOT")], "writing"),
+    ([("said", "VBD", "ROOT"), ("Saturday", "NNP", "npadvmod")], "speech"),
     ([("had", "VBD", "aux"), ("blamed", "VBN", "ROOT")], "speech"),
     ([("according", "VBG", "prep"), ("to", "IN", "prep")], "speech"),
     ([("made", "VBD", "ROOT"), ("sweeping", "JJ", "amod"), ("statements", "NNS", "dobj")], "speech"),
@@ -192,3 +194,9 @@ def test_compare_groups_only_reported_speech_and_writing():
     texts = [v["text"] for g in groups for v in g["variants"]]
     assert any("pier will reopen" in t for t in texts)
     assert not any("lighthouse" in t for t in texts)
+
+
+def test_said_with_a_day_before_the_that_clause_stays_speech(nlp):
+    text = "Harbour officials said Saturday that the storm wall held."
+    shown = _shown(text, nlp)
+    assert len(shown) == 1 and shown[0].act == "speech" and shown[0].speaker_type == "group"

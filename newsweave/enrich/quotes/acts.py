@@ -67,7 +67,10 @@ _SAYING_NOUNS = frozenset("statement statements prediction predictions remark re
                           "accusation accusations allegation allegations argument case plea appeal call calls "
                           "assurance assurances apology denial concern concerns fear fears hope hopes doubt doubts "
                           "worry worries belief view views".split())
-_PERFECT = frozenset({"has", "have", "had", "having", "'s", "’s"})
+_CLAIM_NOUNS = frozenset("finding findings idea notion suggestion suggestions assertion assertions report reports "
+                         "news rumor rumors rumour rumours speculation theory theories charge charges".split())
+_PERFECT = frozenset({"has", "have", "had", "having"})
+_PASSIVE_AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "'s", "’s"})
 
 # forms that precede the reporting word and unsay it: "declined to comment", "is expected to announce"
 _UNSAYING = frozenset("""
@@ -232,7 +235,9 @@ def act_of_words(words: list[tuple[str, str, str]]) -> tuple[str, str]:
 
 def _claim_object(words: list[tuple[str, str, str]], content: str) -> bool:
     """"rejected the claim that X": X is the claim's, not the speaker's (a light verb aside: "made the claim")."""
-    if not words or not words[-1][1].startswith("NN") or not re.match(r"\s*that\b", content):
+    if not words or words[-1][1] not in ("NN", "NNS") or not re.match(r"\s*that\b", content):
+        return False
+    if words[-1][0].lower() not in _SAYING_NOUNS | _CLAIM_NOUNS and words[-1][0].lower() not in _FORM_LEMMA:
         return False
     return not any(w.lower() in _LIGHT_VERBS for w, _, _ in words)
 
@@ -245,8 +250,8 @@ def _unsaid(before: list[str], tag: str, dep: str, noun_follows: bool) -> str:
         return f"is negated or unrealised ('{negation}')"
     if dep == "amod" and noun_follows:
         return "modifies a noun"
-    if tag == "VBN" and not any(w in _PERFECT for w in clause):
-        return "is a passive or adjectival participle"
+    if tag == "VBN" and any(w in _PASSIVE_AUX for w in clause) and not any(w in _PERFECT for w in clause):
+        return "is passive"
     if tag == "VB" and clause[-1:] == ["to"] and not {"on", "went", "goes"} & set(clause):
         return "is an infinitive, not a report"
     return ""
@@ -371,6 +376,8 @@ def _act(q: Quote, text: str, toks: _Tokens, speaker_type: str) -> tuple[str, st
     by_start = {t.start: t for t in toks.within(q.cue)}
     words = [(w, by_start[s].tag if s in by_start else "", by_start[s].dep if s in by_start else "")
              for w, s in _words_of(text, q.cue)]
+    if words and words[0][1] == "VBN" and q.source is not None and q.source.start > q.cue.start:
+        return "other", f"'{words[0][0]}' opens a participle clause: the source was {words[0][0].lower()}, it did not report"
     act, why = act_of_words(words)
     if act in ("speech", "thought") and _claim_object(words, q.content.of(text)):
         return "nominal", f"the content belongs to the noun '{words[-1][0]}', not to the verb"
