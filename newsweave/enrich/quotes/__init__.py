@@ -10,8 +10,9 @@
 whose spans index that same string; :func:`quotes_for_article` does the same
 for an :class:`~newsweave.model.Article` and fills ``article_id``.
 See ``extract.py`` (rules), ``tagger.py`` (the trained role tagger that
-refines and adds to the rules' attributions) and ``people.py`` (names,
-pronouns, speakers).
+refines and adds to the rules' attributions), ``people.py`` (names,
+pronouns, speakers) and ``acts.py`` (what each quote reports, who its
+source is, and the confidence).
 """
 
 from __future__ import annotations
@@ -119,7 +120,10 @@ def extract_quotes(text: str, *, nlp: Any = None) -> QuoteAnalysis:
 
     Returns a :class:`QuoteAnalysis`: ``quotes`` (:class:`~newsweave.model.Quote`,
     kind direct/indirect/mixed, content without quote marks, ``fragments`` for
-    interrupted quotes, cue and source spans, the resolved ``speaker``),
+    interrupted quotes, cue and source spans, the resolved ``speaker``, the
+    ``act`` and ``speaker_type`` from ``acts.py`` and a confidence that is the
+    chance of reported speech or writing with the right speaker; every act is
+    returned, ``Quote.is_reported`` / ``is_listed`` are the default filters),
     ``people`` (:class:`Person`: canonical name, every mention including
     pronouns, partial and misspelt names, titles, pronouns by gender) and
     ``findings`` (``pronoun_gender``, ``speaker_unresolved``, ``name_variant``).

@@ -117,7 +117,7 @@ organization organisation party government ministry office council board commiss
 outlet magazine paper station channel firm bank university institute center centre foundation school
 college hospital church army navy police fbi cia pentagon kremlin senate congress assembly legislature
 parliament team club league corporation business industry service bureau authority authorities embassy
-consulate caucus panel jury grand_jury prosecutors regulator regulators watchdog nonprofit charity
+consulate caucus panel jury prosecutors regulator regulators watchdog nonprofit charity
 """.split())
 _DOCUMENT_HEADS = frozenset("""
 report study survey poll polls figures data memo memorandum letter statement indictment complaint lawsuit
@@ -130,7 +130,7 @@ response reply clip spot journal
 """.split())
 # things that are shown or seen, not sources: "images of children … reveal the toll"
 _MUTE_HEADS = frozenset("image images photo photos photograph photographs picture pictures scene scenes sight sights "
-                        "surge number numbers figure death deaths".split())
+                        "surge figure death deaths".split())
 _PRONOUN_PERSON = frozenset({"he", "she", "i", "you", "who", "whom", "him", "her"})
 _PRONOUN_GROUP = frozenset({"they", "we", "them", "us"})
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
@@ -348,7 +348,7 @@ def _widen_participle_object(q: Quote, text: str, toks: _Tokens) -> bool:
     if q.source is None:
         return False
     prev = toks.before(q.source.start, 1)
-    if not prev or not prev[0].tag.startswith("VB") or prev[0].tag not in ("VBG", "VBN"):
+    if not prev or prev[0].tag not in ("VBG", "VBN"):
         return False
     noun = toks.at(prev[0].head_start)
     if noun is None or noun.start >= prev[0].start or noun.text.lower() not in (_DOCUMENT_HEADS | _ORG_HEADS | _PERSON_HEADS):
@@ -367,6 +367,7 @@ def _widen_participle_object(q: Quote, text: str, toks: _Tokens) -> bool:
 
 
 def _act(q: Quote, text: str, toks: _Tokens, speaker_type: str) -> tuple[str, str]:
+    """``(act, why)`` of a quote: captions, cue-less quotations, then the cue's words (see :func:`act_of_words`)."""
     if _is_caption(text, q):
         return "other", "in a photo caption, credit or link line"
     if q.cue is None or not re.search(r"[A-Za-z]", q.cue.of(text)):
@@ -388,11 +389,13 @@ def _act(q: Quote, text: str, toks: _Tokens, speaker_type: str) -> tuple[str, st
         return "other", "the content is who was spoken to, not what was said"
     if act == "finding":
         act = _settle_finding(words, speaker_type in ("document", "organisation"))
-    if act == "speech" and (speaker_type == "document" or _MEDIUM.search(text, q.cue.start, min(len(text), q.cue.end + 60))):
-        sentence_end = text.find(". ", q.cue.start)
+    if act == "speech" and speaker_type == "document":
+        return "writing", why + ", by a document"
+    if act == "speech":
         medium = _MEDIUM.search(text, q.cue.start, min(len(text), q.cue.end + 60))
-        if speaker_type == "document" or (medium and (sentence_end < 0 or medium.start() < sentence_end)):
-            act, why = "writing", why + (", by a document" if speaker_type == "document" else f", {medium.group(0).strip()!r}")
+        sentence_end = text.find(". ", q.cue.start)
+        if medium and (sentence_end < 0 or medium.start() < sentence_end):
+            return "writing", why + f", {medium.group(0).strip()!r}"
     return act, why
 
 
@@ -405,9 +408,11 @@ def judge(q: Quote, text: str, toks: _Tokens, people: list[Any]) -> None:
     act, why = _act(q, text, toks, speaker_type)
     q.act = act  # type: ignore[assignment]
     q.speaker_type = speaker_type  # type: ignore[assignment]
-    speaker_weight = q.confidence
-    if q.reason == _DESCRIBED or speaker_type == "unresolved":
-        speaker_weight = _SPEAKER_WEIGHT[speaker_type] if speaker_type != "unresolved" else min(q.confidence, 0.3)
+    speaker_weight = q.confidence  # how sure the speaker resolution was
+    if speaker_type == "unresolved":
+        speaker_weight = min(q.confidence, _SPEAKER_WEIGHT["unresolved"])
+    elif q.reason == _DESCRIBED:  # a described source is the speaker as written: as sure as its type
+        speaker_weight = _SPEAKER_WEIGHT[speaker_type]
     q.confidence = round(_ACT_WEIGHT[act] * speaker_weight, 2)
     q.reason = f"{q.reason}; act {act}: {why}; source {speaker_type}: {who}"
 
