@@ -200,3 +200,17 @@ def test_said_with_a_day_before_the_that_clause_stays_speech(nlp):
     text = "Harbour officials said Saturday that the storm wall held."
     shown = _shown(text, nlp)
     assert len(shown) == 1 and shown[0].act == "speech" and shown[0].speaker_type == "group"
+
+
+def test_a_photo_credit_does_not_swallow_the_quote_beside_it(nlp):
+    text = 'The harbour reopened. (Photo: Tomas Ardent/Harbour Post) "We are ready," Mayor Ilse Brandt said.'
+    shown = _shown(text, nlp)
+    assert len(shown) == 1 and "We are ready" in shown[0].content.of(text)
+    assert shown[0].speaker == "Ilse Brandt" and shown[0].act == "speech"
+
+
+def test_a_photo_label_is_never_a_source(nlp):
+    text = 'Ilse Brandt speaks to supporters in Ardenville, Iowa. (Photo: John Roe/AP) "We are ready," she said.'
+    quotes = _quotes(text, nlp)
+    assert not any(q.source is not None and q.source.of(text) == "Photo" for q in quotes)
+    assert any(q.cue is not None and q.cue.of(text) == "said" and "We are ready" in q.content.of(text) for q in quotes)

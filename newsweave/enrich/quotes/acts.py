@@ -324,7 +324,12 @@ def _is_caption(text: str, q: Quote) -> bool:
     before = text[line_start:anchor]
     last_stop = max(before.rfind(". "), before.rfind("? "), before.rfind("! "))
     start = line_start + last_stop + 1 if last_stop >= 0 else line_start
-    return bool(_CAPTION.search(text[start:max(s.end for s in spans)]))
+    segment = text[start:max(s.end for s in spans)]
+    for m in _CAPTION.finditer(segment):
+        closing = segment.find(")", m.end() - 1) if "(" in m.group(0) else -1
+        if not 0 <= closing < anchor - start:  # "(Photo: …)" closed before the quote is a credit beside it
+            return True
+    return False
 
 
 def _strip_dateline(q: Quote, text: str, people: list[Any]) -> None:
