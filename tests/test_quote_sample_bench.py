@@ -50,3 +50,20 @@ def test_score_counts_the_default_output_and_bands():
     assert bands["0.0–0.3"]["quotes"] == 1 and bands["0.0–0.3"]["correct"] == 0.0
     quotes["a"][1].act = "speech"  # the belief wrongly listed: precision drops
     assert score(labels, {"a": TEXT}, quotes)["default_output"]["precision"] == 50.0
+
+
+def test_polnear_bench_without_peer_or_sample_has_both_views(tmp_path):
+    import json
+
+    from newsweave.bench.quotes import format_table, run
+
+    text = "“We are ready,” Ana Ruiz said. Officials felt that the plan was too risky."
+    rec = {"id": "t1", "text": text, "attributions": [
+        {"source": {"start": 16, "end": 24}, "cue": {"start": 25, "end": 29}, "content": {"start": 0, "end": 15}},
+        {"source": {"start": 31, "end": 40}, "cue": {"start": 41, "end": 45}, "content": {"start": 46, "end": 73}}]}
+    path = tmp_path / "tiny.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    res = run(path, peer=False, sample=False)
+    assert res["gold_attributions"] == 2 and res["gold_speech_attributions"] == 1
+    assert res["newsweave"]["speech_only"]["source"]["exact"]["f1"] == 100.0
+    assert "speech-only view" in format_table(res) and "textacy" not in res

@@ -315,10 +315,6 @@ def run(
         result["newsweave"]["parallel"] = parallel
     if peer:
         result["textacy"] = _run_textacy(recs, golds, speech_golds)
-    if sample:
-        from newsweave.bench.quote_sample import run as run_sample
-
-        result["sample"] = run_sample(processes=processes)
         ta = result["textacy"]
         if ta.get("articles_per_s") and result["newsweave"]["articles_per_s"]:
             result["speedup_vs_textacy"] = round(result["newsweave"]["articles_per_s"] / ta["articles_per_s"], 2)
@@ -326,6 +322,10 @@ def run(
             result["cpu_speedup_vs_textacy"] = round(
                 result["newsweave"]["articles_per_cpu_s"] / ta["articles_per_cpu_s"], 2
             )
+    if sample:
+        from newsweave.bench.quote_sample import run as run_sample
+
+        result["sample"] = run_sample(processes=processes)
     return result
 
 
