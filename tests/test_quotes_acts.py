@@ -214,3 +214,9 @@ def test_a_photo_label_is_never_a_source(nlp):
     quotes = _quotes(text, nlp)
     assert not any(q.source is not None and q.source.of(text) == "Photo" for q in quotes)
     assert any(q.cue is not None and q.cue.of(text) == "said" and "We are ready" in q.content.of(text) for q in quotes)
+
+
+def test_said_in_a_statement_that_is_writing_not_a_noun_clause(nlp):
+    text = "Kestrel Polymers, which employs 140 people, said in a statement that it regretted the disruption."
+    shown = _shown(text, nlp)
+    assert len(shown) == 1 and shown[0].act == "writing" and shown[0].speaker_type == "organisation"

@@ -91,7 +91,7 @@ def quotes_command(
         table.add_row(
             r.article_id[:10],
             Text(r.source or ""),
-            Text(r.speaker or "(unresolved)"),
+            Text(r.speaker or f"({r.quote.speaker_type})"),
             Text(r.source_text or ""),
             r.quote.kind,
             f"{r.quote.act} / {r.quote.speaker_type}",

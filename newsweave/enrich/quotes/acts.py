@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsweave.enrich.quotes.lexicon import inflect
+from newsweave.enrich.quotes.people import _ORG_WORDS as _ORG_NAME_WORDS
 from newsweave.model import Quote, Span
 
 __all__ = ["judge", "judge_quotes", "act_of_words", "cue_act", "SPEECH", "WRITING", "THOUGHT", "FINDING"]
@@ -70,6 +71,7 @@ _SAYING_NOUNS = frozenset("statement statements prediction predictions remark re
 _CLAIM_NOUNS = frozenset("finding findings idea notion suggestion suggestions assertion assertions report reports "
                          "news rumor rumors rumour rumours speculation theory theories charge charges".split())
 _PERFECT = frozenset({"has", "have", "had", "having"})
+_MEDIUM_PREPS = frozenset({"in", "on", "via", "through", "during", "at", "to", "with", "for", "by"})
 _PASSIVE_AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got", "'s", "’s"})
 
 # forms that precede the reporting word and unsay it: "declined to comment", "is expected to announce"
@@ -118,6 +120,7 @@ outlet magazine paper station channel firm bank university institute center cent
 college hospital church army navy police fbi cia pentagon kremlin senate congress assembly legislature
 parliament team club league corporation business industry service bureau authority authorities embassy
 consulate caucus panel jury prosecutors regulator regulators watchdog nonprofit charity
+city town village county state country nation province region district municipality borough
 """.split())
 _DOCUMENT_HEADS = frozenset("""
 report study survey poll polls figures data memo memorandum letter statement indictment complaint lawsuit
@@ -126,7 +129,7 @@ article story snapshot resolution audit review assessment estimate estimates app
 brief findings research book op-ed editorial column tweet post transcript cable note warrant affidavit
 testimony opinion verdict judgment judgement guidance guidelines proposal plan budget website site video
 footage recording tape message messages text texts notes minutes log logs file files paper papers
-response reply clip spot journal
+response reply clip spot journal sample samples test tests results measurements readings
 """.split())
 # things that are shown or seen, not sources: "images of children … reveal the toll"
 _MUTE_HEADS = frozenset("image images photo photos photograph photographs picture pictures scene scenes sight sights "
@@ -239,7 +242,8 @@ def _claim_object(words: list[tuple[str, str, str]], content: str) -> bool:
         return False
     if words[-1][0].lower() not in _SAYING_NOUNS | _CLAIM_NOUNS and words[-1][0].lower() not in _FORM_LEMMA:
         return False
-    return not any(w.lower() in _LIGHT_VERBS for w, _, _ in words)
+    # "said in a statement that": the noun is the medium, not the verb's object
+    return not any(w.lower() in _LIGHT_VERBS or w.lower() in _MEDIUM_PREPS for w, _, _ in words)
 
 
 def _unsaid(before: list[str], tag: str, dep: str, noun_follows: bool) -> str:
@@ -294,7 +298,7 @@ def _speaker_type(q: Quote, text: str, toks: _Tokens) -> tuple[str, str]:
         return "unresolved", f"'{head_word}' is something seen, not a source"
     if heads & _DOCUMENT_HEADS:
         return "document", f"'{min(heads & _DOCUMENT_HEADS)}' is a document or decision"
-    if heads & _ORG_HEADS:
+    if heads & _ORG_HEADS or heads & _ORG_NAME_WORDS and src[:1].isupper():  # "Kestrel Polymers", "The Times"
         return "organisation", f"'{src}' is an organisation"
     if q.speaker and (head_word in name_words or head_word in _PERSON_HEADS):
         if re.fullmatch(r"[A-Z]{2,6}", q.speaker) or any(w in _ORG_HEADS for w in name_words):
