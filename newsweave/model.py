@@ -154,6 +154,13 @@ class Skipped(Failure):
 
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
+# what the attribution reports: said, written, thought or believed, a noun ("the finding that …"),
+# or something that is not reporting at all ("went against", "is challenging")
+QuoteAct = Literal["speech", "writing", "thought", "nominal", "other"]
+# who the source is: a named or described person, an organisation, a document or decision
+# ("the report", "the indictment"), an unnamed group ("critics", "aides"), or nobody it could tell
+SpeakerType = Literal["person", "organisation", "document", "group", "unresolved"]
+REPORTED_ACTS: frozenset[str] = frozenset({"speech", "writing"})
 
 
 @dataclass(slots=True)
@@ -174,6 +181,26 @@ class Quote:
     speaker_description: str | None = None  # role/title kept from the text
     confidence: float = 0.0
     reason: str = ""  # how the speaker was found, or why it could not be
+    act: QuoteAct = "speech"
+    speaker_type: SpeakerType = "unresolved"
+
+    @property
+    def is_reported(self) -> bool:
+        """Reported speech or writing: what compare's quote groups and flags use.
+
+        Thoughts and beliefs, nominal reports ("the finding that") and verbs
+        that report nothing are kept with the article and shown on request.
+        """
+        return self.act in REPORTED_ACTS
+
+    @property
+    def is_listed(self) -> bool:
+        """What ``newsweave quotes`` and ``show`` list by default: reported, by a speaker the text gives.
+
+        A quotation nobody is named or described for cannot be checked by its
+        speaker; it still counts in compare (another outlet may name one).
+        """
+        return self.is_reported and self.speaker_type != "unresolved"
 
     @property
     def pieces(self) -> list[Span]:

@@ -69,7 +69,11 @@ def filled_db(tmp_path) -> Path:
         conn.execute(insert(quotes).values(
             article_id=arts[0].id, idx=0, kind="direct", start=q, end=q + len("A quote,"), fragments=[],
             cue_start=None, cue_end=None, source_start=None, source_end=None, speaker="Jo Quellwood",
-            speaker_description="mayor", confidence=0.8, reason="named speaker"))
+            speaker_description="mayor", confidence=0.8, reason="named speaker", act="speech", speaker_type="person"))
+    from newsweave.enrich.quotes import VERSION
+    from newsweave.store.quotes import PEOPLE_KIND
+
+    store.put_annotation(arts[0].id, PEOPLE_KIND, VERSION, {"people": [], "findings": []})  # current: show keeps it
     store.close()
     return db
 

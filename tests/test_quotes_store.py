@@ -49,8 +49,9 @@ def test_replace_and_iter_quotes(tmp_path, nlp):
     assert replace_quotes(store, art.id, analysis) == len(analysis.quotes) >= 2
     # replacing does not duplicate
     replace_quotes(store, art.id, analysis)
-    rows = list(iter_quotes(store))
+    rows = list(iter_quotes(store, every_act=True))
     assert len(rows) == len(analysis.quotes)
+    assert [r.quote.act for r in iter_quotes(store)] == ["speech", "speech"]  # not "ordered the evacuation"
     assert {r.speaker for r in rows} >= {"Ilse Brandt", "Dara Oko"}
     she = [r for r in rows if r.source_text == "she"][0]
     assert she.speaker == "Ilse Brandt" and she.text.startswith("We will not let")
@@ -130,7 +131,7 @@ def test_bench_skips_cleanly_when_default_data_is_absent(tmp_path, monkeypatch):
     import newsweave.bench.quotes as bench_quotes
 
     monkeypatch.setattr(bench_quotes, "default_data_path", lambda: tmp_path / "missing.jsonl")
-    res = run()
+    res = run(sample=False)
     assert "skipped" in res
 
 
@@ -145,7 +146,7 @@ def test_bench_runs_on_a_tiny_file(tmp_path):
         {"source": {"start": 16, "end": 24}, "cue": {"start": 25, "end": 29}, "content": {"start": 0, "end": 15}}]}
     path = tmp_path / "tiny.jsonl"
     path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
-    res = run(path, peer=False)
+    res = run(path, peer=False, sample=False)
     assert res["newsweave"]["crashes"] == 0
     assert res["newsweave"]["scores"]["source"]["exact"]["f1"] == 100.0
     assert res["newsweave"]["scores"]["content"]["exact"]["f1"] == 100.0
@@ -155,7 +156,7 @@ def test_bench_runs_on_a_tiny_file(tmp_path):
 def test_bench_on_polnear_dev_meets_no_crash_target():
     if not default_data_path().exists():
         pytest.skip("PolNeAR dev not available")
-    res = run(limit=10)
+    res = run(limit=10, sample=False)
     assert res["newsweave"]["crashes"] == 0
 
 
@@ -194,3 +195,51 @@ def test_ensure_quotes_extracts_only_articles_without_current_quotes(tmp_path):
     assert [q.speaker for q in quotes_of(store, art.id)] == ["Ana Ruiz"]
     assert ensure_quotes(store) == 0  # current quotes are not extracted again
     store.close()
+
+
+MIXED_TEXT = (
+    "Mayor Ilse Brandt said the harbour would reopen in May.\n\n"
+    "Harbour officials felt that the storm wall was too low."
+)
+
+
+def test_store_keeps_every_act_and_lists_reported_speech_by_default(tmp_path, nlp):
+    from newsweave.store.quotes import analyses_for
+
+    store = Store.open(f"sqlite:///{tmp_path / 'acts.db'}")
+    art = make_article(7, text=MIXED_TEXT, paragraphs=[], removed=[], extracted_text=MIXED_TEXT)
+    store.add_articles([art])
+    replace_quotes(store, art.id, quotes_for_article(art, nlp=nlp))
+    stored = quotes_of(store, art.id)
+    assert {q.act for q in stored} == {"speech", "thought"}
+    shown = list(iter_quotes(store))
+    assert [r.quote.act for r in shown] == ["speech"] and shown[0].speaker == "Ilse Brandt"
+    assert {r.quote.act for r in iter_quotes(store, every_act=True)} == {"speech", "thought"}
+    assert {q.act for q in analyses_for(store, [art])[art.id].quotes} == {"speech", "thought"}
+    store.close()
+
+
+def test_cli_quotes_json_carries_act_type_and_spans(tmp_path):
+    db = tmp_path / "spans.db"
+    store = Store.open(str(db))
+    art = make_article(8, text=MIXED_TEXT, paragraphs=[], removed=[], extracted_text=MIXED_TEXT)
+    store.add_articles([art])
+    store.close()
+    res = runner.invoke(app, ["--db", str(db), "quotes", "--format", "json"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["act"] == "speech" and row["speaker_type"] == "person" and row["kind"] == "indirect"
+    assert MIXED_TEXT[slice(*row["speaker_span"])] == row["speaker_as_written"] == "Mayor Ilse Brandt"
+    assert MIXED_TEXT[slice(*row["cue_span"])] == row["cue"] == "said"
+    assert MIXED_TEXT[row["start"]:row["end"]] == row["text"]
+    res = runner.invoke(app, ["--db", str(db), "quotes", "--format", "json", "--every-act"], catch_exceptions=False)
+    assert {r["act"] for r in json.loads(res.stdout)} == {"speech", "thought"}
+    res = runner.invoke(app, ["--db", str(db), "quotes", "--format", "csv", "--every-act"], catch_exceptions=False)
+    got = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert {r["act"] for r in got} == {"speech", "thought"} and all(json.loads(r["cue_span"]) for r in got)
+    res = runner.invoke(app, ["--db", str(db), "show", art.id], env={"COLUMNS": "250"}, catch_exceptions=False)
+    assert res.exit_code == 0 and "speech / person" in res.stdout and "--every-act" in res.stdout
+    res = runner.invoke(app, ["--db", str(db), "show", art.id, "--every-act"], env={"COLUMNS": "250"})
+    assert "thought / group" in res.stdout

@@ -1,7 +1,18 @@
-"""Quotation benchmark: PolNeAR-style source / cue / content scoring beside textacy.
+"""Quotation benchmark: a labelled sample of real news, and PolNeAR source / cue / content beside textacy.
 
     python -m newsweave.bench.quotes [--data FILE] [--limit N] [--json]
     newsweave bench quotes [--data FILE] [--json]
+
+Two parts. **Labelled sample** (:mod:`newsweave.bench.quote_sample`): the
+precision of the default output (reported speech and writing by a found
+speaker) and of the whole output on 305 hand-labelled quotes from BASIL and
+AllSides, and the calibration table (confidence band -> share correct).
+**PolNeAR** (recall): every gold attribution against the whole output (every
+act: what quotes-4 and earlier listed) and against the default output; and the
+*speech-only* view: the gold attributions whose cue is a speech or writing act
+(:func:`newsweave.enrich.quotes.acts.cue_act` on the gold cue's words, parsed
+by the same spaCy model) against the default output, so a gain in precision
+that costs real quotes shows.
 
 Data: JSONL records ``{"id", "text", "attributions": [{"source", "cue", "content"}]}``
 where each role is ``{"start", "end", "text"[, "fragments"]}`` or null (the
@@ -97,9 +108,38 @@ def gold_attributions(text: str, rec: dict[str, Any]) -> list[dict[str, frozense
     return out
 
 
-def gold_roles(text: str, rec: dict[str, Any]) -> dict[str, list[frozenset[int]]]:
-    """Role -> the characters of each gold attribution that has it (what ``score_article`` compares)."""
-    return {role: [att[role] for att in gold_attributions(text, rec) if role in att] for role in ROLES}
+def gold_roles(text: str, rec: dict[str, Any], keep: list[bool] | None = None) -> dict[str, list[frozenset[int]]]:
+    """Role -> the characters of each gold attribution that has it (what ``score_article`` compares).
+
+    ``keep`` (one flag per gold attribution) scores a subset, e.g. the speech-only view.
+    """
+    atts = gold_attributions(text, rec)
+    if keep is not None:
+        atts = [att for att, k in zip(atts, keep) if k]
+    return {role: [att[role] for att in atts if role in att] for role in ROLES}
+
+
+def gold_reported(text: str, rec: dict[str, Any], nlp: Any) -> list[bool]:
+    """Per gold attribution: is its cue a speech or writing act (the speech-only view)?"""
+    from newsweave.enrich.quotes.acts import cue_act
+    from newsweave.model import REPORTED_ACTS
+
+    doc = nlp(text)
+    by_start = {t.idx: t for t in doc}
+    flags = []
+    for att in rec.get("attributions", []):
+        cue = att.get("cue")
+        if not cue:
+            flags.append(False)
+            continue
+        words = []
+        for s, e in _gold_pieces(cue):
+            for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*|[,;]", text[s:e]):
+                tok = by_start.get(s + m.start())
+                words.append((m.group(0), tok.tag_ if tok is not None else "", tok.dep_ if tok is not None else ""))
+        source = att.get("source")
+        flags.append(cue_act(words, source.get("text") if source else None) in REPORTED_ACTS)
+    return flags
 
 
 # ---------------------------------------------------------------------------
@@ -201,7 +241,8 @@ def load(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def run(
-    data: str | Path | None = None, *, limit: int | None = None, peer: bool = True, processes: int = 1
+    data: str | Path | None = None, *, limit: int | None = None, peer: bool = True, processes: int = 1,
+    sample: bool = True,
 ) -> dict[str, Any]:
     """Score newsweave (and textacy) on a PolNeAR-format JSONL file; returns the figures.
 
@@ -242,15 +283,27 @@ def run(
         n_out = sum(1 for _ in extract_quotes_many(texts, processes=processes))
         parallel = {"processes": processes, "articles_per_s": round(n_out / (time.perf_counter() - t1), 2)}
     golds = [gold_roles(r["text"], r) for r in recs]
-    for rec, pred, gold in zip(recs, preds, golds):
-        p = roles_of(rec["text"], pred.quotes) if pred is not None else {r: [] for r in ROLES}
-        ours_counts.append(score_article(rec["text"], p, gold))
+    speech_flags = [gold_reported(r["text"], r, nlp) for r in recs]
+    speech_golds = [gold_roles(r["text"], r, flags) for r, flags in zip(recs, speech_flags)]
+    default_counts, speech_counts, speech_all_counts = [], [], []
+    for rec, pred, gold, speech_gold in zip(recs, preds, golds, speech_golds):
+        quotes = pred.quotes if pred is not None else []
+        every = roles_of(rec["text"], quotes)
+        default = roles_of(rec["text"], [q for q in quotes if q.is_listed])
+        ours_counts.append(score_article(rec["text"], every, gold))
+        default_counts.append(score_article(rec["text"], default, gold))
+        speech_counts.append(score_article(rec["text"], default, speech_gold))
+        speech_all_counts.append(score_article(rec["text"], every, speech_gold))
     result: dict[str, Any] = {
         "data": str(path),
         "articles": len(recs),
         "gold_attributions": sum(len(r.get("attributions", [])) for r in recs),
+        "gold_speech_attributions": sum(sum(flags) for flags in speech_flags),
         "newsweave": {
             "scores": summarise(ours_counts),
+            "default_scores": summarise(default_counts),
+            "speech_only": summarise(speech_counts),
+            "speech_only_every_act": summarise(speech_all_counts),
             "crashes": crashes,
             "seconds": round(ours_time, 2),
             "articles_per_s": round(len(recs) / ours_time, 2) if ours_time else None,
@@ -261,7 +314,7 @@ def run(
     if parallel is not None:
         result["newsweave"]["parallel"] = parallel
     if peer:
-        result["textacy"] = _run_textacy(recs, golds)
+        result["textacy"] = _run_textacy(recs, golds, speech_golds)
         ta = result["textacy"]
         if ta.get("articles_per_s") and result["newsweave"]["articles_per_s"]:
             result["speedup_vs_textacy"] = round(result["newsweave"]["articles_per_s"] / ta["articles_per_s"], 2)
@@ -269,10 +322,17 @@ def run(
             result["cpu_speedup_vs_textacy"] = round(
                 result["newsweave"]["articles_per_cpu_s"] / ta["articles_per_cpu_s"], 2
             )
+    if sample:
+        from newsweave.bench.quote_sample import run as run_sample
+
+        result["sample"] = run_sample(processes=processes)
     return result
 
 
-def _run_textacy(recs: list[dict[str, Any]], golds: list[dict[str, list[frozenset[int]]]]) -> dict[str, Any]:
+def _run_textacy(
+    recs: list[dict[str, Any]], golds: list[dict[str, list[frozenset[int]]]],
+    speech_golds: list[dict[str, list[frozenset[int]]]],
+) -> dict[str, Any]:
     try:
         import textacy.extract.triples as triples_mod
     except ImportError:
@@ -298,14 +358,17 @@ def _run_textacy(recs: list[dict[str, Any]], golds: list[dict[str, list[frozense
             outs.append(None)
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
-    for rec, out, gold in zip(recs, outs, golds):
+    counts_speech = []
+    for rec, out, gold, speech_gold in zip(recs, outs, golds, speech_golds):
         p = _textacy(rec["text"], out) if out is not None else {r: [] for r in ROLES}
         c = score_article(rec["text"], p, gold)
         counts_all.append(c)
+        counts_speech.append(score_article(rec["text"], p, speech_gold))
         if out is not None:
             counts_ran.append(c)
     return {
         "scores_all_articles": summarise(counts_all),
+        "speech_only": summarise(counts_speech),
         "scores_where_it_ran": summarise(counts_ran) if counts_ran else None,
         "crashes": crashes,
         "ran_on": len(recs) - crashes,
@@ -333,12 +396,19 @@ def format_table(result: dict[str, Any]) -> str:
             lines.append(f"{name:<26}{role:<9}{cells[0]:>22}{cells[1]:>22}{cells[2]:>22}")
 
     ours = result["newsweave"]
-    row("newsweave", ours["scores"])
+    row("newsweave, every act", ours["scores"])
+    row("newsweave, default", ours["default_scores"])
     ta = result.get("textacy")
     if ta and "skipped" not in ta:
         if ta.get("scores_where_it_ran"):
             row(f"textacy (ran on {ta['ran_on']})", ta["scores_where_it_ran"])
         row("textacy (all articles)", ta["scores_all_articles"])
+    lines.append("")
+    lines.append(f"speech-only view: the {result['gold_speech_attributions']} gold attributions whose cue is speech or writing")
+    row("newsweave, every act", ours["speech_only_every_act"])
+    row("newsweave, default", ours["speech_only"])
+    if ta and "skipped" not in ta:
+        row("textacy (all articles)", ta["speech_only"])
     lines.append("")
     lines.append(
         f"newsweave: {ours['articles_per_s']} articles/s ({ours['articles_per_cpu_s']} per CPU-second), "
@@ -358,6 +428,10 @@ def format_table(result: dict[str, Any]) -> str:
             )
     elif ta:
         lines.append(f"textacy: {ta['skipped']}")
+    if "sample" in result:
+        from newsweave.bench.quote_sample import format_table as sample_table
+
+        lines += ["", sample_table(result["sample"])]
     return "\n".join(lines)
 
 
@@ -369,9 +443,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="score only the first N articles")
     ap.add_argument("--no-peer", action="store_true", help="skip textacy")
     ap.add_argument("--processes", type=int, default=1, help="also time newsweave with N worker processes")
+    ap.add_argument("--no-sample", action="store_true", help="skip the labelled BASIL/AllSides sample")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
-    result = run(args.data, limit=args.limit, peer=not args.no_peer, processes=args.processes)
+    result = run(args.data, limit=args.limit, peer=not args.no_peer, processes=args.processes, sample=not args.no_sample)
     print(json.dumps(result, indent=2) if args.json else format_table(result))
     return 0
 

@@ -269,17 +269,23 @@ def show_command(
     article_id: str = typer.Argument(..., metavar="ID", help="Article id or a unique prefix of it."),
     versions: bool = typer.Option(False, "--versions",
                                   help="Show every version of an updated article and its sentence diff."),
+    every_act: bool = typer.Option(
+        False, "--every-act",
+        help="Also show thoughts and beliefs, nominal reports, non-reports and quotes with no speaker found.",
+    ),
 ) -> None:
     """Show one article: metadata, clean text with paragraph numbers, removed debris, quotes."""
-    from newsweave.store.quotes import quotes_of
+    from newsweave.store.quotes import ensure_quotes, quotes_of
     from newsweave.store.stories import story_of_article
     from newsweave.store.versions import versions_of
 
     with Store.open(state.db) as store:
         article = store.get_article(article_id)
         story, group = story_of_article(store, article.id)
-        quotes = quotes_of(store, article.id)
+        ensure_quotes(store, [article.id])
+        stored = quotes_of(store, article.id)
         history = versions_of(store, article.id) if versions else []
+    quotes = [q for q in stored if every_act or q.is_listed]
     _show_metadata(article, story, group)
     if versions:
         _show_versions(article, history)
@@ -288,6 +294,9 @@ def show_command(
     _show_removed(article)
     if quotes:
         _show_quotes(article, quotes)
+    if len(stored) > len(quotes):
+        console.print(Text(f"{len(stored) - len(quotes)} more attribution(s) that are not reported speech or "
+                           "writing by a found speaker: --every-act shows them", style="dim"))
 
 
 def _show_metadata(article: Article, story: str | None, group: str | None) -> None:
@@ -403,16 +412,20 @@ def _show_quotes(article: Article, quotes: list[Quote]) -> None:
     table.add_column("#", justify="right", style="dim")
     table.add_column("speaker", overflow="fold")
     table.add_column("kind", no_wrap=True)
+    table.add_column("act / source", no_wrap=True)
+    table.add_column("spans: words · cue · speaker", no_wrap=True, style="dim")
     table.add_column("quote", overflow="fold")
     table.add_column("conf.", justify="right")
     for number, quote in enumerate(quotes, start=1):
         speaker = quote.speaker or (
-            article.span_text(quote.source) + " (unresolved)" if quote.source is not None else "(unattributed)"
+            article.span_text(quote.source) + " (as written)" if quote.source is not None else "(unattributed)"
         )
         if quote.speaker_description:
             speaker += f", {quote.speaker_description}"
-        table.add_row(str(number), Text(speaker), quote.kind, Text(quote.words_in(article.text)),
-                      f"{quote.confidence:.2f}")
+        spans = " · ".join(f"{s.start}–{s.end}" if s is not None else "–"
+                           for s in (quote.content, quote.cue, quote.source))
+        table.add_row(str(number), Text(speaker), quote.kind, f"{quote.act} / {quote.speaker_type}", spans,
+                      Text(quote.words_in(article.text)), f"{quote.confidence:.2f}")
     console.print(table)
 
 

@@ -28,6 +28,8 @@ _QUOTES_EPILOG = """\
   newsweave quotes --speaker harris --format json
 
   newsweave quotes --story 3f2a9c --format csv > quotes.csv
+
+  newsweave quotes --every-act --format json     (thoughts, nominal reports, no speaker too)
 """
 
 
@@ -38,12 +40,16 @@ def quotes_command(
     fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv"),
     min_confidence: float = typer.Option(
         0.0, "--min-confidence", min=0.0, max=1.0,
-        help="Only quotes at least this confident (0–1); 0.8 keeps mostly quotes with a named or resolved speaker.",
+        help="Only quotes at least this confident (0–1): the chance that it is reported speech or writing with the right speaker.",
+    ),
+    every_act: bool = typer.Option(
+        False, "--every-act",
+        help="Also list thoughts and beliefs, nominal reports ('the finding that'), non-reports and quotes with no speaker found.",
     ),
 ) -> None:
     """List quotations with their speakers: who said what, in which article.
 
-    Each quote shows the resolved speaker (canonical name) and the speaker as written ("he", "a senior official"), its kind (direct / indirect / mixed), the outlet and the confidence.
+    By default only reported speech and writing by a speaker the text names or describes. Each quote shows the resolved speaker (canonical name) and the speaker as written ("he", "a senior official"), its kind (direct / indirect / mixed), its act (speech / writing, with --every-act also thought / nominal / other) and speaker type, the outlet and the confidence. JSON and CSV give the character spans of the words, cue and speaker as written.
     """
     from newsweave.present.export import write_csv
     from newsweave.store import Store
@@ -58,13 +64,15 @@ def quotes_command(
         made = ensure_quotes(store, ids)
         if made and fmt == "table":
             err_console.print(f"[dim]extracted quotes of {made} article(s)[/]")
-        rows = list(iter_quotes(store, article_ids=ids, speaker=speaker, min_confidence=min_confidence))
+        rows = list(iter_quotes(store, article_ids=ids, speaker=speaker, min_confidence=min_confidence,
+                                every_act=every_act))
     if fmt == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
         return
     if fmt == "csv":
-        fields = ["article", "idx", "outlet", "story", "kind", "speaker", "speaker_as_written",
-                  "speaker_description", "cue", "text", "start", "end", "confidence", "reason"]
+        fields = ["article", "idx", "outlet", "story", "kind", "act", "speaker", "speaker_type", "speaker_as_written",
+                  "speaker_span", "speaker_description", "cue", "cue_span", "text", "start", "end", "fragments",
+                  "confidence", "reason"]
         write_csv((r.to_dict() for r in rows), fields, sys.stdout)
         return
     if not rows:
@@ -76,15 +84,17 @@ def quotes_command(
     table.add_column("speaker", overflow="fold")
     table.add_column("as written", overflow="fold", style="dim")
     table.add_column("kind", no_wrap=True)
+    table.add_column("act / source", no_wrap=True)
     table.add_column("quote", overflow="fold")
     table.add_column("conf.", justify="right")
     for r in rows:
         table.add_row(
             r.article_id[:10],
             Text(r.source or ""),
-            Text(r.speaker or "(unresolved)"),
+            Text(r.speaker or f"({r.quote.speaker_type})"),
             Text(r.source_text or ""),
             r.quote.kind,
+            f"{r.quote.act} / {r.quote.speaker_type}",
             Text(r.text),
             f"{r.quote.confidence:.2f}",
         )
@@ -106,12 +116,13 @@ def bench_quotes_command(
     limit: int = typer.Option(None, "--limit", min=1, help="Score only the first N articles."),
     no_peer: bool = typer.Option(False, "--no-peer", help="Skip textacy."),
     processes: int = typer.Option(1, "--processes", min=1, help="Also time newsweave with N worker processes."),
+    no_sample: bool = typer.Option(False, "--no-sample", help="Skip the labelled BASIL/AllSides sample."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
-    """Quotation extraction: source / cue / content P/R/F1 on PolNeAR, beside textacy, with articles/s."""
+    """Quotes: labelled-sample precision and calibration; PolNeAR source / cue / content P/R/F1 (all and speech-only) beside textacy; articles/s."""
     from newsweave.bench.quotes import format_table, run
 
-    result = run(data, limit=limit, peer=not no_peer, processes=processes)
+    result = run(data, limit=limit, peer=not no_peer, processes=processes, sample=not no_sample)
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:

@@ -131,7 +131,7 @@ def compare_articles(
             if q.kind != "indirect":
                 quote_spans[article.id].append((q.content.start, q.content.end))
         quote_spans[article.id].extend(_quoted_spans(article.text))
-        items.extend(quote_items(article, quotes))
+        items.extend(quote_items(article, [q for q in quotes if q.is_reported]))  # reported speech and writing
         for f in getattr(analysis, "findings", []) or []:
             if f.article_id != article.id:
                 f = dataclasses.replace(f, article_id=article.id)

@@ -49,6 +49,7 @@ class StoredQuote:
         return self.quote.speaker
 
     def to_dict(self) -> dict[str, Any]:
+        """The quote as an export record; every span is ``[start, end]`` into the article's stored text."""
         q = self.quote
         return {
             "article": q.article_id,
@@ -56,17 +57,25 @@ class StoredQuote:
             "outlet": self.source,
             "story": self.story_id,
             "kind": q.kind,
+            "act": q.act,
             "text": self.text,
             "start": q.content.start,
             "end": q.content.end,
             "fragments": [[f.start, f.end] for f in q.fragments],
             "speaker": q.speaker,
+            "speaker_type": q.speaker_type,
             "speaker_as_written": self.source_text,
+            "speaker_span": _pair(q.source),
             "speaker_description": q.speaker_description,
             "cue": self.cue_text,
+            "cue_span": _pair(q.cue),
             "confidence": q.confidence,
             "reason": q.reason,
         }
+
+
+def _pair(span: Span | None) -> list[int] | None:
+    return [span.start, span.end] if span is not None else None
 
 
 def _row(article_id: str, idx: int, q: Quote) -> dict[str, Any]:
@@ -85,6 +94,8 @@ def _row(article_id: str, idx: int, q: Quote) -> dict[str, Any]:
         "speaker_description": q.speaker_description,
         "confidence": float(q.confidence),
         "reason": q.reason or "",
+        "act": q.act,
+        "speaker_type": q.speaker_type,
     }
 
 
@@ -128,6 +139,8 @@ def _quote_from_row(r: Any) -> Quote:
         speaker_description=r.speaker_description,
         confidence=r.confidence,
         reason=r.reason,
+        act=r.act,
+        speaker_type=r.speaker_type,
     )
 
 
@@ -137,13 +150,16 @@ def iter_quotes(
     speaker: str | None = None,
     story_id: str | None = None,
     min_confidence: float = 0.0,
+    every_act: bool = False,
 ) -> Iterator[StoredQuote]:
     """Stored quotes in article order, optionally of some articles, a speaker or a story.
 
-    ``speaker`` matches the resolved speaker or the speaker as written,
-    case-insensitively, as a substring ("harris" finds "Kamala Harris").
-    ``min_confidence`` leaves out weak attributions (reported beliefs, nominal
-    reports with no person: the trained tagger finds those too).
+    By default only reported speech and writing by a found speaker
+    (:attr:`Quote.is_listed`); ``every_act`` adds thoughts, nominal reports,
+    non-reports and quotes with no speaker (each carries its ``act`` and
+    ``speaker_type``). ``speaker`` matches the resolved speaker or the speaker
+    as written, case-insensitively, as a substring ("harris" finds "Kamala
+    Harris"). ``min_confidence`` leaves out less likely ones.
     """
     cols = [
         quotes,
@@ -174,6 +190,8 @@ def iter_quotes(
     with store.connect() as conn:
         for r in conn.execute(query):
             q = _quote_from_row(r)
+            if not (every_act or q.is_listed):
+                continue
             text = r.article_text or ""
             src = text[q.source.start : q.source.end] if q.source else None
             if needle is not None:
@@ -244,7 +262,8 @@ def analyses_for(store: Any, articles: Iterable[Any]) -> dict[str, Any]:
 
     "Current" means the ``people`` annotation carries this extractor's
     ``VERSION``; an older or missing one is recomputed, so a changed extractor
-    never serves stale quotes.
+    never serves stale quotes. Every act is returned; compare keeps the
+    reported ones (:attr:`Quote.is_reported`).
     """
     from newsweave.enrich.quotes import VERSION, QuoteAnalysis, quotes_for_article
     from newsweave.enrich.quotes.people import Person

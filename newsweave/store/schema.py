@@ -107,6 +107,9 @@ quotes = Table(
     Column("speaker_description", Text),
     Column("confidence", Float, nullable=False),
     Column("reason", Text, nullable=False),
+    # speech / writing / thought / nominal / other; person / organisation / document / group / unresolved
+    Column("act", String(10), nullable=False, server_default="speech"),
+    Column("speaker_type", String(12), nullable=False, server_default="unresolved"),
 )
 
 signatures = Table(

@@ -10,8 +10,9 @@
 whose spans index that same string; :func:`quotes_for_article` does the same
 for an :class:`~newsweave.model.Article` and fills ``article_id``.
 See ``extract.py`` (rules), ``tagger.py`` (the trained role tagger that
-refines and adds to the rules' attributions) and ``people.py`` (names,
-pronouns, speakers).
+refines and adds to the rules' attributions), ``people.py`` (names,
+pronouns, speakers) and ``acts.py`` (what each quote reports, who its
+source is, and the confidence).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from newsweave.model import Article, Finding, Quote, Span
 __all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict", "with_tagger"]
 
 # bump when the output of the extractor changes (the store recomputes older annotations)
-VERSION = "quotes-4"
+VERSION = "quotes-5"
 
 
 @dataclass(slots=True)
@@ -82,6 +83,8 @@ def quote_to_dict(q: Quote) -> dict[str, Any]:
         "speaker_description": q.speaker_description,
         "confidence": q.confidence,
         "reason": q.reason,
+        "act": q.act,
+        "speaker_type": q.speaker_type,
     }
 
 
@@ -100,6 +103,8 @@ def quote_from_dict(d: dict[str, Any]) -> Quote:
         speaker_description=d.get("speaker_description"),
         confidence=float(d.get("confidence", 0.0)),
         reason=d.get("reason", ""),
+        act=d.get("act", "speech"),
+        speaker_type=d.get("speaker_type", "unresolved"),
     )
 
 
@@ -115,7 +120,10 @@ def extract_quotes(text: str, *, nlp: Any = None) -> QuoteAnalysis:
 
     Returns a :class:`QuoteAnalysis`: ``quotes`` (:class:`~newsweave.model.Quote`,
     kind direct/indirect/mixed, content without quote marks, ``fragments`` for
-    interrupted quotes, cue and source spans, the resolved ``speaker``),
+    interrupted quotes, cue and source spans, the resolved ``speaker``, the
+    ``act`` and ``speaker_type`` from ``acts.py`` and a confidence that is the
+    chance of reported speech or writing with the right speaker; every act is
+    returned, ``Quote.is_reported`` / ``is_listed`` are the default filters),
     ``people`` (:class:`Person`: canonical name, every mention including
     pronouns, partial and misspelt names, titles, pronouns by gender) and
     ``findings`` (``pronoun_gender``, ``speaker_unresolved``, ``name_variant``).
@@ -129,8 +137,11 @@ def extract_quotes(text: str, *, nlp: Any = None) -> QuoteAnalysis:
         raise TypeError("extract_quotes needs a str")
     if not text.strip():
         return QuoteAnalysis()
+    from newsweave.enrich.quotes.acts import judge_quotes
+
     parsed = analyse_structure(text, nlp if nlp is not None else _nlp())
     quotes, people, findings = with_tagger(parsed, assemble(parsed, ""))
+    judge_quotes(parsed, quotes, people)
     return QuoteAnalysis(quotes=quotes, people=people, findings=findings, stats=dict(parsed.stats))
 
 

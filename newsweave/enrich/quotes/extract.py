@@ -835,7 +835,7 @@ def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> lis
     return found
 
 
-_COLON_LABELS = {
+COLON_LABELS = {  # "Photo: …", "READ MORE: …" are labels, not speakers
     "photo", "photos", "video", "watch", "read", "related", "update", "updated", "correction", "clarification",
     "note", "editor's note", "editor’s note", "source", "sources", "credit", "image", "listen", "more", "tags",
     "share", "subscribe", "advertisement", "also", "see", "q", "a", "warning", "breaking", "exclusive",
@@ -860,7 +860,7 @@ def _colon_and_dash_rules(text, paragraphs, regions, direct, sentences, sentence
         if not m:
             continue
         name = m.group(2)
-        if name.lower() in _COLON_LABELS or len(name) > 60 or name.split()[0].lower() in _COLON_LABELS:
+        if name.lower() in COLON_LABELS or len(name) > 60 or name.split()[0].lower() in COLON_LABELS:
             continue
         c0 = m.start(3)
         c1 = pe

@@ -22,7 +22,7 @@ from pathlib import Path
 from collections.abc import Iterable
 from typing import Any
 
-from newsweave.enrich.quotes.extract import QUOTE_TOKEN, Attribution, Parsed, Tok, pos_of_tag
+from newsweave.enrich.quotes.extract import COLON_LABELS, QUOTE_TOKEN, Attribution, Parsed, Tok, pos_of_tag
 from newsweave.enrich.quotes.lexicon import cue_forms
 from newsweave.enrich.quotes.marks import ALL_MARKS, QuoteRegion
 from newsweave.enrich.quotes.roles import ROLES, roles_of
@@ -353,12 +353,16 @@ def attributions(parsed: Parsed, linked: list[dict[str, Any]]) -> list[Attributi
     A masked quotation inside a tagged content becomes one of its ``regions``
     (so the quote keeps its pieces and kind); the rest of the content stays as
     text pieces. Attributions left without a content are dropped (``link``
-    builds every attribution around a cue).
+    builds every attribution around a cue). So is one whose source is a
+    caption or link label ("(Photo: …)", "READ MORE:"): the rules never take
+    those, and the tagged span would swallow the real quote beside it.
     """
     text = parsed.text
     out: list[Attribution] = []
     for a in linked:
         if not a["content"]:
+            continue
+        if a["source"] is not None and text[a["source"][0]:a["source"][1]].strip(" (").lower() in COLON_LABELS:
             continue
         pieces = a["content"]
         regs = [

@@ -1,6 +1,6 @@
 """article versions: every version of an article whose text changed after it was stored
 
-Revision ID: i13_article_versions
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-07 10:15:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = 'i13_article_versions'
+revision: str = '0002'
 down_revision: Union[str, Sequence[str], None] = '0001'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
