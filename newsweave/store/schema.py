@@ -154,9 +154,34 @@ corrections = Table(
     "corrections",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(10), nullable=False),  # "split" | "merge" | "move"
+    Column("kind", String(10), nullable=False),  # "split" | "merge" | "move" | "flag" | "speaker"
     Column("payload", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("who", String(100)),  # who recorded it (CLI: the OS user; web: the name the user gave)
+    Column("undone_at", DateTime(timezone=True)),  # set by an undo: the correction no longer applies
+    Column("undone_by", String(100)),
 )
+
+outlet_groups = Table(
+    "outlet_groups",
+    metadata,
+    Column("outlet", String(300), primary_key=True),  # articles.source
+    Column("label", String(100), nullable=False),  # any label the user chose (newsweave ships none)
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+compare_cache = Table(
+    "compare_cache",
+    metadata,
+    Column("story_id", String(32), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),  # members + code version: stale when it changes
+    Column("flags", Integer, nullable=False),
+    Column("data", JSON, nullable=False),  # the compare JSON contract without article texts
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Full-text search lives outside this metadata (an FTS5 virtual table on SQLite, an expression
+# GIN index on PostgreSQL; migration 00NN_i15_web): see FTS_NAMES and newsweave.store.search.
+FTS_NAMES = ("articles_fts", "ix_articles_fts")
 
 Index("ix_articles_source_published", articles.c.source, articles.c.published)

@@ -1,0 +1,47 @@
+"""newsweave CLI command: ``serve`` (the web app). Thin: checks the bind, starts uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+from newsweave.cli.app import app, err_console, state
+
+__all__ = ["serve_command"]
+
+_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave --db out/newsweave.db serve            (then open http://127.0.0.1:8000)
+
+  newsweave serve --port 8080
+
+  NEWSWEAVE_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe())') newsweave serve --host 0.0.0.0
+
+Bound to 127.0.0.1 the app is for this machine's user; any other --host needs a token,
+given once as http://HOST:PORT/?token=… . The JSON API is described at /openapi.json.
+"""
+
+
+@app.command("serve", epilog=_EPILOG)
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; anything but 127.0.0.1 needs --token."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    token: str = typer.Option(None, "--token", envvar="NEWSWEAVE_TOKEN", show_default=False,
+                              help="Require this token (≥16 characters) from every visitor."),
+) -> None:
+    """Browse stories, compare outlets side by side, search and correct, in a browser."""
+    from newsweave.errors import MissingDependency
+    from newsweave.web.security import check_bind
+
+    check_bind(host, token)
+    try:
+        import uvicorn
+
+        from newsweave.web import create_app
+    except ImportError as e:
+        raise MissingDependency(e.name or "fastapi", "web", "newsweave serve") from e
+    application = create_app(state.db, token=token)
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    err_console.print(f"newsweave: open http://{shown}:{port}/{'?token=…' if token else ''}  (Ctrl+C stops)",
+                      highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
