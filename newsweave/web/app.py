@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsweave.errors import NewsweaveError, NotFound
 from newsweave.store import Store
-from newsweave.web.security import BodyTooLarge, SecurityMiddleware, WebSecurity
+from newsweave.web.security import SecurityMiddleware, WebSecurity
 
 __all__ = ["WebContext", "create_app"]
 
@@ -121,7 +121,3 @@ def _error_handlers(app: FastAPI, context: WebContext) -> None:
             where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "body", "path", "form"))
             parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
         return _error(request, context, 422, "; ".join(parts) or "invalid request")
-
-    @app.exception_handler(BodyTooLarge)
-    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
-        return _error(request, context, 413, str(exc))

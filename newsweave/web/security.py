@@ -21,7 +21,7 @@ from http.cookies import SimpleCookie
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl, urlencode
 
-__all__ = ["CSP", "BodyTooLarge", "SecurityMiddleware", "WebSecurity", "check_bind"]
+__all__ = ["CSP", "SecurityMiddleware", "WebSecurity", "check_bind"]
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -92,7 +92,14 @@ class SecurityMiddleware:
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _plain(send, 413, f"request body too large: at most {limit} bytes")
             return
-        await self.app(scope, _capped(receive, limit), _with_headers(send))
+        state = {"over": False, "started": False}
+        try:
+            await self.app(scope, _capped(receive, limit, state), _with_headers(send, state))
+        except Exception:
+            if not state["over"]:
+                raise
+        if state["over"] and not state["started"]:
+            await _plain(send, 413, f"request body too large: at most {limit} bytes")
 
     def _authorised(self, headers: dict[str, str]) -> bool:
         bearer = headers.get("authorization", "")
@@ -117,11 +124,9 @@ class SecurityMiddleware:
         await send({"type": "http.response.body", "body": b""})
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
-def _capped(receive: Receive, limit: int) -> Receive:
+def _capped(receive: Receive, limit: int, state: dict[str, bool]) -> Receive:
+    """Count body bytes as they arrive (a chunked body declares no length); past ``limit`` the
+    app is told the client left, its answer is dropped and the middleware answers 413."""
     seen = 0
 
     async def wrapped() -> dict[str, Any]:
@@ -130,15 +135,19 @@ def _capped(receive: Receive, limit: int) -> Receive:
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise BodyTooLarge(f"request body too large: at most {limit} bytes")
+                state["over"] = True
+                return {"type": "http.disconnect"}
         return message
 
     return wrapped
 
 
-def _with_headers(send: Send) -> Send:
+def _with_headers(send: Send, state: dict[str, bool]) -> Send:
     async def wrapped(message: dict[str, Any]) -> None:
+        if state["over"]:
+            return
         if message["type"] == "http.response.start":
+            state["started"] = True
             names = {k.lower() for k, _ in message.get("headers", [])}
             message = {**message, "headers": [*message.get("headers", []),
                                               *(h for h in _HEADERS if h[0] not in names)]}
