@@ -46,6 +46,7 @@ function highlightTarget() {
   var anchor = document.getElementById(id);
   if (!anchor) { return; }
   var mark = anchor.nextElementSibling;
+  while (mark && mark.classList.contains("anchor")) { mark = mark.nextElementSibling; }
   if (mark && mark.tagName === "MARK") { mark.classList.add("flash"); }
   anchor.scrollIntoView({block: "center"});
 }
