@@ -20,7 +20,22 @@ from newsweave.store.browse import StoryFilter
 from newsweave.web import pages
 from newsweave.web.deps import ctx, require_csrf, story_filter, who_of
 
-router = APIRouter(prefix="/api", tags=["api"])
+class ErrorOut(BaseModel):
+    """Every error of the API: a one-line message naming the record or parameter, and the status."""
+
+    error: str
+    status: int
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "bad input (the message says which and why)"},
+    401: {"model": ErrorOut, "description": "the app runs with --token and none was given"},
+    403: {"model": ErrorOut, "description": "a POST without this app's CSRF token, or from another site"},
+    404: {"model": ErrorOut, "description": "no record with that id"},
+    413: {"model": ErrorOut, "description": "request body too large"},
+    422: {"model": ErrorOut, "description": "a parameter or body of the wrong shape"},
+}
+router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 def _id() -> Any:
     """A path id parameter (a new one each use: FastAPI binds a parameter object to one name)."""

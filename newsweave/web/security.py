@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -84,13 +85,13 @@ class SecurityMiddleware:
             if self.security.token_ok(query.get("token")):
                 await self._login(scope, query, send)
             else:
-                await _plain(send, 401, "this newsweave needs its token: open it with ?token=… "
+                await _refuse(scope, send, 401, "this newsweave needs its token: open it with ?token=… "
                                         "(or send Authorization: Bearer …)")
             return
         limit = self.security.max_upload if scope["path"] in self.security.upload_paths else self.security.max_body
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _plain(send, 413, f"request body too large: at most {limit} bytes")
+            await _refuse(scope, send, 413, f"request body too large: at most {limit} bytes")
             return
         state = {"over": False, "started": False}
         try:
@@ -99,7 +100,7 @@ class SecurityMiddleware:
             if not state["over"]:
                 raise
         if state["over"] and not state["started"]:
-            await _plain(send, 413, f"request body too large: at most {limit} bytes")
+            await _refuse(scope, send, 413, f"request body too large: at most {limit} bytes")
 
     def _authorised(self, headers: dict[str, str]) -> bool:
         bearer = headers.get("authorization", "")
@@ -156,7 +157,11 @@ def _with_headers(send: Send, state: dict[str, bool]) -> Send:
     return wrapped
 
 
-async def _plain(send: Send, status: int, text: str) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), *_HEADERS]})
-    await send({"type": "http.response.body", "body": text.encode()})
+async def _refuse(scope: Scope, send: Send, status: int, text: str) -> None:
+    """Answer before the app: JSON under /api (as the app's own errors), plain text elsewhere."""
+    if scope["path"].startswith("/api"):
+        kind, body = b"application/json", json.dumps({"error": text, "status": status}).encode()
+    else:
+        kind, body = b"text/plain; charset=utf-8", text.encode()
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", kind), *_HEADERS]})
+    await send({"type": "http.response.body", "body": body})
