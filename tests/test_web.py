@@ -248,24 +248,23 @@ def test_outlet_groups_upload_shows_shares_and_filters(client, csrf):
 
 def test_compare_is_cached_until_the_story_changes(store, ids, monkeypatch):
     import newsweave.workflow as workflow
-    from newsweave.store.stories import record_correction, undo_correction
+    from newsweave.store.stories import list_corrections, record_correction, undo_correction
     from newsweave.web.cache import cached_compare
 
     calls = []
     real = workflow.compare_story_sets
     monkeypatch.setattr(workflow, "compare_story_sets", lambda sets, **kw: calls.append(1) or real(sets, **kw))
-    cached_compare(store, ids["fire"])
-    cached_compare(store, ids["fire"])
-    assert calls == [] or calls == [1]  # computed at most once (earlier tests may have cached it)
+    first, fingerprint = cached_compare(store, ids["fire"])
+    again, same = cached_compare(store, ids["fire"])
+    assert calls in ([], [1]) and same == fingerprint and again == first  # computed at most once
     before = len(calls)
-    stored = record_correction(store, "split", {"story": ids["fire"], "articles": ids["articles"][-1:]})
-    data, fresh = cached_compare(store, ids["fire"])
-    assert fresh and len(calls) == before + 1 and len(data["articles"]) == 2
-    from newsweave.store.stories import list_corrections
-
+    record_correction(store, "split", {"story": ids["fire"], "articles": ids["articles"][-1:]})
+    assert cached_compare(store, ids["fire"], compute=False)[0] is None  # the story changed: stale
+    data, changed = cached_compare(store, ids["fire"])
+    assert changed != fingerprint and len(calls) == before + 1 and len(data["articles"]) == 2
     undo_correction(store, max(c["id"] for c in list_corrections(store) if c["kind"] == "split"))
-    assert stored["new_story"]
-    assert cached_compare(store, ids["fire"])[1] is True
+    restored, back = cached_compare(store, ids["fire"])
+    assert back == fingerprint and len(calls) == before + 2 and restored["articles"] == first["articles"]
 
 
 def test_token_mode_needs_the_token(store):

@@ -33,6 +33,7 @@ def serve_command(
     from newsweave.errors import MissingDependency
     from newsweave.web.security import check_bind
 
+    token = token or None  # an empty NEWSWEAVE_TOKEN is no token
     check_bind(host, token)
     try:
         import uvicorn

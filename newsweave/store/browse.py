@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, delete, exists, func, insert, select
+from sqlalchemy import Integer, and_, bindparam, delete, func, insert, select
 
 from newsweave.errors import InputError
 from newsweave.store.schema import articles, compare_cache, outlet_groups, stories, story_assignments
@@ -95,7 +95,6 @@ def _utc(value: datetime | str | None) -> datetime | None:
 def _conditions(f: StoryFilter) -> list[Any]:
     size = stories.c.meta["articles"].as_integer()
     independent = stories.c.meta["independent_sources"].as_integer()
-    member = story_assignments.c.story_id == stories.c.id
     conds: list[Any] = []
     if f.since is not None:
         conds.append(stories.c.last_published >= _utc(f.since))
@@ -108,18 +107,24 @@ def _conditions(f: StoryFilter) -> list[Any]:
     if f.min_independent > 1:
         conds.append(independent >= f.min_independent)
     for column, value in ((articles.c.source, f.outlet), (articles.c.language, f.language)):
-        if value:
-            conds.append(exists().where(member, articles.c.id == story_assignments.c.article_id, column == value))
+        if value:  # stories with an article of this outlet / language: found through the article index
+            conds.append(stories.c.id.in_(_members_where(column == value)))
     if f.has_flags is not None:
         flagged = select(compare_cache.c.story_id).where(
             compare_cache.c.flags > 0 if f.has_flags else compare_cache.c.flags == 0)
         conds.append(stories.c.id.in_(flagged))
     if f.group:
-        conds.append(exists().where(member, articles.c.id == story_assignments.c.article_id,
-                                    outlet_groups.c.outlet == articles.c.source, outlet_groups.c.label == f.group))
+        grouped = select(outlet_groups.c.outlet).where(outlet_groups.c.label == f.group)
+        conds.append(stories.c.id.in_(_members_where(articles.c.source.in_(grouped))))
     if f.one_group:
         conds.append(stories.c.id.in_(_one_group_stories()))
     return conds
+
+
+def _members_where(condition: Any) -> Any:
+    """Ids of the stories that hold an article meeting ``condition``."""
+    return (select(story_assignments.c.story_id)
+            .join(articles, articles.c.id == story_assignments.c.article_id).where(condition))
 
 
 def _one_group_stories() -> Any:

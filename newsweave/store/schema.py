@@ -184,4 +184,5 @@ compare_cache = Table(
 # GIN index on PostgreSQL; migration 00NN_i15_web): see FTS_NAMES and newsweave.store.search.
 FTS_NAMES = ("articles_fts", "ix_articles_fts")
 
+Index("ix_stories_last_published", stories.c.last_published)  # the web list: newest first
 Index("ix_articles_source_published", articles.c.source, articles.c.published)

@@ -13,7 +13,9 @@ up on disk: templates and static files are read from the package at start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -38,6 +40,29 @@ def _package_files(folder: str, suffixes: tuple[str, ...]) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in root.iterdir() if p.name.endswith(suffixes)}
 
 
+class RenderedCache:
+    """A small LRU of rendered page sections, keyed by what they were rendered from (thread-safe)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> str | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: str) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 @dataclass
 class WebContext:
     """What every route needs: the store, the security settings, the templates and the static files."""
@@ -46,6 +71,7 @@ class WebContext:
     security: WebSecurity
     templates: Environment
     static: dict[str, bytes]
+    fragments: RenderedCache = field(default_factory=RenderedCache)
 
     def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = self.templates.get_template(name).render(

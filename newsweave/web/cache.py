@@ -60,32 +60,48 @@ def _lock_for(story_id: str) -> threading.Lock:
         return _locks.setdefault(story_id, threading.Lock())
 
 
-def cached_compare(store: Store, story_id: str, method: str = "auto") -> tuple[dict[str, Any], bool]:
-    """``(compare result without article texts, computed_now)`` for a stored story.
+def cached_compare(store: Store, story_id: str, method: str = "auto", *,
+                   compute: bool = True) -> tuple[dict[str, Any] | None, str]:
+    """``(compare result without article texts, fingerprint)`` for a stored story.
 
-    Two requests for the same uncached story compute it once: the second waits
-    for the first and reads its row.
+    With ``compute=False`` a missing or stale entry gives ``(None, fingerprint)``
+    instead of a comparison (a page can render at once and fetch it later). Two
+    requests for the same uncached story compute it once: the second waits for
+    the first and reads its row.
     """
     from newsweave.store.stories import story_detail
-    from newsweave.workflow import compare_story_sets, load_story_set
 
     detail = story_detail(store, story_id)
     sid = detail.summary.id
     fingerprint = story_fingerprint([(a.id, a.reprint_group) for a in detail.articles], method)
+    data = _read(store, sid, fingerprint)
+    if data is not None or not compute:
+        return data, fingerprint
     with _lock_for(sid):
-        with store.connect() as conn:
-            row = conn.execute(select(compare_cache.c.fingerprint, compare_cache.c.data)
-                               .where(compare_cache.c.story_id == sid)).first()
-        if row is not None and row.fingerprint == fingerprint:
-            return dict(row.data), False
-        compared = compare_story_sets([load_story_set(store, sid)], method=method)[0]
-        compared["headline"] = detail.summary.headline
-        for article in compared.get("articles", []):
-            article.pop("text", None)
-        compared = json.loads(json.dumps(compared, default=str))  # plain JSON for either backend
-        with store.transaction() as conn:
-            conn.execute(delete(compare_cache).where(compare_cache.c.story_id == sid))
-            conn.execute(insert(compare_cache).values(
-                story_id=sid, fingerprint=fingerprint, flags=len(compared.get("flags", [])),
-                data=compared, computed_at=datetime.now(timezone.utc)))
-        return compared, True
+        data = _read(store, sid, fingerprint)  # another request may have computed it meanwhile
+        if data is None:
+            data = _compute(store, sid, detail.summary.headline, fingerprint, method)
+    return data, fingerprint
+
+
+def _read(store: Store, story_id: str, fingerprint: str) -> dict[str, Any] | None:
+    with store.connect() as conn:
+        row = conn.execute(select(compare_cache.c.fingerprint, compare_cache.c.data)
+                           .where(compare_cache.c.story_id == story_id)).first()
+    return dict(row.data) if row is not None and row.fingerprint == fingerprint else None
+
+
+def _compute(store: Store, story_id: str, headline: str | None, fingerprint: str, method: str) -> dict[str, Any]:
+    from newsweave.workflow import compare_story_sets, load_story_set
+
+    compared = compare_story_sets([load_story_set(store, story_id)], method=method)[0]
+    compared["headline"] = headline
+    for article in compared.get("articles", []):
+        article.pop("text", None)
+    compared = json.loads(json.dumps(compared, default=str))  # plain JSON for either backend
+    with store.transaction() as conn:
+        conn.execute(delete(compare_cache).where(compare_cache.c.story_id == story_id))
+        conn.execute(insert(compare_cache).values(
+            story_id=story_id, fingerprint=fingerprint, flags=len(compared.get("flags", [])),
+            data=compared, computed_at=datetime.now(timezone.utc)))
+    return compared

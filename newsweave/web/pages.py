@@ -69,24 +69,22 @@ def story_page(store: Store, story_id: str) -> dict[str, Any]:
 
 def story_compare(store: Store, story_id: str, *, compute: bool = True) -> dict[str, Any] | None:
     """The story's comparison with the user's verdicts applied; None when not cached and ``compute`` is off."""
-    from sqlalchemy import select
-
     from newsweave.store.decisions import apply_decisions
-    from newsweave.store.schema import compare_cache
-    from newsweave.store.stories import story_detail
-    from newsweave.web.cache import cached_compare, story_fingerprint
+    from newsweave.web.cache import cached_compare
 
-    check_id(story_id, "story")
-    if not compute:
-        detail = story_detail(store, story_id)
-        fingerprint = story_fingerprint([(a.id, a.reprint_group) for a in detail.articles], "auto")
-        with store.connect() as conn:
-            row = conn.execute(select(compare_cache.c.fingerprint).where(
-                compare_cache.c.story_id == detail.summary.id)).first()
-        if row is None or row.fingerprint != fingerprint:
-            return None
-    compared, _fresh = cached_compare(store, story_id)
-    return apply_decisions(store, compared)
+    compared, _fingerprint = cached_compare(store, check_id(story_id, "story"), compute=compute)
+    return apply_decisions(store, compared) if compared is not None else None
+
+
+def verdict_state(store: Store, article_ids: list[str]) -> str:
+    """A digest of the verdicts and speaker fixes in force on these articles (changes when one is made or undone)."""
+    import hashlib
+
+    from newsweave.store.decisions import decisions_for, speaker_fixes_for
+
+    items = sorted((k, d.correction) for k, d in decisions_for(store, article_ids).items())
+    items += sorted((k, d.correction) for k, d in speaker_fixes_for(store, article_ids).items())
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:16]
 
 
 def article_texts(store: Store, ids: list[str]) -> dict[str, str]:

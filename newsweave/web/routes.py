@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from newsweave.errors import InputError
 from newsweave.store.browse import SORTS, StoryFilter
@@ -22,6 +23,11 @@ from newsweave.web.view import compare_view
 router = APIRouter(include_in_schema=False)
 
 _PAGE = 50
+
+
+def _who(request: Request, given: str) -> str | None:
+    """The name a form gave, else the one remembered from this browser's last correction."""
+    return who_of(given) or who_of(request.cookies.get("nw_who"))
 
 
 def _back(url: str, who: str | None) -> RedirectResponse:
@@ -55,16 +61,10 @@ def stories(request: Request, filters: StoryFilter = Depends(story_filter),
 
 @router.get("/stories/{story_id}")
 def story(request: Request, story_id: str) -> Response:
+    """The story page: header and articles at once; the comparison inline when cached, else fetched by app.js."""
     context = ctx(request)
     data = pages.story_page(context.store, story_id)
-    compared = pages.story_compare(context.store, data["id"], compute=False)
-    view = _compare_view(context, compared) if compared else None
-    return context.render(request, "story.html", story=data, view=view)
-
-
-def _compare_view(context: Any, compared: dict[str, Any]) -> dict[str, Any]:
-    ids = [a.get("id") for a in compared.get("articles", [])]
-    return compare_view(compared, pages.article_texts(context.store, ids))
+    return context.render(request, "story.html", story=data, compare_html=_compare_html(context, data, compute=False))
 
 
 @router.get("/stories/{story_id}/compare")
@@ -72,9 +72,32 @@ def story_compare(request: Request, story_id: str) -> Response:
     """The compare section alone (computed now if not cached): what app.js inserts into the story page."""
     context = ctx(request)
     data = pages.story_page(context.store, story_id)
-    compared = pages.story_compare(context.store, data["id"])
-    page = "_compare.html" if request.headers.get("x-fragment") else "story.html"
-    return context.render(request, page, story=data, view=_compare_view(context, compared))
+    compare_html = _compare_html(context, data, compute=True)
+    if request.headers.get("x-fragment"):
+        return HTMLResponse(compare_html)
+    return context.render(request, "story.html", story=data, compare_html=compare_html)
+
+
+def _compare_html(context: Any, story: dict[str, Any], *, compute: bool) -> Markup | None:
+    """The rendered compare section, kept per (story, comparison, verdicts): a repeat view costs two small queries.
+
+    The section depends on nothing per user (the user's name is read from a cookie when a form is posted).
+    """
+    from newsweave.web.cache import story_fingerprint
+
+    ids = [m["id"] for m in story["members"]]
+    key = (story["id"], story_fingerprint([(m["id"], m["reprint_group"]) for m in story["members"]], "auto"),
+           pages.verdict_state(context.store, ids))
+    html = context.fragments.get(key)
+    if html is None:
+        compared = pages.story_compare(context.store, story["id"], compute=compute)
+        if compared is None:
+            return None
+        texts = pages.article_texts(context.store, [a.get("id") for a in compared.get("articles", [])])
+        html = context.templates.get_template("_compare.html").render(
+            story=story, view=compare_view(compared, texts), csrf=context.security.csrf)
+        context.fragments.put(key, html)
+    return Markup(html)
 
 
 @router.get("/articles/{article_id}")
@@ -118,8 +141,8 @@ def undo(request: Request, correction_id: int, who: str = Form("", max_length=10
          back: str = Form("/corrections", max_length=300)) -> Response:
     from newsweave.store.stories import undo_correction
 
-    undo_correction(ctx(request).store, correction_id, who=who_of(who))
-    return _back(_local(back), who_of(who))
+    undo_correction(ctx(request).store, correction_id, who=_who(request, who))
+    return _back(_local(back), _who(request, who))
 
 
 def _local(url: str) -> str:
@@ -137,9 +160,9 @@ def flag_decision(request: Request, story_id: str, kind: str = Form(..., max_len
     sid = pages.check_id(story_id, "story")
     pages.check_id(article, "article")
     record_flag_decision(ctx(request).store, {"kind": kind, "article": article, "start": start, "end": end},
-                         decision, who=who_of(who), note=note, story=sid)
+                         decision, who=_who(request, who), note=note, story=sid)
     frag = f"#{anchor}" if anchor.replace("-", "").isalnum() else ""
-    return _back(f"/stories/{sid}{frag}", who_of(who))
+    return _back(f"/stories/{sid}{frag}", _who(request, who))
 
 
 @router.post("/articles/{article_id}/speaker", dependencies=[Depends(require_csrf)])
@@ -148,8 +171,8 @@ def speaker_fix(request: Request, article_id: str, start: int = Form(..., ge=0),
     from newsweave.store.decisions import record_speaker_fix
 
     aid = pages.check_id(article_id, "article")
-    record_speaker_fix(ctx(request).store, aid, start, end, speaker, who=who_of(who))
-    return _back(f"/articles/{aid}#quotes", who_of(who))
+    record_speaker_fix(ctx(request).store, aid, start, end, speaker, who=_who(request, who))
+    return _back(f"/articles/{aid}#quotes", _who(request, who))
 
 
 @router.post("/stories/{story_id}/correct", dependencies=[Depends(require_csrf)])
@@ -162,18 +185,18 @@ def story_correction(request: Request, story_id: str, kind: str = Form(..., patt
     sid = pages.check_id(story_id, "story")
     chosen = [pages.check_id(a, "article") for a in articles[:1000]]
     if kind == "split":
-        stored = record_correction(ctx(request).store, "split", {"story": sid, "articles": chosen}, who=who_of(who))
-        return _back(f"/stories/{stored['new_story']}", who_of(who))
+        stored = record_correction(ctx(request).store, "split", {"story": sid, "articles": chosen}, who=_who(request, who))
+        return _back(f"/stories/{stored['new_story']}", _who(request, who))
     if not other.strip():
         raise InputError(f"{kind}: name the other story")
     if kind == "merge":
-        record_correction(ctx(request).store, "merge", {"stories": [sid, other.strip()]}, who=who_of(who))
-        return _back(f"/stories/{sid}", who_of(who))
+        record_correction(ctx(request).store, "merge", {"stories": [sid, other.strip()]}, who=_who(request, who))
+        return _back(f"/stories/{sid}", _who(request, who))
     if len(chosen) != 1:
         raise InputError("move: tick exactly one article to move")
     stored = record_correction(ctx(request).store, "move", {"article": chosen[0], "story": other.strip()},
-                               who=who_of(who))
-    return _back(f"/stories/{stored['story']}", who_of(who))
+                               who=_who(request, who))
+    return _back(f"/stories/{stored['story']}", _who(request, who))
 
 
 @router.get("/groups")

@@ -71,6 +71,7 @@ def _flag_marks(flags: list[dict[str, Any]]) -> dict[str, list[tuple[int, int, s
     marks: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     for n, flag in enumerate(flags, start=1):
         flag["anchor"] = f"ev-{n}"
+        flag["details"] = scalar_fields(flag["data"]) if isinstance(flag.get("data"), dict) else []
         state = (flag.get("decision") or {}).get("value")
         cls = f"mf k-{flag.get('kind', 'flag')}" + (f" d-{state}" if state else "")
         if isinstance(flag.get("start"), int) and isinstance(flag.get("end"), int):

@@ -1,4 +1,4 @@
-"""web app: who/undo on corrections, outlet groups, compare cache, full-text search
+"""web app: who/undo on corrections, outlet groups, compare cache, full-text search, newest-stories index
 
 Revision ID: i15_web
 Revises: 0001
@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('story_id', name=op.f('pk_compare_cache'))
     )
+    op.create_index('ix_stories_last_published', 'stories', ['last_published'], unique=False)
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for statement in _SQLITE_FTS:
@@ -71,6 +72,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS articles_fts")
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_articles_fts")
+    op.drop_index('ix_stories_last_published', table_name='stories')
     op.drop_table('compare_cache')
     op.drop_table('outlet_groups')
     with op.batch_alter_table('corrections') as batch:
