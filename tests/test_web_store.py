@@ -190,3 +190,18 @@ def test_undoing_a_split_restores_the_story(store):
         story_detail(store, stored["new_story"])
     update_stories(store, cluster=by_topic, features=False)  # an undone split stays undone
     assert len(story_detail(store, fire.id).articles) == 3
+
+
+def test_the_app_over_this_backend(store):
+    from fastapi.testclient import TestClient
+
+    from newsweave.web import create_app
+
+    with TestClient(create_app(store=store)) as client:
+        stories = client.get("/api/stories?sort=largest").json()["stories"]
+        assert [s["articles"] for s in stories] == [3, 1]
+        assert client.get("/stories?outlet=Bay+Daily").status_code == 200
+        hits = client.get("/api/search?q=Port+Ellery").json()["hits"]
+        assert len(hits) == 3 and all(h["story_id"] == stories[0]["id"] for h in hits)
+        page = client.get(f"/stories/{stories[1]['id']}/compare")  # a one-article story compares too
+        assert page.status_code == 200 and "Side by side" in page.text
