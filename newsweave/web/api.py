@@ -207,4 +207,5 @@ async def groups_upload(request: Request, replace: bool = True) -> dict[str, Any
 
     data = await request.body()
     count = await run_in_threadpool(load_outlet_groups, ctx(request).store, data, replace=replace)
+    ctx(request).forget_choices()
     return {"loaded": count}

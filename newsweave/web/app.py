@@ -14,6 +14,7 @@ up on disk: templates and static files are read from the package at start.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from importlib import resources
@@ -72,6 +73,25 @@ class WebContext:
     templates: Environment
     static: dict[str, bytes]
     fragments: RenderedCache = field(default_factory=RenderedCache)
+    _choices: tuple[float, Any] = (0.0, None)
+
+    def filter_choices(self) -> tuple[list[str], list[str], list[str]]:
+        """Outlets, languages and group labels for the list's filters, re-read at most every 10 s.
+
+        Listing them scans the articles; a fresh list on every page view would cost more than the
+        page itself on a large store, and a new outlet showing up 10 s late is harmless.
+        """
+        from newsweave.store.browse import outlet_group_map, outlets_and_languages
+
+        read_at, value = self._choices
+        if value is None or time.monotonic() - read_at > 10:
+            outlets, languages = outlets_and_languages(self.store)
+            value = (outlets, languages, sorted(set(outlet_group_map(self.store).values())))
+            self._choices = (time.monotonic(), value)
+        return value
+
+    def forget_choices(self) -> None:
+        self._choices = (0.0, None)
 
     def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = self.templates.get_template(name).render(

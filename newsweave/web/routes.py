@@ -46,14 +46,11 @@ def home() -> RedirectResponse:
 def stories(request: Request, filters: StoryFilter = Depends(story_filter),
             sort: str = Query("newest", pattern="^(" + "|".join(SORTS) + ")$"),
             offset: int = Query(0, ge=0, le=10_000_000), partial: str | None = Query(None, pattern="^rows$")) -> Response:
-    from newsweave.store.browse import outlet_group_map, outlets_and_languages
-
     context = ctx(request)
     data = pages.story_list(context.store, filters, sort, offset, _PAGE)
     if partial:
         return context.render(request, "_story_rows.html", data=data)
-    outlets, languages = outlets_and_languages(context.store)
-    labels = sorted(set(outlet_group_map(context.store).values()))
+    outlets, languages, labels = context.filter_choices()
     query = {k: v for k, v in request.query_params.items() if k not in ("offset", "partial")}
     return context.render(request, "stories.html", data=data, outlets=outlets, languages=languages,
                           labels=labels, params=request.query_params, sorts=SORTS, query=query)
@@ -219,7 +216,8 @@ async def groups_upload(request: Request, file: UploadFile | None = None, text: 
     store = ctx(request).store
     if mode == "clear":
         await run_in_threadpool(clear_outlet_groups, store)
-        return _back("/groups", None)
-    data: str | bytes = (await file.read()) if file is not None and file.filename else text
-    await run_in_threadpool(load_outlet_groups, store, data, replace=mode == "replace")
+    else:
+        data: str | bytes = (await file.read()) if file is not None and file.filename else text
+        await run_in_threadpool(load_outlet_groups, store, data, replace=mode == "replace")
+    ctx(request).forget_choices()
     return _back("/groups", None)
