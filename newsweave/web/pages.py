@@ -113,10 +113,8 @@ def article_page(store: Store, article_id: str) -> dict[str, Any]:
             "confidence": q.confidence, "reason": q.reason,
             "speaker_fix": fix.to_dict() if fix else None,
         })
-    flags: list[dict[str, Any]] = []
-    if story_id:
-        compared = story_compare(store, story_id, compute=False)
-        flags = [f for f in (compared or {}).get("flags", []) if f.get("article") == article.id]
+    compared = story_compare(store, story_id, compute=False) if story_id else None
+    flags = [f for f in (compared or {}).get("flags", []) if f.get("article") == article.id]
     return {
         "id": article.id, "source": article.source, "title": article.title, "byline": article.byline,
         "published": _iso(article.published), "url": article.url, "language": article.language,
@@ -125,7 +123,7 @@ def article_page(store: Store, article_id: str) -> dict[str, Any]:
         "text": article.text, "paragraphs": [[p.start, p.end] for p in article.paragraphs],
         "removed": [{"text": r.text, "reason": r.reason, "rule": r.rule, "start": r.start, "end": r.end}
                     for r in article.removed],
-        "quotes": quotes, "flags": flags, "flags_known": bool(story_id),
+        "quotes": quotes, "flags": flags, "story_compared": compared is not None,
     }
 
 
