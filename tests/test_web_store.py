@@ -43,6 +43,11 @@ def test_search_finds_every_word_best_first_and_links_the_story(store):
     assert hit.snippet[s:e].lower() in {"evacuated", "residents", "warehouse"}
     assert search_articles(store, "tram Oldmere")[0].source == "Oldmere Courier"
     assert search_articles(store, "warehouse tram") == []  # every word must occur
+    recent = [h.article_id for h in search_articles(store, "Port Ellery")]
+    assert sorted(recent) == sorted(h.article_id for h in search_articles(store, "Port Ellery", order="relevance"))
+    assert recent == [a.id for a in web_fixtures.corpus() if "Port Ellery" in a.text][::-1]  # latest stored first
+    with pytest.raises(InputError, match="unknown order"):
+        search_articles(store, "fire", order="random")
 
 
 @pytest.mark.parametrize("query", ['"NEAR(', "a AND OR NOT", "fire*", "title:fire", "fire)", "'; DROP TABLE articles;--"])
@@ -82,6 +87,9 @@ def test_story_page_filters_and_sorts(store):
     assert fire.articles == 3 and fire.independent_sources == 2 and sum(fire.outlets.values()) == 3
     assert [r.id for r in list_story_page(store, StoryFilter(language="de")).rows] != [fire.id]
     assert list_story_page(store, StoryFilter(outlet="Bay Daily")).rows[0].id == fire.id
+    assert list_story_page(store, StoryFilter(outlet="Bay")).total == 0  # a whole outlet name, not a part
+    harbor = next(o for o in fire.outlets if o.startswith("Harbor"))  # quotes and markup in the name
+    assert [r.id for r in list_story_page(store, StoryFilter(outlet=harbor)).rows] == [fire.id]
     assert list_story_page(store, StoryFilter(min_independent=2)).total == 1
     assert list_story_page(store, StoryFilter(max_articles=1)).total == 1
     def hour(h):

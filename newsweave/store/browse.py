@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, delete, func, insert, select
+from sqlalchemy import Integer, Text, and_, bindparam, cast, delete, func, insert, literal_column, select
 
 from newsweave.errors import InputError
 from newsweave.store.schema import articles, compare_cache, outlet_groups, stories, story_assignments
@@ -92,9 +93,30 @@ def _utc(value: datetime | str | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def _conditions(f: StoryFilter) -> list[Any]:
-    size = stories.c.meta["articles"].as_integer()
-    independent = stories.c.meta["independent_sources"].as_integer()
+def _meta_int(key: str, dialect: str) -> Any:
+    """A whole-number field of ``stories.meta``, written exactly as the expression indexes of
+    migration i15_web are (``ix_stories_size``, ``ix_stories_independent``), so sorting and
+    filtering by size read an index instead of parsing every story's JSON."""
+    if dialect == "postgresql":
+        return literal_column(f"((stories.meta ->> '{key}')::integer)")
+    return func.json_extract(stories.c.meta, literal_column(f"'$.{key}'"))
+
+
+def _has_outlet(outlet: str, dialect: str) -> Any:
+    """The story lists ``outlet`` in ``stories.meta['outlets']``: a substring test on the JSON text.
+
+    The JSON-encoded name, quotes included, cannot occur inside another string of the JSON
+    (inner quotes are escaped), so this is exact; it reads each story row once and no article.
+    """
+    needle = json.dumps(outlet)
+    meta = cast(stories.c.meta, Text)
+    found = func.strpos(meta, needle) if dialect == "postgresql" else func.instr(meta, needle)
+    return found > 0
+
+
+def _conditions(f: StoryFilter, dialect: str) -> list[Any]:
+    size = _meta_int("articles", dialect)
+    independent = _meta_int("independent_sources", dialect)
     conds: list[Any] = []
     if f.since is not None:
         conds.append(stories.c.last_published >= _utc(f.since))
@@ -106,9 +128,10 @@ def _conditions(f: StoryFilter) -> list[Any]:
         conds.append(size <= f.max_articles)
     if f.min_independent > 1:
         conds.append(independent >= f.min_independent)
-    for column, value in ((articles.c.source, f.outlet), (articles.c.language, f.language)):
-        if value:  # stories with an article of this outlet / language: found through the article index
-            conds.append(stories.c.id.in_(_members_where(column == value)))
+    if f.outlet:
+        conds.append(_has_outlet(f.outlet, dialect))
+    if f.language:
+        conds.append(stories.c.id.in_(_members_where(articles.c.language == f.language)))
     if f.has_flags is not None:
         flagged = select(compare_cache.c.story_id).where(
             compare_cache.c.flags > 0 if f.has_flags else compare_cache.c.flags == 0)
@@ -139,11 +162,11 @@ def _one_group_stories() -> Any:
     )
 
 
-def _order(sort: str) -> list[Any]:
+def _order(sort: str, dialect: str) -> list[Any]:
     if sort not in SORTS:
         raise InputError(f"unknown sort {sort!r}: choose from {', '.join(SORTS)}")
-    size = stories.c.meta["articles"].as_integer()
-    independent = stories.c.meta["independent_sources"].as_integer()
+    size = _meta_int("articles", dialect)
+    independent = _meta_int("independent_sources", dialect)
     return {
         "newest": [stories.c.last_published.desc().nulls_last(), stories.c.id],
         "oldest": [stories.c.first_published.asc().nulls_last(), stories.c.id],
@@ -159,8 +182,8 @@ def list_story_page(store: Any, filters: StoryFilter | None = None, *, sort: str
     filters = filters or StoryFilter()
     if not 1 <= limit <= 500 or offset < 0:
         raise InputError("stories: limit must be 1–500 and offset at least 0")
-    order = _order(sort)
-    conds = _conditions(filters)
+    order = _order(sort, store.dialect)
+    conds = _conditions(filters, store.dialect)
     with store.connect() as conn:
         total = conn.execute(select(func.count()).select_from(stories).where(*conds)).scalar_one()
         q = (select(stories, compare_cache.c.flags)

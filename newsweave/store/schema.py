@@ -180,9 +180,10 @@ compare_cache = Table(
     Column("computed_at", DateTime(timezone=True), nullable=False),
 )
 
-# Full-text search lives outside this metadata (an FTS5 virtual table on SQLite, an expression
-# GIN index on PostgreSQL; migration 00NN_i15_web): see FTS_NAMES and newsweave.store.search.
-FTS_NAMES = ("articles_fts", "ix_articles_fts")
+# Made by hand in migration i15_web, outside this metadata (autogenerate cannot express them):
+# full-text search (an FTS5 table on SQLite, a GIN expression index on PostgreSQL; see
+# newsweave.store.search) and expression indexes on story size (newsweave.store.browse).
+FTS_NAMES = ("articles_fts", "ix_articles_fts", "ix_stories_size", "ix_stories_independent")
 
 Index("ix_stories_last_published", stories.c.last_published)  # the web list: newest first
 Index("ix_articles_source_published", articles.c.source, articles.c.published)

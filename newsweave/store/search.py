@@ -23,9 +23,10 @@ from sqlalchemy import bindparam, func, select, text
 from newsweave.errors import InputError
 from newsweave.store.schema import articles, story_assignments
 
-__all__ = ["ArticleHit", "MAX_QUERY", "query_words", "search_articles", "search_quotes"]
+__all__ = ["ArticleHit", "MAX_QUERY", "ORDERS", "query_words", "search_articles", "search_quotes"]
 
 MAX_QUERY = 200  # characters
+ORDERS = ("recent", "relevance")
 _MAX_WORDS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SNIPPET = 220  # characters of context around the first hit
@@ -60,21 +61,24 @@ def query_words(query: str) -> list[str]:
     return words[:_MAX_WORDS]
 
 
-def _sqlite_ids(conn: Any, words: list[str], limit: int, offset: int) -> list[str]:
+def _sqlite_ids(conn: Any, words: list[str], order: str, limit: int, offset: int) -> list[str]:
     match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    by = "articles_fts.rank" if order == "relevance" else "articles_fts.rowid DESC"
     q = text(
         "SELECT a.id FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-        "WHERE articles_fts MATCH :match ORDER BY articles_fts.rank LIMIT :limit OFFSET :offset"
+        f"WHERE articles_fts MATCH :match ORDER BY {by} LIMIT :limit OFFSET :offset"
     )
     return list(conn.execute(q, {"match": match, "limit": limit, "offset": offset}).scalars())
 
 
-def _pg_ids(conn: Any, words: list[str], limit: int, offset: int) -> list[str]:
+_PG_VECTOR = "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text)"
+
+
+def _pg_ids(conn: Any, words: list[str], order: str, limit: int, offset: int) -> list[str]:
+    by = f"ts_rank({_PG_VECTOR}, query) DESC, seq DESC" if order == "relevance" else "seq DESC"
     q = text(
-        "SELECT id FROM articles, plainto_tsquery('simple'::regconfig, :q) query "
-        "WHERE to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text) @@ query "
-        "ORDER BY ts_rank(to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text), query) DESC, seq "
-        "LIMIT :limit OFFSET :offset"
+        f"SELECT id FROM articles, plainto_tsquery('simple'::regconfig, :q) query WHERE {_PG_VECTOR} @@ query "
+        f"ORDER BY {by} LIMIT :limit OFFSET :offset"
     )
     return list(conn.execute(q, {"q": " ".join(words), "limit": limit, "offset": offset}).scalars())
 
@@ -93,14 +97,22 @@ def _snippet(body: str, words: list[str]) -> tuple[int, str, list[tuple[int, int
     return start, piece, spans
 
 
-def search_articles(store: Any, query: str, *, limit: int = 20, offset: int = 0) -> list[ArticleHit]:
-    """Articles holding every word of ``query``, best match first, with a snippet around the first hit."""
+def search_articles(store: Any, query: str, *, order: str = "recent", limit: int = 20,
+                    offset: int = 0) -> list[ArticleHit]:
+    """Articles holding every word of ``query``, with a snippet around the first hit.
+
+    ``order``: ``"recent"`` (latest stored first: stops at ``limit``, fast however many
+    articles match) or ``"relevance"`` (BM25 / ``ts_rank``: scores every match first, so a
+    common word on a large store costs more).
+    """
     words = query_words(query)
+    if order not in ORDERS:
+        raise InputError(f"search: unknown order {order!r}: choose from {', '.join(ORDERS)}")
     if not 1 <= limit <= 200 or offset < 0:
         raise InputError("search: limit must be 1–200 and offset at least 0")
     with store.connect() as conn:
         finder = _pg_ids if store.dialect == "postgresql" else _sqlite_ids
-        ids = finder(conn, words, limit, offset)
+        ids = finder(conn, words, order, limit, offset)
         if not ids:
             return []
         cols = [articles.c.id, articles.c.title, articles.c.source, articles.c.published, articles.c.text,

@@ -127,16 +127,16 @@ def article_page(store: Store, article_id: str) -> dict[str, Any]:
     }
 
 
-def search_page(store: Store, q: str, kind: str, limit: int, offset: int) -> dict[str, Any]:
+def search_page(store: Store, q: str, kind: str, limit: int, offset: int, order: str = "recent") -> dict[str, Any]:
     from newsweave.store.search import search_articles, search_quotes
 
     if kind == "articles":
-        hits = [h.to_dict() for h in search_articles(store, q, limit=limit, offset=offset)]
+        hits = [h.to_dict() for h in search_articles(store, q, order=order, limit=limit, offset=offset)]
     elif kind == "quotes":
         hits = search_quotes(store, words=q, limit=limit)
     else:
         hits = search_quotes(store, speaker=q, limit=limit)
-    return {"q": q, "kind": kind, "hits": hits, "offset": offset, "limit": limit}
+    return {"q": q, "kind": kind, "order": order, "hits": hits, "offset": offset, "limit": limit}
 
 
 def corrections_page(store: Store) -> dict[str, Any]:

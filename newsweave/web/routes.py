@@ -121,10 +121,11 @@ def article_raw(request: Request, article_id: str) -> Response:
 @router.get("/search")
 def search(request: Request, q: str = Query("", max_length=200),
            kind: str = Query("articles", pattern="^(articles|quotes|speakers)$"),
+           order: str = Query("recent", pattern="^(recent|relevance)$"),
            offset: int = Query(0, ge=0, le=10_000)) -> Response:
     context = ctx(request)
-    data = pages.search_page(context.store, q, kind, 20, offset) if q.strip() else None
-    return context.render(request, "search.html", data=data, q=q, kind=kind)
+    data = pages.search_page(context.store, q, kind, 20, offset, order) if q.strip() else None
+    return context.render(request, "search.html", data=data, q=q, kind=kind, order=order)
 
 
 @router.get("/corrections")

@@ -33,6 +33,13 @@ _SQLITE_FTS = [
     "INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text); END",
     "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
 ]
+# story size and independent sources, as newsweave.store.browse._meta_int writes them
+_SIZE_INDEXES = {
+    "sqlite": ["CREATE INDEX ix_stories_size ON stories (json_extract(meta, '$.articles'))",
+               "CREATE INDEX ix_stories_independent ON stories (json_extract(meta, '$.independent_sources'))"],
+    "postgresql": ["CREATE INDEX ix_stories_size ON stories (((meta ->> 'articles')::integer))",
+                   "CREATE INDEX ix_stories_independent ON stories (((meta ->> 'independent_sources')::integer))"],
+}
 _PG_FTS = ("CREATE INDEX ix_articles_fts ON articles USING gin "
            "(to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text))")
 
@@ -57,6 +64,8 @@ def upgrade() -> None:
     )
     op.create_index('ix_stories_last_published', 'stories', ['last_published'], unique=False)
     dialect = op.get_bind().dialect.name
+    for statement in _SIZE_INDEXES.get(dialect, []):
+        op.execute(statement)
     if dialect == "sqlite":
         for statement in _SQLITE_FTS:
             op.execute(statement)
@@ -66,6 +75,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
+    op.execute("DROP INDEX IF EXISTS ix_stories_size")
+    op.execute("DROP INDEX IF EXISTS ix_stories_independent")
     if dialect == "sqlite":
         for name in ("articles_fts_ai", "articles_fts_ad", "articles_fts_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
