@@ -186,4 +186,5 @@ compare_cache = Table(
 FTS_NAMES = ("articles_fts", "ix_articles_fts", "ix_stories_size", "ix_stories_independent")
 
 Index("ix_stories_last_published", stories.c.last_published)  # the web list: newest first
+Index("ix_articles_language", articles.c.language)  # the web list's language filter and its choices
 Index("ix_articles_source_published", articles.c.source, articles.c.published)

@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('story_id', name=op.f('pk_compare_cache'))
     )
     op.create_index('ix_stories_last_published', 'stories', ['last_published'], unique=False)
+    op.create_index('ix_articles_language', 'articles', ['language'], unique=False)
     dialect = op.get_bind().dialect.name
     for statement in _SIZE_INDEXES.get(dialect, []):
         op.execute(statement)
@@ -84,6 +85,7 @@ def downgrade() -> None:
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_articles_fts")
     op.drop_index('ix_stories_last_published', table_name='stories')
+    op.drop_index('ix_articles_language', table_name='articles')
     op.drop_table('compare_cache')
     op.drop_table('outlet_groups')
     with op.batch_alter_table('corrections') as batch:
