@@ -110,11 +110,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(db: str, port: int) -> subprocess.Popen:
+def _start_server(db: str, port: int, workers: int) -> subprocess.Popen:
     """``newsweave serve`` in its own process (the load generator must not share its interpreter)."""
     env = {k: v for k, v in os.environ.items() if k != "NEWSWEAVE_TOKEN"}
     proc = subprocess.Popen([sys.executable, "-c", "from newsweave.cli import main; main()",
-                             "--db", db, "serve", "--port", str(port)],
+                             "--db", db, "serve", "--port", str(port), "--workers", str(workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     import httpx
 
@@ -190,14 +190,16 @@ def _scenarios(story_ids: list[str], outlets: list[str]) -> dict[str, Callable[[
 
 
 def run(articles: int = 100_000, clients: int = 8, requests: int = 400, seconds: float = 120.0,
-        db: str | None = None, keep: bool = False, say: Callable[[str], None] = print) -> dict[str, Any]:
+        db: str | None = None, keep: bool = False, workers: int = 1,
+        say: Callable[[str], None] = print) -> dict[str, Any]:
     """Build (or reuse) the store, serve it, load each scenario; the figures as one dict."""
     from newsweave.store import Store
     from newsweave.store.browse import outlets_and_languages
 
     tmp = tempfile.mkdtemp(prefix="newsweave-bench-web-")
     db = db or str(Path(tmp) / "web.db")
-    result: dict[str, Any] = {"articles": articles, "clients": clients, "db": "postgresql" if "://" in db else "sqlite"}
+    result: dict[str, Any] = {"articles": articles, "clients": clients, "workers": workers,
+                              "db": "postgresql" if "://" in db else "sqlite", "load_average": os.getloadavg()[0]}
     with Store.open(db) as store:
         have = store.count_articles()
     result["build"] = build_store(db, articles, say=say) if have == 0 else {"reused": have}
@@ -207,7 +209,7 @@ def run(articles: int = 100_000, clients: int = 8, requests: int = 400, seconds:
     with Store.open(db) as store:
         outlets, _ = outlets_and_languages(store)
     port = _free_port()
-    server = _start_server(db, port)
+    server = _start_server(db, port, workers)
     try:
         base = f"http://127.0.0.1:{port}"
         scenarios = _scenarios(story_ids, outlets)
@@ -228,7 +230,8 @@ def run(articles: int = 100_000, clients: int = 8, requests: int = 400, seconds:
 
 
 def render(result: dict[str, Any]) -> str:
-    lines = [f"{result['articles']} articles ({result['db']}), {result['clients']} concurrent clients",
+    lines = [f"{result['articles']} articles ({result['db']}), {result['clients']} concurrent clients, "
+             f"{result['workers']} server process(es), load average {result['load_average']:.1f} at start",
              f"build: {result['build']}", f"first compare of each 50-article story: {result['first_compare_s']} s",
              "", "| scenario | requests | p50 ms | p95 ms | max ms | req/s | target p95 | errors |",
              "|---|---|---|---|---|---|---|---|"]
@@ -247,9 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120.0, help="time bound per scenario")
     parser.add_argument("--db", help="store to build (or reuse when it holds articles); default a temp file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary store")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (newsweave serve --workers)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = run(args.articles, args.clients, args.requests, args.seconds, args.db, args.keep,
+    result = run(args.articles, args.clients, args.requests, args.seconds, args.db, args.keep, args.workers,
                  say=lambda m: print(m, file=sys.stderr))
     print(json.dumps(result, indent=2) if args.json else render(result))
     return 0

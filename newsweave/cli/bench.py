@@ -61,10 +61,11 @@ def bench_web(
     seconds: float = typer.Option(120.0, "--seconds", min=1, help="Time bound a scenario."),
     db: str = typer.Option(None, "--db", help="Store to build, or reuse when it already holds articles."),
     keep: bool = typer.Option(False, "--keep", help="Keep the temporary store."),
+    workers: int = typer.Option(1, "--workers", min=1, max=32, help="Server processes (newsweave serve --workers)."),
     json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
     """Web app latency (story list, 50-article story page, search) at N clients over a large store on 127.0.0.1."""
     from newsweave.bench.web import render, run
 
-    result = run(articles, clients, requests, seconds, db, keep, say=lambda m: typer.echo(m, err=True))
+    result = run(articles, clients, requests, seconds, db, keep, workers, say=lambda m: typer.echo(m, err=True))
     typer.echo(json.dumps(result, indent=2, default=str) if json_out else render(result))

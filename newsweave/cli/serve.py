@@ -28,6 +28,8 @@ def serve_command(
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     token: str = typer.Option(None, "--token", envvar="NEWSWEAVE_TOKEN", show_default=False,
                               help="Require this token (≥16 characters) from every visitor."),
+    workers: int = typer.Option(1, "--workers", min=1, max=32,
+                                help="Processes serving requests (more use more cores; each keeps its own caches)."),
 ) -> None:
     """Browse stories, compare outlets side by side, search and correct, in a browser."""
     from newsweave.errors import MissingDependency
@@ -41,8 +43,22 @@ def serve_command(
         from newsweave.web import create_app
     except ImportError as e:
         raise MissingDependency(e.name or "fastapi", "web", "newsweave serve") from e
-    application = create_app(state.db, token=token)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    if workers == 1:
+        application = create_app(state.db, token=token)
+    else:  # uvicorn starts the workers from the environment: the store, the token, one CSRF secret
+        import os
+        import secrets
+
+        from newsweave.store import Store
+        from newsweave.web.app import SECRET_ENV
+
+        Store.open(state.db).close()  # migrate (and fail on a bad --db) once, before the workers start
+        os.environ.update({SECRET_ENV: secrets.token_urlsafe(24), "NEWSWEAVE_TOKEN": token or ""})
+        if state.db:
+            os.environ["NEWSWEAVE_DB"] = state.db
+        application = "newsweave.web.app:app_from_environment"
     err_console.print(f"newsweave: open http://{shown}:{port}/{'?token=…' if token else ''}  (Ctrl+C stops)",
                       highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.run(application, host=host, port=port, log_level="warning", workers=workers,
+                factory=workers > 1)

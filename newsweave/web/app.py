@@ -13,6 +13,7 @@ up on disk: templates and static files are read from the package at start.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -30,7 +31,9 @@ from newsweave.errors import NewsweaveError, NotFound
 from newsweave.store import Store
 from newsweave.web.security import SecurityMiddleware, WebSecurity
 
-__all__ = ["WebContext", "create_app"]
+__all__ = ["SECRET_ENV", "WebContext", "app_from_environment", "create_app"]
+
+SECRET_ENV = "NEWSWEAVE_WEB_SECRET"  # set by `newsweave serve --workers N` for its workers
 
 _STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".svg": "image/svg+xml"}
@@ -114,7 +117,10 @@ def create_app(db: str | None = None, *, token: str | None = None, store: Store 
 
     own_store = store is None
     store = store or Store.open(db)
-    context = WebContext(store, WebSecurity(token=token), _templates(), _package_files("static", tuple(_STATIC_TYPES)))
+    security = WebSecurity(token=token or None)
+    if os.environ.get(SECRET_ENV):  # worker processes of one `serve` share the CSRF token
+        security.csrf = os.environ[SECRET_ENV]
+    context = WebContext(store, security, _templates(), _package_files("static", tuple(_STATIC_TYPES)))
     app = FastAPI(title="newsweave", version="1", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
                   description="Every page of the newsweave web app as JSON. POSTs need the X-CSRF-Token header "
                               "(from GET /api/csrf) and, when the app runs with --token, Authorization: Bearer.")
@@ -135,6 +141,13 @@ def create_app(db: str | None = None, *, token: str | None = None, store: Store 
         app.router.on_shutdown.append(store.close)
     app.add_middleware(SecurityMiddleware, security=context.security)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for each worker process of ``newsweave serve --workers N`` (uvicorn's factory):
+    the store from ``NEWSWEAVE_DB``, the token from ``NEWSWEAVE_TOKEN``, the CSRF token from
+    the secret the serve command made for its workers."""
+    return create_app(os.environ.get("NEWSWEAVE_DB"), token=os.environ.get("NEWSWEAVE_TOKEN") or None)
 
 
 def _wants_json(request: Request) -> bool:
