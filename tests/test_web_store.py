@@ -213,3 +213,15 @@ def test_the_app_over_this_backend(store):
         assert len(hits) == 3 and all(h["story_id"] == stories[0]["id"] for h in hits)
         page = client.get(f"/stories/{stories[1]['id']}/compare")  # a one-article story compares too
         assert page.status_code == 200 and "Side by side" in page.text
+
+
+def test_filtered_counts_stop_early_and_say_so(store, monkeypatch):
+    import newsweave.store.browse as browse
+
+    monkeypatch.setattr(browse, "COUNT_CAP", 0)
+    early = StoryFilter(since=datetime(2000, 1, 1, tzinfo=timezone.utc))  # both stories match
+    page = list_story_page(store, early, limit=1)
+    assert (page.total, page.total_exact) == (1, False) and len(page.rows) == 1
+    page = list_story_page(store, early, limit=2)
+    assert (page.total, page.total_exact) == (2, True)
+    assert list_story_page(store, limit=1).total_exact  # unfiltered: always exact

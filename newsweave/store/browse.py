@@ -16,7 +16,7 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,6 +31,7 @@ __all__ = ["SORTS", "StoryFilter", "StoryPage", "StoryRow", "clear_outlet_groups
 
 SORTS = ("newest", "oldest", "largest", "independent", "updated")
 MAX_CSV_ROWS = 20_000
+COUNT_CAP = 1000
 
 
 @dataclass(slots=True)
@@ -78,7 +79,7 @@ class StoryPage:
     offset: int
     limit: int
     groups_loaded: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    total_exact: bool = True  # False: at least ``total`` stories match (a filtered count stops early)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -185,7 +186,7 @@ def list_story_page(store: Any, filters: StoryFilter | None = None, *, sort: str
     order = _order(sort, store.dialect)
     conds = _conditions(filters, store.dialect)
     with store.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(stories).where(*conds)).scalar_one()
+        total, exact = _count(conn, conds, offset + limit)
         q = (select(stories, compare_cache.c.flags)
              .outerjoin(compare_cache, compare_cache.c.story_id == stories.c.id)
              .where(*conds).order_by(*order).offset(offset).limit(limit))
@@ -204,7 +205,19 @@ def list_story_page(store: Any, filters: StoryFilter | None = None, *, sort: str
             int(meta.get("independent_sources") or 0), outlets, dict(by_group.most_common()),
             _utc(r.first_published), _utc(r.last_published), bool(meta.get("manual")), r.flags,
         ))
-    return StoryPage(rows, int(total), offset, limit, groups_loaded=bool(groups))
+    return StoryPage(rows, total, offset, limit, groups_loaded=bool(groups), total_exact=exact)
+
+
+def _count(conn: Any, conds: list[Any], shown: int) -> tuple[int, bool]:
+    """How many stories match: exact without filters; with filters, counting stops past
+    ``max(COUNT_CAP, shown)`` (a filter can cost a JSON parse a story, and "1,000+" is as useful
+    as the exact figure on a large store)."""
+    if not conds:
+        return int(conn.execute(select(func.count()).select_from(stories)).scalar_one()), True
+    cap = max(COUNT_CAP, shown) + 1
+    matching = select(stories.c.id).where(*conds).limit(cap).subquery()
+    total = int(conn.execute(select(func.count()).select_from(matching)).scalar_one())
+    return (cap - 1, False) if total >= cap else (total, True)
 
 
 def _outlet_counts(conn: Any, story_ids: list[str]) -> dict[str, dict[str, int]]:

@@ -35,7 +35,8 @@ def story_list(store: Store, filters: Any, sort: str, offset: int, limit: int) -
     from newsweave.store.browse import list_story_page
 
     page = list_story_page(store, filters, sort=sort, offset=offset, limit=limit)
-    return {"stories": [r.to_dict() for r in page.rows], "total": page.total, "offset": page.offset,
+    return {"stories": [r.to_dict() for r in page.rows], "total": page.total, "total_exact": page.total_exact,
+            "offset": page.offset,
             "limit": page.limit, "sort": sort, "groups_loaded": page.groups_loaded}
 
 
