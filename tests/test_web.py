@@ -49,7 +49,7 @@ def _pages(ids):
         "/stories", "/stories?sort=largest&min_articles=2&has_flags=&one_group=", "/stories?partial=rows",
         f"/stories/{fire}", f"/stories/{fire}/compare", f"/articles/{art}", "/search",
         "/search?q=warehouse", "/search?q=return+home&kind=quotes", "/search?q=ashgrove&kind=speakers",
-        "/corrections", "/groups",
+        "/search?q=quellwood&kind=people", "/search?q=warehouse&order=relevance", "/corrections", "/groups",
     ]
 
 
@@ -92,7 +92,7 @@ def test_every_api_route_returns_json(client, ids):
     fire, art = ids["fire"], ids["article"]
     for url in ["/api/csrf", "/api/stories", "/api/stories?outlet=Bay+Daily", f"/api/stories/{fire}",
                 f"/api/stories/{fire}/compare", f"/api/articles/{art}", "/api/search?q=warehouse",
-                "/api/search?q=return+home&kind=quotes", "/api/search?q=quellwood&kind=speakers",
+                "/api/search?q=return+home&kind=quotes", "/api/search?q=quellwood&kind=speakers", "/api/search?q=quellwood&kind=people",
                 "/api/corrections", "/api/groups", "/openapi.json"]:
         r = client.get(url)
         assert r.status_code == 200, (url, r.text[:300])

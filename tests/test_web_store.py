@@ -225,3 +225,12 @@ def test_filtered_counts_stop_early_and_say_so(store, monkeypatch):
     page = list_story_page(store, early, limit=2)
     assert (page.total, page.total_exact) == (2, True)
     assert list_story_page(store, limit=1).total_exact  # unfiltered: always exact
+
+
+def test_people_search_by_name_not_by_description(store):
+    from newsweave.store.search import search_people
+
+    hits = search_people(store, "quellwood")
+    assert hits and all("Quellwood" in h["name"] or any("Quellwood" in v for v in h["variants"]) for h in hits)
+    assert {h["story"] for h in hits} == {_fire(store).id}
+    assert search_people(store, "director") == []  # a word of a description is not a name

@@ -1,5 +1,8 @@
 """Full-text search over stored articles, and quote search by words or speaker.
 
+People (the quotes stage's ``people`` annotation: names, variants, descriptions)
+are found by name with :func:`search_people`.
+
 SQLite uses the FTS5 table ``articles_fts`` and PostgreSQL a GIN index on
 ``to_tsvector('simple', title || ' ' || text)``, both made by migration
 ``i15_web``. A user's query is reduced to words (letters and digits) that must
@@ -18,12 +21,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import Text, bindparam, cast, func, select, text
 
 from newsweave.errors import InputError
 from newsweave.store.schema import articles, story_assignments
 
-__all__ = ["ArticleHit", "MAX_QUERY", "ORDERS", "query_words", "search_articles", "search_quotes"]
+__all__ = ["ArticleHit", "MAX_QUERY", "ORDERS", "query_words", "search_articles", "search_people", "search_quotes"]
 
 MAX_QUERY = 200  # characters
 ORDERS = ("recent", "relevance")
@@ -176,3 +179,34 @@ def count_fts(store: Any) -> int:
         if store.dialect != "sqlite":
             return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
         return int(conn.execute(text("SELECT count(*) FROM articles_fts")).scalar_one())
+
+
+def search_people(store: Any, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """People the quotes stage found (name, variants, descriptions) whose name holds every word of
+    ``query``, one hit per article, latest stored first."""
+    from newsweave.store.quotes import PEOPLE_KIND
+    from newsweave.store.schema import annotations
+
+    words = query_words(query)
+    data_text = cast(annotations.c.data, Text)
+    conds = [annotations.c.kind == PEOPLE_KIND]
+    conds += [func.lower(data_text).contains(w.lower(), autoescape=True) for w in words if w.isascii()]
+    q = (select(annotations.c.article_id, annotations.c.data, articles.c.title, articles.c.source,
+                story_assignments.c.story_id)
+         .join(articles, articles.c.id == annotations.c.article_id)
+         .outerjoin(story_assignments, story_assignments.c.article_id == annotations.c.article_id)
+         .where(*conds).order_by(articles.c.seq.desc()).limit(max(limit * 4, 200)))
+    hits: list[dict[str, Any]] = []
+    with store.connect() as conn:
+        for r in conn.execute(q):
+            for person in (r.data or {}).get("people", []):
+                names = " ".join([person.get("name") or "", *(person.get("variants") or [])]).casefold()
+                if all(w in names for w in words):
+                    mentions = person.get("mentions") or []
+                    hits.append({"name": person.get("name"), "variants": person.get("variants") or [],
+                                 "descriptions": (person.get("descriptions") or [])[:3], "article": r.article_id,
+                                 "title": r.title, "outlet": r.source, "story": r.story_id,
+                                 "mentions": len(mentions), "first": mentions[0] if mentions else None})
+            if len(hits) >= limit:
+                break
+    return hits[:limit]

@@ -141,9 +141,9 @@ def article(request: Request, article_id: str = _id()) -> dict[str, Any]:
     return _jsonable(pages.article_page(ctx(request).store, article_id))
 
 
-@router.get("/search", summary="Full-text search over articles; quotes by words or by speaker")
+@router.get("/search", summary="Full-text search over articles; quotes by words or by speaker; people by name")
 def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
-           kind: Literal["articles", "quotes", "speakers"] = "articles",
+           kind: Literal["articles", "quotes", "speakers", "people"] = "articles",
            order: Literal["recent", "relevance"] = "recent",
            offset: int = Query(0, ge=0, le=10_000), limit: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
     return _jsonable(pages.search_page(ctx(request).store, q, kind, limit, offset, order))

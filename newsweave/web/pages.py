@@ -129,10 +129,12 @@ def article_page(store: Store, article_id: str) -> dict[str, Any]:
 
 
 def search_page(store: Store, q: str, kind: str, limit: int, offset: int, order: str = "recent") -> dict[str, Any]:
-    from newsweave.store.search import search_articles, search_quotes
+    from newsweave.store.search import search_articles, search_people, search_quotes
 
     if kind == "articles":
         hits = [h.to_dict() for h in search_articles(store, q, order=order, limit=limit, offset=offset)]
+    elif kind == "people":
+        hits = search_people(store, q, limit=limit)
     elif kind == "quotes":
         hits = search_quotes(store, words=q, limit=limit)
     else:

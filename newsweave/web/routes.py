@@ -120,7 +120,7 @@ def article_raw(request: Request, article_id: str) -> Response:
 
 @router.get("/search")
 def search(request: Request, q: str = Query("", max_length=200),
-           kind: str = Query("articles", pattern="^(articles|quotes|speakers)$"),
+           kind: str = Query("articles", pattern="^(articles|quotes|speakers|people)$"),
            order: str = Query("recent", pattern="^(recent|relevance)$"),
            offset: int = Query(0, ge=0, le=10_000)) -> Response:
     context = ctx(request)
