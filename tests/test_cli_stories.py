@@ -126,3 +126,21 @@ def test_story_with_rich_markup_in_its_headline_shows_as_text(tmp_path, monkeypa
     shown = runner.invoke(app, ["story", story_id])
     assert shown.exit_code == 0, shown.output
     assert "Fire [/b] at the [red]harbour" in shown.output and "paper [x].example" in shown.output
+
+
+def test_corrections_list_who_and_undo(db, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "ines")
+    assert runner.invoke(app, ["stories", "--update", "--lexical"]).exit_code == 0
+    rows, _ = _stories(db)
+    fire = next(s for s in rows if s.articles == 2)
+    store = Store.open(db)
+    paper = next(a.id for a in story_detail(store, fire.id).articles if a.source == "paper.example")
+    store.close()
+    assert runner.invoke(app, ["story", "split", fire.id, paper]).exit_code == 0
+    listed = runner.invoke(app, ["story", "corrections"])
+    assert listed.exit_code == 0 and "ines" in listed.output and "split" in listed.output
+    undone = runner.invoke(app, ["story", "undo", "1"])
+    assert undone.exit_code == 0, undone.output
+    assert len(_stories(db)[0]) == 2  # the split no longer applies
+    again = runner.invoke(app, ["story", "undo", "1"])
+    assert again.exit_code != 0 and "already undone" in str(again.exception or again.output)

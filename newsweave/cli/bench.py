@@ -90,3 +90,32 @@ def bench_hostile(
         render(result)
     if result.problems:
         raise typer.Exit(1)
+
+
+_WEB_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave bench web                                 (100,000 articles, 8 clients, ≤ 400 requests a scenario)
+
+  newsweave bench web --articles 20000 --db /tmp/web.db --keep
+
+  newsweave bench web --db postgresql://me@localhost/bench
+"""
+
+
+@bench_app.command("web", epilog=_WEB_EPILOG)
+def bench_web(
+    articles: int = typer.Option(100_000, "--articles", min=200, help="Articles to generate and ingest."),
+    clients: int = typer.Option(8, "--clients", min=1, max=64, help="Concurrent clients (threads)."),
+    requests: int = typer.Option(400, "--requests", min=10, help="Requests a scenario (a bound)."),
+    seconds: float = typer.Option(120.0, "--seconds", min=1, help="Time bound a scenario."),
+    db: str = typer.Option(None, "--db", help="Store to build, or reuse when it already holds articles."),
+    keep: bool = typer.Option(False, "--keep", help="Keep the temporary store."),
+    workers: int = typer.Option(1, "--workers", min=1, max=32, help="Server processes (newsweave serve --workers)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """Web app latency (story list, 50-article story page, search) at N clients over a large store on 127.0.0.1."""
+    from newsweave.bench.web import render, run
+
+    result = run(articles, clients, requests, seconds, db, keep, workers, say=lambda m: typer.echo(m, err=True))
+    typer.echo(json.dumps(result, indent=2, default=str) if json_out else render(result))

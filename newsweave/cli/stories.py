@@ -37,6 +37,16 @@ def _span(first: datetime | None, last: datetime | None) -> str:
     return a if a == b else f"{a} → {b}"
 
 
+def _user() -> str | None:
+    """Who records a correction from the command line: the login name."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a bare container)
+        return None
+
+
 def _short(value: str | None, width: int = 80) -> str:
     value = " ".join((value or "").split())
     return value if len(value) <= width else value[: width - 1] + "…"
@@ -228,7 +238,7 @@ def split_command(
     from newsweave.store.stories import record_correction
 
     with Store.open(state.db) as store:
-        stored = record_correction(store, "split", {"story": story_id, "articles": article_ids})
+        stored = record_correction(store, "split", {"story": story_id, "articles": article_ids}, who=_user())
     console.print(
         f"split {len(stored['articles'])} article(s) from {stored['story']} into new story [cyan]{stored['new_story']}[/]",
         highlight=False,
@@ -247,7 +257,7 @@ def merge_command(
     from newsweave.store.stories import record_correction
 
     with Store.open(state.db) as store:
-        stored = record_correction(store, "merge", {"stories": story_ids})
+        stored = record_correction(store, "merge", {"stories": story_ids}, who=_user())
     others = ", ".join(stored["stories"][1:])
     console.print(f"merged {others} into [cyan]{stored['stories'][0]}[/]", highlight=False)
 
@@ -265,5 +275,40 @@ def move_command(
     from newsweave.store.stories import record_correction
 
     with Store.open(state.db) as store:
-        stored = record_correction(store, "move", {"article": article_id, "story": story_id})
+        stored = record_correction(store, "move", {"article": article_id, "story": story_id}, who=_user())
     console.print(f"moved {stored['article']} to [cyan]{stored['story']}[/]", highlight=False)
+
+
+@story_app.command("corrections", epilog="""\
+[b]Examples[/b]
+
+  newsweave story corrections                (every correction, web ones included, with who and when)
+
+  newsweave story undo 7                     (correction 7 stops applying; it stays listed)
+""")
+def corrections_command(
+    kind: str = typer.Option(None, "--kind", help="Only this kind: split, merge, move, flag, speaker."),
+) -> None:
+    """List corrections (story, flag verdicts, speaker fixes) with who made them, when, and any undo."""
+    from newsweave.store.stories import list_corrections
+
+    with Store.open(state.db) as store:
+        items = list_corrections(store, [kind] if kind else None)
+    table = Table(box=box.SIMPLE_HEAVY, header_style="bold")
+    for column in ("id", "when", "who", "kind", "what", "undone"):
+        table.add_column(column)
+    for c in items:
+        what = ", ".join(f"{k}={v}" for k, v in c["payload"].items() if k != "members")
+        table.add_row(str(c["id"]), _when(c["created_at"]), Text(c["who"] or "–"), c["kind"], Text(_short(what, 90)),
+                      _when(c["undone_at"]) if c["undone_at"] else "")
+    console.print(table)
+
+
+@story_app.command("undo")
+def undo_command(correction_id: int = typer.Argument(..., metavar="CORRECTION_ID", help="From `story corrections`.")) -> None:
+    """Undo a correction of any kind (the stories are rebuilt without it)."""
+    from newsweave.store.stories import undo_correction
+
+    with Store.open(state.db) as store:
+        undone = undo_correction(store, correction_id, who=_user())
+    console.print(f"undid correction {undone['id']} ({undone['kind']})", highlight=False)

@@ -157,11 +157,39 @@ corrections = Table(
     "corrections",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(10), nullable=False),  # "split" | "merge" | "move"
+    Column("kind", String(10), nullable=False),  # "split" | "merge" | "move" | "flag" | "speaker"
     Column("payload", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("who", String(100)),  # who recorded it (CLI: the OS user; web: the name the user gave)
+    Column("undone_at", DateTime(timezone=True)),  # set by an undo: the correction no longer applies
+    Column("undone_by", String(100)),
 )
 
+outlet_groups = Table(
+    "outlet_groups",
+    metadata,
+    Column("outlet", String(300), primary_key=True),  # articles.source
+    Column("label", String(100), nullable=False),  # any label the user chose (newsweave ships none)
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+compare_cache = Table(
+    "compare_cache",
+    metadata,
+    Column("story_id", String(32), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),  # members + code version: stale when it changes
+    Column("flags", Integer, nullable=False),
+    Column("data", JSON, nullable=False),  # the compare JSON contract without article texts
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Made by hand in migration i15_web, outside this metadata (autogenerate cannot express them):
+# full-text search (an FTS5 table on SQLite, a GIN expression index on PostgreSQL; see
+# newsweave.store.search) and expression indexes on story size (newsweave.store.browse).
+FTS_NAMES = ("articles_fts", "ix_articles_fts", "ix_stories_size", "ix_stories_independent")
+
+Index("ix_stories_last_published", stories.c.last_published)  # the web list: newest first
+Index("ix_articles_language", articles.c.language)  # the web list's language filter and its choices
 Index("ix_articles_source_published", articles.c.source, articles.c.published)
 
 # Every version of an article whose text changed after it was first stored (the same URL or

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from newsweave.errors import InputError, NotFound
 from newsweave.group.minhash import MinHasher, Signature
@@ -59,6 +59,7 @@ __all__ = [
     "record_correction",
     "story_detail",
     "story_of_article",
+    "undo_correction",
     "update_stories",
 ]
 
@@ -368,18 +369,57 @@ def _replay(assign: dict[str, str], items: Sequence[tuple[int, str, dict]]) -> t
 
 
 def _load_corrections(conn: Any) -> list[tuple[int, str, dict]]:
-    q = select(corrections.c.id, corrections.c.kind, corrections.c.payload).order_by(corrections.c.id)
+    """The story corrections in force (not undone), oldest first; flag and speaker ones apply elsewhere."""
+    q = (
+        select(corrections.c.id, corrections.c.kind, corrections.c.payload)
+        .where(corrections.c.kind.in_(CORRECTION_KINDS), corrections.c.undone_at.is_(None))
+        .order_by(corrections.c.id)
+    )
     return [(r.id, r.kind, dict(r.payload)) for r in conn.execute(q)]
 
 
-def list_corrections(store: Any) -> list[dict[str, Any]]:
-    """Recorded corrections, oldest first."""
+def list_corrections(store: Any, kinds: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Recorded corrections of every kind (or of ``kinds``), oldest first, with who/when and any undo."""
     with store.connect() as conn:
         q = select(corrections).order_by(corrections.c.id)
+        if kinds is not None:
+            q = q.where(corrections.c.kind.in_(list(kinds)))
         return [
-            {"id": r.id, "kind": r.kind, "payload": dict(r.payload), "created_at": _utc(r.created_at)}
+            {"id": r.id, "kind": r.kind, "payload": dict(r.payload), "created_at": _utc(r.created_at),
+             "who": r.who, "undone_at": _utc(r.undone_at), "undone_by": r.undone_by}
             for r in conn.execute(q)
         ]
+
+
+def undo_correction(store: Any, correction_id: int, who: str | None = None) -> dict[str, Any]:
+    """Undo a recorded correction (of any kind): it stays listed, marked undone, and stops applying.
+
+    A story correction is undone by replaying the remaining ones over the
+    clusterer's own assignments, as a re-run would.
+    """
+    now = datetime.now(timezone.utc)
+    with store.transaction() as conn:
+        row = conn.execute(select(corrections).where(corrections.c.id == correction_id)).first()
+        if row is None:
+            raise NotFound(f"no correction with id {correction_id} (see the corrections list)")
+        if row.undone_at is not None:
+            raise InputError(f"correction {correction_id} was already undone at {_utc(row.undone_at):%Y-%m-%d %H:%M}")
+        conn.execute(
+            corrections.update().where(corrections.c.id == correction_id).values(
+                undone_at=now, undone_by=_who(who))
+        )
+    if row.kind in CORRECTION_KINDS:
+        with store.connect() as conn:
+            final, auto = _current(conn)
+        if final:
+            _reapply(store, final, auto)
+    return {"id": correction_id, "kind": row.kind, "undone_at": now, "undone_by": _who(who)}
+
+
+def _who(who: str | None) -> str | None:
+    """A user name as stored: one line, at most 100 characters (None when not given)."""
+    who = " ".join((who or "").split())[:100]
+    return who or None
 
 
 # --------------------------------------------------------------------------- writing stories
@@ -593,7 +633,7 @@ def _resolve_article_id(key: str, assign: dict[str, str]) -> str:
     raise NotFound(f"article id prefix {key!r} is ambiguous: matches {', '.join(sorted(hits)[:5])}")
 
 
-def record_correction(store: Any, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+def record_correction(store: Any, kind: str, payload: dict[str, Any], who: str | None = None) -> dict[str, Any]:
     """Record a user's correction and apply it to the current stories.
 
     ``kind`` and ``payload``:
@@ -615,7 +655,6 @@ def record_correction(store: Any, kind: str, payload: dict[str, Any]) -> dict[st
             r.article_id: r.story_id
             for r in conn.execute(select(story_assignments.c.article_id, story_assignments.c.story_id))
         }
-        items = _load_corrections(conn)
         if not shown:
             raise NotFound("no stories yet: run `newsweave stories --update` first")
 
@@ -633,7 +672,8 @@ def record_correction(store: Any, kind: str, payload: dict[str, Any]) -> dict[st
             if len(set(arts)) == len(members_of(sid)):
                 raise InputError(f"split: that is every article of story {sid}; leave at least one behind")
             arts = sorted(set(arts))
-            new_story = _story_id_for(arts[0], f"split:{len(items)}:")
+            recorded = conn.execute(select(func.count()).select_from(corrections)).scalar_one()
+            new_story = _story_id_for(arts[0], f"split:{recorded}:")
             stored = {"story": sid, "articles": arts, "new_story": new_story}
         elif kind == "merge":
             names = [_resolve_story_id(conn, s) for s in payload.get("stories") or []]
@@ -649,14 +689,18 @@ def record_correction(store: Any, kind: str, payload: dict[str, Any]) -> dict[st
             stored = {"article": art, "story": sid, "members": members_of(sid)}
     now = datetime.now(timezone.utc)
     with store.transaction() as conn:
-        conn.execute(insert(corrections).values(kind=kind, payload=stored, created_at=now))
-        items = _load_corrections(conn)
-    manual, _applied, _skipped = _replay(final, items)
-    rows_by_id = _rows_for(store, list(final))
-    with store.connect() as conn:
-        groups = {r.article_id: r.group_id for r in conn.execute(select(reprints.c.article_id, reprints.c.group_id))}
-    _write(store, rows_by_id, auto, final, manual, groups)
+        conn.execute(insert(corrections).values(kind=kind, payload=stored, created_at=now, who=_who(who)))
+    _reapply(store, final, auto)
     return stored
+
+
+def _reapply(store: Any, final: dict[str, str], auto: dict[str, tuple[str, float, dict]]) -> None:
+    """Replay the corrections in force over the clusterer's assignments and rewrite the story tables."""
+    with store.connect() as conn:
+        items = _load_corrections(conn)
+        groups = {r.article_id: r.group_id for r in conn.execute(select(reprints.c.article_id, reprints.c.group_id))}
+    manual, _applied, _skipped = _replay(final, items)
+    _write(store, _rows_for(store, list(final)), auto, final, manual, groups)
 
 
 def _rows_for(store: Any, ids: Sequence[str]) -> dict[str, _Row]:

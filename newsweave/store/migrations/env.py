@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from newsweave.store.migrate import include_name
 from newsweave.store.schema import metadata
 
 config = context.config
@@ -20,6 +21,7 @@ def _configure_and_run(connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
