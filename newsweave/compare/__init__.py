@@ -146,7 +146,9 @@ def compare_articles(
     names, name_findings = compare_names(articles, entities)
     lap("names")
     cues = [CueClaim(aid, Span(*span), person) for aid, span, person in cue_pronouns(quote_groups)]
-    pronoun_flags = pronoun_findings(articles, analyses, cues)
+    named = {aid: [(e.start, e.core.split()[-1].lower()) for e in ents if e.label == "person" and e.core.split()]
+             for aid, ents in entities.items()}
+    pronoun_flags = pronoun_findings(articles, analyses, cues, named)
     signals, signal_findings = article_signals(articles, pronoun_flags, name_findings, patterns)
     lap("signals")
     order = _timeline(articles, groups, rank)

@@ -8,6 +8,7 @@ content words).  Linked mentions with different values are a ``number_conflict``
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -24,16 +25,47 @@ _UPPER_BOUND = {"less than", "fewer than", "under", "at most", "up to", "as few 
 _APPROX = {"about", "around", "roughly", "approximately", "nearly", "almost", "some"}
 
 
+_VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|millions|billions|scores)\b", re.I)
+_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def _rounding(n: NumberMention) -> float:
+    """Half a unit of the mention's last written digit ("36 percent": 0.5; "$1.2 trillion": 0.05 trillion)."""
+    m = _DIGITS.search(n.text)
+    if m is None:
+        return 0.0
+    written = float(m.group(0).replace(",", ""))
+    scale = n.value / written if written else 1.0
+    return 0.5 * scale * 10 ** -len(m.group(1) or "")
+
+
 def consistent(a: NumberMention, b: NumberMention, tolerance: float = 0.1) -> bool:
-    """Whether two mentions of one quantity can both be true ("more than 200" fits 214 and 241)."""
+    """Whether two mentions of one quantity can both be true.
+
+    "More than 200" fits 214 and 241 (bounds include their value: "up to 60 million" fits 60
+    million); "about 40%" fits 42 percent; a rounded figure fits a precise one ("36 percent",
+    35.7 percent); a vague amount ("hundreds of people") fits any figure.
+    """
+    if _VAGUE.search(a.text) or _VAGUE.search(b.text):
+        return True
     for x, y in ((a, b), (b, a)):
         if x.modifier in _LOWER_BOUND and y.modifier not in _UPPER_BOUND:
-            return y.value > x.value or (y.modifier in _LOWER_BOUND | _APPROX)
+            return y.value >= x.value or (y.modifier in _LOWER_BOUND | _APPROX)
         if x.modifier in _UPPER_BOUND and y.modifier not in _LOWER_BOUND:
-            return y.value < x.value or (y.modifier in _UPPER_BOUND | _APPROX)
+            return y.value <= x.value or (y.modifier in _UPPER_BOUND | _APPROX)
     if a.modifier in _APPROX or b.modifier in _APPROX:
         return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value))
-    return a.value == b.value
+    return abs(a.value - b.value) <= max(_rounding(a), _rounding(b))
+
+
+def slip(a: float, b: float) -> bool:
+    """Whether one figure could be a slip for the other: within a factor 2.5 (a wrong or swapped
+    digit), or the same digits at another scale (a dropped zero, "million" for "billion")."""
+    lo, hi = sorted((abs(a), abs(b)))
+    if lo and hi / lo <= 2.5:
+        return True
+    digits = [f"{v:.6g}".replace(".", "").replace("e", "").strip("0").split("+")[0] for v in (a, b)]
+    return digits[0] == digits[1]
 
 
 def _close(a: float, b: float, within: float = 0.2) -> bool:
@@ -85,17 +117,17 @@ def same_quantity(a: _Mention, b: _Mention, only_figures: bool, context: float =
                   weak_context: float = 0.08) -> bool:
     """Whether two mentions with different values may be one quantity reported differently.
 
-    Evidence: the same kind and counted thing, and the same place among their sentence's amounts
-    of that unit (two amounts in one sentence — "from $700 billion to $716 billion" — are not
-    paired crosswise); then aligned statements, or sentences sharing content words, or
-    (``only_figures``: each article gives this one figure for the thing) close values (within
-    20 %) in sentences that share some words — a misreported figure is usually near the right one.
+    Evidence: the same kind and counted thing, values one could be a slip for the other
+    (:func:`slip`), and the same place among their sentence's amounts of that unit (two amounts in
+    one sentence — "from $700 billion to $716 billion" — are not paired crosswise); then aligned
+    statements, or sentences sharing a quarter of their content words, or sentences sharing some
+    words when each article gives only this figure for the thing (``only_figures``).
     """
-    if a.place != b.place:
+    if a.place != b.place or not slip(a.number.value, b.number.value):
         return False
     jac = _jaccard(a.context, b.context)
     return ((a.group is not None and a.group == b.group) or jac >= context
-            or (only_figures and _close(a.number.value, b.number.value) and jac >= weak_context))
+            or (only_figures and jac >= weak_context))
 
 
 def compare_numbers(

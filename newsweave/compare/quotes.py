@@ -273,9 +273,18 @@ def _clusters(items: list[QuoteItem], min_containment: float) -> tuple[list[list
     return list(clusters.values()), sims
 
 
+def _same_words(a: QuoteItem, b: QuoteItem, min_words: int = 6, min_containment: float = 0.8) -> bool:
+    """One quotation word for word (a direct quote of six words or more, 80 % contained): a shared
+    catch-phrase ("a power grab") or a fragment inside reported speech can come from several people."""
+    if a.kind != "direct" or b.kind != "direct" or min(len(a.words), len(b.words)) < min_words:
+        return False
+    return _similarity(a, b)[0] >= min_containment
+
+
 def named_in_cue(item: QuoteItem) -> bool:
-    """Whether the cue names the resolved speaker ("Biden said"), not a pronoun or a role resolved by guesswork."""
-    if not item.speaker or not item.speaker_as_written:
+    """Whether the cue names the resolved speaker, a person's full name ("Joe Biden"), by surname
+    ("Biden said"), not a pronoun, a role or a body resolved by guesswork."""
+    if not item.speaker or not item.speaker_as_written or len(item.speaker.split()) < 2:
         return False
     written = {fold(w) for w, _, _ in word_tokens(item.speaker_as_written)}
     return fold(item.speaker.split()[-1]) in written
@@ -338,7 +347,8 @@ def _speaker_findings(item: QuoteItem, speaker: str | None, members: list[QuoteI
             {"speaker_as_written": item.speaker_as_written})]
     if not speaker or same_person(item.speaker, speaker):
         return [], [], []
-    backed = [o for o in members if o.article_id != item.article_id and same_person(o.speaker, speaker) and named_in_cue(o)]
+    backed = [o for o in members if o.article_id != item.article_id and same_person(o.speaker, speaker)
+              and named_in_cue(o) and _same_words(item, o)]
     if not (named_in_cue(item) and backed):
         return [], [], []
     return ["speaker_mismatch"], [_mismatch(item, speaker, *backed)], []
@@ -409,7 +419,7 @@ def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Find
             out.append(_drift_finding(other, canonical, ops, changed))
             record["flags"].append("wording_drift")
     renamed = [f for f in found if f.kind == "speaker_mismatch" and independent(f)]
-    if renamed and len(members) - len(renamed) <= len(renamed) and named_in_cue(canonical):
+    if renamed and len(members) - len(renamed) <= len(renamed):
         other = next(it for it in members if it.article_id == renamed[0].article_id)
         out.append(_mismatch(canonical, other.speaker or "", other))
         record["flags"].append("speaker_mismatch")

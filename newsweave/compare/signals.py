@@ -186,6 +186,7 @@ def article_signals(
 _GENDER_OF = {"he": "male", "him": "male", "his": "male", "himself": "male",
               "she": "female", "her": "female", "hers": "female", "herself": "female"}
 _PRONOUNS_OF = {"male": "he/him/his", "female": "she/her"}
+_SUBJECT = frozenset({"he", "she"})
 #: words that put another person of that gender in the sentence ("his wife", "the mother")
 _GENDERED = {
     "female": re.compile(r"\b(?:woman|women|wife|mother|daughter|sister|girl|lady|grandmother|aunt|niece|"
@@ -230,11 +231,12 @@ def _story_people(articles: list[Article], analyses: dict[str, object]) -> dict[
 
 
 def _another_referent(article: Article, analysis: object, surname: str, span: Span, gender: str,
-                      sentences: list[Span]) -> bool:
+                      sentences: list[Span], named: Sequence[tuple[int, str]] = ()) -> bool:
     """Whether someone else the pronoun could refer to is named in its sentence or the one before.
 
-    Another person of the pronoun's gender (or, in the same sentence, of unknown gender) or a
-    gendered noun ("his wife") makes the pronoun ambiguous: no evidence of a slip.
+    Another person of the pronoun's gender (or, in the same sentence, of unknown gender), a person
+    NER names before it in that stretch (``named``: start and lower-case surname), or a gendered
+    noun ("his wife") makes the pronoun ambiguous: no evidence of a slip.
     """
     k = next((i for i, s in enumerate(sentences) if s.start <= span.start < s.end), None)
     if k is None:
@@ -243,6 +245,8 @@ def _another_referent(article: Article, analysis: object, surname: str, span: Sp
     same = sentences[k]
     if _GENDERED[gender].search(article.text, window.start, min(same.end, len(article.text))):
         return True
+    if any(window.start <= start < span.start and last != surname for start, last in named):
+        return True  # another person named just before (gender unknown to the story)
     for person in getattr(analysis, "people", []) or []:
         tokens = person.name.split()
         if not tokens or tokens[-1].lower() == surname:
@@ -291,15 +295,17 @@ def _outnumbered(usage: _Usage, aid: str, used: str, against: str, totals: Count
 
 
 def pronoun_findings(articles: list[Article], analyses: dict[str, object],
-                     cues: Sequence[CueClaim] = ()) -> list[Finding]:
+                     cues: Sequence[CueClaim] = (), named: dict[str, list[tuple[int, str]]] | None = None,
+                     ) -> list[Finding]:
     """``pronoun_gender`` flags: a pronoun for a person the story establishes as the other gender.
 
     Evidence required, per pronoun: the story refers to the person with the other gender's
     pronouns at least twice and at least three times as often as with this one's (this one
     left out); the pronoun is not inside a quotation; and nobody else it could refer to is
-    named in its sentence or the one before — unless it is the cue of a quotation other
-    outlets give to this person by name (``cues``), which settles who it refers to.  One flag
-    per person and article, on the first slip, with every slip as evidence.
+    named in its sentence or the one before (``named``: NER people per article, start and
+    surname) — unless it is the cue of a quotation other outlets give to this person by name
+    (``cues``), which settles who it refers to.  Only subject pronouns ("he", "she") are judged.
+    One flag per person and article, on the first slip, with every slip as evidence.
     """
     people = _story_people(articles, analyses)
     by_id = {a.id: a for a in articles}
@@ -324,9 +330,11 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
                 if not _outnumbered(usage, aid, used, against, totals):
                     continue
                 for span in found:
+                    if by_id[aid].text[span.start:span.end].lower() not in _SUBJECT:
+                        continue  # "her", "his", "him" refer back to whoever the paragraph is about too often
                     if (aid, span.start) in settled or not (_in_quotation(analyses.get(aid), span) or _another_referent(
                             by_id[aid], analyses.get(aid), surname, span, used,
-                            sentences.setdefault(aid, split_sentences(by_id[aid].text)))):
+                            sentences.setdefault(aid, split_sentences(by_id[aid].text)), (named or {}).get(aid, ()))):
                         slips.append((span, against))
             if slips:
                 findings.append(_pronoun_flag(by_id[aid], usage, sorted(slips, key=lambda s: s[0].start), totals))
