@@ -236,3 +236,13 @@ def test_flag_and_difference_kinds_do_not_overlap():
                                   "wording_drift"])
 def test_every_flag_kind_is_listed(kind):
     assert kind in FLAG_KINDS
+
+
+def test_independent_outlets_evenly_split_are_both_flagged():
+    # two outlets in their own words (not copies of one text): nothing says which wording is right
+    other = make("b", "b.example", "Firefighters fought a blaze at a freight depot in Oldmere through Tuesday night, "
+                                   "and hundreds of families spent the night in a sports hall.\n\n"
+                                   f"“{_QUOTE.replace('safe', 'clean')},” Mayor Petra Vantreck told reporters.")
+    story = compare(_quoted("a", _QUOTE), other)
+    drift = sorted((f["article"], f["text"]) for f in story["flags"] if f["kind"] == "wording_drift")
+    assert drift == [("a", "safe"), ("b", "clean")]

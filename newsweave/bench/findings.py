@@ -217,6 +217,13 @@ def _multi_outlet_variants(story: ComparedStory, article: Article) -> list[dict[
             for v in g["variants"] if v["article"] == article.id]
 
 
+def _carried_elsewhere(story: ComparedStory, variant: dict[str, Any]) -> set[str]:
+    """Lower-case words of the other outlets' versions of the quotation holding ``variant``."""
+    group = next(g for g in story.result["quotes"] if variant in g["variants"])
+    return {w.lower() for v in group["variants"] if v["article"] != variant["article"]
+            for w in re.findall(r"[A-Za-z]+", v["text"])}
+
+
 def _plant_quote_word(story: ComparedStory, article: Article, rng: random.Random) -> Plant | None:
     variants = _multi_outlet_variants(story, article)
     rng.shuffle(variants)
@@ -224,7 +231,8 @@ def _plant_quote_word(story: ComparedStory, article: Article, rng: random.Random
     for v in variants:
         words = [(m.start() + p["start"], m.end() + p["start"], m.group(0)) for p in v["pieces"]
                  for m in re.finditer(r"\b[A-Za-z]{4,}\b", article.text[p["start"]:p["end"]])]
-        words = [w for w in words[1:-1] if w[2].lower() not in STOPWORDS]
+        elsewhere = _carried_elsewhere(story, v)  # the word must lie in the part another outlet carries
+        words = [w for w in words[1:-1] if w[2].lower() not in STOPWORDS and w[2].lower() in elsewhere]
         if not words:
             continue
         start, end, word = rng.choice(words)

@@ -273,8 +273,8 @@ def _clusters(items: list[QuoteItem], min_containment: float) -> tuple[list[list
     return list(clusters.values()), sims
 
 
-def _same_words(a: QuoteItem, b: QuoteItem, min_words: int = 6, min_containment: float = 0.8) -> bool:
-    """One quotation word for word (a direct quote of six words or more, 80 % contained): a shared
+def _same_words(a: QuoteItem, b: QuoteItem, min_words: int = 6, min_containment: float = 0.7) -> bool:
+    """One quotation word for word (a direct quote of six words or more, 70 % contained): a shared
     catch-phrase ("a power grab") or a fragment inside reported speech can come from several people."""
     if a.kind != "direct" or b.kind != "direct" or min(len(a.words), len(b.words)) < min_words:
         return False
@@ -282,13 +282,23 @@ def _same_words(a: QuoteItem, b: QuoteItem, min_words: int = 6, min_containment:
 
 
 def named_in_cue(item: QuoteItem) -> bool:
-    """Whether the cue names the resolved speaker, a person's full name ("Joe Biden"), by surname
-    ("Biden said"), not a pronoun, a role or a body resolved by guesswork."""
-    if not item.speaker or not item.speaker_as_written or len(item.speaker.split()) < 2:
+    """Whether the cue names the resolved speaker by surname ("Biden said"), not a pronoun, a role,
+    a title or a body resolved by guesswork ("the Board", "BOE", "Special Envoy")."""
+    if not item.speaker or not item.speaker_as_written or not _person_like(item.speaker):
         return False
     written = {fold(w) for w, _, _ in word_tokens(item.speaker_as_written)}
     return fold(item.speaker.split()[-1]) in written
 
+
+def _person_like(name: str) -> bool:
+    """A person's name: its last word capitalised, not an acronym, a title or a body's head word."""
+    last = name.split()[-1]
+    return (last[:1].isupper() and not last.isupper() and fold(last) not in _NOT_PERSON
+            and fold(last).rstrip(".") not in _TITLES)
+
+
+_TITLES = frozenset("""president secretary envoy minister senator governor mayor chairman chairwoman speaker
+    leader spokesman spokeswoman spokesperson director chief official officials judge justice general""".split())
 
 #: head words of a source that is a document or a body, not a person: resolved, nothing to ask
 _NOT_PERSON = frozenset("""indictment document documents filing filings report reports statement statements

@@ -208,12 +208,14 @@ class _Usage:
 def _story_people(articles: list[Article], analyses: dict[str, object]) -> dict[str, _Usage]:
     """People of the story by surname, with the pronouns the quotes stage resolved to them.
 
-    A surname carried by people with different first names ("Donald Trump", "Ivanka Trump")
-    is ambiguous and left out.
+    A surname two people carry inside one article ("Donald Trump" and "Ivanka Trump") is
+    ambiguous and left out; across articles, other first names are usually the same person's
+    ("Bibi" and "Benjamin Netanyahu").
     """
     usage: dict[str, _Usage] = {}
-    firsts: dict[str, set[str]] = defaultdict(set)
+    ambiguous: set[str] = set()
     for article in articles:
+        firsts: dict[str, set[str]] = defaultdict(set)
         for person in getattr(analyses.get(article.id), "people", []) or []:
             tokens = person.name.split()
             if not tokens:
@@ -226,18 +228,32 @@ def _story_people(articles: list[Article], analyses: dict[str, object]) -> dict[
                 gender = _GENDER_OF.get(pronoun.lower())
                 if gender:
                     entry.spans[article.id][gender].extend(spans)
-    return {k: u for k, u in usage.items()
-            if not any(a != b and not _similar(a, b) for a in firsts[k] for b in firsts[k])}
+        ambiguous |= {k for k, names in firsts.items()
+                      if any(a != b and not _similar(a, b) for a in names for b in names)}
+    return {k: u for k, u in usage.items() if k not in ambiguous}
+
+
+def _genders(people: dict[str, _Usage]) -> dict[str, str]:
+    """Surname -> the gender the story's pronouns give the person, where they agree 3:1 or more."""
+    out = {}
+    for key, usage in people.items():
+        counts = _counts(usage)
+        top = max(counts, key=counts.get)
+        if counts[top] >= 1 and counts[top] >= 3 * (sum(counts.values()) - counts[top]):
+            out[key] = top
+    return out
 
 
 def _another_referent(article: Article, analysis: object, surname: str, span: Span, gender: str,
-                      sentences: list[Span], named: Sequence[tuple[int, str]] = ()) -> bool:
+                      sentences: list[Span], named: Sequence[tuple[int, str]] = (),
+                      genders: dict[str, str] | None = None) -> bool:
     """Whether someone else the pronoun could refer to is named in its sentence or the one before.
 
     Another person of the pronoun's gender (or, in the same sentence, of unknown gender), a person
     NER names before it in that stretch (``named``: start and lower-case surname), or a gendered
     noun ("his wife") makes the pronoun ambiguous: no evidence of a slip.
     """
+    genders = genders or {}
     k = next((i for i, s in enumerate(sentences) if s.start <= span.start < s.end), None)
     if k is None:
         return True
@@ -245,8 +261,9 @@ def _another_referent(article: Article, analysis: object, surname: str, span: Sp
     same = sentences[k]
     if _GENDERED[gender].search(article.text, window.start, min(same.end, len(article.text))):
         return True
-    if any(window.start <= start < span.start and last != surname for start, last in named):
-        return True  # another person named just before (gender unknown to the story)
+    if any(window.start <= start < span.start and last != surname and genders.get(last, gender) == gender
+           for start, last in named):
+        return True  # another person named just before, of this gender or of one the story does not say
     for person in getattr(analysis, "people", []) or []:
         tokens = person.name.split()
         if not tokens or tokens[-1].lower() == surname:
@@ -320,6 +337,7 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
             spans.append(cue.span)
         settled.add((cue.article_id, cue.span.start))
     sentences: dict[str, list[Span]] = {}
+    genders = _genders(people)
     findings: list[Finding] = []
     for surname, usage in people.items():
         totals = _counts(usage)
@@ -334,7 +352,8 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
                         continue  # "her", "his", "him" refer back to whoever the paragraph is about too often
                     if (aid, span.start) in settled or not (_in_quotation(analyses.get(aid), span) or _another_referent(
                             by_id[aid], analyses.get(aid), surname, span, used,
-                            sentences.setdefault(aid, split_sentences(by_id[aid].text)), (named or {}).get(aid, ()))):
+                            sentences.setdefault(aid, split_sentences(by_id[aid].text)), (named or {}).get(aid, ()),
+                            genders)):
                         slips.append((span, against))
             if slips:
                 findings.append(_pronoun_flag(by_id[aid], usage, sorted(slips, key=lambda s: s[0].start), totals))
