@@ -355,13 +355,13 @@ def render(result: dict[str, Any], before: dict[str, Any] | None = None) -> str:
     for name, fa in result["false_alarms"].items():
         old = before.get("false_alarms", {}).get(name, {})
         lines += ["", f"### false alarms: {name} — {fa['stories']} stories, {fa['articles']} articles",
-                  "| flag kind | flags | per story | before (per story) |", "|---|---:|---:|---:|"]
-        for kind in sorted(set(fa["flags"]) | set(old.get("flags", {}))):
-            lines.append(f"| {kind} | {fa['flags'].get(kind, 0)} | {fa['flags_per_story'].get(kind, 0.0)} | "
+                  "| flag kind | flags | per story | target | before (per story) |", "|---|---:|---:|---:|---:|"]
+        for kind in sorted(set(fa["flags"]) | set(old.get("flags", {})) | set(TARGET_KINDS)):
+            target = "≤ 0.1" if kind in TARGET_KINDS else ""
+            lines.append(f"| {kind} | {fa['flags'].get(kind, 0)} | {fa['flags_per_story'].get(kind, 0.0)} | {target} | "
                          f"{old.get('flags_per_story', {}).get(kind, '—') if old else '—'} |")
-        lines.append(f"| MT verdicts (articles) | {fa['mt_verdicts']} | {fa['mt_verdict_rate']:.1%} of articles | "
-                     f"{old.get('mt_verdict_rate', 0):.1%} |" if old else
-                     f"| MT verdicts (articles) | {fa['mt_verdicts']} | {fa['mt_verdict_rate']:.1%} of articles | — |")
+        was = f"{old['mt_verdict_rate']:.1%} of articles" if old else "—"
+        lines.append(f"| MT verdicts | {fa['mt_verdicts']} | {fa['mt_verdict_rate']:.1%} of articles | ≤ 1 % | {was} |")
         if fa["differences"]:
             lines.append("differences (information, not flags): "
                          + ", ".join(f"{k} {v}" for k, v in fa["differences"].items()))
@@ -370,7 +370,7 @@ def render(result: dict[str, Any], before: dict[str, Any] | None = None) -> str:
     if result.get("planted"):
         old = before.get("planted") or {}
         lines += ["", "### planted errors (BASIL, one per story)",
-                  "| plant | flag | planted | caught | recall | before |", "|---|---|---:|---:|---:|---:|"]
+                  "| plant | flag | planted | caught | recall (target ≥ 0.9) | before |", "|---|---|---:|---:|---:|---:|"]
         for kind, row in result["planted"].items():
             was = old.get(kind, {}).get("recall", "—")
             lines.append(f"| {kind} | {row['flag']} | {row['planted']} | {row['caught']} | {row['recall']} | {was} |")

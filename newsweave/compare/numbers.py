@@ -121,14 +121,13 @@ def same_quantity(a: _Mention, b: _Mention, only_figures: bool, context: float =
     (:func:`slip`), and the same place among their sentence's amounts of that unit (two amounts in
     one sentence — "from $700 billion to $716 billion" — are not paired crosswise); then aligned
     statements, or sentences sharing a quarter of their content words, or sentences sharing some
-    words when each article gives only this figure for the thing (``only_figures``) or the values
-    are within 20 % — a misreported figure is usually near the right one.
+    words when each article gives only this figure for the thing (``only_figures``).
     """
     if a.place != b.place or not slip(a.number.value, b.number.value):
         return False
     jac = _jaccard(a.context, b.context)
     return ((a.group is not None and a.group == b.group) or jac >= context
-            or ((only_figures or _close(a.number.value, b.number.value)) and jac >= weak_context))
+            or (only_figures and jac >= weak_context))
 
 
 def compare_numbers(

@@ -11,6 +11,7 @@ quotes together.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -179,8 +180,37 @@ _ELLIPSIS = ("...", "…", ". . .")
 _PASSAGE = 4
 
 
+_CONTRACTIONS = [(r"\bwon't\b", "will not"), (r"\bcan't\b", "cannot"), (r"n't\b", " not"), (r"'re\b", " are"),
+                 (r"'ll\b", " will"), (r"'ve\b", " have"), (r"'m\b", " am"), (r"'d\b", " would"),
+                 (r"\b(it|that|he|she|what|there|here|who)'s\b", r"\1 is"), (r"\bo\.?k\.?(?!\w)", "okay")]
+_SMALL = {str(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+
+
 def _letters(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    """Letters and digits only, house style folded: contractions spelt out ("they're" = "they are"),
+    small numbers as words ("2 in 3" = "two in three"), "O.K." = "okay"."""
+    text = fold(text)
+    for pattern, repl in _CONTRACTIONS:
+        text = re.sub(pattern, repl, text)
+    text = re.sub(r"\b\d+\b", lambda m: _SMALL.get(m.group(0), m.group(0)), text)
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _censored(a: str, b: str) -> bool:
+    """'f***ing' for 'fucking': the same word with letters starred out (an outlet's house rule)."""
+    a, b = fold(a), fold(b)
+    if "*" not in a + b or len(a) != len(b):
+        return False
+    return all(x == y or "*" in (x, y) for x, y in zip(a, b))
+
+
+def _bracketed(item: QuoteItem, i: int, j: int) -> bool:
+    """Words ``i:j`` of the item set in brackets or parentheses: an editor's insertion, marked as such."""
+    if not item.doc or j <= i:
+        return False
+    before = item.doc[max(0, item.raw_words[i][1] - 1) : item.raw_words[i][1]]
+    after = item.doc[item.raw_words[j - 1][2] : item.raw_words[j - 1][2] + 1]
+    return before in "([" and before != "" and after in ")]" and after != ""
 
 
 def _marked_cut(item: QuoteItem, j: int) -> bool:
@@ -205,9 +235,13 @@ def classify_variant(canonical: QuoteItem, variant: QuoteItem) -> tuple[str, lis
         if tag == "equal":
             continue
         if tag == "replace" and max(i2 - i1, j2 - j1) < _PASSAGE:
-            if _letters(canonical.words_as_written(i1, i2)) != _letters(variant.words_as_written(j1, j2)):
+            was, now = canonical.words_as_written(i1, i2), variant.words_as_written(j1, j2)
+            if _letters(was) != _letters(now) and not _censored(was, now) \
+                    and not _bracketed(variant, j1, j2) and not _bracketed(canonical, i1, i2):
                 drift.append(k)
             continue
+        if _bracketed(variant, j1, j2) or _bracketed(canonical, i1, i2):
+            continue  # an editor's marked insertion: "[the] supervisors", "(local)"
         if k == 0 or k == len(codes) - 1:
             kinds.add("excerpt")
         elif max(i2 - i1, j2 - j1) >= _PASSAGE or (
