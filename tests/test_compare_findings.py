@@ -246,3 +246,18 @@ def test_independent_outlets_evenly_split_are_both_flagged():
     story = compare(_quoted("a", _QUOTE), other)
     drift = sorted((f["article"], f["text"]) for f in story["flags"] if f["kind"] == "wording_drift")
     assert drift == [("a", "safe"), ("b", "clean")]
+
+
+def test_accents_and_another_person_after_a_title_are_not_name_variants():
+    base = "President Jovenel Moise of Haiti met aide Matt Mika on Tuesday. Moise thanked Mika for his work."
+    a, b = make("a", "one.example", base), make("b", "two.example", base)
+    c = make("c", "three.example", base.replace("Moise", "Moïse") + " Rep. Mike Doyle praised the meeting.")
+    assert flags_of(compare(a, b, c), "name_variant") == []
+
+
+def test_ranks_and_truncated_amounts_are_not_number_conflicts():
+    a = make("a", "one.example", "Democrats re-elected Steny Hoyer to the No. 2 position on Tuesday. "
+                                 "The Clintons paid $43 million in federal taxes since 2007, the returns show.")
+    b = make("b", "two.example", "Democrats re-elected Steny Hoyer on Tuesday, and Jim Clyburn kept the No. 3 position. "
+                                 "The Clintons paid $43,885,310 in federal taxes since 2007, the returns show.")
+    assert flags_of(compare(a, b), "number_conflict") == []

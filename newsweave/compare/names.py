@@ -10,6 +10,7 @@ form most outlets use.  A spelling that is close to the consensus but not equal
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -80,9 +81,14 @@ def _person_key(core: str) -> str:
     return fold(tokens[-1]) if tokens else ""
 
 
+def _plain(text: str) -> str:
+    """Folded and without accents: "Moïse" and "Moise", "Peña" and "Pena" are one spelling."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(ch))
+
+
 def _similar(a: str, b: str) -> bool:
-    """A likely misspelling: same initial, edit distance 1-2 relative to length."""
-    a_f, b_f = fold(a), fold(b)
+    """A likely misspelling: same initial, edit distance 1-2 relative to length, not just accents."""
+    a_f, b_f = _plain(a), _plain(b)
     if a_f == b_f or min(len(a_f), len(b_f)) < 4 or a_f[0] != b_f[0]:
         return False
     dist = DamerauLevenshtein.distance(a_f, b_f)
@@ -161,7 +167,9 @@ def _unrecognised_variants(evidence: _VariantEvidence, cap_words: dict[str, list
             before = text[max(0, pos - 40) : pos].split()
             titled = bool(before) and (before[-1] == prv or before[-1].lower().rstrip(".") in _TITLE_WORDS
                                        or before[-1].lower() in _TITLE_WORDS)
-            if ((nxt and after and after[0].startswith(nxt)) or titled) and (aid, pos) not in taken:
+            # "Rep. Mike Doyle" is someone else, not a misspelt "Mika": a name goes on after it
+            goes_on = bool(after) and after[0][:1].isupper() and not (nxt and after[0].startswith(nxt))
+            if ((nxt and after and after[0].startswith(nxt)) or (titled and not goes_on)) and (aid, pos) not in taken:
                 out.append((Entity(aid, "person", tok, pos, pos + len(tok)), tok, ctok, pos))
     return out
 

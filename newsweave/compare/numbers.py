@@ -26,17 +26,19 @@ _APPROX = {"about", "around", "roughly", "approximately", "nearly", "almost", "s
 
 
 _VAGUE = re.compile(r"\b(?:dozens|hundreds|thousands|millions|billions|scores)\b", re.I)
+_RANK = re.compile(r"(?:\bNo\.|#)\s*$")
 _DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 
 
 def _rounding(n: NumberMention) -> float:
-    """Half a unit of the mention's last written digit ("36 percent": 0.5; "$1.2 trillion": 0.05 trillion)."""
+    """What the mention's last written digit leaves open: half a unit ("36 percent": 0.5), a whole
+    one for a scaled amount, which is often cut rather than rounded ("$43 million" for $43,885,310)."""
     m = _DIGITS.search(n.text)
     if m is None:
         return 0.0
     written = float(m.group(0).replace(",", ""))
     scale = n.value / written if written else 1.0
-    return 0.5 * scale * 10 ** -len(m.group(1) or "")
+    return (1.0 if scale > 1 else 0.5) * scale * 10 ** -len(m.group(1) or "")
 
 
 def consistent(a: NumberMention, b: NumberMention, tolerance: float = 0.1) -> bool:
@@ -98,6 +100,8 @@ def _mentions(articles: list[Article], statement_group_of: dict[str, list[tuple[
         sentences = split_sentences(article.text)
         found = extract_numbers(article.text)
         for n in found:
+            if _RANK.search(article.text, max(0, n.start - 5), n.start):
+                continue  # "the No. 2 position" is a rank, not an amount
             sent = _sentence_of(sentences, n.start)
             context = set(content_words(article.text[sent.start : sent.end])) if sent else set()
             context -= set(content_words(n.text))
