@@ -127,6 +127,12 @@ def test_seeds_done_when(seeds):
     gender = [f for f in seeds["flags"] if f["kind"] == "pronoun_gender" and f["article"] == copy]
     assert [f["data"]["person"] for f in gender] == [person]
     assert gender[0]["data"]["she"] and gender[0]["data"]["he"]
+    # the original's pronouns refer to the people its sentences name: no pronoun flag there
+    assert not [f for f in seeds["flags"] if f["kind"] == "pronoun_gender" and f["article"] == orig]
+    # the drifted quote is flagged on the copy; the copy reads as machine-translated, the original not
+    assert any(f["kind"] == "wording_drift" and f["article"] == copy for f in seeds["flags"])
+    scores = {s["article"]: s["machine_translation_score"] for s in seeds["signals"]}
+    assert scores[copy] >= 0.5 and scores[orig] < 0.5
     # the copy's misspelt first name is recognised as a mention of the same person
     assert any(f["data"]["name"] == person for f in seeds["flags"] if f["kind"] == "name_variant" and f["article"] == copy)
     # quotes only one outlet carries, in both articles; several named speakers are quoted by the original alone

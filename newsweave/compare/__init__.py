@@ -123,7 +123,8 @@ def compare_articles(
 
     patterns = pattern_findings(articles)
     groups = reprint_groups if reprint_groups is not None else _reprint_groups(articles)
-    rank = originality(articles, groups, {a.id: wording_rate(a, patterns[a.id]) for a in articles})
+    wording = {a.id: wording_rate(a, patterns[a.id]) for a in articles}
+    rank = originality(articles, groups, wording)
     items = []
     quote_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for article in articles:
@@ -132,7 +133,7 @@ def compare_articles(
         quote_spans[article.id] = [(q.content.start, q.content.end) for q in quotes if q.kind != "indirect"]
         quote_spans[article.id].extend(_quoted_spans(article.text))
         items.extend(quote_items(article, quotes))
-    quote_groups, quote_flags, differences = group_quotes(articles, items, rank=rank, copies=groups)
+    quote_groups, quote_flags, differences = group_quotes(articles, items, rank=rank, copies=groups, wording=wording)
     lap("quotes_group")
 
     statements = []

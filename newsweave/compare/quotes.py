@@ -443,14 +443,18 @@ def _variant(canonical: QuoteItem, item: QuoteItem, speaker: str | None,
 
 
 def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Finding],
-                copies: dict[str, str], records: list[dict[str, Any]]) -> list[Finding]:
+                copies: dict[str, str], records: list[dict[str, Any]], wording: dict[str, float]) -> list[Finding]:
     """Flags for the canonical side when as many independent outlets differ from it as agree with it.
 
-    A copy (same reprint group, ranked below the canonical article) that changed the quotation
-    does not count against the original.
+    A copy that changed the quotation does not count against the original: one of the same
+    reprint group, or a rewrite whose wording shows twice the signs of machine translation or
+    spinning (at least one per 2,000 characters) of the canonical article's.
     """
     def independent(f: Finding) -> bool:
-        return copies.get(f.article_id, f.article_id) != copies.get(canonical.article_id, canonical.article_id)
+        if copies.get(f.article_id, f.article_id) == copies.get(canonical.article_id, canonical.article_id):
+            return False
+        theirs, ours = wording.get(f.article_id, 0.0), wording.get(canonical.article_id, 0.0)
+        return not (theirs >= 0.5 and theirs >= 2 * ours)
 
     out: list[Finding] = []
     record = next(r for r in records if r["canonical"])
@@ -472,15 +476,17 @@ def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Find
 
 def group_quotes(articles: list[Article], items: list[QuoteItem], min_containment: float = 0.6,
                  rank: dict[str, int] | None = None, copies: dict[str, str] | None = None,
-                 ) -> tuple[list[dict], list[Finding], list[Finding]]:
+                 wording: dict[str, float] | None = None) -> tuple[list[dict], list[Finding], list[Finding]]:
     """Quote groups (JSON-ready dicts, most widely carried first), their flags and their differences.
 
     ``rank`` orders articles from most to least original (containment and wording first, dates
     second; :func:`newsweave.compare.timeline.originality`): where variants are evenly split,
     the most original article's wording and speaker are the canonical ones.  When the other
     side is a copy of it (``copies``: article -> reprint group), only the copy that changed
-    the quotation is flagged; between independent outlets evenly split, both sides are, since
-    nothing says which one is right.  ``rank`` defaults to the articles' order.
+    the quotation is flagged, and so when the other side's ``wording`` (signs of machine translation
+    or spinning per 1,000 characters) marks it as a rewrite; between independent outlets evenly
+    split, both sides are, since nothing says which one is right.  ``rank`` defaults to the
+    articles' order.
     """
     order = {a.id: i for i, a in enumerate(articles)}
     rank = rank if rank is not None else order
@@ -503,7 +509,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
             variants.append(record)
             found_here.extend(found)
             differences.extend(diffs)
-        found_here += _even_split(items[canonical_i], members, found_here, copies or {}, variants)
+        found_here += _even_split(items[canonical_i], members, found_here, copies or {}, variants, wording or {})
         flags.extend(found_here)
         for record in variants:
             group_flags.update(record["flags"])
