@@ -117,10 +117,12 @@ def test_statements_aligned_and_unique(story):
     assert any("bakery" in by_id[sid]["text"] for sid in outlets["a1"]["unique_statements"])
 
 
-def test_number_conflict_with_both_spans(story):
+def test_number_conflict_on_the_odd_figure_with_the_others_as_evidence(story):
     conflicts = [f for f in story["flags"] if f["kind"] == "number_conflict"]
-    assert {f["article"] for f in conflicts} >= {"a1", "b2"}
-    assert {f["text"] for f in conflicts} >= {"300 residents", "350 residents"}
+    # two outlets say 300, one says 350: the flag sits on the 350, citing both 300s
+    assert [(f["article"], f["text"]) for f in conflicts] == [("b2", "350 residents")]
+    assert {o["article"] for o in conflicts[0]["data"]["others"]} == {"a1", "c3"}
+    assert {o["text"] for o in conflicts[0]["data"]["others"]} == {"300 residents"}
     money = [n for n in story["numbers"] if n["kind"] == "money" and len(n["articles"]) > 1]
     assert money and not money[0]["conflict"]  # "$1.5 million" == "1.5 million dollars"
 

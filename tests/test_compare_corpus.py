@@ -86,8 +86,10 @@ def test_corpus_flags(fire):
     assert ("name_variant", dispatch) in kinds
     assert ("pronoun_gender", dispatch) in kinds
     assert next(f for f in fire["flags"] if f["kind"] == "name_variant")["text"] == "Ilsa"
+    # the Courier's 241 against the 214 of the wire and the Dispatch: the flag sits on the odd figure
     conflict = [f for f in fire["flags"] if f["kind"] == "number_conflict"]
-    assert {f["text"] for f in conflict} == {"214 residents", "241 residents"}
+    assert [(f["article"], f["text"]) for f in conflict] == [(_source_id(fire, "courier"), "241 residents")]
+    assert {o["text"] for o in conflict[0]["data"]["others"]} == {"214 residents"}
     signals = {s["article"]: s for s in fire["signals"]}
     assert signals[dispatch]["likely_machine_translated_or_spun"]
     assert max(s["machine_translation_score"] for a, s in signals.items() if a != dispatch) < 0.5
@@ -125,6 +127,12 @@ def test_seeds_done_when(seeds):
     gender = [f for f in seeds["flags"] if f["kind"] == "pronoun_gender" and f["article"] == copy]
     assert [f["data"]["person"] for f in gender] == [person]
     assert gender[0]["data"]["she"] and gender[0]["data"]["he"]
+    # the original's pronouns refer to the people its sentences name: no pronoun flag there
+    assert not [f for f in seeds["flags"] if f["kind"] == "pronoun_gender" and f["article"] == orig]
+    # the drifted quote is flagged on the copy; the copy reads as machine-translated, the original not
+    assert any(f["kind"] == "wording_drift" and f["article"] == copy for f in seeds["flags"])
+    scores = {s["article"]: s["machine_translation_score"] for s in seeds["signals"]}
+    assert scores[copy] >= 0.5 and scores[orig] < 0.5
     # the copy's misspelt first name is recognised as a mention of the same person
     assert any(f["data"]["name"] == person for f in seeds["flags"] if f["kind"] == "name_variant" and f["article"] == copy)
     # quotes only one outlet carries, in both articles; several named speakers are quoted by the original alone

@@ -121,3 +121,43 @@ def bench_compare_command(
 
     result = run(sizes, method=method, seed=seed)
     typer.echo(json.dumps(result, indent=2) if as_json else render_bench(result))
+
+
+_FINDINGS_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave bench findings
+
+  newsweave bench findings --per-kind 50 --sample 20 --sample-out /tmp/flags.json
+
+  newsweave bench findings --db /tmp/findings.db --json     (reuse a store: quotes extracted once)
+
+Reads ../shared/data/stories (or $NEWSWEAVE_SHARED_DATA); a data set that is absent is skipped.
+"""
+
+
+@bench_app.command("findings", epilog=_FINDINGS_EPILOG)
+def bench_findings_command(
+    method: str = typer.Option("lexical", "--method", help="Statement alignment: auto, embed or lexical."),
+    per_kind: int = typer.Option(30, "--per-kind", min=0, help="Errors planted per kind (0: skip that half)."),
+    seed: int = typer.Option(10, "--seed", help="Seed of the plants and of the flag sample."),
+    sample: int = typer.Option(0, "--sample", min=0, help="Flags per kind to sample for reading by hand."),
+    sample_out: Path = typer.Option(None, "--sample-out", help="Write the sample here (JSON).", dir_okay=False),
+    db: str = typer.Option(None, "--db", help="Store to ingest into and reuse (default: a temporary one)."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Compare only the first N stories of each data set."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """Flags on real coverage (false alarms per story and kind) and recall of planted errors, beside the before figures."""
+    import json
+
+    from newsweave.bench.findings import render as render_findings
+    from newsweave.bench.findings import run as run_findings
+    from newsweave.compare.statements import check_method
+
+    check_method(method)
+    result = run_findings(method, per_kind, seed, sample, db, limit)
+    if sample_out is not None:
+        from newsweave.present.report import write_report
+
+        write_report(sample_out, json.dumps(result["sample"], indent=1, ensure_ascii=False))
+    typer.echo(json.dumps(result, indent=1) if as_json else render_findings(result))

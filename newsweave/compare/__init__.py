@@ -36,19 +36,22 @@ from typing import Any
 
 from newsweave.compare.names import compare_names, extract_entities
 from newsweave.compare.numbers import compare_numbers
-from newsweave.compare.quotes import group_quotes, quote_items
-from newsweave.compare.signals import article_signals, pronoun_consensus_findings
+from newsweave.compare.quotes import cue_pronouns, group_quotes, quote_items
+from newsweave.compare.signals import CueClaim, article_signals, pattern_findings, pronoun_findings, wording_rate
 from newsweave.compare.statements import align_statements, check_method, split_statements
+from newsweave.compare.timeline import originality
 from newsweave.compare.timeline import reprint_groups as _reprint_groups
 from newsweave.compare.timeline import timeline as _timeline
-from newsweave.model import Article, Finding
+from newsweave.model import Article, Finding, Span
 
-__all__ = ["compare_articles", "compare_stories", "quote_analyses", "FLAG_KINDS"]
+__all__ = ["compare_articles", "compare_stories", "quote_analyses", "FLAG_KINDS", "DIFFERENCE_KINDS"]
 
+#: suspected errors: each one a claim a user can act on, with its evidence in ``reason``
 FLAG_KINDS = (
-    "wording_drift", "speaker_mismatch", "speaker_unresolved", "number_conflict",
-    "name_variant", "pronoun_gender", "mt_signal",
+    "wording_drift", "speaker_mismatch", "number_conflict", "name_variant", "pronoun_gender", "mt_signal",
 )
+#: differences between outlets: information, not errors
+DIFFERENCE_KINDS = ("quote_excerpt", "quote_omission", "speaker_unresolved")
 
 
 def quote_analyses(articles: list[Article]) -> dict[str, Any]:
@@ -70,9 +73,9 @@ def _story_id(articles: list[Article]) -> str:
     return f"set-{digest}"
 
 
-def _flag(f: Finding, article: Article, n: int) -> dict[str, Any]:
+def _flag(f: Finding, article: Article, n: int, prefix: str = "f") -> dict[str, Any]:
     return {
-        "id": f"f{n}",
+        "id": f"{prefix}{n}",
         "kind": f.kind,
         "article": f.article_id,
         "source": article.source,
@@ -94,7 +97,7 @@ def compare_articles(
 ) -> dict[str, Any]:
     """Compare a set of articles as one story; returns the story object of the JSON contract.
 
-    ``analyses`` maps article id to a quote analysis (``.quotes``, ``.people``, ``.findings``)
+    ``analyses`` maps article id to a quote analysis (``.quotes``, ``.people``)
     already computed (from the store); missing ones are computed.  ``reprint_groups`` maps
     article id to reprint group id (from the grouping stage); computed when absent.
     ``method`` picks statement alignment: ``"auto"`` (embeddings when the ``embed`` extra is
@@ -118,25 +121,19 @@ def compare_articles(
     analyses = {**quote_analyses([a for a in articles if a.id not in (analyses or {})]), **(analyses or {})}
     lap("quotes_extract")
 
+    patterns = pattern_findings(articles)
+    groups = reprint_groups if reprint_groups is not None else _reprint_groups(articles)
+    wording = {a.id: wording_rate(a, patterns[a.id]) for a in articles}
+    rank = originality(articles, groups, wording)
     items = []
-    quote_findings: dict[str, list[Finding]] = defaultdict(list)
     quote_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for article in articles:
-        analysis = analyses[article.id]
-        quotes = []
-        for q in analysis.quotes:
-            if q.article_id != article.id:
-                q = dataclasses.replace(q, article_id=article.id)
-            quotes.append(q)
-            if q.kind != "indirect":
-                quote_spans[article.id].append((q.content.start, q.content.end))
+        quotes = [q if q.article_id == article.id else dataclasses.replace(q, article_id=article.id)
+                  for q in analyses[article.id].quotes]
+        quote_spans[article.id] = [(q.content.start, q.content.end) for q in quotes if q.kind != "indirect"]
         quote_spans[article.id].extend(_quoted_spans(article.text))
         items.extend(quote_items(article, [q for q in quotes if q.is_reported]))  # reported speech and writing
-        for f in getattr(analysis, "findings", []) or []:
-            if f.article_id != article.id:
-                f = dataclasses.replace(f, article_id=article.id)
-            quote_findings[article.id].append(f)
-    quote_groups, quote_group_findings = group_quotes(articles, items)
+    quote_groups, quote_flags, differences = group_quotes(articles, items, rank=rank, copies=groups, wording=wording)
     lap("quotes_group")
 
     statements = []
@@ -149,13 +146,13 @@ def compare_articles(
     lap("numbers")
     names, name_findings = compare_names(articles, entities)
     lap("names")
-    flagged_pronouns = {(f.article_id, f.start) for fs in quote_findings.values() for f in fs if f.kind == "pronoun_gender"}
-    for f in pronoun_consensus_findings(articles, analyses, flagged_pronouns):
-        quote_findings[f.article_id].append(f)
-    signals, signal_findings = article_signals(articles, quote_findings, name_findings)
+    cues = [CueClaim(aid, Span(*span), person) for aid, span, person in cue_pronouns(quote_groups)]
+    named = {aid: [(e.start, e.core.split()[-1].lower()) for e in ents if e.label == "person" and e.core.split()]
+             for aid, ents in entities.items()}
+    pronoun_flags = pronoun_findings(articles, analyses, cues, named)
+    signals, signal_findings = article_signals(articles, pronoun_flags, name_findings, patterns)
     lap("signals")
-    groups = reprint_groups if reprint_groups is not None else _reprint_groups(articles)
-    order = _timeline(articles, groups)
+    order = _timeline(articles, groups, rank)
     # carried by several articles that are all copies of one text: one independent source
     for g in quote_groups:
         if len(g["articles"]) > 1 and len({groups.get(a, a) for a in g["articles"]}) == 1:
@@ -164,14 +161,16 @@ def compare_articles(
         g["independent_sources"] = len({groups.get(a, a) for a in g["articles"]})
     lap("timeline")
 
-    # pronoun–gender slips: the quotes stage's (within an article) and the story's (across outlets);
-    # unresolved speakers are reported per quote group above
-    stage_findings = [f for fs in quote_findings.values() for f in fs if f.kind == "pronoun_gender"]
-    all_findings = quote_group_findings + number_findings + name_findings + stage_findings + signal_findings
-    all_findings.sort(key=lambda f: (FLAG_KINDS.index(f.kind) if f.kind in FLAG_KINDS else 99,
-                                     [a.id for a in articles].index(f.article_id) if f.article_id in by_id else 0,
-                                     f.start))
-    flags = [_flag(f, by_id[f.article_id], n + 1) for n, f in enumerate(all_findings) if f.article_id in by_id]
+    position = {a.id: n for n, a in enumerate(articles)}
+
+    def ordered(findings: list[Finding], kinds: tuple[str, ...]) -> list[Finding]:
+        return sorted((f for f in findings if f.article_id in by_id), key=lambda f: (
+            kinds.index(f.kind) if f.kind in kinds else len(kinds), position[f.article_id], f.start))
+
+    all_flags = ordered(quote_flags + number_findings + name_findings + pronoun_flags + signal_findings, FLAG_KINDS)
+    flags = [_flag(f, by_id[f.article_id], n + 1) for n, f in enumerate(all_flags)]
+    all_differences = ordered(differences, DIFFERENCE_KINDS)
+    difference_records = [_flag(f, by_id[f.article_id], n + 1, prefix="d") for n, f in enumerate(all_differences)]
 
     outlets = []
     for article in articles:
@@ -199,6 +198,7 @@ def compare_articles(
         "numbers": numbers,
         "names": names,
         "flags": flags,
+        "differences": difference_records,
         "outlets": outlets,
         "signals": signals,
         "timeline": order,

@@ -10,12 +10,13 @@ form most outlets use.  A spelling that is close to the consensus but not equal
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from newsweave.compare._text import fold
+from newsweave.compare._text import fold, stem
 from newsweave.model import Article, Finding
 
 __all__ = ["Entity", "extract_entities", "compare_names", "LABELS"]
@@ -27,6 +28,7 @@ _TITLE_WORDS = {
     "minister", "prime", "chancellor", "mayor", "judge", "justice", "analyst", "director", "chief",
 }
 _CAP_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
+_LOWER_WORD = re.compile(r"(?<![\w.])[a-z]{3,}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +81,97 @@ def _person_key(core: str) -> str:
     return fold(tokens[-1]) if tokens else ""
 
 
+def _plain(text: str) -> str:
+    """Folded and without accents: "Moïse" and "Moise", "Peña" and "Pena" are one spelling."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(ch))
+
+
 def _similar(a: str, b: str) -> bool:
-    """A likely misspelling: same initial, edit distance 1-2 relative to length."""
-    a_f, b_f = fold(a), fold(b)
+    """A likely misspelling: same initial, edit distance 1-2 relative to length, not just accents."""
+    a_f, b_f = _plain(a), _plain(b)
     if a_f == b_f or min(len(a_f), len(b_f)) < 4 or a_f[0] != b_f[0]:
         return False
     dist = DamerauLevenshtein.distance(a_f, b_f)
     return dist <= (1 if min(len(a_f), len(b_f)) < 7 else 2)
+
+
+def _word_form(a: str, b: str) -> bool:
+    """Two forms of one word ("Republican"/"Republicans", "Democrats"/"Democratic"), not two spellings."""
+    a_f, b_f = fold(a), fold(b)
+    return a_f.startswith(b_f) or b_f.startswith(a_f) or stem(a_f) == stem(b_f) or (
+        len(a_f) > 5 and len(b_f) > 5 and a_f[:-3] == b_f[:-3])
+
+
+@dataclass(frozen=True, slots=True)
+class _VariantEvidence:
+    """What a careful editor checks before calling a person's name misspelt in one article."""
+
+    consensus_tokens: list[str]
+    token_articles: dict[str, set[str]]  # name token -> articles writing it in this person's name
+    story_words: set[str]  # lower-case words of the story: an ordinary word is no misspelling
+
+    def misspelt(self, tok: str) -> str | None:
+        """The consensus token ``tok`` misspells, or None.
+
+        It must be one or two letters from a consensus token (same initial), not a form of the
+        same word, not an ordinary lower-case word of the story, and the consensus spelling must
+        be written by at least two articles while at most one writes ``tok``.
+        """
+        if tok in self.consensus_tokens or fold(tok) in self.story_words:
+            return None
+        own = self.token_articles.get(tok, set())
+        for ctok in self.consensus_tokens:
+            backing = self.token_articles.get(ctok, set())
+            if _similar(tok, ctok) and not _word_form(tok, ctok) and len(backing) >= 2 and len(own) <= 1 \
+                    and len(backing) > len(own):
+                return ctok
+        return None
+
+    def same_person(self, core: str, tok: str) -> bool:
+        """Whether the mention's other name words fit the consensus name (not a namesake: "Megyn Kelley")."""
+        return all(t in self.consensus_tokens or any(_similar(t, c) or _initial_of(t, c) for c in self.consensus_tokens)
+                   for t in core.split() if t != tok)
+
+
+def _initial_of(short: str, name: str) -> bool:
+    """An initial or a short form of the name ("J." for "Jon", "Ben" for "Benjamin")."""
+    stem_ = fold(short).rstrip(".")
+    return bool(stem_) and fold(name).startswith(stem_) and (len(stem_) == 1 or len(stem_) >= 3)
+
+
+def _widest_spelling(tok: str, token_articles: dict[str, set[str]]) -> str:
+    """The spelling of a name word that most articles write ("Trump" over one outlet's "Trrump")."""
+    close = [t for t in token_articles if t == tok or (_similar(t, tok) and not _word_form(t, tok))]
+    return max(close, key=lambda t: (len(token_articles[t]), t == tok, t))
+
+
+def _unrecognised_variants(evidence: _VariantEvidence, cap_words: dict[str, list[tuple[str, int]]],
+                           by_id: dict[str, Article], found: list[tuple]) -> list[tuple]:
+    """Misspellings NER missed: a capitalised word that misspells a consensus token, beside the
+    next or previous token of the name or after a title ("Mr. Priebis")."""
+    tokens = evidence.consensus_tokens
+    if len(tokens) < 2:
+        return []
+    taken = {(v[0].article_id, v[3]) for v in found}
+    out = []
+    for tok, places in cap_words.items():
+        ctok = None if evidence.token_articles.get(tok) else evidence.misspelt(tok)
+        if ctok is None:
+            continue
+        idx = tokens.index(ctok)
+        nxt = tokens[idx + 1] if idx + 1 < len(tokens) else None
+        prv = tokens[idx - 1] if idx > 0 else None
+        for aid, pos in places:
+            text = by_id[aid].text
+            after = text[pos + len(tok) : pos + len(tok) + 40].split()
+            before = text[max(0, pos - 40) : pos].split()
+            titled = bool(before) and (before[-1] == prv or before[-1].lower().rstrip(".") in _TITLE_WORDS
+                                       or before[-1].lower() in _TITLE_WORDS)
+            # "Rep. Mike Doyle" is someone else, not a misspelt "Mika": a name goes on after it
+            goes_on = bool(after) and after[0][:1].isupper() and not (nxt and after[0].startswith(nxt))
+            if ((nxt and after and after[0].startswith(nxt)) or (titled and not goes_on)) and (aid, pos) not in taken:
+                out.append((Entity(aid, "person", tok, pos, pos + len(tok)), tok, ctok, pos))
+    return out
 
 
 def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) -> tuple[list[dict], list[Finding]]:
@@ -114,6 +200,11 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
         if target is not None:
             groups[target].extend(Entity(e.article_id, "person", e.text, e.start, e.end) for e in groups.pop((label, key)))
 
+    # "the Clintons": a plural surname joins the surname
+    for (label, key) in list(groups):
+        if label == "person" and key.endswith("s") and ("person", key[:-1]) in groups:
+            groups[("person", key[:-1])].extend(groups.pop((label, key)))
+
     # Merge groups whose key is a likely misspelling of a more widely carried key (same label).
     def reach(ents: list[Entity]) -> tuple[int, int]:
         return (len({e.article_id for e in ents}), len(ents))
@@ -124,17 +215,19 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
         if key in merged_into:
             continue
         for other in keys[i + 1 :]:
-            if other in merged_into or other[0] != key[0]:
+            if other in merged_into or other[0] != key[0] or key[0] != "person":
                 continue
-            if reach(groups[other]) < reach(groups[key]) and _similar(other[1], key[1]):
+            if reach(groups[other]) < reach(groups[key]) and _similar(other[1], key[1]) and not _word_form(other[1], key[1]):
                 merged_into[other] = key
     for other, key in merged_into.items():
         groups[key].extend(groups.pop(other))
 
     cap_words: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    story_words: set[str] = set()
     for article in articles:
         for m in _CAP_WORD.finditer(article.text):
             cap_words[m.group(0)].append((article.id, m.start()))
+        story_words.update(_LOWER_WORD.findall(article.text))
 
     names: list[dict] = []
     findings: list[Finding] = []
@@ -145,41 +238,29 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
             per_article_forms[e.core].add(e.article_id)
         form_votes = Counter({f: len(a) for f, a in per_article_forms.items()})
         longest = max(len(f.split()) for f in form_votes)
+        token_articles: dict[str, set[str]] = defaultdict(set)
+        for e in ents:
+            for tok in e.core.split():
+                token_articles[tok].add(e.article_id)
         full_forms = Counter({f: v for f, v in form_votes.items() if len(f.split()) == longest})
-        consensus = sorted(full_forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        consensus_tokens = consensus.split()
-        token_votes: Counter[str] = Counter()
-        for f, arts in per_article_forms.items():
-            for tok in f.split():
-                token_votes[tok] += len(arts)
+        # ties between full forms go to the spelling more articles use, word by word
+        consensus = sorted(full_forms.items(), key=lambda kv: (
+            -kv[1], -sum(len(token_articles[t]) for t in kv[0].split()), kv[0]))[0][0]
+        consensus_tokens = [_widest_spelling(tok, token_articles) for tok in consensus.split()]
+        consensus = " ".join(consensus_tokens)
         mentions_by_article: dict[str, list[dict]] = defaultdict(list)
         for e in ents:
             mentions_by_article[e.article_id].append({"text": e.text, "start": e.start, "end": e.end})
         variants = []
-        for e in ents:
-            for tok in e.core.split():
-                if tok in consensus_tokens:
-                    continue
-                for ctok in consensus_tokens:
-                    if _similar(tok, ctok) and token_votes[ctok] > token_votes[tok]:
+        if label == "person":
+            evidence = _VariantEvidence(consensus_tokens, token_articles, story_words)
+            for e in ents:
+                for tok in e.core.split():
+                    ctok = evidence.misspelt(tok)
+                    if ctok and evidence.same_person(e.core, tok):
                         offset = e.text.find(tok)
-                        start = e.start + max(offset, 0)
-                        variants.append((e, tok, ctok, start))
-        # misspellings NER missed: a capitalised word close to a consensus token, next to another one
-        if label == "person" and len(consensus_tokens) >= 2:
-            for idx, ctok in enumerate(consensus_tokens):
-                nxt = consensus_tokens[idx + 1] if idx + 1 < len(consensus_tokens) else None
-                prv = consensus_tokens[idx - 1] if idx > 0 else None
-                for tok, places in cap_words.items():
-                    if tok in consensus_tokens or token_votes[tok] or not _similar(tok, ctok):
-                        continue
-                    for aid, pos in places:
-                        text = by_id[aid].text
-                        after = text[pos + len(tok) : pos + len(tok) + 40].split()
-                        before = text[max(0, pos - 40) : pos].split()
-                        if (nxt and after and after[0].startswith(nxt)) or (prv and before and before[-1] == prv):
-                            if not any(v[3] == pos and v[0].article_id == aid for v in variants):
-                                variants.append((Entity(aid, label, tok, pos, pos + len(tok)), tok, ctok, pos))
+                        variants.append((e, tok, ctok, e.start + max(offset, 0)))
+            variants += _unrecognised_variants(evidence, cap_words, by_id, variants)
         seen = set()
         for e, tok, ctok, start in variants:
             if (e.article_id, start) in seen:
@@ -187,8 +268,10 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
             seen.add((e.article_id, start))
             findings.append(Finding(
                 kind="name_variant", article_id=e.article_id, start=start, end=start + len(tok), score=0.8,
-                reason=f"'{tok}' looks like a misspelling of '{ctok}' in the story's name '{consensus}'",
-                data={"variant": tok, "consensus_token": ctok, "name": consensus, "label": label},
+                reason=(f"'{tok}' looks like a misspelling of '{ctok}' in '{consensus}': "
+                        f"{len(token_articles[ctok])} articles write '{ctok}', this one alone writes '{tok}'"),
+                data={"variant": tok, "consensus_token": ctok, "name": consensus, "label": label,
+                      "articles_with_consensus": sorted(token_articles[ctok])},
             ))
         names.append({
             "name": consensus,

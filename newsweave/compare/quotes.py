@@ -11,6 +11,7 @@ quotes together.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from newsweave.compare._text import STOPWORDS, fold, stem, word_tokens
 from newsweave.model import Article, Finding, Quote, outlet_key
 
-__all__ = ["QuoteItem", "group_quotes", "quote_items", "word_diff", "same_person"]
+__all__ = ["QuoteItem", "group_quotes", "quote_items", "word_diff", "same_person", "cue_pronouns", "classify_variant"]
 
 @dataclass
 class QuoteItem:
@@ -31,6 +32,7 @@ class QuoteItem:
     speaker_as_written: str | None
     speaker: str | None
     reason: str = ""
+    speaker_span: tuple[int, int] | None = None  # the speaker as written, in the article
     words: list[str] = field(default_factory=list)  # folded, stemmed words
     raw_words: list[tuple[str, int, int]] = field(default_factory=list)  # as written, spans in the article
     pieces: list[tuple[int, int]] = field(default_factory=list)  # the quoted pieces' spans in the article
@@ -41,23 +43,32 @@ class QuoteItem:
         if j <= i:
             return ""
         a, b = self.raw_words[i][1], self.raw_words[j - 1][2]
-        if self.doc and any(s <= a and b <= e for s, e in self.pieces):
-            return self.doc[a:b]
-        return " ".join(w for w, _, _ in self.raw_words[i:j])
+        if not self.doc:
+            return " ".join(w for w, _, _ in self.raw_words[i:j])
+        # each piece's stretch as written (commas, marks inside kept), pieces joined by a space
+        parts = [self.doc[max(a, s) : min(b, e)].strip() for s, e in self.pieces if s < b and a < e]
+        return " ".join(p for p in parts if p)
+
+    def gap_before(self, j: int) -> str:
+        """The text between word ``j - 1`` and word ``j`` as the article has it (a cue, an ellipsis, a space)."""
+        if not self.doc or j <= 0 or j >= len(self.raw_words):
+            return ""
+        return self.doc[self.raw_words[j - 1][2] : self.raw_words[j][1]]
 
 
 def _pieces(quote: Quote) -> list[tuple[int, int]]:
     return [(f.start, f.end) for f in quote.pieces]
 
 
-def _make_item(article: Article, pieces: list[tuple[int, int]], q: Quote, written: str | None) -> QuoteItem:
+def _make_item(article: Article, pieces: list[tuple[int, int]], q: Quote, source: tuple[int, int] | None) -> QuoteItem:
     raw: list[tuple[str, int, int]] = []
     for s, e in pieces:
         raw.extend((w, s + a, s + b) for w, a, b in word_tokens(article.text[s:e]))
     text = " ".join(article.text[s:e].strip() for s, e in pieces)
     return QuoteItem(
         article_id=article.id, source=article.source, text=text, start=pieces[0][0], end=pieces[-1][1],
-        kind=q.kind, speaker_as_written=written, speaker=q.speaker, reason=q.reason,
+        kind=q.kind, speaker_as_written=article.text[source[0]:source[1]] if source else None, speaker=q.speaker,
+        reason=q.reason, speaker_span=source,
         words=[stem(fold(w)) for w, _, _ in raw], raw_words=raw, pieces=list(pieces), doc=article.text,
     )
 
@@ -86,10 +97,10 @@ def quote_items(article: Article, quotes: list[Quote], min_words: int = 3, max_g
         taken.append((start, end))
         kept.append(q)
     kept.sort(key=lambda q: _pieces(q)[0][0])
-    merged: list[tuple[Quote, list[tuple[int, int]], str | None]] = []
+    merged: list[tuple[Quote, list[tuple[int, int]], tuple[int, int] | None]] = []
     for q in kept:
         pieces = _pieces(q)
-        written = article.text[q.source.start : q.source.end] if q.source is not None else None
+        written = (q.source.start, q.source.end) if q.source is not None else None
         if merged:
             prev, prev_pieces, prev_written = merged[-1]
             gap = article.text[prev_pieces[-1][1] : pieces[0][0]]
@@ -115,6 +126,24 @@ def _similarity(a: QuoteItem, b: QuoteItem) -> tuple[float, float]:
     return matched / shorter if shorter else 0.0, matched / longer if longer else 0.0
 
 
+def _one_utterance(a: QuoteItem, b: QuoteItem, min_content: float = 0.5) -> bool:
+    """Whether the shared words are one passage, not two quotations that share small words.
+
+    Most of the shorter quote's *content* words must occur, in order, in the longer, and
+    the two must share a run of three words or more (or the whole of a very short quote):
+    two different passages of one speech share "the", "we", "going to" but not a phrase.
+    """
+    ca = [w for w in a.words if w not in STOPWORDS]
+    cb = [w for w in b.words if w not in STOPWORDS]
+    if not ca or not cb:
+        return False
+    sm = difflib.SequenceMatcher(None, ca, cb, autojunk=False)
+    content = sum(block.size for block in sm.get_matching_blocks()) / min(len(ca), len(cb))
+    run = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False).find_longest_match(
+        0, len(a.words), 0, len(b.words)).size
+    return content >= min_content and run >= min(3, len(a.words), len(b.words))
+
+
 def same_person(a: str | None, b: str | None) -> bool:
     """Whether two resolved speaker names plausibly name one person (surname match)."""
     if not a or not b:
@@ -127,11 +156,14 @@ def same_person(a: str | None, b: str | None) -> bool:
     return set(ta) <= set(tb) or set(tb) <= set(ta)
 
 
+def _opcodes(canonical: QuoteItem, variant: QuoteItem) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(None, canonical.words, variant.words, autojunk=False).get_opcodes()
+
+
 def word_diff(canonical: QuoteItem, variant: QuoteItem) -> list[dict[str, Any]]:
     """Word-level opcodes turning the canonical text into the variant (folded comparison)."""
-    sm = difflib.SequenceMatcher(None, canonical.words, variant.words, autojunk=False)
     ops = []
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(canonical, variant):
         ops.append({
             "op": tag,
             "canonical": canonical.words_as_written(i1, i2),
@@ -143,19 +175,83 @@ def word_diff(canonical: QuoteItem, variant: QuoteItem) -> list[dict[str, Any]]:
     return ops
 
 
-def _classify(ops: list[dict[str, Any]]) -> str:
-    """same | excerpt (only leading/trailing words missing) | drift."""
-    changes = [i for i, op in enumerate(ops) if op["op"] != "equal"]
-    if not changes:
-        return "same"
-    if all(ops[i]["op"] == "delete" and (i == 0 or i == len(ops) - 1) for i in changes):
-        return "excerpt"
-    return "drift"
+_ELLIPSIS = ("...", "…", ". . .")
+#: a run of this many words or more left out is a dropped passage (an editor's cut), not a changed word
+_PASSAGE = 4
 
 
-def _dropped_sentence(ops: list[dict[str, Any]]) -> bool:
-    """A run of four or more canonical words left out: a clause or sentence dropped, not a typo."""
-    return any(op["op"] == "delete" and len(op["canonical"].split()) >= 4 for op in ops)
+_CONTRACTIONS = [(r"\bwon't\b", "will not"), (r"\bcan't\b", "cannot"), (r"n't\b", " not"), (r"'re\b", " are"),
+                 (r"'ll\b", " will"), (r"'ve\b", " have"), (r"'m\b", " am"), (r"'d\b", " would"),
+                 (r"\b(it|that|he|she|what|there|here|who)'s\b", r"\1 is"), (r"\bo\.?k\.?(?!\w)", "okay")]
+_SMALL = {str(n): w for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, house style folded: contractions spelt out ("they're" = "they are"),
+    small numbers as words ("2 in 3" = "two in three"), "O.K." = "okay"."""
+    text = fold(text)
+    for pattern, repl in _CONTRACTIONS:
+        text = re.sub(pattern, repl, text)
+    text = re.sub(r"\b\d+\b", lambda m: _SMALL.get(m.group(0), m.group(0)), text)
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _censored(a: str, b: str) -> bool:
+    """'f***ing' for 'fucking': the same word with letters starred out (an outlet's house rule)."""
+    a, b = fold(a), fold(b)
+    if "*" not in a + b or len(a) != len(b):
+        return False
+    return all(x == y or "*" in (x, y) for x, y in zip(a, b))
+
+
+def _bracketed(item: QuoteItem, i: int, j: int) -> bool:
+    """Words ``i:j`` of the item set in brackets or parentheses: an editor's insertion, marked as such."""
+    if not item.doc or j <= i:
+        return False
+    before = item.doc[max(0, item.raw_words[i][1] - 1) : item.raw_words[i][1]]
+    after = item.doc[item.raw_words[j - 1][2] : item.raw_words[j - 1][2] + 1]
+    return before in "([" and before != "" and after in ")]" and after != ""
+
+
+def _marked_cut(item: QuoteItem, j: int) -> bool:
+    """Whether the item shows a cut before word ``j``: an ellipsis, or a cue between two quoted pieces."""
+    gap = item.gap_before(j)
+    return any(mark in gap for mark in _ELLIPSIS) or bool(set(gap) & _QUOTE_MARKS)
+
+
+def classify_variant(canonical: QuoteItem, variant: QuoteItem) -> tuple[str, list[int]]:
+    """How a variant differs from the canonical text, and the indexes of the changed (drift) opcodes.
+
+    ``same`` (typography at most) | ``excerpt`` (words missing or added at the ends only) |
+    ``omission`` (a passage of four words or more left out or told differently in the middle, or
+    a cut the text marks with an ellipsis or a cue) | ``drift`` (one to three words replaced, or
+    added or dropped inside the quotation with no mark of a cut).  Only ``drift`` is a suspected
+    error: a changed passage is more likely another part of the speech than a changed quote.
+    """
+    codes = _opcodes(canonical, variant)
+    kinds: set[str] = set()
+    drift: list[int] = []
+    for k, (tag, i1, i2, j1, j2) in enumerate(codes):
+        if tag == "equal":
+            continue
+        if tag == "replace" and max(i2 - i1, j2 - j1) < _PASSAGE:
+            was, now = canonical.words_as_written(i1, i2), variant.words_as_written(j1, j2)
+            if _letters(was) != _letters(now) and not _censored(was, now) \
+                    and not _bracketed(variant, j1, j2) and not _bracketed(canonical, i1, i2):
+                drift.append(k)
+            continue
+        if _bracketed(variant, j1, j2) or _bracketed(canonical, i1, i2):
+            continue  # an editor's marked insertion: "[the] supervisors", "(local)"
+        if k == 0 or k == len(codes) - 1:
+            kinds.add("excerpt")
+        elif max(i2 - i1, j2 - j1) >= _PASSAGE or (
+                _marked_cut(variant, j1) if tag == "delete" else _marked_cut(canonical, i1)):
+            kinds.add("omission")
+        else:
+            drift.append(k)
+    if drift:
+        return "drift", drift
+    return ("omission" if "omission" in kinds else "excerpt" if kinds else "same"), []
 
 
 def _candidates(items: list[QuoteItem]) -> set[tuple[int, int]]:
@@ -178,15 +274,14 @@ def _candidates(items: list[QuoteItem]) -> set[tuple[int, int]]:
     return {pair for pair, c in counts.items() if c >= 2 or (c >= 1 and (pair[0] in short or pair[1] in short))}
 
 
-def group_quotes(articles: list[Article], items: list[QuoteItem], min_containment: float = 0.6) -> tuple[list[dict], list[Finding]]:
-    """Quote groups (JSON-ready dicts, most widely carried first) and their findings."""
-    order = {a.id: i for i, a in enumerate(articles)}
+def _clusters(items: list[QuoteItem], min_containment: float) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
+    """Items linked greedily from the most similar pair down, one item per article per cluster."""
     scored = []
     for i, j in _candidates(items):
         containment, ratio = _similarity(items[i], items[j])
         shorter = min(len(items[i].words), len(items[j].words))
         needed = 1.0 if shorter <= 4 else min_containment
-        if containment >= needed and containment * shorter >= 3:
+        if containment >= needed and containment * shorter >= 3 and _one_utterance(items[i], items[j]):
             scored.append((containment + ratio, i, j))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     parent = list(range(len(items)))
@@ -206,79 +301,249 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
             continue
         parent[rj] = ri
         members[ri] |= members.pop(rj)
-
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
         clusters[find(i)].append(i)
+    return list(clusters.values()), sims
 
+
+def _same_words(a: QuoteItem, b: QuoteItem, min_words: int = 6, min_containment: float = 0.7) -> bool:
+    """One quotation word for word (a direct quote of six words or more, 70 % contained): a shared
+    catch-phrase ("a power grab") or a fragment inside reported speech can come from several people."""
+    if a.kind != "direct" or b.kind != "direct" or min(len(a.words), len(b.words)) < min_words:
+        return False
+    return _similarity(a, b)[0] >= min_containment
+
+
+def named_in_cue(item: QuoteItem) -> bool:
+    """Whether the cue names the resolved speaker by surname ("Biden said"), not a pronoun, a role,
+    a title or a body resolved by guesswork ("the Board", "BOE", "Special Envoy")."""
+    if not item.speaker or not item.speaker_as_written or not _person_like(item.speaker):
+        return False
+    written = {fold(w) for w, _, _ in word_tokens(item.speaker_as_written)}
+    return fold(item.speaker.split()[-1]) in written
+
+
+def _person_like(name: str) -> bool:
+    """A person's name: its last word capitalised, not an acronym, a title or a body's head word."""
+    last = name.split()[-1]
+    return (last[:1].isupper() and not last.isupper() and fold(last) not in _NOT_PERSON
+            and fold(last).rstrip(".") not in _TITLES)
+
+
+_TITLES = frozenset("""president secretary envoy minister senator governor mayor chairman chairwoman speaker
+    leader spokesman spokeswoman spokesperson director chief official officials judge justice general""".split())
+
+#: head words of a source that is a document or a body, not a person: resolved, nothing to ask
+_NOT_PERSON = frozenset("""indictment document documents filing filings report reports statement statements
+    complaint lawsuit suit memo memorandum letter order ruling opinion decision bill law motion transcript
+    affidavit warrant court courts agency department ministry office committee council commission board
+    administration government campaign company police party union group organization organisation
+    house pentagon kremlin spokesperson's website post tweet tweets email emails release""".split())
+
+
+def not_a_person(item: QuoteItem) -> bool:
+    """Whether the source as written is a document or a body ("the indictment", "the court document")."""
+    words = [fold(w) for w, _, _ in word_tokens(item.speaker_as_written or "")]
+    return bool(words) and words[-1] in _NOT_PERSON
+
+
+def _consensus_speaker(members: list[QuoteItem], rank: dict[str, int]) -> str | None:
+    """The speaker most variants agree on; a tie goes to the most original article's speaker."""
+    speakers = [it for it in members if it.speaker]
+    if not speakers:
+        return None
+    votes: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for it in speakers:
+        votes[it.speaker] = sum(1 for other in speakers if same_person(it.speaker, other.speaker))
+        first[it.speaker] = min(first.get(it.speaker, 1 << 30), rank.get(it.article_id, 0))
+    return sorted(votes, key=lambda s: (-votes[s], first[s], -len(s), s))[0]
+
+
+def _drift_finding(canonical: QuoteItem, item: QuoteItem, ops: list[dict[str, Any]], changed: list[int]) -> Finding:
+    desc = "; ".join(
+        f"'{ops[k]['canonical']}' → '{ops[k]['variant']}'" if ops[k]["op"] == "replace"
+        else f"{'added' if ops[k]['op'] == 'insert' else 'left out'}: '{ops[k]['canonical'] or ops[k]['variant']}'"
+        for k in changed[:4])
+    spans = [(ops[k]["start"], ops[k]["end"]) for k in changed if ops[k]["start"] is not None]
+    start, end = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else (item.start, item.end)
+    _, ratio = _similarity(canonical, item)
+    return Finding("wording_drift", item.article_id, start, end, round(max(0.5, 1 - ratio), 3),
+                   f"words inside the quotation differ from the text other outlets carry ({desc})",
+                   {"canonical": canonical.text, "quote": {"start": item.start, "end": item.end},
+                    "canonical_article": canonical.article_id})
+
+
+def _speaker_findings(item: QuoteItem, speaker: str | None, members: list[QuoteItem]) -> tuple[list[str], list[Finding], list[Finding]]:
+    """(variant flags, flags, differences) about who said it.
+
+    A different speaker is a flag only when this cue names its speaker and another outlet's
+    cue names the consensus speaker: a pronoun or role resolved by guesswork is no evidence.
+    """
+    if item.speaker is None:
+        if not_a_person(item):
+            return [], [], []  # a document or a body: resolved, just not a person
+        why = f"speaker of this quote not resolved ({item.reason or 'no cue found'})"
+        return ["speaker_unresolved"], [], [Finding(
+            "speaker_unresolved", item.article_id, item.start, item.end, 0.5,
+            why + (f"; other outlets attribute it to {speaker}" if speaker else ""),
+            {"speaker_as_written": item.speaker_as_written})]
+    if not speaker or same_person(item.speaker, speaker):
+        return [], [], []
+    backed = [o for o in members if o.article_id != item.article_id and same_person(o.speaker, speaker)
+              and named_in_cue(o) and _same_words(item, o)]
+    if not (named_in_cue(item) and backed):
+        return [], [], []
+    return ["speaker_mismatch"], [_mismatch(item, speaker, *backed)], []
+
+
+def _mismatch(item: QuoteItem, speaker: str, *backed: QuoteItem) -> Finding:
+    return Finding(
+        "speaker_mismatch", item.article_id, item.start, item.end, 0.8,
+        f"this outlet names {item.speaker} as the speaker; {backed[0].source} names {speaker} for the same quotation",
+        {"speaker": item.speaker, "consensus": speaker,
+         "others": [{"article": o.article_id, "start": o.start, "end": o.end} for o in backed[:5]]})
+
+
+def _variant(canonical: QuoteItem, item: QuoteItem, speaker: str | None,
+             members: list[QuoteItem]) -> tuple[dict[str, Any], list[Finding], list[Finding]]:
+    """One variant's record (diff, flags) with its flags and differences."""
+    flags: list[Finding] = []
+    differences: list[Finding] = []
+    if item is canonical:
+        ops = [{"op": "equal", "canonical": item.text, "variant": item.text, "start": item.start, "end": item.end}]
+        kind, changed = "same", []
+    else:
+        ops = word_diff(canonical, item)
+        kind, changed = classify_variant(canonical, item)
+    variant_flags = []
+    if kind == "drift":
+        variant_flags.append("wording_drift")
+        flags.append(_drift_finding(canonical, item, ops, changed))
+    elif kind in ("excerpt", "omission"):
+        variant_flags.append(kind)
+        differences.append(Finding(
+            f"quote_{kind}", item.article_id, item.start, item.end, 0.0,
+            "a shorter excerpt of the quotation other outlets carry" if kind == "excerpt"
+            else "a passage of the quotation is left out (a cut, not changed words)", {"canonical": canonical.text}))
+    if kind == "same" and fold(item.text).strip() != fold(canonical.text).strip():
+        variant_flags.append("typography")
+    who_flags, who, who_diff = _speaker_findings(item, speaker, members)
+    variant_flags += who_flags
+    record = {
+        "article": item.article_id, "source": item.source, "text": item.text,
+        "start": item.start, "end": item.end, "kind": item.kind,
+        "speaker_as_written": item.speaker_as_written, "speaker": item.speaker,
+        "speaker_span": {"start": item.speaker_span[0], "end": item.speaker_span[1]} if item.speaker_span else None,
+        "pieces": [{"start": a, "end": b} for a, b in item.pieces],
+        "diff": ops, "flags": variant_flags, "canonical": item is canonical,
+    }
+    return record, flags + who, differences + who_diff
+
+
+def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Finding],
+                copies: dict[str, str], records: list[dict[str, Any]], wording: dict[str, float]) -> list[Finding]:
+    """Flags for the canonical side when as many independent outlets differ from it as agree with it.
+
+    A copy that changed the quotation does not count against the original: one of the same
+    reprint group, or a rewrite whose wording shows twice the signs of machine translation or
+    spinning (at least one per 2,000 characters) of the canonical article's.
+    """
+    def independent(f: Finding) -> bool:
+        if copies.get(f.article_id, f.article_id) == copies.get(canonical.article_id, canonical.article_id):
+            return False
+        theirs, ours = wording.get(f.article_id, 0.0), wording.get(canonical.article_id, 0.0)
+        return not (theirs >= 0.5 and theirs >= 2 * ours)
+
+    out: list[Finding] = []
+    record = next(r for r in records if r["canonical"])
+    drifted = [f for f in found if f.kind == "wording_drift" and independent(f)]
+    if drifted and len(members) - len(drifted) <= len(drifted):
+        other = next(it for it in members if it.article_id == drifted[0].article_id)
+        ops = word_diff(other, canonical)
+        kind, changed = classify_variant(other, canonical)
+        if kind == "drift":
+            out.append(_drift_finding(other, canonical, ops, changed))
+            record["flags"].append("wording_drift")
+    renamed = [f for f in found if f.kind == "speaker_mismatch" and independent(f)]
+    if renamed and len(members) - len(renamed) <= len(renamed):
+        other = next(it for it in members if it.article_id == renamed[0].article_id)
+        out.append(_mismatch(canonical, other.speaker or "", other))
+        record["flags"].append("speaker_mismatch")
+    return out
+
+
+def group_quotes(articles: list[Article], items: list[QuoteItem], min_containment: float = 0.6,
+                 rank: dict[str, int] | None = None, copies: dict[str, str] | None = None,
+                 wording: dict[str, float] | None = None) -> tuple[list[dict], list[Finding], list[Finding]]:
+    """Quote groups (JSON-ready dicts, most widely carried first), their flags and their differences.
+
+    ``rank`` orders articles from most to least original (containment and wording first, dates
+    second; :func:`newsweave.compare.timeline.originality`): where variants are evenly split,
+    the most original article's wording and speaker are the canonical ones.  When the other
+    side is a copy of it (``copies``: article -> reprint group), only the copy that changed
+    the quotation is flagged, and so when the other side's ``wording`` (signs of machine translation
+    or spinning per 1,000 characters) marks it as a rewrite; between independent outlets evenly
+    split, both sides are, since nothing says which one is right.  ``rank`` defaults to the
+    articles' order.
+    """
+    order = {a.id: i for i, a in enumerate(articles)}
+    rank = rank if rank is not None else order
+    clusters, sims = _clusters(items, min_containment)
     groups: list[dict] = []
-    findings: list[Finding] = []
-    for idx_list in clusters.values():
+    flags: list[Finding] = []
+    differences: list[Finding] = []
+    for idx_list in clusters:
         idx_list.sort(key=lambda i: (order.get(items[i].article_id, 0), items[i].start))
-        canonical_i = max(idx_list, key=lambda i: (sum(sims.get((i, j), 0.0) for j in idx_list if j != i),
-                                                   len(items[i].words), -order.get(items[i].article_id, 0)))
-        canonical = items[canonical_i]
-        speakers = [items[i].speaker for i in idx_list if items[i].speaker]
-        speaker = None
-        if speakers:
-            votes = Counter()
-            for s in speakers:
-                votes[s] += sum(1 for t in speakers if same_person(s, t))
-            speaker = sorted(votes.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-        flags: set[str] = set()
+        canonical_i = max(idx_list, key=lambda i: (round(sum(sims.get((i, j), 0.0) for j in idx_list if j != i), 6),
+                                                   -rank.get(items[i].article_id, 0), len(items[i].words),
+                                                   -order.get(items[i].article_id, 0)))
+        members = [items[i] for i in idx_list]
+        speaker = _consensus_speaker(members, rank)
+        group_flags: set[str] = set()
         variants = []
-        for i in idx_list:
-            item = items[i]
-            ops = word_diff(canonical, item) if i != canonical_i else [
-                {"op": "equal", "canonical": item.text, "variant": item.text, "start": item.start, "end": item.end}]
-            kind = _classify(ops) if i != canonical_i else "same"
-            typographic = kind == "same" and fold(item.text).strip() != fold(canonical.text).strip()
-            variant_flags = []
-            if kind == "drift":
-                variant_flags.append("wording_drift")
-                changed = [op for op in ops if op["op"] != "equal"]
-                desc = "; ".join(
-                    f"{op['op']}: '{op['canonical']}' → '{op['variant']}'" if op["op"] == "replace"
-                    else f"{op['op']}: '{op['canonical'] or op['variant']}'" for op in changed[:4])
-                containment, ratio = _similarity(canonical, item)
-                findings.append(Finding("wording_drift", item.article_id, item.start, item.end, round(1 - ratio, 3),
-                                        f"quote worded differently from the canonical text ({desc})",
-                                        {"canonical": canonical.text}))
-                if _dropped_sentence(ops):
-                    variant_flags.append("sentence_dropped")
-            elif kind == "excerpt":
-                variant_flags.append("excerpt")
-            if typographic:
-                variant_flags.append("typography")
-            if item.speaker is None:
-                variant_flags.append("speaker_unresolved")
-                findings.append(Finding("speaker_unresolved", item.article_id, item.start, item.end, 0.5,
-                                        f"speaker of this quote not resolved ({item.reason or 'no cue found'})"
-                                        + (f"; other outlets attribute it to {speaker}" if speaker else ""),
-                                        {"speaker_as_written": item.speaker_as_written}))
-            elif speaker and not same_person(item.speaker, speaker):
-                variant_flags.append("speaker_mismatch")
-                findings.append(Finding("speaker_mismatch", item.article_id, item.start, item.end, 0.8,
-                                        f"attributed to {item.speaker}; other outlets attribute it to {speaker}",
-                                        {"speaker": item.speaker, "consensus": speaker}))
-            flags.update(variant_flags)
-            variants.append({
-                "article": item.article_id, "source": item.source, "text": item.text,
-                "start": item.start, "end": item.end, "kind": item.kind,
-                "speaker_as_written": item.speaker_as_written, "speaker": item.speaker,
-                "pieces": [{"start": a, "end": b} for a, b in item.pieces],
-                "diff": ops, "flags": variant_flags, "canonical": i == canonical_i,
-            })
-        if len({outlet_key(items[i].source, items[i].article_id) for i in idx_list}) == 1:
-            flags.add("single_outlet")
+        found_here: list[Finding] = []
+        for item in members:
+            record, found, diffs = _variant(items[canonical_i], item, speaker, members)
+            variants.append(record)
+            found_here.extend(found)
+            differences.extend(diffs)
+        found_here += _even_split(items[canonical_i], members, found_here, copies or {}, variants, wording or {})
+        flags.extend(found_here)
+        for record in variants:
+            group_flags.update(record["flags"])
+        if len({outlet_key(it.source, it.article_id) for it in members}) == 1:
+            group_flags.add("single_outlet")
         groups.append({
-            "canonical": canonical.text,
+            "canonical": items[canonical_i].text,
             "speaker": speaker,
-            "flags": sorted(flags),
-            "articles": sorted({items[i].article_id for i in idx_list}, key=lambda a: order.get(a, 0)),
+            "flags": sorted(group_flags),
+            "articles": sorted({it.article_id for it in members}, key=lambda a: order.get(a, 0)),
             "variants": variants,
         })
     groups.sort(key=lambda g: (-len(g["articles"]), order.get(g["articles"][0], 0), g["variants"][0]["start"]))
     for n, g in enumerate(groups):
         g["id"] = f"q{n + 1}"
-    return groups, findings
+    return groups, flags, differences
+
+
+_CUE_PRONOUNS = frozenset({"he", "she"})
+
+
+def cue_pronouns(groups: list[dict]) -> list[tuple[str, tuple[int, int], str]]:
+    """(article, span, person) for each "he said"/"she said" cue of a quotation that another
+    outlet's cue gives to ``person`` by name: who the pronoun refers to is then settled."""
+    out = []
+    for g in groups:
+        person = g["speaker"]
+        if not person:
+            continue
+        surname = fold(person.split()[-1])
+        named = {v["article"] for v in g["variants"] if v["speaker_as_written"] and same_person(v["speaker"], person)
+                 and surname in {fold(w) for w, _, _ in word_tokens(v["speaker_as_written"])}}
+        for v in g["variants"]:
+            span = v.get("speaker_span")
+            if span and fold(v["speaker_as_written"] or "") in _CUE_PRONOUNS and named - {v["article"]}:
+                out.append((v["article"], (span["start"], span["end"]), person))
+    return out

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from newsweave.compare._text import word_tokens
 from newsweave.compare.names import _similar
 from newsweave.enrich.sentences import split_sentences
-from newsweave.model import Article, Finding
+from newsweave.model import Article, Finding, Span
 
-__all__ = ["article_signals", "style_features"]
+__all__ = ["article_signals", "style_features", "pattern_findings", "pronoun_findings", "CueClaim", "wording_rate"]
 
 _SPACE_BEFORE_CLOSE = re.compile(r"\S\s+”|(?<=[.,!?])\s+\"(?=\s|$)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\w( +)[,;:!?](?=\s|[”\"])")
@@ -94,13 +96,32 @@ def _pattern_findings(article: Article) -> list[Finding]:
     return out
 
 
+def pattern_findings(articles: list[Article]) -> dict[str, list[Finding]]:
+    """Each article's signs of machine translation or spinning (found once, used for originality and signals)."""
+    return {a.id: _pattern_findings(a) for a in articles}
+
+
+def wording_rate(article: Article, patterns: list[Finding]) -> float:
+    """Signs of machine translation or spinning per 1,000 characters: the lower, the cleaner the wording."""
+    return 1000 * len(patterns) / max(1, len(article.text))
+
+
 def article_signals(
-    articles: list[Article], quote_findings: dict[str, list[Finding]], name_findings: list[Finding],
+    articles: list[Article], pronoun_flags: list[Finding], name_findings: list[Finding],
+    patterns: dict[str, list[Finding]] | None = None,
 ) -> tuple[list[dict], list[Finding]]:
-    """One signal record per article (score, reasons, debris) and the pattern findings."""
+    """One signal record per article (score, reasons, debris), and ``mt_signal`` flags.
+
+    The signs of an article are flags only when its score reaches 0.5 (likely machine-translated
+    or spun): below that they are listed in its record, as information.
+    """
+    patterns = patterns if patterns is not None else pattern_findings(articles)
     names_by_article: dict[str, list[Finding]] = defaultdict(list)
     for f in name_findings:
         names_by_article[f.article_id].append(f)
+    pronouns_by_article: dict[str, list[Finding]] = defaultdict(list)
+    for f in pronoun_flags:
+        pronouns_by_article[f.article_id].append(f)
     features = {a.id: style_features(a.text) for a in articles}
     # style outliers only make sense against several other articles
     outliers: dict[str, list[str]] = defaultdict(list)
@@ -115,15 +136,12 @@ def article_signals(
     records = []
     all_findings: list[Finding] = []
     for article in articles:
-        patterns = _pattern_findings(article)
-        all_findings.extend(patterns)
         contributions: dict[str, list[Finding]] = defaultdict(list)
-        for f in quote_findings.get(article.id, []):
-            if f.kind == "pronoun_gender":
-                contributions["pronoun_gender"].append(f)
+        for f in pronouns_by_article.get(article.id, []):
+            contributions["pronoun_gender"].append(f)
         for f in names_by_article.get(article.id, []):
             contributions["name_variant"].append(f)
-        for f in patterns:
+        for f in patterns[article.id]:
             contributions[f.data["signal"]].append(f)
         reasons = []
         weights = []
@@ -146,6 +164,8 @@ def article_signals(
         kinds = {r["signal"] for r in reasons}
         if len(kinds) < 2:
             score = min(score, 0.45)
+        if score >= 0.5:
+            all_findings.extend(patterns[article.id])
         records.append({
             "article": article.id,
             "source": article.source,
@@ -165,71 +185,192 @@ def article_signals(
 
 _GENDER_OF = {"he": "male", "him": "male", "his": "male", "himself": "male",
               "she": "female", "her": "female", "hers": "female", "herself": "female"}
+_PRONOUNS_OF = {"male": "he/him/his", "female": "she/her"}
+_SUBJECT = frozenset({"he", "she"})
+#: words that put another person of that gender in the sentence ("his wife", "the mother")
+_GENDERED = {
+    "female": re.compile(r"\b(?:woman|women|wife|mother|daughter|sister|girl|lady|grandmother|aunt|niece|"
+                         r"girlfriend|widow|queen|princess|mrs|ms|madam|actress|congresswoman|chairwoman|"
+                         r"spokeswoman|businesswoman|first lady)\b", re.I),
+    "male": re.compile(r"\b(?:man|men|husband|father|son|brother|boy|grandfather|uncle|nephew|boyfriend|"
+                       r"widower|king|prince|mr|sir|actor|congressman|chairman|spokesman|businessman)\b", re.I),
+}
 
 
-def pronoun_consensus_findings(
-    articles: list[Article], analyses: dict[str, object], already: set[tuple[str, int]] | None = None,
-) -> list[Finding]:
-    """``pronoun_gender`` findings where an article's pronouns for a person contradict the other outlets.
+@dataclass(slots=True)
+class _Usage:
+    """One person across the story (linked by surname): pronoun spans per article and gender."""
 
-    A person is linked across articles by surname; the story's consensus is the pronoun
-    gender most articles use for them (at least two articles, a strict majority).  The
-    quotes stage flags a person called both "she" and "he" inside one article; this
-    catches an article that only ever says "he" for a woman every other outlet calls "she".
+    name: str
+    spans: dict[str, dict[str, list[Span]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+
+
+def _story_people(articles: list[Article], analyses: dict[str, object]) -> dict[str, _Usage]:
+    """People of the story by surname, with the pronouns the quotes stage resolved to them.
+
+    A surname two people carry inside one article ("Donald Trump" and "Ivanka Trump") is
+    ambiguous and left out; across articles, other first names are usually the same person's
+    ("Bibi" and "Benjamin Netanyahu").
     """
-    already = already or set()
-    usage: dict[str, dict[str, dict[str, list]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    names: dict[str, str] = {}
+    usage: dict[str, _Usage] = {}
+    ambiguous: set[str] = set()
     for article in articles:
-        analysis = analyses.get(article.id)
-        for person in getattr(analysis, "people", []) or []:
+        firsts: dict[str, set[str]] = defaultdict(set)
+        for person in getattr(analyses.get(article.id), "people", []) or []:
             tokens = person.name.split()
             if not tokens:
                 continue
             key = tokens[-1].lower()
-            names.setdefault(key, person.name)
+            if len(tokens) >= 2:
+                firsts[key].add(tokens[0].lower())
+            entry = usage.setdefault(key, _Usage(person.name))
             for pronoun, spans in (person.pronouns or {}).items():
                 gender = _GENDER_OF.get(pronoun.lower())
                 if gender:
-                    usage[key][article.id][gender].extend(spans)
-    # a surname shared by different people ("Tom Ardent", "Lisa Ardent") is ambiguous: skip it
-    firsts: dict[str, set[str]] = defaultdict(set)
-    for article in articles:
-        for person in getattr(analyses.get(article.id), "people", []) or []:
-            tokens = person.name.split()
-            if len(tokens) >= 2:
-                firsts[tokens[-1].lower()].add(tokens[0].lower())
-    findings = []
-    for key, per_article in usage.items():
-        distinct = sorted(firsts.get(key, ()))
-        if any(a != b and not _similar(a, b) for a in distinct for b in distinct):
+                    entry.spans[article.id][gender].extend(spans)
+        ambiguous |= {k for k, names in firsts.items()
+                      if any(a != b and not _similar(a, b) for a in names for b in names)}
+    return {k: u for k, u in usage.items() if k not in ambiguous}
+
+
+def _genders(people: dict[str, _Usage]) -> dict[str, str]:
+    """Surname -> the gender the story's pronouns give the person, where they agree 3:1 or more."""
+    out = {}
+    for key, usage in people.items():
+        counts = _counts(usage)
+        top = max(counts, key=counts.get)
+        if counts[top] >= 1 and counts[top] >= 3 * (sum(counts.values()) - counts[top]):
+            out[key] = top
+    return out
+
+
+def _another_referent(article: Article, analysis: object, surname: str, span: Span, gender: str,
+                      sentences: list[Span], named: Sequence[tuple[int, str]] = (),
+                      genders: dict[str, str] | None = None) -> bool:
+    """Whether someone else the pronoun could refer to is named in its sentence or the one before.
+
+    Another person of the pronoun's gender (or, in the same sentence, of unknown gender), a person
+    NER names before it in that stretch (``named``: start and lower-case surname), or a gendered
+    noun ("his wife") makes the pronoun ambiguous: no evidence of a slip.
+    """
+    genders = genders or {}
+    k = next((i for i, s in enumerate(sentences) if s.start <= span.start < s.end), None)
+    if k is None:
+        return True
+    window = Span(sentences[max(0, k - 1)].start, span.start)
+    same = sentences[k]
+    if _GENDERED[gender].search(article.text, window.start, min(same.end, len(article.text))):
+        return True
+    if any(window.start <= start < span.start and last != surname and genders.get(last, gender) == gender
+           for start, last in named):
+        return True  # another person named just before, of this gender or of one the story does not say
+    for person in getattr(analysis, "people", []) or []:
+        tokens = person.name.split()
+        if not tokens or tokens[-1].lower() == surname:
             continue
-        votes = defaultdict(int)
-        for genders in per_article.values():
-            counts = {g: len(s) for g, s in genders.items()}
-            if counts:
-                votes[max(counts, key=lambda g: (counts[g], g))] += 1
-        if not votes:
+        own = {g: sum(1 for p, sp in person.pronouns.items() for _ in sp if _GENDER_OF.get(p.lower()) == g)
+               for g in ("male", "female")}
+        their = person.gender or (max(own, key=own.get) if any(own.values()) else None)
+        if their not in (gender, None):
             continue
-        consensus = max(votes, key=lambda g: (votes[g], g))
-        if votes[consensus] < 2 or sum(votes.values()) - votes[consensus] >= votes[consensus]:
-            continue
-        for aid, genders in per_article.items():
-            # an article whose own majority agrees with the story has at most a stray
-            # resolution error, not a systematic pronoun swap: leave it to the in-article check
-            own = {g: len(spans) for g, spans in genders.items()}
-            if own.get(consensus, 0) >= sum(own.values()) - own.get(consensus, 0):
+        for m in person.mentions:
+            if article.text[m.start:m.end].lower() in _GENDER_OF:
                 continue
-            for gender, spans in genders.items():
-                if gender == consensus:
+            near = window.start <= m.start < same.end if their == gender else same.start <= m.start < same.end
+            if near:
+                return True
+    return False
+
+
+def _in_quotation(analysis: object, span: Span) -> bool:
+    """Pronouns inside a quotation are the speaker's, about someone else: never a slip of the writer's."""
+    return any(q.content.start <= span.start < q.content.end
+               for q in getattr(analysis, "quotes", []) or [] if q.kind != "indirect")
+
+
+@dataclass(frozen=True, slots=True)
+class CueClaim:
+    """A speech-cue pronoun ("she said") of a quotation that other outlets give to ``person`` by name."""
+
+    article_id: str
+    span: Span
+    person: str
+
+
+def _counts(usage: _Usage) -> Counter[str]:
+    return Counter({g: sum(len(spans.get(g, [])) for spans in usage.spans.values()) for g in ("male", "female")})
+
+
+def _outnumbered(usage: _Usage, aid: str, used: str, against: str, totals: Counter[str]) -> bool:
+    """Whether the story says ``against`` for this person clearly more than ``used``: at least twice
+    and three times as often (one use of ``used`` left out), or in at least two other articles while
+    no other article says ``used`` — one outlet against the rest."""
+    if totals[against] >= 2 and totals[against] >= 3 * (totals[used] - 1):
+        return True
+    others = [spans for other, spans in usage.spans.items() if other != aid]
+    return sum(1 for sp in others if sp.get(against)) >= 2 and not any(sp.get(used) for sp in others)
+
+
+def pronoun_findings(articles: list[Article], analyses: dict[str, object],
+                     cues: Sequence[CueClaim] = (), named: dict[str, list[tuple[int, str]]] | None = None,
+                     ) -> list[Finding]:
+    """``pronoun_gender`` flags: a pronoun for a person the story establishes as the other gender.
+
+    Evidence required, per pronoun: the story refers to the person with the other gender's
+    pronouns at least twice and at least three times as often as with this one's (this one
+    left out); the pronoun is not inside a quotation; and nobody else it could refer to is
+    named in its sentence or the one before (``named``: NER people per article, start and
+    surname) — unless it is the cue of a quotation other outlets give to this person by name
+    (``cues``), which settles who it refers to.  Only subject pronouns ("he", "she") are judged.
+    One flag per person and article, on the first slip, with every slip as evidence.
+    """
+    people = _story_people(articles, analyses)
+    by_id = {a.id: a for a in articles}
+    settled: set[tuple[str, int]] = set()
+    for cue in cues:
+        usage = people.get(cue.person.split()[-1].lower())
+        gender = _GENDER_OF.get(by_id[cue.article_id].text[cue.span.start:cue.span.end].lower())
+        if usage is None or gender is None:
+            continue
+        spans = usage.spans[cue.article_id][gender]
+        if all(sp.start != cue.span.start for sp in spans):
+            spans.append(cue.span)
+        settled.add((cue.article_id, cue.span.start))
+    sentences: dict[str, list[Span]] = {}
+    genders = _genders(people)
+    findings: list[Finding] = []
+    for surname, usage in people.items():
+        totals = _counts(usage)
+        for aid, spans in usage.spans.items():
+            slips: list[tuple[Span, str]] = []
+            for used, found in spans.items():
+                against = "female" if used == "male" else "male"
+                if not _outnumbered(usage, aid, used, against, totals):
                     continue
-                for span in spans:
-                    if (aid, span.start) in already:
-                        continue
-                    findings.append(Finding(
-                        "pronoun_gender", aid, span.start, span.end, 0.7,
-                        f"{names[key]} is referred to with {'she/her' if consensus == 'female' else 'he/him'} "
-                        f"in {votes[consensus]} articles of the story; this one uses '{gender == 'male' and 'he/him/his' or 'she/her'}' here",
-                        {"person": names[key], "consensus": consensus, "used": gender},
-                    ))
+                for span in found:
+                    if by_id[aid].text[span.start:span.end].lower() not in _SUBJECT:
+                        continue  # "her", "his", "him" refer back to whoever the paragraph is about too often
+                    if (aid, span.start) in settled or not (_in_quotation(analyses.get(aid), span) or _another_referent(
+                            by_id[aid], analyses.get(aid), surname, span, used,
+                            sentences.setdefault(aid, split_sentences(by_id[aid].text)), (named or {}).get(aid, ()),
+                            genders)):
+                        slips.append((span, against))
+            if slips:
+                findings.append(_pronoun_flag(by_id[aid], usage, sorted(slips, key=lambda s: s[0].start), totals))
     return findings
+
+
+def _pronoun_flag(article: Article, usage: _Usage, slips: list[tuple[Span, str]], totals: Counter[str]) -> Finding:
+    first, gender = slips[0]
+    articles_with = sum(1 for spans in usage.spans.values() if spans.get(gender))
+    spans = usage.spans[article.id]
+    return Finding(
+        "pronoun_gender", article.id, first.start, first.end, 0.8,
+        f"{usage.name} is referred to with {_PRONOUNS_OF[gender]} {totals[gender]}× in the story "
+        f"({articles_with} article{'s' if articles_with > 1 else ''}); here "
+        f"'{article.text[first.start:first.end]}'" + (f" and {len(slips) - 1} more" if len(slips) > 1 else "")
+        + ", with no one else named nearby it could refer to",
+        {"person": usage.name, "consensus": gender, "evidence": [[sp.start, sp.end] for sp, _ in slips],
+         "she": [[sp.start, sp.end] for sp in spans.get("female", [])],
+         "he": [[sp.start, sp.end] for sp in spans.get("male", [])]},
+    )

@@ -90,11 +90,16 @@ def render_markdown(report: dict[str, Any]) -> str:
             if n["conflict"]:
                 out.append("- " + " vs ".join(f"{_md_escape(label[m['article']])}: “{_md_escape(m['text'])}”"
                                               for m in n["mentions"]))
-        out.append("\n## Flags\n")
+        out.append("\n## Flags (suspected errors)\n")
         out.append("| kind | outlet | span | text | reason |\n|---|---|---|---|---|")
         for f in story["flags"]:
             out.append(f"| {f['kind']} | {_md_escape(f['source'])} | {f['start']}–{f['end']} | "
                        f"{_md_escape(f['text'][:60])} | {_md_escape(f['reason'])} |")
+        out.append("\n## Differences (information, not errors)\n")
+        out.append("| kind | outlet | span | text | reason |\n|---|---|---|---|---|")
+        for d in story.get("differences", []):
+            out.append(f"| {d['kind']} | {_md_escape(d['source'])} | {d['start']}–{d['end']} | "
+                       f"{_md_escape(d['text'][:60])} | {_md_escape(d['reason'])} |")
         out.append("\n## Article signals\n")
         for s in story["signals"]:
             reasons = "; ".join(f"{r['signal']}×{r['count']}" for r in s["reasons"]) or "none"

@@ -1,0 +1,263 @@
+"""compare's flags are claims with evidence: each kind fires on a true case and not on its look-alike.
+
+Every story here is fictional and built in the test.  Flags are suspected errors; differences
+between outlets (an excerpt, a cut, an unnamed source) are information and never flags.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from newsweave.compare import DIFFERENCE_KINDS, FLAG_KINDS, compare_articles
+from newsweave.model import Article
+
+
+def make(aid: str, source: str, text: str, published: str | None = None) -> Article:
+    return Article(
+        id=aid, source=source, origin=f"{aid}.txt", input_format="text", raw=text.encode(), text=text,
+        extracted_text=text,
+        published=datetime.fromisoformat(published).replace(tzinfo=timezone.utc) if published else None,
+    )
+
+
+def flags_of(story: dict, kind: str) -> list[tuple[str, str]]:
+    return [(f["article"], f["text"]) for f in story["flags"] if f["kind"] == kind]
+
+
+def compare(*articles: Article) -> dict:
+    return compare_articles(list(articles), method="lexical")
+
+
+# ----------------------------------------------------------------------------- name_variant
+
+_MAYOR = ("Mayor {first} {last} of Oldmere opened the new ferry terminal on Tuesday. {last} told reporters "
+          "that the terminal would carry {n} passengers a day. Republicans on the council praised the plan, "
+          "and the Republican leader thanked {last}. Democrats asked for a Democratic review of the costs. "
+          "Trade with Iraq and Iran was not discussed.")
+
+
+def test_name_misspelt_in_one_outlet_is_flagged_there_only():
+    a = make("a", "one.example", _MAYOR.format(first="Marisol", last="Quintero", n=900))
+    b = make("b", "two.example", _MAYOR.format(first="Marisol", last="Quintero", n=900))
+    c = make("c", "three.example", _MAYOR.format(first="Marisol", last="Quinterro", n=900))
+    story = compare(a, b, c)
+    assert set(flags_of(story, "name_variant")) == {("c", "Quinterro")}
+    flag = next(f for f in story["flags"] if f["kind"] == "name_variant")
+    assert "2 articles write 'Quintero'" in flag["reason"]
+    # word forms and different places are not spellings of one name
+    assert all(f["data"]["label"] == "person" for f in story["flags"] if f["kind"] == "name_variant")
+
+
+def test_correct_spelling_is_not_flagged_against_a_rarer_one():
+    a = make("a", "one.example", _MAYOR.format(first="Reince", last="Priebus", n=900))
+    b = make("b", "two.example", _MAYOR.format(first="Reince", last="Priebus", n=900))
+    c = make("c", "three.example", _MAYOR.format(first="Reince", last="Preibus", n=900))
+    flagged = flags_of(compare(a, b, c), "name_variant")
+    assert ("c", "Preibus") in flagged and not [t for _, t in flagged if t == "Priebus"]
+
+
+def test_plurals_adjectives_and_similar_places_are_not_name_variants():
+    a = make("a", "one.example", _MAYOR.format(first="Marisol", last="Quintero", n=900))
+    b = make("b", "two.example", _MAYOR.format(first="Marisol", last="Quintero", n=900)
+             .replace("Republicans on", "Republican members of").replace("Democrats asked", "Democratic members asked"))
+    assert flags_of(compare(a, b), "name_variant") == []
+
+
+def test_a_second_person_with_a_similar_surname_is_not_a_misspelling():
+    a = make("a", "one.example", "Mayor Marisol Quintero opened the terminal. Quintero thanked the crews.")
+    b = make("b", "two.example", "Mayor Marisol Quintero opened the terminal. Quintero thanked the crews.")
+    c = make("c", "three.example", "Mayor Marisol Quintero opened the terminal with her deputy, Pablo Quintera. "
+                                   "Quintero thanked the crews.")
+    assert flags_of(compare(a, b, c), "name_variant") == []
+
+
+# ----------------------------------------------------------------------------- pronoun_gender
+
+_CHIEF = ("Fire Chief Tomas Brenner said the depot was lost within the first hour. {p1} said the crews "
+          "had worked through the night. “We kept it from spreading to the homes,” {p2} said. Brenner added "
+          "that {p3} would ask the council for two more engines. Officials thanked him for his work.")
+
+
+def test_wrong_gender_pronoun_for_a_quoted_speaker_is_flagged():
+    a = make("a", "one.example", _CHIEF.format(p1="He", p2="he", p3="he"))
+    b = make("b", "two.example", _CHIEF.format(p1="He", p2="he", p3="he"))
+    c = make("c", "three.example", _CHIEF.format(p1="He", p2="she", p3="he"))
+    flagged = flags_of(compare(a, b, c), "pronoun_gender")
+    assert flagged == [("c", "she")]
+
+
+def test_she_for_another_woman_in_the_sentence_is_not_flagged():
+    text = ("Fire Chief Tomas Brenner said the depot was lost within the first hour. He said the crews had "
+            "worked through the night. Brenner met council member Ana Duarte, and she said the city would pay "
+            "for two more engines. He thanked the crews. Officials thanked him for his work.")
+    a, b = make("a", "one.example", text), make("b", "two.example", text)
+    c = make("c", "three.example", text.replace("council member Ana Duarte", "his wife"))
+    assert flags_of(compare(a, b, c), "pronoun_gender") == []
+
+
+# ----------------------------------------------------------------------------- number_conflict
+
+def test_two_amounts_in_one_sentence_are_not_paired_crosswise():
+    a = make("a", "one.example", "The bill sets military spending at $716 billion, up from $700 billion last year, "
+                                 "the committee said on Tuesday.")
+    b = make("b", "two.example", "The bill sets military spending at $716 billion, up from $700 billion a year ago, "
+                                 "the committee said Tuesday.")
+    c = make("c", "three.example", "The committee said on Tuesday that the bill sets military spending at "
+                                   "$716 billion for next year.")
+    story = compare(a, b, c)
+    assert flags_of(story, "number_conflict") == []
+
+
+def test_a_figure_the_article_also_gives_is_another_claim_not_a_conflict():
+    a = make("a", "one.example", "The program costs $800 billion over ten years, the budget office said. "
+                                 "A smaller version would cost $500 billion.")
+    b = make("b", "two.example", "A smaller version of the program would cost $500 billion over ten years, "
+                                 "the budget office said.")
+    assert flags_of(compare(a, b), "number_conflict") == []
+
+
+def test_one_quantity_with_different_values_is_flagged_on_both_when_even():
+    a = make("a", "one.example", "Officials evacuated 214 residents from the harbor district on Monday night.")
+    b = make("b", "two.example", "Officials evacuated 241 residents from the harbor district on Monday night.")
+    assert sorted(flags_of(compare(a, b), "number_conflict")) == [("a", "214 residents"), ("b", "241 residents")]
+
+
+# ----------------------------------------------------------------------------- quotes: drift, excerpts, cuts
+
+_QUOTE = "We will not let anyone return home until the air is safe to breathe. Our first duty is to the families"
+
+
+def _quoted(aid: str, quote: str, who: str = "Mayor Petra Vantreck") -> Article:
+    return make(aid, f"{aid}.example", f"The depot burned overnight in Oldmere.\n\n“{quote},” said {who}.\n\n"
+                                       "Crews stayed at the site until dawn.")
+
+
+def test_a_changed_word_inside_a_quotation_is_drift_on_the_changed_copy():
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE), _quoted("c", _QUOTE.replace("safe", "clean")))
+    drift = [f for f in story["flags"] if f["kind"] == "wording_drift"]
+    assert [(f["article"], f["text"]) for f in drift] == [("c", "clean")]
+    assert "'safe' → 'clean'" in drift[0]["reason"]
+
+
+def test_an_excerpt_is_a_difference_not_drift():
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE.split(". ")[0]))
+    assert flags_of(story, "wording_drift") == []
+    assert [(d["kind"], d["article"]) for d in story["differences"]] == [("quote_excerpt", "b")]
+    group = next(g for g in story["quotes"] if len(g["articles"]) == 2)
+    assert "excerpt" in group["flags"] and "wording_drift" not in group["flags"]
+
+
+def test_a_cut_marked_by_an_ellipsis_is_an_omission_not_drift():
+    cut = "We will not let anyone return home … Our first duty is to the families"
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE), _quoted("c", cut))
+    assert flags_of(story, "wording_drift") == []
+    assert ("quote_omission", "c") in {(d["kind"], d["article"]) for d in story["differences"]}
+
+
+def test_punctuation_only_differences_are_not_drift():
+    hyphen = _QUOTE.replace("first duty", "first-duty")
+    story = compare(_quoted("a", _QUOTE), _quoted("b", hyphen))
+    assert flags_of(story, "wording_drift") == []
+
+
+def test_an_identical_variant_shows_its_punctuation():
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE))
+    group = next(g for g in story["quotes"] if len(g["articles"]) == 2)
+    for variant in group["variants"]:
+        assert [op["op"] for op in variant["diff"]] == ["equal"]
+        assert "breathe." in variant["diff"][0]["variant"]
+
+
+def test_two_different_quotations_of_one_speaker_are_two_groups():
+    first = "We will open the terminal to every ferry company that meets the safety rules by the summer"
+    second = "The safety of the families on the harbor will always come first for the city and for me"
+    story = compare(_quoted("a", first), _quoted("b", second))
+    assert all(len(g["articles"]) == 1 for g in story["quotes"])
+    assert flags_of(story, "wording_drift") == []
+
+
+# ----------------------------------------------------------------------------- speakers
+
+def test_a_quotation_given_to_another_named_person_is_flagged_on_that_outlet():
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE), _quoted("c", _QUOTE, "Fire Chief Jalen Osei"))
+    flagged = [f for f in story["flags"] if f["kind"] == "speaker_mismatch"]
+    assert [f["article"] for f in flagged] == ["c"]
+    assert "Jalen Osei" in flagged[0]["reason"] and "Petra Vantreck" in flagged[0]["reason"]
+
+
+def test_a_changed_speaker_in_a_copy_is_flagged_on_the_copy_not_the_original():
+    original = _quoted("orig", _QUOTE, "Fire Chief Jalen Osei")
+    original.text = original.text + "\n\nThe city will publish the inspection reports for the depot next week."
+    copy = make("copy", "copy.example", original.text.replace("Fire Chief Jalen Osei", "Mayor Petra Vantreck")
+                .rsplit("\n\n", 1)[0])
+    # the copy (a partial one) is dated earlier, yet it is the one that changed the quotation's speaker
+    original.published = datetime(2025, 5, 6, 9, tzinfo=timezone.utc)
+    copy.published = datetime(2025, 5, 6, 8, tzinfo=timezone.utc)
+    story = compare(copy, original)
+    assert [f["article"] for f in story["flags"] if f["kind"] == "speaker_mismatch"] == ["copy"]
+
+
+def test_a_document_as_source_is_neither_a_flag_nor_an_unresolved_speaker():
+    text = ("The depot burned overnight in Oldmere.\n\n“The operator ignored four inspection warnings,” "
+            "the indictment said.\n\nCrews stayed at the site until dawn.")
+    story = compare(make("a", "one.example", text), make("b", "two.example", text))
+    assert not [d for d in story["differences"] if d["kind"] == "speaker_unresolved"]
+    assert not story["flags"]
+
+
+# ----------------------------------------------------------------------------- direction and signals
+
+def test_original_is_decided_by_containment_before_dates():
+    full = make("full", "full.example", " ".join(
+        f"Paragraph {n} of the report describes the ferry terminal works in the harbor district in detail."
+        for n in range(1, 13)), "2025-05-06T10:00:00")
+    partial = make("partial", "partial.example", full.text[: len(full.text) * 3 // 4], "2025-05-06T09:00:00")
+    story = compare(partial, full)
+    reprint = {t["article"]: t["reprint_of"] for t in story["timeline"]}
+    assert reprint == {"partial": "full", "full": None}
+
+
+def test_signs_of_one_kind_in_a_professional_article_are_not_flags():
+    text = "He said “yes ” to the plan, and the council agreed on Tuesday. The ferry will run from May."
+    story = compare(make("a", "one.example", text), make("b", "two.example", text.replace(" ”", "”")))
+    assert flags_of(story, "mt_signal") == []
+    reasons = {r["signal"] for s in story["signals"] for r in s["reasons"]}
+    assert "space_before_closing_quote" in reasons  # still listed as information
+
+
+def test_flag_and_difference_kinds_do_not_overlap():
+    assert not set(FLAG_KINDS) & set(DIFFERENCE_KINDS)
+    assert "speaker_unresolved" in DIFFERENCE_KINDS
+
+
+@pytest.mark.parametrize("kind", ["name_variant", "pronoun_gender", "number_conflict", "speaker_mismatch",
+                                  "wording_drift"])
+def test_every_flag_kind_is_listed(kind):
+    assert kind in FLAG_KINDS
+
+
+def test_independent_outlets_evenly_split_are_both_flagged():
+    # two outlets in their own words (not copies of one text): nothing says which wording is right
+    other = make("b", "b.example", "Firefighters fought a blaze at a freight depot in Oldmere through Tuesday night, "
+                                   "and hundreds of families spent the night in a sports hall.\n\n"
+                                   f"“{_QUOTE.replace('safe', 'clean')},” Mayor Petra Vantreck told reporters.")
+    story = compare(_quoted("a", _QUOTE), other)
+    drift = sorted((f["article"], f["text"]) for f in story["flags"] if f["kind"] == "wording_drift")
+    assert drift == [("a", "safe"), ("b", "clean")]
+
+
+def test_accents_and_another_person_after_a_title_are_not_name_variants():
+    base = "President Jovenel Moise of Haiti met aide Matt Mika on Tuesday. Moise thanked Mika for his work."
+    a, b = make("a", "one.example", base), make("b", "two.example", base)
+    c = make("c", "three.example", base.replace("Moise", "Moïse") + " Rep. Mike Doyle praised the meeting.")
+    assert flags_of(compare(a, b, c), "name_variant") == []
+
+
+def test_ranks_and_truncated_amounts_are_not_number_conflicts():
+    a = make("a", "one.example", "Democrats re-elected Steny Hoyer to the No. 2 position on Tuesday. "
+                                 "The Clintons paid $43 million in federal taxes since 2007, the returns show.")
+    b = make("b", "two.example", "Democrats re-elected Steny Hoyer on Tuesday, and Jim Clyburn kept the No. 3 position. "
+                                 "The Clintons paid $43,885,310 in federal taxes since 2007, the returns show.")
+    assert flags_of(compare(a, b), "number_conflict") == []
