@@ -68,8 +68,11 @@ def ingest_command(
         DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Articles per database transaction."
     ),
     stories: bool = typer.Option(
-        True, "--stories/--no-stories", help="Assign the new articles to stories (and spot reprints) after storing."
+        True, "--stories/--no-stories",
+        help="Analyse the new articles (entities, quotes, vectors: once, stored) and assign them to stories.",
     ),
+    workers: int = typer.Option(0, "--workers", "-j", min=0,
+                                help="Analysis processes (one writer stores their results); 0 = one per core."),
     fields: list[str] = typer.Option(
         [], "--field", metavar="FIELD=KEY",
         help="JSON/JSONL: read article FIELD (text, title, source, url, published, byline, id, html) from record KEY "
@@ -83,10 +86,14 @@ def ingest_command(
 
     Prints a summary: read / stored / already present / failed (each failure with its reason). Exits non-zero only when nothing could be read, or with --strict when any record failed.
     """
+    from newsweave.enrich.analyse import default_workers
     from newsweave.pipeline import IngestOptions, ingest
+    from newsweave.store.analysis import AnalysisStep
 
-    options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots))
-    with Store.open(state.db) as store:
+    analysis = AnalysisStep(workers or default_workers())
+    options = IngestOptions(batch_size=batch_size, read_options=_read_options(fields, timeout, max_bytes, robots),
+                            post_store=[analysis] if stories else [])
+    with Store.open(state.db) as store, analysis:
         progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]ingest[/]"),
@@ -110,8 +117,10 @@ def ingest_command(
 
         with progress:
             summary = ingest(inputs, store, options, progress=update)
+            if stories:
+                analysis.finish(store)
         grouped = None
-        if stories and summary.stored:
+        if stories and (summary.stored or analysis.analysed):
             from newsweave.store.stories import update_stories
 
             with err_console.status("grouping stories…"):

@@ -32,13 +32,14 @@ import dataclasses
 import hashlib
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from newsweave.compare.names import compare_names, extract_entities
+from newsweave.compare.names import Entity, compare_names, extract_entities
 from newsweave.compare.numbers import compare_numbers
 from newsweave.compare.quotes import group_quotes, quote_items
 from newsweave.compare.signals import article_signals, pronoun_consensus_findings
-from newsweave.compare.statements import align_statements, check_method, split_statements
+from newsweave.compare.statements import Statement, align_statements, check_method, split_statements
 from newsweave.compare.timeline import reprint_groups as _reprint_groups
 from newsweave.compare.timeline import timeline as _timeline
 from newsweave.model import Article, Finding
@@ -91,6 +92,9 @@ def compare_articles(
     analyses: dict[str, Any] | None = None,
     reprint_groups: dict[str, str] | None = None,
     method: str = "auto",
+    *,
+    entities: dict[str, list[Entity]] | None = None,
+    embed_statements: Callable[[list[Statement]], Any] | None = None,
 ) -> dict[str, Any]:
     """Compare a set of articles as one story; returns the story object of the JSON contract.
 
@@ -98,7 +102,9 @@ def compare_articles(
     already computed (from the store); missing ones are computed.  ``reprint_groups`` maps
     article id to reprint group id (from the grouping stage); computed when absent.
     ``method`` picks statement alignment: ``"auto"`` (embeddings when the ``embed`` extra is
-    installed), ``"embed"`` or ``"lexical"``.
+    installed), ``"embed"`` or ``"lexical"``. ``entities`` (article id -> its entities, e.g. from
+    the stored analysis) and ``embed_statements`` (statements -> unit vectors, e.g. read from the
+    store) spare compare a second parse and a second embedding; missing entities are computed.
     """
     check_method(method)  # before sentence splitting and NER
     timings: dict[str, float] = {}
@@ -113,7 +119,8 @@ def compare_articles(
     seen: set[str] = set()
     articles = [a for a in articles if not (a.id in seen or seen.add(a.id))]
     by_id = {a.id: a for a in articles}
-    entities = extract_entities(articles) if articles else {}
+    missing = [a for a in articles if a.id not in (entities or {})]
+    entities = {**(extract_entities(missing) if missing else {}), **(entities or {})}
     lap("entities")
     analyses = {**quote_analyses([a for a in articles if a.id not in (analyses or {})]), **(analyses or {})}
     lap("quotes_extract")
@@ -142,7 +149,8 @@ def compare_articles(
     statements = []
     for article in articles:
         statements.extend(split_statements(article, quote_spans[article.id]))
-    statement_groups, statement_spans, method_used = align_statements(articles, statements, method=method)
+    statement_groups, statement_spans, method_used = align_statements(articles, statements, method=method,
+                                                                      embed=embed_statements)
     lap("statements")
 
     numbers, number_findings = compare_numbers(articles, statement_spans)

@@ -159,4 +159,38 @@ corrections = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# One analysis pass per article (``newsweave.enrich.analyse``): what stories and compare
+# read back instead of parsing again. ``version`` names the analyser that wrote the row.
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
+    Column("version", String(80), nullable=False),
+    Column("entities", JSON, nullable=False),  # [[spaCy label, start, end], …] into articles.text
+    Column("analysed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Statement vectors, computed the first time a story with the article is compared and kept:
+# ``spans`` are [[start, end], …] into articles.text, ``vectors`` float32 rows of ``dim`` values.
+statement_vectors = Table(
+    "statement_vectors",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
+    Column("model", String(50), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("spans", JSON, nullable=False),
+    Column("vectors", LargeBinary, nullable=False),
+)
+
+# What each story's last comparison was computed from (no foreign key: the story tables are
+# rewritten on every update, and a fingerprint outlives that).
+story_comparisons = Table(
+    "story_comparisons",
+    metadata,
+    Column("story_id", String(32), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("flags", Integer, nullable=False),
+    Column("compared_at", DateTime(timezone=True), nullable=False),
+)
+
 Index("ix_articles_source_published", articles.c.source, articles.c.published)
