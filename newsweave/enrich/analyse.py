@@ -159,8 +159,9 @@ class AnalysisPool:
     """:func:`analyse_many` over batches in ``workers`` processes (in this one when ``workers`` is 1).
 
     Each worker loads the models once, when it starts; batches come back in order, so one
-    writer (the caller) stores them. Workers start from a fork server, never by forking a
-    process whose model threads are running.
+    writer (the caller) stores them. Workers are spawned (a fresh interpreter, never a fork
+    of a process whose model threads run) and are this process's children, so their CPU
+    time and memory show in its ``RUSAGE_CHILDREN`` once the pool is closed.
     """
 
     def __init__(self, workers: int = 1, embeddings: str | None = "auto", chunk: int = 16) -> None:
@@ -183,7 +184,7 @@ class AnalysisPool:
     def map_batches(self, articles: Sequence[Article]) -> Iterator[list[ArticleAnalysis]]:
         """The analyses of ``articles``, one list per chunk, in order."""
         chunks = [list(articles[lo : lo + self.chunk]) for lo in range(0, len(articles), self.chunk)]
-        if self.workers == 1:
+        if self.workers == 1 or not chunks:  # nothing to do never starts the workers
             for part in chunks:
                 yield analyse_many(part, embeddings=self.embeddings)
             return
@@ -195,8 +196,7 @@ class AnalysisPool:
         if self._pool is None:
             import multiprocessing as mp
 
-            method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-            self._pool = mp.get_context(method).Pool(self.workers, initializer=_worker_start,
+            self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_worker_start,
                                                      initargs=(self.embeddings,))
         return self._pool
 
