@@ -181,3 +181,14 @@ def test_new_articles_recompare_only_the_stories_they_join(corpus, tmp_path, mon
         assert again.ingest.stored == 1 and again.analysed == 1
         assert compared == [fire.id] and again.compared == 1
         assert len(story_detail(store, fire.id).articles) == fire.articles + 1
+
+
+def test_a_run_analyses_articles_an_earlier_ingest_stored_without_analysis(corpus, tmp_path):
+    from newsweave.pipeline import IngestOptions, ingest
+
+    with Store.open(str(tmp_path / "job.db")) as store:
+        stored = ingest([str(corpus)], store, IngestOptions(post_store=[])).stored  # as if killed before analysing
+        assert len(stale_article_ids(store)) == stored
+        result = _job(corpus, store, tmp_path / "out")
+        assert result.ingest.stored == 0 and result.analysed == stored
+        assert stale_article_ids(store) == [] and result.compared == 2

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["measure", "measure_in_subprocess", "render", "story_scores_via_store"]
+__all__ = ["measure", "measure_in_subprocess", "render", "stored_story_scores", "story_scores_via_store"]
 
 
 def _usage() -> tuple[float, float, float, float]:
@@ -101,6 +101,7 @@ def measure(corpus: str, *, workers: int, method: str = "auto", db: str | None =
             again = _timed_job(inputs, store, scratch / "out", workers, method)
             parse = _plain_parse(store)
             dialect = store.dialect
+            stories = stored_story_scores(store, Path(corpus)) if not corpus.startswith("gen:") else None
     n = max(1, parse["articles"])
     return {
         "corpus": corpus, "store": dialect, "workers": workers, "method": method,
@@ -110,6 +111,7 @@ def measure(corpus: str, *, workers: int, method: str = "auto", db: str | None =
         "articles_per_s": round(parse["articles"] / max(first["wall_s"], 1e-9), 2),
         "cpu_ms_per_article": round(1000 * first["cpu_s"] / n, 1),
         "rerun_share": round(again["wall_s"] / max(first["wall_s"], 1e-9), 4),
+        "stories": stories,
     }
 
 
@@ -127,37 +129,48 @@ def measure_in_subprocess(corpus: str, *, workers: int, method: str = "auto", db
 
 def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any]:
     """Story clustering scores on a labelled story file through ingest → store → analysis → stories."""
-    from newsweave.bench.stories import metrics
-    from newsweave.enrich.analyse import default_workers
     from newsweave.pipeline import IngestOptions, ingest
     from newsweave.store import Store
     from newsweave.store.analysis import AnalysisStep
     from newsweave.store.stories import update_stories
-    from newsweave.store.schema import story_assignments
 
-    gold_of = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                record = json.loads(line)
-                gold_of[str(record["id"])] = str(record["story"])
     with tempfile.TemporaryDirectory(prefix="newsweave-bench-stories-") as tmp, \
             Store.open(str(Path(tmp) / "stories.db")) as store:
-        with AnalysisStep(workers or default_workers()) as step:
+        with AnalysisStep(workers) as step:
             ingest([str(path)], store, IngestOptions(post_store=[step]))
         update_stories(store)
-        from sqlalchemy import select
+        return stored_story_scores(store, path)
 
-        with store.connect() as conn:
-            assigned = dict(conn.execute(select(story_assignments.c.article_id, story_assignments.c.story_id)).all())
-        gold, pred = [], []
-        for article in store.iter_articles(with_raw=False):
-            key = article.external_id
-            if key in gold_of and article.id in assigned:
-                gold.append(gold_of[key])
-                pred.append(assigned[article.id])
-    scores = metrics(gold, pred)
-    return {"file": path.name, "articles": len(gold), "records": len(gold_of), **scores}
+
+def _gold_stories(path: Path) -> dict[str, str]:
+    """Record id -> gold story id of a labelled story file (empty when it has no labels)."""
+    gold: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line) if line.strip() else {}
+            if "story" in record and "id" in record:
+                gold[str(record["id"])] = str(record["story"])
+    return gold
+
+
+def stored_story_scores(store: Any, path: Path) -> dict[str, Any] | None:
+    """Pairwise/BCubed scores of the stories in ``store`` against ``path``'s labels (None: no labels)."""
+    from sqlalchemy import select
+
+    from newsweave.bench.stories import metrics
+    from newsweave.store.schema import story_assignments
+
+    gold_of = _gold_stories(path)
+    if not gold_of:
+        return None
+    with store.connect() as conn:
+        assigned = dict(conn.execute(select(story_assignments.c.article_id, story_assignments.c.story_id)).all())
+    gold, pred = [], []
+    for article in store.iter_articles(with_raw=False):
+        if article.external_id in gold_of and article.id in assigned:
+            gold.append(gold_of[article.external_id])
+            pred.append(assigned[article.id])
+    return {"file": path.name, "articles": len(gold), "records": len(gold_of), **metrics(gold, pred)}
 
 
 def render(result: dict[str, Any]) -> None:

@@ -82,10 +82,9 @@ def bench_run(
     if not corpora and not stories_file:
         raise InputError("nothing to run: give --data FILE, --generate N or --stories FILE")
     workers = workers or default_workers()
-    result = {
-        "runs": [measure_in_subprocess(c, workers=workers, method=method, db=db) for c in corpora],
-        "stories": [story_scores_via_store(p, workers=workers) for p in stories_file],
-    }
+    runs = [measure_in_subprocess(c, workers=workers, method=method, db=db) for c in corpora]
+    scored = [r["stories"] for r in runs if r.get("stories")]  # labelled corpora are scored as they run
+    result = {"runs": runs, "stories": scored + [story_scores_via_store(p, workers=workers) for p in stories_file]}
     if json_out:
         typer.echo(json.dumps(result, indent=2, default=str))
     else:
