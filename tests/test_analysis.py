@@ -93,8 +93,8 @@ def test_a_pool_of_one_gives_the_same_records_as_the_function():
     assert [r.entities for b in batches for r in b] == [r.entities for r in analyse_many(articles, embeddings=None)]
 
 
-def test_stored_entities_are_read_back_for_compare(tmp_path):
-    with Store.open(str(tmp_path / "s.db")) as store:
+def test_stored_entities_are_read_back_for_compare(db_url):
+    with Store.open(db_url) as store:
         article = _article("a1", "Mara Quellwood spoke in Port Ellery.")
         store.add_batch([article])
         assert stale_article_ids(store) == ["a1"]
@@ -105,7 +105,7 @@ def test_stored_entities_are_read_back_for_compare(tmp_path):
         assert [(e.label, e.text) for e in entities] == [("person", "Mara Quellwood"), ("place", "Port Ellery")]
 
 
-def test_statement_vectors_are_embedded_once_per_store(tmp_path, monkeypatch):
+def test_statement_vectors_are_embedded_once_per_store(db_url, monkeypatch):
     calls: list[int] = []
 
     def fake_embed(texts):
@@ -113,7 +113,7 @@ def test_statement_vectors_are_embedded_once_per_store(tmp_path, monkeypatch):
         return np.eye(len(texts), 4, dtype=np.float32)
 
     monkeypatch.setattr("newsweave.compare.statements._embed", fake_embed)
-    with Store.open(str(tmp_path / "s.db")) as store:
+    with Store.open(db_url) as store:
         store.add_batch([_article("a1", "One two three four five. Six seven eight nine ten.")])
         one = Statement("a1", "a1.example", 0, 24, "One two three four five.", [])
         two = Statement("a1", "a1.example", 25, 51, "Six seven eight nine ten.", [])
