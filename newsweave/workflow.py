@@ -220,7 +220,7 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     say("reading, cleaning, analysing")
-    with AnalysisStep(workers or default_workers()) as analysis:
+    with AnalysisStep(workers or default_workers(), statements=method != "lexical") as analysis:
         summary = ingest(list(inputs), store, IngestOptions(post_store=[analysis]), progress=ingest_progress)
         analysis.finish(store)  # articles an interrupted earlier run stored but did not analyse
     result = JobResult(ingest=summary, stories_total=0, analysed=analysis.analysed)

@@ -192,3 +192,29 @@ def test_a_run_analyses_articles_an_earlier_ingest_stored_without_analysis(corpu
         result = _job(corpus, store, tmp_path / "out")
         assert result.ingest.stored == 0 and result.analysed == stored
         assert stale_article_ids(store) == [] and result.compared == 2
+
+
+def test_statement_vectors_made_by_the_pass_are_what_compare_reads(tmp_path, monkeypatch):
+    from newsweave.compare.statements import split_statements
+
+    embedded: list[str] = []
+
+    def fake_embed(texts):
+        embedded.extend(texts)
+        return np.eye(len(texts), 8, dtype=np.float32)
+
+    monkeypatch.setattr("newsweave.compare.statements._embed", fake_embed)
+    monkeypatch.setattr("newsweave.compare.statements.embedder_available", lambda: True)
+    article = _article("a1", "The council approved the new harbour bridge on Monday evening. "
+                             "Work on the eastern span starts in the spring, officials said.")
+    with Store.open(str(tmp_path / "s.db")) as store:
+        store.add_batch([article])
+        (result,) = analyse_many([article], embeddings=None)
+        assert len(result.statement_spans) == 2 and len(embedded) == 2
+        store_analyses(store, [result])
+        vectors = StatementVectors(store)
+        got = vectors(split_statements(article))
+        assert vectors.computed == 0 and len(embedded) == 2  # read back, not embedded again
+        assert np.allclose(got, np.eye(2, 8))
+        (lexical,) = analyse_many([article], embeddings=None, statements=False)
+        assert lexical.statement_vectors is None and len(embedded) == 2

@@ -41,6 +41,8 @@ def check_method(method: str) -> str:
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
+#: The statement embedder's name (``newsweave.enrich.embeddings.get_embedder``); stored vectors carry it.
+STATEMENT_MODEL = "minilm"
 
 
 @dataclass
@@ -97,7 +99,7 @@ def _embed(texts: list[str]) -> np.ndarray:
     """Unit-normalised sentence embeddings from the shared embeddings stage (loaded once)."""
     from newsweave.enrich.embeddings import get_embedder
 
-    vectors = np.asarray(get_embedder("minilm").encode(texts, batch_size=64), dtype=np.float32)
+    vectors = np.asarray(get_embedder(STATEMENT_MODEL).encode(texts, batch_size=64), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-9)
 

@@ -8,12 +8,13 @@ batched. One pass costs:
   into names, and the persons/places/organisations the story clusterer weighs;
 - **the quotes stage**, which parses only the sentences that may carry a quotation
   (a quotation mark or a speech verb), not the whole text;
-- **one lead vector** (title + first sentences) for the story clusterer.
+- **one lead vector** (title + first sentences) for the story clusterer;
+- **statement vectors** (MiniLM, one thread a worker) for compare's statement alignment —
+  the costliest part by far (~12 CPU-ms a statement, ~30 statements an article), made here so
+  compare reads them instead of embedding in the writer process; off for ``--method lexical``.
 
 Sentences, numbers and years are regular expressions over the text, cheaper to recompute than
-to read back, so they are not part of the record. Statement vectors are made the first
-time a story with the article is compared (most articles in a large corpus are in no
-story of two) and stored then (:mod:`newsweave.store.analysis`).
+to read back, so they are not part of the record.
 
 >>> from newsweave.model import Article
 >>> a = Article(id="a1", source="one.example", origin="a.txt", input_format="text", raw=b"",
@@ -51,7 +52,10 @@ class ArticleAnalysis:
     story_features: dict[str, Any] | None  # the clusterer's evidence (newsweave.group.stories)
     quotes: Any  # newsweave.enrich.quotes.QuoteAnalysis
     story_features_version: str = ""
-    stats: dict[str, Any] = field(default_factory=dict)
+    # the article's statements (newsweave.compare.statements.split_statements) and their unit vectors
+    statement_spans: list[tuple[int, int]] = field(default_factory=list)
+    statement_vectors: Any = None  # float32 array, one row a statement; None when not embedded
+    statement_model: str | None = None
 
 
 def analysis_version() -> str:
@@ -93,11 +97,12 @@ def analyse(article: Article, *, embeddings: str | None = "auto") -> ArticleAnal
 
 
 def analyse_many(articles: Sequence[Article], *, embeddings: str | None = "auto",
-                 batch_size: int = 32) -> list[ArticleAnalysis]:
+                 statements: bool = True, batch_size: int = 32) -> list[ArticleAnalysis]:
     """:func:`analyse` over a batch, in order; each model runs once over the whole batch.
 
     ``embeddings``: the lead-vector model ("minilm", "static"), None for none, or "auto"
-    (the story clusterer's shipped model when its extra is installed).
+    (the story clusterer's shipped model when its extra is installed). ``statements``: also
+    embed the article's statements for compare (when its embedder is installed).
     """
     from newsweave.enrich.entities import NER_DISABLED, features_from_mentions
     from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
@@ -124,6 +129,8 @@ def analyse_many(articles: Sequence[Article], *, embeddings: str | None = "auto"
         results.append(ArticleAnalysis(article.id, version, spans, features, quotes,
                                        story_features_version=f"v{_feature_version()}"))
     _add_lead_vectors(articles, results, _embedding_model(embeddings))
+    if statements:
+        _add_statement_vectors(articles, results)
     return results
 
 
@@ -145,6 +152,24 @@ def _add_lead_vectors(articles: Sequence[Article], results: list[ArticleAnalysis
         result.story_features["embedding_model"] = model
 
 
+def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAnalysis]) -> None:
+    """Every candidate statement's vector (quoted ones too: compare drops those later), one batch."""
+    from newsweave.compare.statements import STATEMENT_MODEL, _embed, embedder_available, split_statements
+
+    if not embedder_available():
+        return
+    found = [(result, split_statements(article) if article.status.is_story_material else [])
+             for article, result in zip(articles, results)]
+    texts = [st.text for _, sts in found for st in sts]
+    vectors = _embed(texts) if texts else None
+    row = 0
+    for result, sts in found:
+        result.statement_spans = [(st.start, st.end) for st in sts]
+        result.statement_vectors = vectors[row : row + len(sts)] if vectors is not None else None
+        result.statement_model = STATEMENT_MODEL
+        row += len(sts)
+
+
 def default_workers() -> int:
     """The cores this process may use."""
     import os
@@ -164,11 +189,13 @@ class AnalysisPool:
     time and memory show in its ``RUSAGE_CHILDREN`` once the pool is closed.
     """
 
-    def __init__(self, workers: int = 1, embeddings: str | None = "auto", chunk: int = 16) -> None:
+    def __init__(self, workers: int = 1, embeddings: str | None = "auto", chunk: int = 16,
+                 statements: bool = True) -> None:
         if not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
         self.workers = workers
         self.embeddings = embeddings
+        self.statements = statements
         self.chunk = chunk
         self._pool: Any = None
 
@@ -186,10 +213,11 @@ class AnalysisPool:
         chunks = [list(articles[lo : lo + self.chunk]) for lo in range(0, len(articles), self.chunk)]
         if self.workers == 1 or not chunks:  # nothing to do never starts the workers
             for part in chunks:
-                yield analyse_many(part, embeddings=self.embeddings)
+                yield analyse_many(part, embeddings=self.embeddings, statements=self.statements)
             return
         # the raw input bytes are not analysed: do not ship them to the workers
-        jobs = [([dataclasses.replace(a, raw=b"") for a in part], self.embeddings) for part in chunks]
+        jobs = [([dataclasses.replace(a, raw=b"") for a in part], self.embeddings, self.statements)
+                for part in chunks]
         yield from self._started().imap(_worker_analyse, jobs)
 
     def _started(self) -> Any:
@@ -212,6 +240,6 @@ def _worker_start(embeddings: str | None) -> None:
     load_models(embeddings)
 
 
-def _worker_analyse(job: tuple[list[Article], str | None]) -> list[ArticleAnalysis]:
-    articles, embeddings = job
-    return analyse_many(articles, embeddings=embeddings)
+def _worker_analyse(job: tuple[list[Article], str | None, bool]) -> list[ArticleAnalysis]:
+    articles, embeddings, statements = job
+    return analyse_many(articles, embeddings=embeddings, statements=statements)

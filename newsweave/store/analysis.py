@@ -5,7 +5,8 @@
 - :func:`store_analyses` — the single writer: NER spans to ``analyses``, quotes through
   :func:`newsweave.store.quotes.replace_quotes`, the clusterer's evidence as the
   ``story_features`` annotation ``update_stories`` reads instead of computing it again.
-- :func:`entities_for` and :class:`StatementVectors` — what compare reads back.
+- :func:`entities_for` and :class:`StatementVectors` — what compare reads back (statement
+  vectors the pass did not make, e.g. after a ``--method lexical`` run, are made and kept then).
 - :class:`AnalysisStep` — the post-store pipeline step (worker processes, one writer).
 """
 
@@ -81,8 +82,20 @@ def store_analyses(store: Any, results: Sequence[Any]) -> None:
             conn.execute(insert(annotations), [
                 {"article_id": r.article_id, "kind": FEATURES_KIND, "version": r.story_features_version,
                  "data": r.story_features} for r in featured])
+        embedded = [r for r in results if r.statement_vectors is not None and r.statement_spans]
+        if embedded:
+            conn.execute(delete(statement_vectors).where(statement_vectors.c.article_id.in_(
+                [r.article_id for r in embedded])))
+            conn.execute(insert(statement_vectors), [
+                _vector_row(r.article_id, r.statement_model, r.statement_spans, r.statement_vectors) for r in embedded])
     for r in results:
         replace_quotes(store, r.article_id, r.quotes)
+
+
+def _vector_row(article_id: str, model: str, spans: Sequence[tuple[int, int]], matrix: Any) -> dict[str, Any]:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    return {"article_id": article_id, "model": model, "dim": int(matrix.shape[1]),
+            "spans": [list(s) for s in spans], "vectors": matrix.tobytes()}
 
 
 def entities_for(store: Any, articles_: Sequence[Article]) -> dict[str, list[Any]]:
@@ -126,9 +139,11 @@ class StatementVectors:
     once stored), so each one is embedded once per store, whichever story it is compared in.
     """
 
-    def __init__(self, store: Any, model: str = "minilm") -> None:
+    def __init__(self, store: Any, model: str | None = None) -> None:
+        from newsweave.compare.statements import STATEMENT_MODEL
+
         self.store = store
-        self.model = model
+        self.model = model or STATEMENT_MODEL
         self.computed = 0  # statements embedded by this object (the rest came from the store)
 
     def __call__(self, statements: Sequence[Any]) -> np.ndarray:
@@ -167,9 +182,7 @@ class StatementVectors:
             rows = []
             for article_id in sorted(touched):
                 spans = sorted(known[article_id])
-                matrix = np.vstack([known[article_id][s] for s in spans]).astype(np.float32)
-                rows.append({"article_id": article_id, "model": self.model, "dim": int(matrix.shape[1]),
-                             "spans": [list(s) for s in spans], "vectors": matrix.tobytes()})
+                rows.append(_vector_row(article_id, self.model, spans, np.vstack([known[article_id][s] for s in spans])))
             conn.execute(insert(statement_vectors), rows)
 
 
@@ -184,10 +197,10 @@ class AnalysisStep:
 
     __name__ = "analysis"
 
-    def __init__(self, workers: int = 1, embeddings: str | None = "auto") -> None:
+    def __init__(self, workers: int = 1, embeddings: str | None = "auto", statements: bool = True) -> None:
         from newsweave.enrich.analyse import AnalysisPool
 
-        self.pool = AnalysisPool(workers, embeddings=embeddings)
+        self.pool = AnalysisPool(workers, embeddings=embeddings, statements=statements)
         self.analysed = 0
 
     def __enter__(self) -> AnalysisStep:
