@@ -136,7 +136,7 @@ def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="newsweave-bench-stories-") as tmp, \
             Store.open(str(Path(tmp) / "stories.db")) as store:
-        with AnalysisStep(workers) as step:
+        with AnalysisStep(workers, statements=False) as step:  # grouping needs no statement vectors
             ingest([str(path)], store, IngestOptions(post_store=[step]))
         update_stories(store)
         return stored_story_scores(store, path)
