@@ -44,7 +44,7 @@ from newsweave.compare.timeline import reprint_groups as _reprint_groups
 from newsweave.compare.timeline import timeline as _timeline
 from newsweave.model import Article, Finding
 
-__all__ = ["compare_articles", "compare_stories", "quote_analyses", "FLAG_KINDS"]
+__all__ = ["compare_articles", "compare_stories", "quote_analyses", "statement_quote_spans", "FLAG_KINDS"]
 
 FLAG_KINDS = (
     "wording_drift", "speaker_mismatch", "speaker_unresolved", "number_conflict",
@@ -64,6 +64,15 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     from newsweave.enrich.quotes.marks import find_regions
 
     return [(region.start, region.end) for region in find_regions(text)]
+
+
+def statement_quote_spans(article: Article, analysis: Any) -> list[tuple[int, int]]:
+    """What statements leave out: each direct/mixed quote's content and every quoted stretch.
+
+    The per-article analysis uses it too, to embed just the statements compare will align.
+    """
+    spans = [(q.content.start, q.content.end) for q in analysis.quotes if q.kind != "indirect"]
+    return spans + _quoted_spans(article.text)
 
 
 def _story_id(articles: list[Article]) -> str:
@@ -135,9 +144,7 @@ def compare_articles(
             if q.article_id != article.id:
                 q = dataclasses.replace(q, article_id=article.id)
             quotes.append(q)
-            if q.kind != "indirect":
-                quote_spans[article.id].append((q.content.start, q.content.end))
-        quote_spans[article.id].extend(_quoted_spans(article.text))
+        quote_spans[article.id] = statement_quote_spans(article, analysis)
         items.extend(quote_items(article, quotes))
         for f in getattr(analysis, "findings", []) or []:
             if f.article_id != article.id:

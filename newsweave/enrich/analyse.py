@@ -153,12 +153,14 @@ def _add_lead_vectors(articles: Sequence[Article], results: list[ArticleAnalysis
 
 
 def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAnalysis]) -> None:
-    """Every candidate statement's vector (quoted ones too: compare drops those later), one batch."""
+    """The vectors of the statements compare will align (quoted ones left out as compare does), one batch."""
+    from newsweave.compare import statement_quote_spans
     from newsweave.compare.statements import STATEMENT_MODEL, _embed, embedder_available, split_statements
 
     if not embedder_available():
         return
-    found = [(result, split_statements(article) if article.status.is_story_material else [])
+    found = [(result, split_statements(article, statement_quote_spans(article, result.quotes))
+              if article.status.is_story_material else [])
              for article, result in zip(articles, results)]
     texts = [st.text for _, sts in found for st in sts]
     vectors = _embed(texts) if texts else None
