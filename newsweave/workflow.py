@@ -12,6 +12,7 @@ PosixPath('out/index.html')
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -48,6 +49,8 @@ class StorySet:
     articles: list[Article]  # story material only, publication order
     reprint_groups: dict[str, str]  # article id -> reprint group id
     analyses: dict[str, Any]  # article id -> QuoteAnalysis
+    entities: dict[str, Any] = field(default_factory=dict)  # article id -> its entities (stored analysis)
+    embed_statements: Callable[[list[Any]], Any] | None = None  # stored statement vectors
 
 
 @dataclass(slots=True)
@@ -65,6 +68,9 @@ class StoryReport:
 class JobResult:
     ingest: IngestSummary
     stories_total: int
+    analysed: int = 0  # articles analysed in this run (new ones and any left stale by an earlier run)
+    stories_updated: bool = False  # whether grouping ran (nothing new: the stored stories stand)
+    compared: int = 0  # stories compared in this run; the rest were unchanged and kept their reports
     reports: list[StoryReport] = field(default_factory=list)
     index_path: Path | None = None
     report_path: Path | None = None
@@ -75,46 +81,48 @@ class JobResult:
 class StaleWork:
     """Stored articles a finished run would have processed further (a run was killed part-way)."""
 
-    without_quotes: list[str]  # no quotes from the current extractor
+    without_analysis: list[str]  # no analysis (entities, quotes, vectors) by the current analyser
     without_story: list[str]  # story material assigned to no story
 
     def __bool__(self) -> bool:
-        return bool(self.without_quotes or self.without_story)
+        return bool(self.without_analysis or self.without_story)
 
 
 def stale_work(store: Store) -> StaleWork:
     """What is stale in ``store``: the one rule for resuming a killed run.
 
-    Storing, quote extraction and story grouping commit separately, so a kill
-    between them leaves articles stored without their quotes or story; the next
-    run finds nothing new to store and would otherwise leave them so. (Reports
-    and comparisons are rewritten from the store on every run, so they are never stale.)
+    Storing, analysis and story grouping commit separately, so a kill between them
+    leaves articles stored without their analysis or story; the next run finds nothing
+    new to store and would otherwise leave them so. (Comparisons carry a fingerprint of
+    what they were made from, so a story whose comparison is missing or outdated is
+    compared again: see :func:`comparison_fingerprint`.)
     """
     from sqlalchemy import select
 
-    from newsweave.enrich.quotes import VERSION
     from newsweave.model import ArticleStatus
-    from newsweave.store.quotes import PEOPLE_KIND
-    from newsweave.store.schema import annotations, articles, story_assignments
+    from newsweave.store.analysis import stale_article_ids
+    from newsweave.store.schema import articles, story_assignments
 
-    quoted = select(annotations.c.article_id).where(annotations.c.kind == PEOPLE_KIND,
-                                                    annotations.c.version == VERSION)
     assigned = select(story_assignments.c.article_id)
     with store.connect() as conn:
-        without_quotes = conn.execute(
-            select(articles.c.id).where(articles.c.id.not_in(quoted)).order_by(articles.c.seq)).scalars()
         without_story = conn.execute(
             select(articles.c.id).where(articles.c.status == ArticleStatus.OK.value,
                                         articles.c.id.not_in(assigned)).order_by(articles.c.seq)).scalars()
-        return StaleWork(list(without_quotes), list(without_story))
+        return StaleWork(stale_article_ids(store), list(without_story))
 
 
-def finish_ingest(store: Store, summary: IngestSummary) -> Any:
-    """Group stories after an ingest that stored something, or that found a killed run's articles
-    without a story; returns the ``StoryUpdate``, or None when there was nothing to group."""
+def _grouping_due(store: Store, summary: IngestSummary, analysed: int) -> bool:
+    """Whether stories must be updated: something new, revised or analysed, or material left without a story."""
+    return bool(summary.stored or summary.revised or analysed or stale_work(store).without_story)
+
+
+def finish_ingest(store: Store, summary: IngestSummary, analysed: int = 0) -> Any:
+    """Group stories after an ingest that stored, revised or analysed something, or that found a
+    killed run's articles without a story; returns the ``StoryUpdate``, or None when there was
+    nothing to group."""
     from newsweave.store.stories import update_stories
 
-    if not summary.stored and not summary.revised and not stale_work(store).without_story:
+    if not _grouping_due(store, summary, analysed):
         return None
     return update_stories(store)
 
@@ -123,17 +131,27 @@ def _story_material(articles: Iterable[Article]) -> list[Article]:
     return [a for a in articles if a.status.is_story_material]
 
 
-def load_story_set(store: Store, story_id: str) -> StorySet:
-    """One stored story: its articles, reprint groups and (cached) quote analyses."""
-    from newsweave.store.quotes import analyses_for
+def load_story_set(store: Store, story_id: str, detail: Any = None) -> StorySet:
+    """One stored story: its articles, reprint groups, quote analyses, entities and statement vectors.
+
+    Everything the per-article analysis stored is read back, not computed again.
+    """
     from newsweave.store.stories import story_detail
 
-    detail = story_detail(store, story_id)
+    detail = detail or story_detail(store, story_id)
     ids = [a.id for a in detail.articles]
-    by_id = {a.id: a for a in store.iter_articles(ids=ids)}
+    by_id = {a.id: a for a in store.iter_articles(ids=ids, with_raw=False)}
     articles = _story_material(by_id[i] for i in ids if i in by_id)
     groups = {a.id: a.reprint_group or a.id for a in detail.articles}
-    return StorySet(detail.summary.id, articles, groups, analyses_for(store, articles))
+    return _stored_set(store, detail.summary.id, articles, groups)
+
+
+def _stored_set(store: Store, story_id: str | None, articles: list[Article], groups: dict[str, str]) -> StorySet:
+    from newsweave.store.analysis import StatementVectors, entities_for
+    from newsweave.store.quotes import analyses_for
+
+    return StorySet(story_id, articles, groups, analyses_for(store, articles),
+                    entities_for(store, articles), StatementVectors(store))
 
 
 def story_sets_for(store: Store, article_ids: Sequence[str] | None = None, *, by_story: bool = False,
@@ -144,13 +162,12 @@ def story_sets_for(store: Store, article_ids: Sequence[str] | None = None, *, by
     files expects; ``by_story=True`` groups them into stories first and returns
     each story of at least ``min_articles`` articles.
     """
-    from newsweave.store.quotes import analyses_for
     from newsweave.store.stories import list_stories, update_stories
 
     wanted = set(article_ids) if article_ids is not None else None
     if not by_story:
         articles = _story_material(store.iter_articles(ids=list(article_ids) if article_ids is not None else None))
-        return [StorySet(None, articles, {}, analyses_for(store, articles))] if articles else []
+        return [_stored_set(store, None, articles, {})] if articles else []
     update_stories(store)
     sets = []
     for summary in list_stories(store, min_articles=min_articles):
@@ -170,7 +187,8 @@ def compare_story_sets(sets: Sequence[StorySet], method: str = "auto") -> list[d
     check_method(method)
     return [
         compare_articles(s.articles, story_id=s.story_id, analyses=s.analyses,
-                         reprint_groups=s.reprint_groups or None, method=method)
+                         reprint_groups=s.reprint_groups or None, method=method,
+                         entities=s.entities, embed_statements=s.embed_statements)
         for s in sets
     ]
 
@@ -229,57 +247,127 @@ def _report_dir(out_dir: Path) -> Path:
 
 
 def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str = "auto",
-            progress: Callable[[str], None] | None = None, ingest_progress: Any = None) -> JobResult:
-    """The main job: ingest ``inputs``, extract quotes, group stories, write a report per story.
+            progress: Callable[[str], None] | None = None, ingest_progress: Any = None,
+            workers: int | None = None) -> JobResult:
+    """The main job: ingest ``inputs``, analyse each new article once, group stories, write a report per story.
 
     Writes ``out_dir/stories/<id>.html`` and ``.json`` for every story of two
     or more articles, ``out_dir/report.json`` (all stories, the compare JSON
     contract) and ``out_dir/index.html`` linking them; each file is replaced atomically,
     so a reader (or a failed re-run) never sees half a report.
+
+    Incremental: articles already stored are not analysed again, grouping runs only when
+    there is something new, and a story is compared again only when what its comparison is
+    made from changed (its articles, their reprint groups, its headline, the method, the
+    analysers or the compare code) or its report files are missing. ``workers`` analysis
+    processes (default: the cores) feed one writer.
     """
     from newsweave.compare.statements import check_method
-    from newsweave.present.report import render, write_report
-    from newsweave.store.quotes import ensure_quotes, quotes_step
+    from newsweave.enrich.analyse import default_workers
+    from newsweave.present.report import write_report
+    from newsweave.store.analysis import AnalysisStep
     from newsweave.store.stories import list_stories, update_stories
 
     check_method(method)
     story_dir = _report_dir(out_dir)
     started = time.perf_counter()
     say = progress or (lambda _message: None)
-    say("reading, cleaning, extracting quotes")
-    summary = ingest(list(inputs), store, IngestOptions(post_store=[quotes_step]), progress=ingest_progress)
-    leftover = stale_work(store).without_quotes
-    if leftover:  # stored by a run killed before their quotes were extracted
-        say(f"extracting quotes of {len(leftover)} articles an earlier run left without")
-        ensure_quotes(store, leftover)
-    say("grouping stories")
-    update_stories(store)
+    say("reading, cleaning, analysing")
+    with AnalysisStep(workers or default_workers(), statements=method != "lexical") as analysis:
+        summary = ingest(list(inputs), store, IngestOptions(post_store=[analysis]), progress=ingest_progress)
+        analysis.finish(store)  # articles an interrupted earlier run stored but did not analyse
+    result = JobResult(ingest=summary, stories_total=0, analysed=analysis.analysed)
+    if _grouping_due(store, summary, analysis.analysed):
+        say("grouping stories")
+        update_stories(store)
+        result.stories_updated = True
     summaries = list_stories(store)
-    result = JobResult(ingest=summary, stories_total=len(summaries))
-    all_stories = []
+    result.stories_total = len(summaries)
     for story in summaries:
-        if story.articles < 2:
-            continue
-        say(f"comparing story {story.id} ({story.articles} articles)")
-        story_set = load_story_set(store, story.id)
-        if len(story_set.articles) < 2:
-            continue
-        compared = compare_story_sets([story_set], method=method)[0]
-        compared.setdefault("headline", story.headline)
-        document = {"stories": [compared]}
-        html_path = story_dir / f"{story.id}.html"
-        json_path = story_dir / f"{story.id}.json"
-        write_report(html_path, render(document, "html"))
-        write_report(json_path, render(document, "json"))
-        all_stories.append(compared)
-        result.reports.append(StoryReport(story.id, story.headline, story.articles, story.independent_sources,
-                                          len(compared.get("flags", [])), html_path, json_path))
+        if story.articles >= 2:
+            _report_story(store, story, story_dir, method, result, say)
     result.report_path = out_dir / "report.json"
-    write_report(result.report_path, render({"stories": all_stories}, "json"))
+    _write_all_stories(result.report_path, [r.json for r in result.reports])
     result.index_path = out_dir / "index.html"
     write_report(result.index_path, _index_html(result, summaries))
     result.seconds = round(time.perf_counter() - started, 2)
     return result
+
+
+def _report_story(store: Store, story: Any, story_dir: Path, method: str, result: JobResult,
+                  say: Callable[[str], None]) -> None:
+    """Compare one story and write its reports, unless its stored fingerprint says nothing changed."""
+    from newsweave.present.report import render, write_report
+    from newsweave.store.comparisons import store_comparison, stored_comparison
+    from newsweave.store.stories import story_detail
+
+    detail = story_detail(store, story.id)
+    fingerprint = comparison_fingerprint(detail, method)
+    html_path = story_dir / f"{story.id}.html"
+    json_path = story_dir / f"{story.id}.json"
+    previous = stored_comparison(store, story.id)
+    if previous is not None and previous.fingerprint == fingerprint and html_path.is_file() and json_path.is_file():
+        flags = previous.flags
+    else:
+        story_set = load_story_set(store, story.id, detail)
+        if len(story_set.articles) < 2:
+            return
+        say(f"comparing story {story.id} ({story.articles} articles)")
+        compared = compare_story_sets([story_set], method=method)[0]
+        compared.setdefault("headline", story.headline)
+        document = {"stories": [compared]}
+        write_report(html_path, render(document, "html"))
+        write_report(json_path, render(document, "json"))
+        flags = len(compared.get("flags", []))
+        store_comparison(store, story.id, fingerprint, compared)  # the web app reads it too
+        result.compared += 1
+    result.reports.append(StoryReport(story.id, story.headline, story.articles, story.independent_sources,
+                                      flags, html_path, json_path))
+
+
+def comparison_fingerprint(detail: Any, method: str) -> str:
+    """What a story's comparison is made from, hashed: equal fingerprints give equal comparisons.
+
+    Its articles (an id names its first content; ``versions`` counts later edits), their
+    reprint groups, the headline, the method, the analyser and the compare/report code.
+    """
+    import hashlib
+
+    from newsweave.enrich.analyse import analysis_version
+
+    members = sorted((a.id, a.reprint_group or a.id, a.versions) for a in detail.articles)
+    inputs = [method, analysis_version(), _compare_code_digest(), detail.summary.headline, members]
+    return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _compare_code_digest() -> str:
+    """A digest of the compare and report code, so changing either re-compares every story."""
+    import hashlib
+
+    import newsweave.compare
+    import newsweave.present
+
+    digest = hashlib.sha256()
+    for package in (newsweave.compare, newsweave.present):
+        folder = Path(package.__file__).parent
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".json"}:
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _write_all_stories(path: Path, story_files: Sequence[Path]) -> None:
+    """``report.json``: every story's object, copied one file at a time (memory flat in the story count)."""
+    from newsweave.present.export import atomic_output
+
+    with atomic_output(path) as out:
+        out.write('{\n  "stories": [')
+        for n, story_file in enumerate(story_files):
+            story = json.loads(story_file.read_text(encoding="utf-8"))["stories"][0]
+            out.write(("," if n else "") + "\n" + json.dumps(story, ensure_ascii=False, indent=2, default=str))
+        out.write("\n  ]\n}\n")
 
 
 def _index_html(result: JobResult, summaries: Sequence[Any]) -> str:

@@ -83,7 +83,7 @@ def filled_db(tmp_path) -> Path:
 
 def test_ingest_summary_and_reingest(tmp_path, corpus):
     db = tmp_path / "n.db"
-    first = run(db, "ingest", str(corpus), "--batch-size", "7")
+    first = run(db, "ingest", str(corpus), "--batch-size", "7", "--workers", "1")
     assert first.exit_code == 0, first.output
     assert "stored" in first.output and "30" in first.output
     assert "invalid JSON" in first.output  # the failure is listed with its reason

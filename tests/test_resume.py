@@ -72,10 +72,10 @@ def _kill_while_reading(monkeypatch):
     monkeypatch.setattr(pipeline, "_reader", lambda: reader)
 
 
-def _kill_in_quotes(monkeypatch):
-    import newsweave.store.quotes as store_quotes
+def _kill_in_analysis(monkeypatch):
+    import newsweave.store.analysis as store_analysis
 
-    monkeypatch.setattr(store_quotes, "_extract_and_store", kill_on_call(3, store_quotes._extract_and_store))
+    monkeypatch.setattr(store_analysis, "store_analyses", kill_on_call(1, store_analysis.store_analyses))
 
 
 def _kill_in_grouping(monkeypatch):
@@ -90,8 +90,8 @@ def _kill_in_compare(monkeypatch):
     monkeypatch.setattr(workflow, "compare_story_sets", kill_on_call(2, workflow.compare_story_sets))
 
 
-@pytest.mark.parametrize("kill", [_kill_while_reading, _kill_in_quotes, _kill_in_grouping, _kill_in_compare],
-                         ids=["read", "quotes", "stories", "compare"])
+@pytest.mark.parametrize("kill", [_kill_while_reading, _kill_in_analysis, _kill_in_grouping, _kill_in_compare],
+                         ids=["read", "analysis", "stories", "compare"])
 def test_a_killed_job_is_finished_by_running_it_again(kill, uninterrupted, tmp_path):
     with Store.open(str(tmp_path / "s.db")) as store:
         with pytest.MonkeyPatch.context() as patch:

@@ -69,8 +69,11 @@ def ingest_command(
         DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Articles per database transaction."
     ),
     stories: bool = typer.Option(
-        True, "--stories/--no-stories", help="Assign the new articles to stories (and spot reprints) after storing."
+        True, "--stories/--no-stories",
+        help="Analyse the new articles (entities, quotes, vectors: once, stored) and assign them to stories.",
     ),
+    workers: int = typer.Option(0, "--workers", "-j", min=0,
+                                help="Analysis processes (one writer stores their results); 0 = one per core."),
     fields: list[str] = typer.Option(
         [], "--field", metavar="FIELD=KEY",
         help="JSON/JSONL: read article FIELD (text, title, source, url, published, byline, id, html) from record KEY "
@@ -93,13 +96,17 @@ def ingest_command(
 
     Prints a summary: read / stored / already present / skipped / failed (each failure with its reason; skipped records — not articles, such as WARC request records or images — counted by reason, each listed with --strict). Exits non-zero only when nothing could be read, or with --strict when any record failed.
     """
+    from newsweave.enrich.analyse import default_workers
     from newsweave.pipeline import IngestOptions, ingest
+    from newsweave.store.analysis import AnalysisStep
 
     read_options = _read_options(fields, timeout=timeout, deadline=deadline, max_bytes=max_bytes,
                                  max_file_bytes=max_record_bytes, respect_robots=robots,
                                  outlet_from_filename=outlet_from_filename)
-    options = IngestOptions(batch_size=batch_size, read_options=read_options)
-    with Store.open(state.db) as store:
+    analysis = AnalysisStep(workers or default_workers())
+    options = IngestOptions(batch_size=batch_size, read_options=read_options,
+                            post_store=[analysis] if stories else [])
+    with Store.open(state.db) as store, analysis:
         progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]ingest[/]"),
@@ -123,12 +130,14 @@ def ingest_command(
 
         with progress:
             summary = ingest(inputs, store, options, progress=update)
+            if stories:
+                analysis.finish(store)
         grouped = None
         if stories:
             from newsweave.workflow import finish_ingest
 
             with err_console.status("grouping stories…"):
-                grouped = finish_ingest(store, summary)
+                grouped = finish_ingest(store, summary, analysis.analysed)
     _print_summary(summary, store, strict=strict)
     if grouped is not None:
         console.print(f"stories: {grouped.stories} over {grouped.articles} articles "

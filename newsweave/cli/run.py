@@ -20,7 +20,8 @@ _EPILOG = """\
 
 Writes out/index.html (every story), out/stories/<id>.html and .json (one report per story
 of two or more articles) and out/report.json (all stories, the compare JSON contract).
-The store is --db / NEWSWEAVE_DB, default out/newsweave.db.
+The store is --db / NEWSWEAVE_DB, default out/newsweave.db. Running it again is cheap:
+stored articles are not analysed again and only stories that changed are compared again.
 """
 
 
@@ -29,6 +30,8 @@ def run_command(
     inputs: list[str] = typer.Argument(..., help="Files, directories, URLs or feeds to read.", metavar="PATH|URL…"),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for the reports."),
     method: str = typer.Option("auto", "--method", help="Statement alignment: auto, embed or lexical."),
+    workers: int = typer.Option(0, "--workers", "-j", min=0,
+                                help="Analysis processes (one writer stores their results); 0 = one per core."),
 ) -> None:
     """Run the whole job: read and clean, extract quotes, group stories, write comparison reports."""
     from newsweave.store import Store
@@ -36,13 +39,14 @@ def run_command(
 
     db = state.db or str(out / "newsweave.db")
     with Store.open(db) as store:
-        result = run_job(inputs, store, out, method=method,
+        result = run_job(inputs, store, out, method=method, workers=workers or None,
                          progress=lambda message: err_console.print(f"[dim]… {message}[/]", highlight=False))
     summary = result.ingest
     console.print(
         f"read {summary.read} · stored {summary.stored} · already present {summary.already_present} · "
         f"revised {summary.revised} · skipped {len(summary.skipped)} · failed {len(summary.failures)} · "
-        f"{result.stories_total} stories", highlight=False)
+        f"analysed {result.analysed} · {result.stories_total} stories · "
+        f"compared {result.compared} (the others unchanged)", highlight=False)
     for reason, n in summary.skipped_by_reason().most_common():
         console.print(f"  skipped: {escape(reason)} ({n})", highlight=False)
     for failure in summary.failures:

@@ -32,19 +32,21 @@ import dataclasses
 import hashlib
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from newsweave.compare.names import compare_names, extract_entities
+from newsweave.compare.names import Entity, compare_names, extract_entities
 from newsweave.compare.numbers import compare_numbers
 from newsweave.compare.quotes import cue_pronouns, group_quotes, quote_items
 from newsweave.compare.signals import CueClaim, article_signals, pattern_findings, pronoun_findings, wording_rate
-from newsweave.compare.statements import align_statements, check_method, split_statements
+from newsweave.compare.statements import Statement, align_statements, check_method, split_statements
 from newsweave.compare.timeline import originality
 from newsweave.compare.timeline import reprint_groups as _reprint_groups
 from newsweave.compare.timeline import timeline as _timeline
 from newsweave.model import Article, Finding, Span
 
-__all__ = ["compare_articles", "compare_stories", "quote_analyses", "FLAG_KINDS", "DIFFERENCE_KINDS"]
+__all__ = ["compare_articles", "compare_stories", "quote_analyses", "statement_quote_spans", "FLAG_KINDS",
+           "DIFFERENCE_KINDS"]
 
 #: suspected errors: each one a claim a user can act on, with its evidence in ``reason``
 FLAG_KINDS = (
@@ -66,6 +68,15 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     from newsweave.enrich.quotes.marks import find_regions
 
     return [(region.start, region.end) for region in find_regions(text)]
+
+
+def statement_quote_spans(article: Article, analysis: Any) -> list[tuple[int, int]]:
+    """What statements leave out: each direct/mixed quote's content and every quoted stretch.
+
+    The per-article analysis uses it too, to embed just the statements compare will align.
+    """
+    spans = [(q.content.start, q.content.end) for q in analysis.quotes if q.kind != "indirect"]
+    return spans + _quoted_spans(article.text)
 
 
 def _story_id(articles: list[Article]) -> str:
@@ -94,6 +105,9 @@ def compare_articles(
     analyses: dict[str, Any] | None = None,
     reprint_groups: dict[str, str] | None = None,
     method: str = "auto",
+    *,
+    entities: dict[str, list[Entity]] | None = None,
+    embed_statements: Callable[[list[Statement]], Any] | None = None,
 ) -> dict[str, Any]:
     """Compare a set of articles as one story; returns the story object of the JSON contract.
 
@@ -101,7 +115,9 @@ def compare_articles(
     already computed (from the store); missing ones are computed.  ``reprint_groups`` maps
     article id to reprint group id (from the grouping stage); computed when absent.
     ``method`` picks statement alignment: ``"auto"`` (embeddings when the ``embed`` extra is
-    installed), ``"embed"`` or ``"lexical"``.
+    installed), ``"embed"`` or ``"lexical"``. ``entities`` (article id -> its entities, e.g. from
+    the stored analysis) and ``embed_statements`` (statements -> unit vectors, e.g. read from the
+    store) spare compare a second parse and a second embedding; missing entities are computed.
     """
     check_method(method)  # before sentence splitting and NER
     timings: dict[str, float] = {}
@@ -116,7 +132,8 @@ def compare_articles(
     seen: set[str] = set()
     articles = [a for a in articles if not (a.id in seen or seen.add(a.id))]
     by_id = {a.id: a for a in articles}
-    entities = extract_entities(articles) if articles else {}
+    missing = [a for a in articles if a.id not in (entities or {})]
+    entities = {**(extract_entities(missing) if missing else {}), **(entities or {})}
     lap("entities")
     analyses = {**quote_analyses([a for a in articles if a.id not in (analyses or {})]), **(analyses or {})}
     lap("quotes_extract")
@@ -130,8 +147,7 @@ def compare_articles(
     for article in articles:
         quotes = [q if q.article_id == article.id else dataclasses.replace(q, article_id=article.id)
                   for q in analyses[article.id].quotes]
-        quote_spans[article.id] = [(q.content.start, q.content.end) for q in quotes if q.kind != "indirect"]
-        quote_spans[article.id].extend(_quoted_spans(article.text))
+        quote_spans[article.id] = statement_quote_spans(article, analyses[article.id])
         items.extend(quote_items(article, [q for q in quotes if q.is_reported]))  # reported speech and writing
     quote_groups, quote_flags, differences = group_quotes(articles, items, rank=rank, copies=groups, wording=wording)
     lap("quotes_group")
@@ -139,7 +155,8 @@ def compare_articles(
     statements = []
     for article in articles:
         statements.extend(split_statements(article, quote_spans[article.id]))
-    statement_groups, statement_spans, method_used = align_statements(articles, statements, method=method)
+    statement_groups, statement_spans, method_used = align_statements(articles, statements, method=method,
+                                                                      embed=embed_statements)
     lap("statements")
 
     numbers, number_findings = compare_numbers(articles, statement_spans)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -19,7 +20,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from newsweave.compare._text import fold, stem
 from newsweave.model import Article, Finding
 
-__all__ = ["Entity", "extract_entities", "compare_names", "LABELS"]
+__all__ = ["Entity", "extract_entities", "entities_from_spans", "compare_names", "LABELS"]
 
 LABELS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": "group", "FAC": "place"}
 _TITLE_WORDS = {
@@ -60,20 +61,28 @@ def extract_entities(articles: list[Article], batch_size: int = 32) -> dict[str,
     from newsweave.nlp import load_english
 
     nlp = load_english(disable=("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"))
-    out: dict[str, list[Entity]] = {}
     texts = [a.text for a in articles]
-    for article, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size)):
-        ents = []
-        for ent in doc.ents:
-            label = LABELS.get(ent.label_)
-            if label is None:
-                continue
-            text = ent.text
-            if label == "person" and ("\n" in text or len(text) > 60):
-                continue
-            ents.append(Entity(article.id, label, text, ent.start_char, ent.end_char))
-        out[article.id] = ents
-    return out
+    return {
+        article.id: entities_from_spans(article, ((e.label_, e.start_char, e.end_char) for e in doc.ents))
+        for article, doc in zip(articles, nlp.pipe(texts, batch_size=batch_size))
+    }
+
+
+def entities_from_spans(article: Article, spans: Iterable[tuple[str, int, int]]) -> list[Entity]:
+    """The compared entities among NER spans (spaCy label, start, end) into ``article.text``.
+
+    The stored per-article analysis keeps every NER span; this picks the ones compare links.
+    """
+    ents = []
+    for spacy_label, start, end in spans:
+        label = LABELS.get(spacy_label)
+        if label is None:
+            continue
+        text = article.text[start:end]
+        if label == "person" and ("\n" in text or len(text) > 60):
+            continue
+        ents.append(Entity(article.id, label, text, start, end))
+    return ents
 
 
 def _person_key(core: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +41,8 @@ def check_method(method: str) -> str:
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
+#: The statement embedder's name (``newsweave.enrich.embeddings.get_embedder``); stored vectors carry it.
+STATEMENT_MODEL = "minilm"
 
 
 @dataclass
@@ -96,7 +99,7 @@ def _embed(texts: list[str]) -> np.ndarray:
     """Unit-normalised sentence embeddings from the shared embeddings stage (loaded once)."""
     from newsweave.enrich.embeddings import get_embedder
 
-    vectors = np.asarray(get_embedder("minilm").encode(texts, batch_size=64), dtype=np.float32)
+    vectors = np.asarray(get_embedder(STATEMENT_MODEL).encode(texts, batch_size=64), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-9)
 
@@ -105,6 +108,7 @@ def align_statements(
     articles: list[Article], statements: list[Statement], method: str = "auto",
     threshold: tuple[float, float] | None = None,
     embed_limit: int = 300,
+    embed: Callable[[list[Statement]], np.ndarray] | None = None,
 ) -> tuple[list[dict], dict[str, list[tuple[int, int, str]]], str]:
     """Statement groups (JSON-ready), each article's (start, end, group id), and the method used.
 
@@ -114,6 +118,7 @@ def align_statements(
     ``threshold`` is (lexical, embedding) — the score a pair needs under each method.
     The lexical score mixes TF-IDF cosine (words and word pairs), IDF-weighted Dice and
     overlap of content words, and shared numbers; with embeddings, 0.4 × lexical + 0.6 × cosine.
+    ``embed`` gives the statements' unit vectors (e.g. read from the store); default: MiniLM now.
     """
     check_method(method)  # public API: a bad method fails before sklearn loads
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -128,7 +133,7 @@ def align_statements(
         matrix = vectorizer.fit_transform([s.words for s in statements])
         embeddings = None
         if method == "embed" or (method == "auto" and n <= embed_limit and embedder_available()):
-            embeddings = _embed([s.text for s in statements])
+            embeddings = embed(statements) if embed is not None else _embed([s.text for s in statements])
             used = "embed+lexical"
         elif method == "auto" and n > embed_limit:
             used = f"lexical ({n} statements > {embed_limit}: too many to embed quickly)"

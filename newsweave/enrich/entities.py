@@ -10,19 +10,21 @@ plain JSON so the store can cache it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
     "EntityOptions",
     "extract_entities",
     "entities_for_texts",
+    "features_from_mentions",
+    "NER_DISABLED",
     "years_in",
     "normalize_entity",
 ]
 
 # NER components only: the small pipeline's ``ner`` has its own tok2vec.
-_DISABLE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+NER_DISABLED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 _PLACE = {"GPE", "LOC", "FAC"}
 _PERSON = {"PERSON"}
@@ -77,29 +79,26 @@ def _empty() -> dict[str, Any]:
     return {"persons": [], "places": [], "orgs": [], "others": [], "years": []}
 
 
-def _from_doc(doc: Any, text: str) -> dict[str, Any]:
+def features_from_mentions(mentions: Iterable[tuple[str, str]], text: str) -> dict[str, Any]:
+    """Story evidence from (spaCy label, surface) mentions, plus the years of ``text``."""
     out = _empty()
-    for ent in doc.ents:
-        label = ent.label_
+    for label, surface in mentions:
         if label in _PERSON:
-            key = _person_key(ent.text)
+            key = _person_key(surface)
             # a single lower-case token is rarely a person ("he", misparses)
             if key and len(key) > 1:
                 out["persons"].append(key)
-        elif label in _PLACE:
-            key = normalize_entity(ent.text)
-            if key:
-                out["places"].append(key)
-        elif label in _ORG:
-            key = normalize_entity(ent.text)
-            if key:
-                out["orgs"].append(key)
-        elif label in _OTHER:
-            key = normalize_entity(ent.text)
-            if key:
-                out["others"].append(key)
+            continue
+        bucket = "places" if label in _PLACE else "orgs" if label in _ORG else "others" if label in _OTHER else None
+        key = normalize_entity(surface) if bucket else ""
+        if key:
+            out[bucket].append(key)
     out["years"] = years_in(text)
     return out
+
+
+def _from_doc(doc: Any, text: str) -> dict[str, Any]:
+    return features_from_mentions(((ent.label_, ent.text) for ent in doc.ents), text)
 
 
 def entities_for_texts(
@@ -109,7 +108,7 @@ def entities_for_texts(
     from newsweave.nlp import load_english
 
     options = options or EntityOptions()
-    nlp = load_english(disable=_DISABLE)
+    nlp = load_english(disable=NER_DISABLED)
     heads = [t[: options.max_chars] for t in texts]
     results: list[dict[str, Any]] = []
     for text, doc in zip(texts, nlp.pipe(heads, batch_size=options.batch_size)):

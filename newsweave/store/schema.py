@@ -177,7 +177,7 @@ compare_cache = Table(
     "compare_cache",
     metadata,
     Column("story_id", String(32), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),  # members + code version: stale when it changes
+    Column("fingerprint", String(64), nullable=False),  # workflow.comparison_fingerprint: stale when it changes
     Column("flags", Integer, nullable=False),
     Column("data", JSON, nullable=False),  # the compare JSON contract without article texts
     Column("computed_at", DateTime(timezone=True), nullable=False),
@@ -190,6 +190,30 @@ FTS_NAMES = ("articles_fts", "ix_articles_fts", "ix_stories_size", "ix_stories_i
 
 Index("ix_stories_last_published", stories.c.last_published)  # the web list: newest first
 Index("ix_articles_language", articles.c.language)  # the web list's language filter and its choices
+
+# One analysis pass per article (``newsweave.enrich.analyse``): what stories and compare
+# read back instead of parsing again. ``version`` names the analyser that wrote the row.
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
+    Column("version", String(80), nullable=False),
+    Column("entities", JSON, nullable=False),  # [[spaCy label, start, end], …] into articles.text
+    Column("analysed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Statement vectors, computed the first time a story with the article is compared and kept:
+# ``spans`` are [[start, end], …] into articles.text, ``vectors`` float32 rows of ``dim`` values.
+statement_vectors = Table(
+    "statement_vectors",
+    metadata,
+    Column("article_id", String(32), ARTICLE_FK(), primary_key=True),
+    Column("model", String(50), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("spans", JSON, nullable=False),
+    Column("vectors", LargeBinary, nullable=False),
+)
+
 Index("ix_articles_source_published", articles.c.source, articles.c.published)
 
 # Every version of an article whose text changed after it was first stored (the same URL or

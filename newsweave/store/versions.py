@@ -10,8 +10,8 @@ comes back with a different clean text (or title):
   saying that it was updated;
 * ``article_versions`` keeps every version — text, title, raw bytes, when it was fetched and
   the sentence diff from the version before (:mod:`newsweave.compare.revisions`);
-* what was derived from the old text (quotes, annotations, signatures, reprint links) is
-  dropped so the post-store steps and ``update_stories`` compute it again.
+* what was derived from the old text (quotes, annotations, the analysis, statement vectors,
+  signatures, reprint links) is dropped so the analysis step and ``update_stories`` compute it again.
 
 Identical text under new bytes (a page re-served with a new ad slot) is no new version.
 """
@@ -27,6 +27,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from newsweave.model import Article
 from newsweave.store.schema import (
+    analyses,
     annotations,
     article_versions,
     articles,
@@ -35,6 +36,7 @@ from newsweave.store.schema import (
     removed_lines,
     reprints,
     signatures,
+    statement_vectors,
 )
 
 __all__ = ["Revision", "VersionRecord", "known_content_ids", "revise", "same_article_id", "versions_of"]
@@ -120,7 +122,7 @@ def revise(store: Any, stored_id: str, article: Article) -> Revision:
         del row["id"], row["seq"]
         conn.execute(update(articles).where(articles.c.id == stored_id).values(**row))
         conn.execute(update(raw_inputs).where(raw_inputs.c.article_id == stored_id).values(raw=raw["raw"]))
-        for table in (removed_lines, quotes, annotations, signatures, reprints):
+        for table in (removed_lines, quotes, annotations, signatures, reprints, analyses, statement_vectors):
             conn.execute(delete(table).where(table.c.article_id == stored_id))
         if removed:
             conn.execute(insert(removed_lines), removed)

@@ -83,8 +83,7 @@ def _compare_html(context: Any, story: dict[str, Any], *, compute: bool) -> Mark
     from newsweave.web.cache import story_fingerprint
 
     ids = [m["id"] for m in story["members"]]
-    key = (story["id"], story_fingerprint([(m["id"], m["reprint_group"]) for m in story["members"]], "auto"),
-           pages.verdict_state(context.store, ids))
+    key = (story["id"], story_fingerprint(context.store, story["id"]), pages.verdict_state(context.store, ids))
     html = context.fragments.get(key)
     if html is None:
         compared = pages.story_compare(context.store, story["id"], compute=compute)

@@ -1,0 +1,247 @@
+"""One analysis pass per article: everything later stages need of its language, computed once.
+
+:func:`analyse` is a pure function Article → :class:`ArticleAnalysis` (a Spark job can map
+it over partitions); :func:`analyse_many` is the same over a batch, with each model run
+batched. One pass costs:
+
+- **one NER run** over the clean text (and the title, a few words): the spans compare links
+  into names, and the persons/places/organisations the story clusterer weighs;
+- **the quotes stage**, which parses only the sentences that may carry a quotation
+  (a quotation mark or a speech verb), not the whole text;
+- **one lead vector** (title + first sentences) for the story clusterer;
+- **statement vectors** (MiniLM, one thread a worker) for compare's statement alignment —
+  the costliest part by far (~12 CPU-ms a statement, ~30 statements an article), made here so
+  compare reads them instead of embedding in the writer process; off for ``--method lexical``.
+
+Sentences, numbers and years are regular expressions over the text, cheaper to recompute than
+to read back, so they are not part of the record.
+
+>>> from newsweave.model import Article
+>>> a = Article(id="a1", source="one.example", origin="a.txt", input_format="text", raw=b"",
+...             title="Bridge opens", text='"We are ready," Mara Quellwood said in Port Ellery.')
+>>> result = analyse(a)                                                  # doctest: +SKIP
+>>> [(label, a.text[s:e]) for label, s, e in result.entities]           # doctest: +SKIP
+[('PERSON', 'Mara Quellwood'), ('GPE', 'Port Ellery')]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsweave.model import Article
+
+__all__ = ["VERSION", "AnalysisPool", "ArticleAnalysis", "default_workers", "analyse", "analyse_many", "analysis_version", "load_models"]
+
+#: Bump when what :func:`analyse` stores changes; the store re-analyses older rows.
+VERSION = "analysis-1"
+
+# the story clusterer reads entities in the title and the first characters of the text
+_STORY_HEAD_CHARS = 3000
+
+
+@dataclass(slots=True)
+class ArticleAnalysis:
+    """What one pass found in one article; every span indexes ``article.text``."""
+
+    article_id: str
+    version: str
+    entities: list[tuple[str, int, int]]  # every NER span: (spaCy label, start, end)
+    story_features: dict[str, Any] | None  # the clusterer's evidence (newsweave.group.stories)
+    quotes: Any  # newsweave.enrich.quotes.QuoteAnalysis
+    story_features_version: str = ""
+    # the article's statements (newsweave.compare.statements.split_statements) and their unit vectors
+    statement_spans: list[tuple[int, int]] = field(default_factory=list)
+    statement_vectors: Any = None  # float32 array, one row a statement; None when not embedded
+    statement_model: str | None = None
+
+
+def analysis_version() -> str:
+    """This analyser's version with the quote extractor's and the story features' it embeds."""
+    from newsweave.enrich.quotes import VERSION as QUOTES_VERSION
+    from newsweave.group.stories import FEATURE_VERSION
+
+    return f"{VERSION}+{QUOTES_VERSION}+features-v{FEATURE_VERSION}"
+
+
+def load_models(embeddings: str | None = "auto") -> None:
+    """Load every model a pass uses (once per process; a worker calls this when it starts)."""
+    from newsweave.enrich.entities import NER_DISABLED
+    from newsweave.enrich.quotes import _nlp as quotes_nlp
+    from newsweave.nlp import load_english
+
+    load_english(disable=NER_DISABLED)
+    quotes_nlp()
+    model = _embedding_model(embeddings)
+    if model:
+        from newsweave.enrich.embeddings import get_embedder
+
+        get_embedder(model)
+
+
+def _embedding_model(embeddings: str | None) -> str | None:
+    if embeddings != "auto":
+        return embeddings
+    from newsweave.enrich.embeddings import embeddings_available
+    from newsweave.group.stories import StoryParams
+
+    model = StoryParams.load().embedding_model
+    return model if model and embeddings_available(model) else None
+
+
+def analyse(article: Article, *, embeddings: str | None = "auto") -> ArticleAnalysis:
+    """The analysis of one article (see the module docstring)."""
+    return analyse_many([article], embeddings=embeddings)[0]
+
+
+def analyse_many(articles: Sequence[Article], *, embeddings: str | None = "auto",
+                 statements: bool = True, batch_size: int = 32) -> list[ArticleAnalysis]:
+    """:func:`analyse` over a batch, in order; each model runs once over the whole batch.
+
+    ``embeddings``: the lead-vector model ("minilm", "static"), None for none, or "auto"
+    (the story clusterer's shipped model when its extra is installed). ``statements``: also
+    embed the article's statements for compare (when its embedder is installed).
+    """
+    from newsweave.enrich.entities import NER_DISABLED, features_from_mentions
+    from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
+    from newsweave.nlp import load_english
+
+    if not articles:
+        return []
+    version = analysis_version()
+    ner = load_english(disable=NER_DISABLED)
+    texts = [a.text or "" for a in articles]
+    titles = [(a.title or "").strip() for a in articles]
+    text_docs = ner.pipe(texts, batch_size=batch_size)
+    title_docs = ner.pipe(titles, batch_size=batch_size)
+    results = []
+    for article, text, title, text_doc, title_doc in zip(articles, texts, titles, text_docs, title_docs):
+        spans = [(e.label_, e.start_char, e.end_char) for e in text_doc.ents]
+        head = max(0, _STORY_HEAD_CHARS - (len(title) + 2 if title else 0))
+        mentions = [(e.label_, e.text) for e in title_doc.ents]
+        mentions += [(label, text[s:e]) for label, s, e in spans if e <= head]
+        combined = f"{title}.\n{text}" if title else text
+        features = {"version": _feature_version(), **features_from_mentions(mentions, combined)}
+        material = article.status.is_story_material
+        quotes = quotes_for_article(article) if material else QuoteAnalysis()
+        results.append(ArticleAnalysis(article.id, version, spans, features, quotes,
+                                       story_features_version=f"v{_feature_version()}"))
+    _add_lead_vectors(articles, results, _embedding_model(embeddings))
+    if statements:
+        _add_statement_vectors(articles, results)
+    return results
+
+
+def _feature_version() -> int:
+    from newsweave.group.stories import FEATURE_VERSION
+
+    return FEATURE_VERSION
+
+
+def _add_lead_vectors(articles: Sequence[Article], results: list[ArticleAnalysis], model: str | None) -> None:
+    """The clusterer's lead vector (title + first sentences), in the form it caches."""
+    if not model:
+        return
+    from newsweave.enrich.embeddings import encode
+
+    vectors = encode([a.title for a in articles], [a.text or "" for a in articles], name=model)
+    for result, vector in zip(results, vectors):
+        result.story_features["embedding"] = [round(float(x), 5) for x in vector]
+        result.story_features["embedding_model"] = model
+
+
+def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAnalysis]) -> None:
+    """The vectors of the statements compare will align (quoted ones left out as compare does), one batch."""
+    from newsweave.compare import statement_quote_spans
+    from newsweave.compare.statements import STATEMENT_MODEL, _embed, embedder_available, split_statements
+
+    if not embedder_available():
+        return
+    found = [(result, split_statements(article, statement_quote_spans(article, result.quotes))
+              if article.status.is_story_material else [])
+             for article, result in zip(articles, results)]
+    texts = [st.text for _, sts in found for st in sts]
+    vectors = _embed(texts) if texts else None
+    row = 0
+    for result, sts in found:
+        result.statement_spans = [(st.start, st.end) for st in sts]
+        result.statement_vectors = vectors[row : row + len(sts)] if vectors is not None else None
+        result.statement_model = STATEMENT_MODEL
+        row += len(sts)
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class AnalysisPool:
+    """:func:`analyse_many` over batches in ``workers`` processes (in this one when ``workers`` is 1).
+
+    Each worker loads the models once, when it starts; batches come back in order, so one
+    writer (the caller) stores them. Workers are spawned (a fresh interpreter, never a fork
+    of a process whose model threads run) and are this process's children, so their CPU
+    time and memory show in its ``RUSAGE_CHILDREN`` once the pool is closed.
+    """
+
+    def __init__(self, workers: int = 1, embeddings: str | None = "auto", chunk: int = 16,
+                 statements: bool = True) -> None:
+        if not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
+        self.workers = workers
+        self.embeddings = embeddings
+        self.statements = statements
+        self.chunk = chunk
+        self._pool: Any = None
+
+    def __enter__(self) -> AnalysisPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def map_batches(self, articles: Sequence[Article]) -> Iterator[list[ArticleAnalysis]]:
+        """The analyses of ``articles``, one list per chunk, in order."""
+        chunks = [list(articles[lo : lo + self.chunk]) for lo in range(0, len(articles), self.chunk)]
+        if self.workers == 1 or not chunks:  # nothing to do never starts the workers
+            for part in chunks:
+                yield analyse_many(part, embeddings=self.embeddings, statements=self.statements)
+            return
+        # the raw input bytes are not analysed: do not ship them to the workers
+        jobs = [([dataclasses.replace(a, raw=b"") for a in part], self.embeddings, self.statements)
+                for part in chunks]
+        yield from self._started().imap(_worker_analyse, jobs)
+
+    def _started(self) -> Any:
+        if self._pool is None:
+            import multiprocessing as mp
+
+            self._pool = mp.get_context("spawn").Pool(self.workers, initializer=_worker_start,
+                                                     initargs=(self.embeddings,))
+        return self._pool
+
+
+def _worker_start(embeddings: str | None) -> None:
+    """One thread per worker (the workers are the parallelism), then every model, once."""
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+    load_models(embeddings)
+
+
+def _worker_analyse(job: tuple[list[Article], str | None, bool]) -> list[ArticleAnalysis]:
+    articles, embeddings, statements = job
+    return analyse_many(articles, embeddings=embeddings, statements=statements)

@@ -1,0 +1,220 @@
+"""One analysis pass per article, stored and read back; incremental runs of the main job."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import newsweave.compare as compare_module
+import newsweave.nlp
+from newsweave.compare.statements import Statement
+from newsweave.enrich.analyse import AnalysisPool, analyse, analyse_many, analysis_version
+from newsweave.model import Article
+from newsweave.store import Store
+from newsweave.store.analysis import StatementVectors, entities_for, stale_article_ids, store_analyses
+from newsweave.store.stories import list_stories, story_detail
+from newsweave.workflow import run_job
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "examples" / "corpus"
+class ParseCounter:
+    """Counts the texts every spaCy pipeline newsweave loads is asked to process."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.texts = 0
+        real = newsweave.nlp.load_english
+
+        def counting(disable: tuple[str, ...] = ()):
+            nlp = real(disable)
+            counter = self
+
+            class Counted:
+                def pipe(self, texts, **kwargs):
+                    for doc in nlp.pipe(texts, **kwargs):
+                        counter.texts += 1
+                        yield doc
+
+                def __call__(self, text, **kwargs):
+                    counter.texts += 1
+                    return nlp(text, **kwargs)
+
+                def __getattr__(self, name):
+                    return getattr(nlp, name)
+
+            return Counted()
+
+        monkeypatch.setattr(newsweave.nlp, "load_english", counting)
+
+
+def _article(aid: str, text: str, title: str | None = None) -> Article:
+    return Article(id=aid, source=f"{aid}.example", origin=f"{aid}.txt", input_format="text", raw=b"",
+                   text=text, title=title)
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """A copy of the example corpus (a fire story of five articles, a tram story of two), to add to."""
+    return Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+
+
+def _job(corpus: Path, store: Store, out: Path):
+    return run_job([str(corpus)], store, out, method="lexical", workers=1)
+
+
+def test_analysis_keeps_every_entity_span_and_the_clusterers_evidence():
+    text = '"We are ready," Mara Quellwood said in Port Ellery on Monday. Officials of Kestrel Polymers agreed.'
+    result = analyse(_article("a1", text, title="Bridge opens in Lindmoor"), embeddings=None)
+    found = {(label, text[s:e]) for label, s, e in result.entities}
+    assert ("PERSON", "Mara Quellwood") in found
+    assert result.story_features["persons"] == ["quellwood"]
+    assert "lindmoor" in result.story_features["places"]  # the title is read too
+    assert [q.speaker for q in result.quotes.quotes] == ["Mara Quellwood"]
+    assert result.version == analysis_version()
+
+
+def test_story_features_read_only_the_head_of_a_long_text():
+    filler = "The council met again and nothing was decided. " * 80  # ~3,800 characters
+    text = "Mara Quellwood opened the session. " + filler + "Tobin Ashgrove closed it."
+    (result,) = analyse_many([_article("a1", text)], embeddings=None)
+    assert "quellwood" in result.story_features["persons"]
+    assert "ashgrove" not in result.story_features["persons"]  # past the clusterer's 3,000 characters
+    assert any(text[s:e] == "Tobin Ashgrove" for _, s, e in result.entities)  # compare sees the whole text
+
+
+def test_a_pool_of_one_gives_the_same_records_as_the_function():
+    articles = [_article(f"a{i}", f"Mara Quellwood spoke in Port Ellery for the {i}th time.") for i in range(3)]
+    with AnalysisPool(1, embeddings=None, chunk=2) as pool:
+        batches = list(pool.map_batches(articles))
+    assert [len(b) for b in batches] == [2, 1]
+    assert [r.entities for b in batches for r in b] == [r.entities for r in analyse_many(articles, embeddings=None)]
+
+
+def test_stored_entities_are_read_back_for_compare(db_url):
+    with Store.open(db_url) as store:
+        article = _article("a1", "Mara Quellwood spoke in Port Ellery.")
+        store.add_batch([article])
+        assert stale_article_ids(store) == ["a1"]
+        store_analyses(store, analyse_many([article], embeddings=None))
+        assert stale_article_ids(store) == []
+        (stored,) = store.iter_articles(ids=["a1"])
+        entities = entities_for(store, [stored])["a1"]
+        assert [(e.label, e.text) for e in entities] == [("person", "Mara Quellwood"), ("place", "Port Ellery")]
+
+
+def test_statement_vectors_are_embedded_once_per_store(db_url, monkeypatch):
+    calls: list[int] = []
+
+    def fake_embed(texts):
+        calls.append(len(texts))
+        return np.eye(len(texts), 4, dtype=np.float32)
+
+    monkeypatch.setattr("newsweave.compare.statements._embed", fake_embed)
+    with Store.open(db_url) as store:
+        store.add_batch([_article("a1", "One two three four five. Six seven eight nine ten.")])
+        one = Statement("a1", "a1.example", 0, 24, "One two three four five.", [])
+        two = Statement("a1", "a1.example", 25, 51, "Six seven eight nine ten.", [])
+        first = StatementVectors(store)([one])
+        assert calls == [1] and first.shape == (1, 4)
+        again = StatementVectors(store)
+        both = again([one, two])
+        assert calls == [1, 1] and again.computed == 1  # only the statement not seen before
+        assert np.allclose(both[0], first[0])
+        third = StatementVectors(store)
+        third([two, one])
+        assert third.computed == 0 and calls == [1, 1]
+
+
+def test_an_unchanged_rerun_parses_nothing_and_compares_nothing(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    with Store.open(str(tmp_path / "job.db")) as store:
+        first = _job(corpus, store, out)
+        assert first.analysed == first.ingest.stored and first.compared == 2
+        counter = ParseCounter(monkeypatch)
+        monkeypatch.setattr(compare_module, "compare_articles",
+                            lambda *a, **k: pytest.fail("an unchanged story was compared again"))
+        again = _job(corpus, store, out)
+    assert counter.texts == 0
+    assert again.analysed == 0 and again.compared == 0 and not again.stories_updated
+    assert [r.flags for r in again.reports] == [r.flags for r in first.reports]
+    combined = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert sorted(s["id"] for s in combined["stories"]) == sorted(r.story_id for r in first.reports)
+
+
+def test_compare_reads_the_stored_analysis_instead_of_parsing_again(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    with Store.open(str(tmp_path / "job.db")) as store:
+        _job(corpus, store, out)
+        for path in (out / "stories").iterdir():
+            path.unlink()  # the reports are gone: both stories are compared again
+        counter = ParseCounter(monkeypatch)
+        monkeypatch.setattr(compare_module, "extract_entities",
+                            lambda *a: pytest.fail("compare ran NER on a stored article"))
+        again = _job(corpus, store, out)
+    assert again.compared == 2 and again.analysed == 0
+    assert counter.texts == 0  # the quotes came from the store too
+
+
+def test_new_articles_recompare_only_the_stories_they_join(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    with Store.open(str(tmp_path / "job.db")) as store:
+        _job(corpus, store, out)
+        fire = max(list_stories(store, min_articles=2), key=lambda s: s.articles)
+        wire = (corpus / "harbor-wire-warehouse-fire.txt").read_text(encoding="utf-8")
+        lines = wire.split("\n")
+        lines[0] = "Port Alden warehouse fire: 214 residents evacuated, officials say"
+        (corpus / "late-edition-warehouse-fire.txt").write_text(
+            "\n".join(lines) + "\n\nThe Port Alden fire marshal said on Friday the cause was still unknown.\n",
+            encoding="utf-8")
+        compared: list[str | None] = []
+        real = compare_module.compare_articles
+
+        def recording(articles, story_id=None, **kwargs):
+            compared.append(story_id)
+            return real(articles, story_id=story_id, **kwargs)
+
+        monkeypatch.setattr(compare_module, "compare_articles", recording)
+        again = _job(corpus, store, out)
+        assert again.ingest.stored == 1 and again.analysed == 1
+        assert compared == [fire.id] and again.compared == 1
+        assert len(story_detail(store, fire.id).articles) == fire.articles + 1
+
+
+def test_a_run_analyses_articles_an_earlier_ingest_stored_without_analysis(corpus, tmp_path):
+    from newsweave.pipeline import IngestOptions, ingest
+
+    with Store.open(str(tmp_path / "job.db")) as store:
+        stored = ingest([str(corpus)], store, IngestOptions(post_store=[])).stored  # as if killed before analysing
+        assert len(stale_article_ids(store)) == stored
+        result = _job(corpus, store, tmp_path / "out")
+        assert result.ingest.stored == 0 and result.analysed == stored
+        assert stale_article_ids(store) == [] and result.compared == 2
+
+
+def test_statement_vectors_made_by_the_pass_are_what_compare_reads(tmp_path, monkeypatch):
+    from newsweave.compare.statements import split_statements
+
+    embedded: list[str] = []
+
+    def fake_embed(texts):
+        embedded.extend(texts)
+        return np.eye(len(texts), 8, dtype=np.float32)
+
+    monkeypatch.setattr("newsweave.compare.statements._embed", fake_embed)
+    monkeypatch.setattr("newsweave.compare.statements.embedder_available", lambda: True)
+    article = _article("a1", "The council approved the new harbour bridge on Monday evening. "
+                             "Work on the eastern span starts in the spring, officials said.")
+    with Store.open(str(tmp_path / "s.db")) as store:
+        store.add_batch([article])
+        (result,) = analyse_many([article], embeddings=None)
+        assert len(result.statement_spans) == 2 and len(embedded) == 2
+        store_analyses(store, [result])
+        vectors = StatementVectors(store)
+        got = vectors(split_statements(article))
+        assert vectors.computed == 0 and len(embedded) == 2  # read back, not embedded again
+        assert np.allclose(got, np.eye(2, 8))
+        (lexical,) = analyse_many([article], embeddings=None, statements=False)
+        assert lexical.statement_vectors is None and len(embedded) == 2
