@@ -5,14 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import threading
 import time
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from read_fixtures import article_html, write_warc
+from read_fixtures import article_html, local_http_server, write_warc
 from typer.testing import CliRunner
 
 from newsweave.cli import app
@@ -292,12 +291,8 @@ class _Stalling(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def stalling_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Stalling)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(_Stalling) as url:
+        yield url
 
 
 def test_one_url_never_takes_longer_than_its_deadline(stalling_server):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from read_fixtures import article_html
+from read_fixtures import article_html, local_http_server
 
 from newsweave.model import Article, Skipped
 from newsweave.read import ReadOptions, read_inputs
@@ -147,12 +146,8 @@ class FeedHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(FeedHandler) as url:
+        yield url
 
 
 FAST = ReadOptions(timeout=2, retries=0)

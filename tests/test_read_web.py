@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
-from read_fixtures import article_html
+from read_fixtures import article_html, local_http_server
 
 from newsweave.model import Article, Failure
 from newsweave.read import DEFAULT_USER_AGENT, ReadOptions, read_inputs
@@ -86,20 +85,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send(404, b"not found")
 
 
-class QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):  # clients hanging up on /slow or /big are expected
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    httpd = QuietServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as url:
+        yield url
 
 
 FAST = ReadOptions(timeout=0.5, retries=1, backoff=0.01)

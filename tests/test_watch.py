@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -14,6 +13,7 @@ from newsweave.read import ReadOptions
 from newsweave.store import Store
 from newsweave.store.versions import versions_of
 from newsweave.watch import parse_interval, watch
+from read_fixtures import local_http_server
 
 PARA = ("The harbour council of Port Elin voted on Tuesday to rebuild the old pier before the summer. "
         "Councillor Mara Vell said the work would take four months and cost two million pounds. ") * 4
@@ -70,12 +70,8 @@ class Handler(BaseHTTPRequestHandler):
 def feed_url():
     FeedState.version = 0
     FeedState.requests = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/feed"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as url:
+        yield f"{url}/feed"
 
 
 def test_watch_ingests_new_and_edited_entries_and_honours_etag(feed_url):

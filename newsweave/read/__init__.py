@@ -30,7 +30,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from newsweave.errors import NewsweaveError
 from newsweave.model import Article, Failure, Skipped
 from newsweave.read._common import (
     DEFAULT_USER_AGENT,

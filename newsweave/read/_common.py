@@ -12,15 +12,17 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from newsweave.model import UNKNOWN_OUTLET, Article, Failure, article_id_for
+
+T = TypeVar("T")
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -32,6 +34,7 @@ __all__ = [
     "finish_article",
     "failure_for",
     "guarded",
+    "isolated",
     "identity_key",
     "is_input_error",
     "looks_binary",
@@ -263,6 +266,17 @@ def failure_for(origin: str, error: BaseException) -> Failure:
     LOGGER.warning("reader error on %s", origin, exc_info=(type(error), error, error.__traceback__))
     message = " ".join(str(error).split())[:160]
     return Failure(origin, f"read error: {type(error).__name__}" + (f": {message}" if message else ""))
+
+
+def isolated(origin: str, make: Callable[[], T]) -> T | Failure:
+    """``make()``, or the Failure naming ``origin`` for any input error it raises (a native panic
+    included): one record, however broken, costs that record only."""
+    try:
+        return make()
+    except BaseException as e:
+        if not is_input_error(e):
+            raise
+        return failure_for(origin, e)
 
 
 def guarded(origin: str, stream: Iterator[Article | Failure]) -> Iterator[Article | Failure]:

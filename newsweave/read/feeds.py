@@ -30,9 +30,8 @@ from typing import Any, Protocol
 from newsweave.model import UNKNOWN_OUTLET, Article, Failure, Skipped
 from newsweave.read._common import (
     ReadOptions,
-    failure_for,
     finish_article,
-    is_input_error,
+    isolated,
     join_paragraphs,
     parse_datetime,
     registered_domain,
@@ -179,13 +178,8 @@ def read_feed_bytes(data: bytes, origin: str, options: ReadOptions, *, feed_url:
     if options.max_feed_entries is not None:
         entries = entries[: options.max_feed_entries]
     for entry in entries:
-        try:  # one entry, however broken, costs that entry only
-            outcome = _entry_outcome(entry, info, origin, feed_url, options, fetch_page)
-        except BaseException as e:
-            if not is_input_error(e):
-                raise
-            outcome = failure_for(f"{origin}#entry{entry.index}", e)
-        yield outcome
+        yield isolated(f"{origin}#entry{entry.index}",
+                       lambda entry=entry: _entry_outcome(entry, info, origin, feed_url, options, fetch_page))
 
 
 def _entry_outcome(entry: FeedEntry, info: dict[str, Any], origin: str, feed_url: str | None,

@@ -21,10 +21,9 @@ from newsweave.errors import InputError
 from newsweave.model import Article, Failure, article_id_for
 from newsweave.read._common import (
     ReadOptions,
-    failure_for,
     finish_article,
     identity_key,
-    is_input_error,
+    isolated,
     parse_datetime,
     read_file_bytes,
     source_from_value,
@@ -115,13 +114,8 @@ def _isolated_record(raw: bytes, origin: str, path: Path, options: ReadOptions) 
         record = json.loads(raw)
     except (ValueError, RecursionError) as e:  # UnicodeDecodeError included
         return Failure(origin, _json_error(e))
-    try:
-        return article_from_record(record, raw=raw, origin=origin, input_format="jsonl",
-                                   options=options, fallback_source=path.stem)
-    except BaseException as e:
-        if not is_input_error(e):
-            raise
-        return failure_for(origin, e)
+    return isolated(origin, lambda: article_from_record(record, raw=raw, origin=origin, input_format="jsonl",
+                                                        options=options, fallback_source=path.stem))
 
 
 def _bounded_lines(handle: IO[bytes], cap: int) -> Iterator[tuple[int, bytes | None, int]]:
@@ -223,14 +217,8 @@ def read_json_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     single = len(records) == 1 and records[0] is document
     for index, record in enumerate(records):
         rec_origin = origin if single else f"{origin}[{index}]"
-        try:
-            raw = data if single else json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            yield article_from_record(record, raw=raw, origin=rec_origin, input_format="json",
-                                      options=options, fallback_source=path.stem)
-        except BaseException as e:
-            if not is_input_error(e):
-                raise
-            yield failure_for(rec_origin, e)
+        yield isolated(rec_origin, lambda record=record, rec_origin=rec_origin: _record_from_json(
+            record, data if single else None, rec_origin, options, path.stem))
 
 
 def article_from_record(
@@ -299,6 +287,15 @@ def article_from_record(
         metadata=metadata,
         fallback_in_id=False,
     )
+
+
+def _record_from_json(record: Any, raw: bytes | None, origin: str, options: ReadOptions,
+                      fallback_source: str) -> Article | Failure:
+    """One record of a JSON document; ``raw`` is the document when it is the only record, else the
+    record itself is serialised (sorted keys: the same record gives the same bytes and id)."""
+    raw = raw if raw is not None else json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return article_from_record(record, raw=raw, origin=origin, input_format="json",
+                               options=options, fallback_source=fallback_source)
 
 
 def _source(record: dict[str, Any], field_map: dict[str, str]) -> str | None:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.model import Article, Failure, Skipped
-from newsweave.read._common import ReadOptions, failure_for, is_input_error
+from newsweave.read._common import ReadOptions, is_input_error, isolated
 from newsweave.read.html import article_from_html
 
 __all__ = ["read_warc_file", "is_warc_file", "is_arc_file"]
@@ -158,19 +158,19 @@ def _record(record, origin: str, options: ReadOptions) -> tuple[Article | Failur
 
 def _isolated(record, origin: str, size: int, options: ReadOptions) -> tuple[Article | Failure, bool]:
     """A response or resource record, with whatever it raises turned into that record's Failure."""
+    outcome = isolated(origin, lambda: _response_or_resource(record, origin, size, options))
+    return outcome if isinstance(outcome, tuple) else (outcome, False)
+
+
+def _response_or_resource(record, origin: str, size: int, options: ReadOptions) -> tuple[Article | Failure, bool]:
     from fastwarc.warc import WarcRecordType
 
-    try:
-        if record.record_type == WarcRecordType.response:
-            return _response(record, origin, options)
-        body = record.reader.read()
-        if len(body) < size:
-            return Failure(origin, f"truncated WARC record ({len(body)} of {size} bytes)"), True
-        return _resource(record, body, origin, options), False
-    except BaseException as e:
-        if not is_input_error(e):
-            raise
-        return failure_for(origin, e), False
+    if record.record_type == WarcRecordType.response:
+        return _response(record, origin, options)
+    body = record.reader.read()
+    if len(body) < size:
+        return Failure(origin, f"truncated WARC record ({len(body)} of {size} bytes)"), True
+    return _resource(record, body, origin, options), False
 
 
 def _revisit_reason(uri: str | None, profile: str | None) -> str:
@@ -277,21 +277,11 @@ def _read_arc(path: Path, options: ReadOptions) -> Iterator[Article | Failure]:
             iterator = ArchiveIterator(handle, arc2warc=True)
             for record in iterator:
                 offset = iterator.offset
-                yield _isolated_arc_record(record, f"{name}#{offset}", options)
+                yield isolated(f"{name}#{offset}", lambda record=record: _arc_record(record, f"{name}#{offset}", options))
     except OSError as e:
         yield Failure(f"{name}#{offset}", f"cannot read ARC file: {e.strerror or e}")
     except (ArchiveLoadFailed, ValueError, EOFError, zlib.error, gzip.BadGzipFile) as e:
         yield Failure(f"{name}#{offset}", f"corrupt ARC data after this record: {_one_line(e)}")
-
-
-def _isolated_arc_record(record: Any, origin: str, options: ReadOptions) -> Article | Failure:
-    """:func:`_arc_record`, with whatever one record raises turned into that record's Failure."""
-    try:
-        return _arc_record(record, origin, options)
-    except BaseException as e:
-        if not is_input_error(e):
-            raise
-        return failure_for(origin, e)
 
 
 def _arc_record(record: Any, origin: str, options: ReadOptions) -> Article | Failure:

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from newsweave.model import Article, Failure
-from newsweave.read._common import ReadOptions, failure_for, is_input_error, strip_credentials
+from newsweave.read._common import ReadOptions, isolated, strip_credentials
 from newsweave.read.html import article_from_html
 
 __all__ = ["Fetcher", "FetchError", "Response", "is_url", "read_feed_response", "read_url", "validate_url"]
@@ -297,20 +297,19 @@ def read_feed_response(feed_url: str, response: Response, fetcher: Fetcher, opti
 
     def fetch_page(link: str, entry: FeedEntry) -> Article | Failure:
         origin = strip_credentials(link)
-        try:  # one entry's page, however broken, costs that entry only
+        return isolated(origin, lambda: _entry_page(origin, link, entry))  # one entry's page costs that entry only
+
+    def _entry_page(origin: str, link: str, entry: FeedEntry) -> Article | Failure:
+        try:
             page = fetcher.fetch(link)
-            return _page_article(
-                origin, page, options, input_format="feed",
-                defaults={"title": entry.title, "byline": entry.author, "published": entry.published,
-                          "external_id": entry.entry_id},
-                metadata={k: v for k, v in {"feed_url": feed_url, "feed_entry_id": entry.entry_id}.items() if v},
-            )
         except FetchError as e:
             return Failure(origin, str(e))
-        except BaseException as e:
-            if not is_input_error(e):
-                raise
-            return failure_for(origin, e)
+        return _page_article(
+            origin, page, options, input_format="feed",
+            defaults={"title": entry.title, "byline": entry.author, "published": entry.published,
+                      "external_id": entry.entry_id},
+            metadata={k: v for k, v in {"feed_url": feed_url, "feed_entry_id": entry.entry_id}.items() if v},
+        )
 
     yield from read_feed_bytes(response.body, feed_url, options, feed_url=feed_url, fetch_page=fetch_page)
 
