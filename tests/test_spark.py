@@ -255,6 +255,37 @@ def test_rerun_over_a_grown_input_adds_only_the_new_articles(spark_run) -> None:
     assert len(members) == len(set(members)) and grown.failures == 1
 
 
+@pytest.mark.timeout(1200)
+def test_cli_loads_the_run_and_lists_its_stories(spark_run, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsweave.cli import app
+
+    runner = CliRunner()
+    db = str(tmp_path / "cli.db")
+    loaded = runner.invoke(app, ["--db", db, "load", str(spark_run["out"])])
+    assert loaded.exit_code == 0, loaded.output
+    assert "stories" in loaded.output and "could not read 1 records" in loaded.output
+    listed = runner.invoke(app, ["--db", db, "stories"])
+    from newsweave.store import Store
+    from newsweave.store.stories import list_stories
+
+    with Store.open(db) as store:
+        ids = [s.id for s in list_stories(store, min_articles=2)]
+    assert listed.exit_code == 0 and ids and all(i in listed.output for i in ids)
+
+
+def test_a_missing_spark_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from newsweave.errors import NewsweaveError
+    from newsweave.spark.job import SparkOptions, spark_session
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(NewsweaveError, match=r"newsweave\[spark\]"):
+        spark_session(SparkOptions(master="local[1]"))
+
+
 def test_load_names_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
     from newsweave.errors import InputError
     from newsweave.spark.load import load_run

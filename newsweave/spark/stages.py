@@ -213,7 +213,7 @@ def article_row(article: Article, analysis: Any) -> dict[str, Any]:
     return {
         "_table": "articles", "id": article.id, "source": article.source, "origin": article.origin,
         "input_format": article.input_format, "url": article.url, "title": article.title,
-        "byline": article.byline, "published": utc.replace(tzinfo=None) if utc else None,
+        "byline": article.byline, "published": utc,  # aware: Spark converts it without the worker's local zone
         "published_as_written": published.isoformat() if published else None, "language": article.language,
         "external_id": article.external_id, "extractor": article.extractor, "status": status,
         "text": article.text, "extracted_text": article.extracted_text, "warnings": _dumps(list(article.warnings)),
