@@ -136,11 +136,13 @@ def test_blocks_and_their_overlap() -> None:
     assert stages.block_of(None, 28.0) is None and not stages.overlaps_next(None, 28.0, 7.0)
 
 
-def test_stories_linked_across_blocks_merge_transitively_and_only_then() -> None:
-    roots = _merged_nodes([["1/s1", "2/s7"], ["2/s7", "3/s2"], ["5/s1", "6/s1"]])
-    assert roots["1/s1"] == roots["2/s7"] == roots["3/s2"]
+def test_stories_continue_across_blocks_by_mutual_best_link() -> None:
+    links = [("1/s1", "2/s7")] * 3 + [("2/s7", "3/s2")] * 2 + [("5/s1", "6/s1")]
+    links += [("1/s4", "2/s7")]  # one article placed differently does not chain 1/s4 in
+    roots = _merged_nodes(links)
+    assert roots["1/s1"] == roots["2/s7"] == roots["3/s2"]  # a story grows over three blocks
     assert roots["5/s1"] == roots["6/s1"] != roots["1/s1"]
-    assert "2/s9" not in roots  # a story no article links keeps its own node
+    assert roots.get("1/s4", "1/s4") != roots["1/s1"]
 
 
 # --------------------------------------------------------------------------- a local[2] run

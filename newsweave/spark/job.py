@@ -42,7 +42,7 @@ class SparkOptions:
     """How the job runs: ``master`` (None: spark-submit's, else ``local[*]``), block width, compare method."""
 
     master: str | None = None
-    block_days: float = 28.0
+    block_days: float = 366.0  # one block a year: the local answers on corpora under a year (docs/spark.md)
     method: str = "auto"
     partitions: int | None = None  # shuffle partitions (None: 2 × the default parallelism)
     executor_memory: str | None = None
@@ -234,8 +234,8 @@ def _story_stage(spark: Any, material: Any, reprints: dict[str, Any], options: S
 
     assigned = (docs.flatMap(placed).groupByKey(numPartitions=_partitions(sc, options))
                 .flatMap(lambda kv: stages.cluster_block(kv[0], list(kv[1]), idf.value)).persist())
-    links = assigned.map(lambda a: (a["article_id"], a["node"])).groupByKey().mapValues(sorted).filter(
-        lambda kv: len(kv[1]) > 1).values().collect()
+    links = assigned.map(lambda a: (a["article_id"], (not a["home"], a["node"]))).groupByKey().mapValues(sorted).filter(
+        lambda kv: len(kv[1]) > 1).map(lambda kv: (kv[1][0][1], kv[1][1][1])).collect()
     roots = _merged_nodes(links)
     home = assigned.filter(lambda a: a["home"]).collect()
     membership = _membership(home, roots, reprints, material)
@@ -249,8 +249,20 @@ def _partitions(sc: Any, options: SparkOptions) -> int:
     return options.partitions or max(2, 2 * sc.defaultParallelism)
 
 
-def _merged_nodes(links: list[list[str]]) -> dict[str, str]:
-    """Story nodes (block/story) linked by an article clustered in two blocks, to one representative each."""
+def _merged_nodes(links: list[tuple[str, str]]) -> dict[str, str]:
+    """Story nodes (block/story) of neighbouring blocks that continue each other, to one representative each.
+
+    ``links``: ``(node in its home block, node in the next block)``, one per article clustered in
+    both. A story continues into the next block's story that most of its shared articles joined,
+    when that story's shared articles came mostly from it too (mutual best): one article that the
+    two blocks placed differently does not chain two stories together.
+    """
+    counts = Counter(links)
+    best_next: dict[str, tuple[int, str]] = {}
+    best_previous: dict[str, tuple[int, str]] = {}
+    for (earlier, later), n in counts.items():
+        best_next[earlier] = max(best_next.get(earlier, (0, "")), (n, later))
+        best_previous[later] = max(best_previous.get(later, (0, "")), (n, earlier))
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -260,15 +272,10 @@ def _merged_nodes(links: list[list[str]]) -> dict[str, str]:
             x = parent[x]
         return x
 
-    for nodes in links:
-        first = find(nodes[0])
-        for other in nodes[1:]:
-            root = find(other)
-            if root != first:
-                low, high = sorted((first, root))
-                parent[high] = low
-                first = low
-    return {node: find(node) for node in parent}
+    for earlier, (_n, later) in best_next.items():
+        if best_previous[later][1] == earlier:
+            parent[find(later)] = find(earlier)
+    return {node: find(node) for node in list(parent)}
 
 
 def _membership(home: list[dict[str, Any]], roots: dict[str, str], reprints: dict[str, Any],
