@@ -11,8 +11,9 @@ Stages (each a Spark stage over :mod:`newsweave.spark.stages`, the local path's 
 3. **stories** — blocking by publication time: the local clusterer (same model, thresholds and
    corpus-wide IDF) runs on each ``block_days`` block, whose candidate index already limits
    scoring to articles that share evidence (rare terms, entities, vectors). An article in the
-   last ``window_days`` of a block is clustered in the next block as well, and its two stories
-   are merged, so a story grows across blocks.
+   last ``window_days`` of a block is clustered in the next block as well; two stories that
+   such articles tie together as each other's best match are merged, so a story grows across
+   blocks. The default block is a year wide: the local answers for any shorter corpus.
 4. **compare** — each story of two or more articles, in parallel.
 
 Tables under ``out``: articles, quotes, failures, membership, stories, comparisons, findings
