@@ -9,6 +9,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VENV=.venv
 EXTRAS='.[postgres,embed,web,bench,dev]'
+# the spark extra (pyspark, ~450 MB) only where Java runs it, or when asked for
+if [ "${NEWSWEAVE_WITH_SPARK:-}" = "1" ] || command -v java >/dev/null 2>&1; then
+    EXTRAS='.[postgres,embed,web,bench,dev,spark]'
+fi
 STAMP="$VENV/.newsweave-installed"
 
 if [ ! -x "$VENV/bin/python" ]; then
@@ -31,7 +35,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 # hash of what decides the install: reinstall only when it changes
-want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
+want="$( (cat pyproject.toml; echo "$EXTRAS") | sha256sum | cut -d' ' -f1)"
 have="$(cat "$STAMP" 2>/dev/null || true)"
 if [ "$want" != "$have" ] || [ ! -x "$VENV/bin/newsweave" ]; then
     echo "setup: installing newsweave and its extras into $VENV (first run takes a few minutes)" >&2

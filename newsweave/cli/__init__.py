@@ -10,7 +10,7 @@ from newsweave.cli.app import app, err_console, state
 from newsweave.errors import NewsweaveError
 
 # Importing a command module registers its commands on ``app``.
-from newsweave.cli import articles, bench, compare, quotes, run, serve, stories, watch  # noqa: E402,F401
+from newsweave.cli import articles, bench, compare, quotes, run, serve, spark, stories, watch  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 

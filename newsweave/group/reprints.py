@@ -31,6 +31,7 @@ import numpy as np
 from newsweave.group.minhash import DEFAULT_NUM_PERM, MinHasher, Signature
 
 __all__ = [
+    "reprint_matches",
     "DEFAULT_THRESHOLD",
     "ReprintIndex",
     "ReprintMatch",
@@ -336,24 +337,37 @@ def find_reprints(
     eligible = np.flatnonzero(sizes >= min_shingles)  # empty and tiny texts never enter the buckets
     pairs = candidate_pairs(matrix[eligible], rows) if len(eligible) > 1 else np.zeros((0, 2), np.int64)
     pairs = eligible[pairs] if len(pairs) else pairs
-    groups = _Groups()
-    for pos, (aid, _text, published) in enumerate(docs):
-        groups.add(aid, _order_key(published, pos))
-    best: dict[str, tuple[float, str]] = {}
+    verified: list[tuple[str, str, float]] = []
     if len(pairs):
         involved = np.unique(pairs)
         sets = dict(zip(involved.tolist(), hasher.shingles([docs[i][1] for i in involved])))
         for i, j in pairs.tolist():
             c = containment(sets[i], sets[j])
-            if c < threshold:
-                continue
-            c = round(float(c), 4)
-            a, b = ids[i], ids[j]
-            groups.union(a, b)
-            for x, y in ((a, b), (b, a)):
-                cur = best.get(x)
-                if cur is None or (c, y) > cur:
-                    best[x] = (c, y)
+            if c >= threshold:
+                verified.append((ids[i], ids[j], float(c)))
+    order = [_order_key(published, pos) for pos, (_id, _text, published) in enumerate(docs)]
+    return reprint_matches(ids, order, verified)
+
+
+def reprint_matches(
+    ids: Sequence[str], order_keys: Sequence[tuple], verified: Iterable[tuple[str, str, float]]
+) -> dict[str, ReprintMatch]:
+    """Reprint groups from verified pairs ``(a, b, containment)`` (each at or over the threshold).
+
+    ``order_keys`` (one per id, smaller = earlier) pick each group's root: its earliest member.
+    :func:`find_reprints` and the Spark job (whose shuffle finds and verifies the pairs) share it.
+    """
+    groups = _Groups()
+    for aid, key in zip(ids, order_keys):
+        groups.add(aid, key)
+    best: dict[str, tuple[float, str]] = {}
+    for a, b, c in verified:
+        c = round(float(c), 4)
+        groups.union(a, b)
+        for x, y in ((a, b), (b, a)):
+            cur = best.get(x)
+            if cur is None or (c, y) > cur:
+                best[x] = (c, y)
     out = {}
     for aid in ids:
         b = best.get(aid)

@@ -562,6 +562,16 @@ class StoryClusterer:
         self._idf_frozen = True
         self._idf_cache = {}
 
+    def use_document_frequencies(self, df: dict[str, int], n_docs: int) -> None:
+        """Freeze the IDF to frequencies counted elsewhere (a Spark job counts them over the corpus).
+
+        A block of a corpus clustered with the corpus' frequencies weighs terms as the whole-batch run does.
+        """
+        self._df = Counter(df)
+        self._n_docs = n_docs
+        self._idf_frozen = True
+        self._idf_cache = {}
+
     def _idf(self, term: str) -> float:
         if self._idf_frozen:
             value = self._idf_cache.get(term)
@@ -1172,11 +1182,18 @@ def cluster_stories(
     docs: Sequence[StoryInput],
     params: StoryParams | None = None,
     features: Sequence[dict[str, Any] | None] | None = None,
+    document_frequencies: tuple[dict[str, int], int] | None = None,
 ) -> list[Assignment]:
-    """Cluster a batch as a stream; assignments come back in the input order."""
+    """Cluster a batch as a stream; assignments come back in the input order.
+
+    ``document_frequencies`` ``(df, n_docs)``: IDF from a larger corpus the batch is a block of
+    (instead of pre-fitting it on the batch).
+    """
     params = params or StoryParams.load()
     clusterer = StoryClusterer(params)
-    if params.prefit_idf:
+    if document_frequencies is not None:
+        clusterer.use_document_frequencies(*document_frequencies)
+    elif params.prefit_idf:
         clusterer.fit_idf(docs)
     order = stream_order(docs)
     for i in order:
