@@ -130,6 +130,22 @@ def test_two_amounts_in_one_sentence_are_not_paired_crosswise():
     assert flags_of(story, "number_conflict") == []
 
 
+def test_one_amount_told_in_differently_worded_sentences_is_a_conflict():
+    a = make("a", "one.example", "Talks stalled again on Friday. The mayor wants $5.7 million for the harbour seawall "
+                                 "before winter. The council has offered $1.2 million for road repairs.")
+    b = make("b", "two.example", "Negotiators left City Hall without a deal, as the mayor insisted on his demand of "
+                                 "$6.7 million in funds for a harbour seawall. Road repairs would get $1.2 million.")
+    assert [f[0] for f in flags_of(compare(a, b), "number_conflict")] == ["a", "b"]
+
+
+def test_amounts_for_different_things_in_unlike_sentences_are_not_paired():
+    a = make("a", "one.example", "Talks stalled again on Friday. The mayor wants $5.7 million for the harbour seawall "
+                                 "before winter. The council has offered $1.2 million for road repairs.")
+    b = make("b", "two.example", "Negotiators left City Hall without a deal. The school board separately asked "
+                                 "for $6.7 million to rebuild a gymnasium. Road repairs would get $1.2 million.")
+    assert flags_of(compare(a, b), "number_conflict") == []
+
+
 def test_a_figure_the_article_also_gives_is_another_claim_not_a_conflict():
     a = make("a", "one.example", "The program costs $800 billion over ten years, the budget office said. "
                                  "A smaller version would cost $500 billion.")
