@@ -13,7 +13,8 @@ Two halves, one run (``newsweave bench findings``; ``python -m newsweave.bench.f
    recorded, and the story compared again: a person's surname misspelt consistently (one
    letter), the "he"/"she" of a quote's cue swapped, a figure another outlet also reports
    changed, one word changed inside a quotation another outlet also carries, a quotation
-   given to another person of the story.  Recall per kind = share of plants caught by a flag
+   given to another person of the story (a direct quotation another outlet carries and attributes
+   to the same speaker).  Recall per kind = share of plants caught by a flag
    of the matching kind on the planted article that overlaps the planted span.  The
    planted texts are made at run time from the shared data (fixed seed) and never stored.
 
