@@ -396,7 +396,8 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
     left out); the pronoun is not inside a quotation; and nobody else it could refer to is
     named in its sentence or the one before (``named``: NER people per article, start and
     surname) — unless it is the cue of a quotation other outlets give to this person by name
-    (``cues``) or one whose referent the text settles (:func:`_cue_referents`), which settles who it refers to.  Only subject pronouns ("he", "she") are judged.
+    (``cues``), or a cue whose referent the text settles (:func:`_cue_referents`).  Only subject
+    pronouns ("he", "she") are judged.
     One flag per person and article, on the first slip, with every slip as evidence.
     """
     people = _story_people(articles, analyses)
