@@ -97,6 +97,26 @@ def test_she_for_another_woman_in_the_sentence_is_not_flagged():
     assert flags_of(compare(a, b, c), "pronoun_gender") == []
 
 
+_SHIFT = ("Mr. Brenner, the fire chief, spoke to reporters at the depot on Tuesday. “The roof went first and "
+          "the walls held until noon,” Brenner said. {p} added, “We kept it from spreading to the homes.” "
+          "{extra}Mr. Brenner will report to the council.")
+
+
+def test_wrong_gender_cue_for_a_speaker_the_story_gives_by_honorifics_is_flagged():
+    a = make("a", "one.example", _SHIFT.format(p="He", extra=""))
+    b = make("b", "two.example", _SHIFT.format(p="He", extra=""))
+    c = make("c", "three.example", _SHIFT.format(p="She", extra=""))
+    assert flags_of(compare(a, b, c), "pronoun_gender") == [("c", "She")]
+
+
+def test_she_after_a_woman_named_between_is_not_flagged():
+    a = make("a", "one.example", _SHIFT.format(p="He", extra=""))
+    b = make("b", "two.example", _SHIFT.format(p="He", extra=""))
+    text = _SHIFT.format(p="She", extra="").replace(" Brenner said.", " Brenner said, and council member Ana "
+                                                                       "Duarte nodded.")
+    assert flags_of(compare(a, b, make("c", "three.example", text)), "pronoun_gender") == []
+
+
 # ----------------------------------------------------------------------------- number_conflict
 
 def test_two_amounts_in_one_sentence_are_not_paired_crosswise():
@@ -108,6 +128,22 @@ def test_two_amounts_in_one_sentence_are_not_paired_crosswise():
                                    "$716 billion for next year.")
     story = compare(a, b, c)
     assert flags_of(story, "number_conflict") == []
+
+
+def test_one_amount_told_in_differently_worded_sentences_is_a_conflict():
+    a = make("a", "one.example", "Talks stalled again on Friday. The mayor wants $5.7 million for the harbour seawall "
+                                 "before winter. The council has offered $1.2 million for road repairs.")
+    b = make("b", "two.example", "Negotiators left City Hall without a deal, as the mayor insisted on his demand of "
+                                 "$6.7 million in funds for a harbour seawall. Road repairs would get $1.2 million.")
+    assert [f[0] for f in flags_of(compare(a, b), "number_conflict")] == ["a", "b"]
+
+
+def test_amounts_for_different_things_in_unlike_sentences_are_not_paired():
+    a = make("a", "one.example", "Talks stalled again on Friday. The mayor wants $5.7 million for the harbour seawall "
+                                 "before winter. The council has offered $1.2 million for road repairs.")
+    b = make("b", "two.example", "Negotiators left City Hall without a deal. The school board separately asked "
+                                 "for $6.7 million to rebuild a gymnasium. Road repairs would get $1.2 million.")
+    assert flags_of(compare(a, b), "number_conflict") == []
 
 
 def test_a_figure_the_article_also_gives_is_another_claim_not_a_conflict():
@@ -185,6 +221,21 @@ def test_a_quotation_given_to_another_named_person_is_flagged_on_that_outlet():
     flagged = [f for f in story["flags"] if f["kind"] == "speaker_mismatch"]
     assert [f["article"] for f in flagged] == ["c"]
     assert "Jalen Osei" in flagged[0]["reason"] and "Petra Vantreck" in flagged[0]["reason"]
+
+
+def _he_said(aid: str) -> Article:
+    return make(aid, f"{aid}.example", "Fire Chief Jalen Osei said the depot was lost within the first hour. "
+                                       f"“{_QUOTE},” he said.\n\nCrews stayed at the site until dawn.")
+
+
+def test_a_quotation_another_outlet_gives_by_a_resolved_pronoun_is_flagged_on_the_renamed_one():
+    story = compare(_he_said("a"), _he_said("b"), _quoted("c", _QUOTE))
+    assert [f["article"] for f in story["flags"] if f["kind"] == "speaker_mismatch"] == ["c"]
+
+
+def test_a_resolved_pronoun_does_not_outvote_outlets_that_name_another_speaker():
+    story = compare(_he_said("a"), _quoted("c", _QUOTE), _quoted("d", _QUOTE))
+    assert [f for f in story["flags"] if f["kind"] == "speaker_mismatch"] == []
 
 
 def test_a_changed_speaker_in_a_copy_is_flagged_on_the_copy_not_the_original():

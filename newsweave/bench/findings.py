@@ -13,7 +13,8 @@ Two halves, one run (``newsweave bench findings``; ``python -m newsweave.bench.f
    recorded, and the story compared again: a person's surname misspelt consistently (one
    letter), the "he"/"she" of a quote's cue swapped, a figure another outlet also reports
    changed, one word changed inside a quotation another outlet also carries, a quotation
-   given to another person of the story.  Recall per kind = share of plants caught by a flag
+   given to another person of the story (a direct quotation another outlet carries and attributes
+   to the same speaker).  Recall per kind = share of plants caught by a flag
    of the matching kind on the planted article that overlaps the planted span.  The
    planted texts are made at run time from the shared data (fixed seed) and never stored.
 
@@ -246,17 +247,35 @@ def _plant_quote_word(story: ComparedStory, article: Article, rng: random.Random
     return None
 
 
+def _attributed_elsewhere(story: ComparedStory, article: Article) -> list[tuple[int, int, str]]:
+    """Spans of this article's variants of quotations another outlet carries and gives to a speaker."""
+    out = []
+    for g in story.result["quotes"]:
+        for v in g["variants"]:
+            if v["article"] == article.id:
+                out.extend((v["start"], v["end"], o["speaker"]) for o in g["variants"]
+                           if o["article"] != article.id and o["speaker"])
+    return out
+
+
+_PERSON_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)*(?: [A-Z][a-z'’-]+){1,2}")
+
+
 def _plant_speaker(story: ComparedStory, article: Article, rng: random.Random) -> Plant | None:
-    people = sorted({g["speaker"] for g in story.result["quotes"] if g["speaker"]}
-                    | {n["name"] for n in story.result["names"] if n["label"] == "person" and len(n["name"].split()) >= 2})
-    carried = [(v["start"], v["end"]) for v in _multi_outlet_variants(story, article)]
+    """A direct quotation another outlet also carries, and gives to the same speaker, given to
+    another person the story names (a real full name: not a twitter handle or a cue's debris)."""
+    from newsweave.compare.quotes import same_person
+
+    people = sorted({n["name"] for n in story.result["names"] if n["label"] == "person"
+                     and _PERSON_NAME.fullmatch(n["name"])})
+    carried = _attributed_elsewhere(story, article)
     quotes = [q for q in story.analyses[article.id].quotes
-              if q.source is not None and q.speaker and q.kind != "indirect"
-              and any(q.content.start < e and s < q.content.end for s, e in carried)
+              if q.source is not None and q.speaker and q.kind == "direct"
+              and any(q.content.start < e and s < q.content.end and same_person(q.speaker, who) for s, e, who in carried)
               and q.speaker.split()[-1] in article.text[q.source.start:q.source.end]]
     rng.shuffle(quotes)
     for q in quotes:
-        others = [p for p in people if p.split()[-1].lower() != q.speaker.split()[-1].lower()]
+        others = [p for p in people if not same_person(p, q.speaker)]
         if not others:
             continue
         other = rng.choice(others)

@@ -86,6 +86,7 @@ class _Mention:
     article: Article
     number: NumberMention
     context: set[str]  # content words of its sentence, the number's own words left out
+    near: set[str]  # content words of its clause: up to 60 characters either side, inside its sentence
     group: str | None  # the aligned statement holding it
     place: tuple[int, int]  # (its rank among same-unit mentions of its sentence, how many there are)
 
@@ -105,12 +106,22 @@ def _mentions(articles: list[Article], statement_group_of: dict[str, list[tuple[
             sent = _sentence_of(sentences, n.start)
             context = set(content_words(article.text[sent.start : sent.end])) if sent else set()
             context -= set(content_words(n.text))
+            lo, hi = (sent.start, sent.end) if sent else (0, len(article.text))
+            near = set(content_words(article.text[max(lo, n.start - _NEAR):n.start] + " "
+                                     + article.text[n.end:min(hi, n.end + _NEAR)]))
+            near = {w for w in near if not w.isdigit()}
             group = next((gid for s, e, gid in statement_group_of.get(article.id, ()) if s <= n.start < e), None)
             peers = [m for m in found if sent and sent.start <= m.start < sent.end
                      and m.kind == n.kind and m.unit_key == n.unit_key]
             place = (peers.index(n), len(peers)) if n in peers else (0, 1)
-            out.append(_Mention(article, n, context, group, place))
+            out.append(_Mention(article, n, context, near, group, place))
     return out
+
+
+#: characters either side of a figure that say what it is ("$5.7 billion for the border wall")
+_NEAR = 60
+#: content words the clauses around two figures must share to be one quantity, sentences aside
+_NEAR_SHARED = 3
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -125,13 +136,15 @@ def same_quantity(a: _Mention, b: _Mention, only_figures: bool, context: float =
     (:func:`slip`), and the same place among their sentence's amounts of that unit (two amounts in
     one sentence — "from $700 billion to $716 billion" — are not paired crosswise); then aligned
     statements, or sentences sharing a quarter of their content words, or sentences sharing some
-    words when each article gives only this figure for the thing (``only_figures``).
+    words when each article gives only this figure for the thing (``only_figures``), or clauses
+    around the figures sharing three content words ("$5.7 billion for a border wall" / "$6.7
+    billion in funds for his border wall").
     """
     if a.place != b.place or not slip(a.number.value, b.number.value):
         return False
     jac = _jaccard(a.context, b.context)
     return ((a.group is not None and a.group == b.group) or jac >= context
-            or (only_figures and jac >= weak_context))
+            or (only_figures and jac >= weak_context) or len(a.near & b.near) >= _NEAR_SHARED)
 
 
 def compare_numbers(

@@ -379,7 +379,9 @@ def _speaker_findings(item: QuoteItem, speaker: str | None, members: list[QuoteI
     """(variant flags, flags, differences) about who said it.
 
     A different speaker is a flag only when this cue names its speaker and another outlet's
-    cue names the consensus speaker: a pronoun or role resolved by guesswork is no evidence.
+    cue names the consensus speaker, or another outlet's "he said"/"she said" cue was resolved
+    to that speaker and no other outlet gives the quotation to anyone else; a role or a title
+    resolved by guesswork is no evidence.
     """
     if item.speaker is None:
         if not_a_person(item):
@@ -391,11 +393,16 @@ def _speaker_findings(item: QuoteItem, speaker: str | None, members: list[QuoteI
             {"speaker_as_written": item.speaker_as_written})]
     if not speaker or same_person(item.speaker, speaker):
         return [], [], []
-    backed = [o for o in members if o.article_id != item.article_id and same_person(o.speaker, speaker)
-              and named_in_cue(o) and _same_words(item, o)]
-    if not (named_in_cue(item) and backed):
+    others = [o for o in members if o.article_id != item.article_id and same_person(o.speaker, speaker)
+              and _same_words(item, o)]
+    backed = [o for o in others if named_in_cue(o)]
+    # a "he said"/"she said" the quotes stage resolved to the consensus speaker backs it when no
+    # outlet but this one gives the quotation to anyone else
+    by_pronoun = [o for o in others if fold(o.speaker_as_written or "") in _CUE_PRONOUNS]
+    dissent = [o for o in members if o is not item and o.speaker and not same_person(o.speaker, speaker)]
+    if not named_in_cue(item) or not (backed or (by_pronoun and not dissent)):
         return [], [], []
-    return ["speaker_mismatch"], [_mismatch(item, speaker, *backed)], []
+    return ["speaker_mismatch"], [_mismatch(item, speaker, *(backed or by_pronoun))], []
 
 
 def _mismatch(item: QuoteItem, speaker: str, *backed: QuoteItem) -> Finding:

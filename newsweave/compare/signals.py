@@ -203,6 +203,7 @@ class _Usage:
 
     name: str
     spans: dict[str, dict[str, list[Span]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    titles: Counter[str] = field(default_factory=Counter)  # "Mr. Hoyer", "Ms. Tlaib": gender by honorific
 
 
 def _story_people(articles: list[Article], analyses: dict[str, object]) -> dict[str, _Usage]:
@@ -282,6 +283,67 @@ def _another_referent(article: Article, analysis: object, surname: str, span: Sp
     return False
 
 
+def _mentioned(analysis: object, named: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(start, lower-case surname) of every mention of a person in an article: the names NER found
+    and the quotes stage's mentions of its people, by name or by a pronoun it resolved to them."""
+    out = set(named)
+    for person in getattr(analysis, "people", []) or []:
+        tokens = person.name.split()
+        if tokens:
+            out.update((m.start, tokens[-1].lower()) for m in person.mentions)
+            out.update((sp.start, tokens[-1].lower()) for spans in (person.pronouns or {}).values() for sp in spans)
+    return sorted(out)
+
+
+def _possessive(text: str, at: int, surname: str) -> bool:
+    """Whether the mention at ``at`` is a possessor ("William Barr's summary")."""
+    return re.match(rf"(?:[\w.-]+\s+){{0,3}}?{re.escape(surname)}['’]s\b", text[at:at + 80], re.I) is not None
+
+
+def _cue_referents(article: Article, analysis: object, sentences: list[Span],
+                   mentions: Sequence[tuple[int, str]], people: dict[str, _Usage]) -> list[tuple[Span, str]]:
+    """(pronoun span, surname) for each "he"/"she" cue of a quotation whose referent the text settles.
+
+    The referent is the quotation's resolved speaker when mentioned in the cue's sentence or the
+    two before (by name or resolved pronoun; ``mentions``), else the person mentioned last there.
+    It is settled when the story's pronouns and honorifics give the referent the other gender and
+    no one the pronoun could refer to instead is mentioned in that stretch outside quotations:
+    a person of the pronoun's gender, a gendered noun ("his wife"), or a person the story gives
+    no gender (unless only as a possessor, "Barr's summary", beside a resolved speaker).
+    """
+    out: list[tuple[Span, str]] = []
+    genders = _genders(people)
+    for q in getattr(analysis, "quotes", []) or []:
+        if q.source is None or article.text[q.source.start:q.source.end].lower() not in _SUBJECT:
+            continue
+        span = Span(q.source.start, q.source.end)
+        if _in_quotation(analysis, span):
+            continue
+        k = next((i for i, s in enumerate(sentences) if s.start <= span.start < s.end), None)
+        if k is None:
+            continue
+        start = sentences[max(0, k - 2)].start
+        before = sorted((at, last) for at, last in mentions if start <= at < span.start
+                        and not _in_quotation(analysis, Span(at, at + 1)))
+        if not before:
+            continue
+        said = q.speaker.split()[-1].lower() if q.speaker else None
+        referent = said if any(last == said for _, last in before) else before[-1][1]
+        if referent not in people:
+            continue
+        used = _GENDER_OF[article.text[span.start:span.end].lower()]
+        against = "female" if used == "male" else "male"
+        if _GENDERED[used].search(article.text, sentences[max(0, k - 1)].start, sentences[k].end):
+            continue
+        # someone of the pronoun's gender unsettles it, and so does anyone the story gives no gender
+        # (only as a possessor, "Barr's summary", is such a person no rival to the quotes stage's speaker)
+        others = [(genders.get(last), referent == said and _possessive(article.text, at, last))
+                  for at, last in before if last != referent]
+        if genders.get(referent) == against and all(g == against or (g is None and owner) for g, owner in others):
+            out.append((span, referent))
+    return out
+
+
 def _in_quotation(analysis: object, span: Span) -> bool:
     """Pronouns inside a quotation are the speaker's, about someone else: never a slip of the writer's."""
     return any(q.content.start <= span.start < q.content.end
@@ -298,7 +360,20 @@ class CueClaim:
 
 
 def _counts(usage: _Usage) -> Counter[str]:
-    return Counter({g: sum(len(spans.get(g, [])) for spans in usage.spans.values()) for g in ("male", "female")})
+    return Counter({g: sum(len(spans.get(g, [])) for spans in usage.spans.values()) + usage.titles[g]
+                    for g in ("male", "female")})
+
+
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms)\.?\s+(?:[A-Z][\w'’.-]*\s+){0,2}([A-Z][\w'’-]+)")
+
+
+def _count_titles(articles: list[Article], people: dict[str, _Usage]) -> None:
+    """Add each person's honorifics across the story ("Mr. Hoyer", "Ms. Rashida Tlaib") to their gender evidence."""
+    for article in articles:
+        for m in _HONORIFIC.finditer(article.text):
+            usage = people.get(m.group(2).lower())
+            if usage is not None:
+                usage.titles["male" if m.group(1) == "Mr" else "female"] += 1
 
 
 def _outnumbered(usage: _Usage, aid: str, used: str, against: str, totals: Counter[str]) -> bool:
@@ -321,10 +396,12 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
     left out); the pronoun is not inside a quotation; and nobody else it could refer to is
     named in its sentence or the one before (``named``: NER people per article, start and
     surname) — unless it is the cue of a quotation other outlets give to this person by name
-    (``cues``), which settles who it refers to.  Only subject pronouns ("he", "she") are judged.
+    (``cues``), or a cue whose referent the text settles (:func:`_cue_referents`).  Only subject
+    pronouns ("he", "she") are judged.
     One flag per person and article, on the first slip, with every slip as evidence.
     """
     people = _story_people(articles, analyses)
+    _count_titles(articles, people)
     by_id = {a.id: a for a in articles}
     settled: set[tuple[str, int]] = set()
     for cue in cues:
@@ -337,6 +414,16 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
             spans.append(cue.span)
         settled.add((cue.article_id, cue.span.start))
     sentences: dict[str, list[Span]] = {}
+    for article in articles:
+        sentences[article.id] = split_sentences(article.text)
+        for span, surname in _cue_referents(article, analyses.get(article.id), sentences[article.id],
+                                            _mentioned(analyses.get(article.id), (named or {}).get(article.id, ())),
+                                            people):
+            gender = _GENDER_OF[article.text[span.start:span.end].lower()]
+            spans = people[surname].spans[article.id][gender]
+            if all(sp.start != span.start for sp in spans):
+                spans.append(span)
+            settled.add((article.id, span.start))
     genders = _genders(people)
     findings: list[Finding] = []
     for surname, usage in people.items():
@@ -352,7 +439,7 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
                         continue  # "her", "his", "him" refer back to whoever the paragraph is about too often
                     if (aid, span.start) in settled or not (_in_quotation(analyses.get(aid), span) or _another_referent(
                             by_id[aid], analyses.get(aid), surname, span, used,
-                            sentences.setdefault(aid, split_sentences(by_id[aid].text)), (named or {}).get(aid, ()),
+                            sentences[aid], (named or {}).get(aid, ()),
                             genders)):
                         slips.append((span, against))
             if slips:
