@@ -15,7 +15,7 @@ setup:
 demo: setup
 	@mkdir -p $(OUT)
 	$(BIN)/newsweave --db $(DB) run examples/corpus --out $(OUT)
-	@echo "open $(abspath $(OUT))/index.html  (then try: $(BIN)/newsweave --db $(DB) stories)"
+	@echo "open $(abspath $(OUT))/index.html, or browse the store: $(BIN)/newsweave --db $(DB) serve  (http://127.0.0.1:8000)"
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

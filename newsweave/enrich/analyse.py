@@ -9,8 +9,9 @@ batched. One pass costs:
 - **the quotes stage**, which parses only the sentences that may carry a quotation
   (a quotation mark or a speech verb), not the whole text;
 - **one lead vector** (title + first sentences) for the story clusterer;
-- **statement vectors** (MiniLM, one thread a worker) for compare's statement alignment —
-  the costliest part by far (~12 CPU-ms a statement, ~30 statements an article), made here so
+- **statement vectors** (MiniLM, one thread a worker, bfloat16 where the CPU has it) for
+  compare's statement alignment — the costliest part by far (~12 CPU-ms a statement in float32,
+  about half in bfloat16; ~30 statements an article), made here so
   compare reads them instead of embedding in the writer process; off for ``--method lexical``.
 
 Sentences, numbers and years are regular expressions over the text, cheaper to recompute than
