@@ -254,7 +254,7 @@ def _conflict_findings(mentions: list[_Mention], idx: list[int], clashes: dict[i
             f"{m.article.source} gives '{m.number.text}' for {m.number.what or m.number.kind}; "
             f"{o.article.source} gives '{o.number.text}' {how}"
             + (f" ({len(outlets[o.form])} outlets)" if len(outlets[o.form]) > 1 else "")
-            + f", and neither gives the other's figure",
+            + ", and neither gives the other's figure",
             {"value": m.number.value, "conflicting_mentions": len(others), "others": [
                 {"article": mentions[j].article.id, "start": mentions[j].number.start, "end": mentions[j].number.end,
                  "text": mentions[j].number.text, "value": mentions[j].number.value} for j in others[:10]]},
