@@ -240,6 +240,75 @@ def load(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     return recs
 
 
+def _extract_timed(recs: list[dict[str, Any]], nlp: Any) -> tuple[list[Any], int, float, float]:
+    """Time newsweave on every article in one process, counting crashes as results rather than errors."""
+    from newsweave.enrich.quotes import extract_quotes
+
+    crashes = 0
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    preds: list[Any] = []
+    for rec in recs:
+        try:
+            preds.append(extract_quotes(rec["text"], nlp=nlp))
+        except Exception as exc:  # a crash is a result here, not an error
+            crashes += 1
+            preds.append(None)
+            print(f"newsweave crashed on {rec.get('id')}: {exc!r}", file=sys.stderr)
+    ours_time = time.perf_counter() - t0
+    ours_cpu = time.process_time() - c0
+    return preds, crashes, ours_time, ours_cpu
+
+
+def _time_parallel(recs: list[dict[str, Any]], processes: int) -> dict[str, Any] | None:
+    """Time newsweave with worker processes, start-up kept outside the timer; None for one process."""
+    if processes <= 1:
+        return None
+    from newsweave.enrich.quotes import extract_quotes_many
+
+    texts = [r["text"] for r in recs]
+    list(extract_quotes_many(texts[: processes * 2], processes=processes))  # start-up outside the timer
+    t1 = time.perf_counter()
+    n_out = sum(1 for _ in extract_quotes_many(texts, processes=processes))
+    return {"processes": processes, "articles_per_s": round(n_out / (time.perf_counter() - t1), 2)}
+
+
+_Counts = list[dict[str, dict[str, int]]]
+
+
+def _score_newsweave(
+    recs: list[dict[str, Any]], preds: list[Any], golds: list[dict[str, list[frozenset[int]]]],
+    speech_golds: list[dict[str, list[frozenset[int]]]],
+) -> tuple[_Counts, _Counts, _Counts, _Counts]:
+    """Score every-act and default output against all gold and speech-only gold (a crash = no predictions)."""
+    ours_counts: _Counts = []
+    default_counts: _Counts = []
+    speech_counts: _Counts = []
+    speech_all_counts: _Counts = []
+    for rec, pred, gold, speech_gold in zip(recs, preds, golds, speech_golds):
+        quotes = pred.quotes if pred is not None else []
+        every = roles_of(rec["text"], quotes)
+        default = roles_of(rec["text"], [q for q in quotes if q.is_listed])
+        ours_counts.append(score_article(rec["text"], every, gold))
+        default_counts.append(score_article(rec["text"], default, gold))
+        speech_counts.append(score_article(rec["text"], default, speech_gold))
+        speech_all_counts.append(score_article(rec["text"], every, speech_gold))
+    return ours_counts, default_counts, speech_counts, speech_all_counts
+
+
+def _add_peer(result: dict[str, Any], recs: list[dict[str, Any]], golds: list[dict[str, list[frozenset[int]]]],
+              speech_golds: list[dict[str, list[frozenset[int]]]]) -> None:
+    """Add textacy's figures and newsweave's speed-ups over it to ``result`` in place."""
+    result["textacy"] = _run_textacy(recs, golds, speech_golds)
+    ta = result["textacy"]
+    if ta.get("articles_per_s") and result["newsweave"]["articles_per_s"]:
+        result["speedup_vs_textacy"] = round(result["newsweave"]["articles_per_s"] / ta["articles_per_s"], 2)
+    if ta.get("articles_per_cpu_s") and result["newsweave"]["articles_per_cpu_s"]:
+        result["cpu_speedup_vs_textacy"] = round(
+            result["newsweave"]["articles_per_cpu_s"] / ta["articles_per_cpu_s"], 2
+        )
+
+
 def run(
     data: str | Path | None = None, *, limit: int | None = None, peer: bool = True, processes: int = 1,
     sample: bool = True,
@@ -259,41 +328,12 @@ def run(
 
     nlp = _nlp()
     extract_quotes("Warm up, he said.", nlp=nlp)  # load outside the timer
-    ours_counts = []
-    crashes = 0
-    t0 = time.perf_counter()
-    c0 = time.process_time()
-    preds = []
-    for rec in recs:
-        try:
-            preds.append(extract_quotes(rec["text"], nlp=nlp))
-        except Exception as exc:  # a crash is a result here, not an error
-            crashes += 1
-            preds.append(None)
-            print(f"newsweave crashed on {rec.get('id')}: {exc!r}", file=sys.stderr)
-    ours_time = time.perf_counter() - t0
-    ours_cpu = time.process_time() - c0
-    parallel = None
-    if processes > 1:
-        from newsweave.enrich.quotes import extract_quotes_many
-
-        texts = [r["text"] for r in recs]
-        list(extract_quotes_many(texts[: processes * 2], processes=processes))  # start-up outside the timer
-        t1 = time.perf_counter()
-        n_out = sum(1 for _ in extract_quotes_many(texts, processes=processes))
-        parallel = {"processes": processes, "articles_per_s": round(n_out / (time.perf_counter() - t1), 2)}
+    preds, crashes, ours_time, ours_cpu = _extract_timed(recs, nlp)
+    parallel = _time_parallel(recs, processes)
     golds = [gold_roles(r["text"], r) for r in recs]
     speech_flags = [gold_reported(r["text"], r, nlp) for r in recs]
     speech_golds = [gold_roles(r["text"], r, flags) for r, flags in zip(recs, speech_flags)]
-    default_counts, speech_counts, speech_all_counts = [], [], []
-    for rec, pred, gold, speech_gold in zip(recs, preds, golds, speech_golds):
-        quotes = pred.quotes if pred is not None else []
-        every = roles_of(rec["text"], quotes)
-        default = roles_of(rec["text"], [q for q in quotes if q.is_listed])
-        ours_counts.append(score_article(rec["text"], every, gold))
-        default_counts.append(score_article(rec["text"], default, gold))
-        speech_counts.append(score_article(rec["text"], default, speech_gold))
-        speech_all_counts.append(score_article(rec["text"], every, speech_gold))
+    ours_counts, default_counts, speech_counts, speech_all_counts = _score_newsweave(recs, preds, golds, speech_golds)
     result: dict[str, Any] = {
         "data": str(path),
         "articles": len(recs),
@@ -314,14 +354,7 @@ def run(
     if parallel is not None:
         result["newsweave"]["parallel"] = parallel
     if peer:
-        result["textacy"] = _run_textacy(recs, golds, speech_golds)
-        ta = result["textacy"]
-        if ta.get("articles_per_s") and result["newsweave"]["articles_per_s"]:
-            result["speedup_vs_textacy"] = round(result["newsweave"]["articles_per_s"] / ta["articles_per_s"], 2)
-        if ta.get("articles_per_cpu_s") and result["newsweave"]["articles_per_cpu_s"]:
-            result["cpu_speedup_vs_textacy"] = round(
-                result["newsweave"]["articles_per_cpu_s"] / ta["articles_per_cpu_s"], 2
-            )
+        _add_peer(result, recs, golds, speech_golds)
     if sample:
         from newsweave.bench.quote_sample import run as run_sample
 

@@ -7,8 +7,10 @@ and :mod:`newsweave.present.export`, render with rich.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich import box
@@ -107,27 +109,7 @@ def ingest_command(
     options = IngestOptions(batch_size=batch_size, read_options=read_options,
                             post_store=[analysis] if stories else [])
     with Store.open(state.db) as store, analysis:
-        progress = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]ingest[/]"),
-            BarColumn(bar_width=None),
-            TextColumn("{task.fields[line]}"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        )
-        task = progress.add_task("ingest", total=None, line="starting…")
-
-        def update(summary) -> None:
-            rate = summary.read / summary.elapsed if summary.elapsed > 0 else 0.0
-            progress.update(
-                task,
-                line=(
-                    f"read {summary.read}  stored {summary.stored}  present {summary.already_present}"
-                    f"  failed {summary.failed}  ({rate:,.0f}/s)"
-                ),
-            )
-
+        progress, update = _ingest_progress()
         with progress:
             summary = ingest(inputs, store, options, progress=update)
             if stories:
@@ -147,6 +129,20 @@ def ingest_command(
         reason = "nothing could be read" if summary.read == 0 else f"{summary.failed} record(s) failed (--strict)"
         err_console.print(f"[bold red]ingest failed:[/] {reason}", highlight=False)
     raise typer.Exit(code)
+
+
+def _ingest_progress() -> tuple[Progress, Callable[[Any], None]]:
+    """A transient progress line for ingest and the callback that feeds it from the running summary."""
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]ingest[/]"), BarColumn(bar_width=None),
+                        TextColumn("{task.fields[line]}"), TimeElapsedColumn(), console=err_console, transient=True)
+    task = progress.add_task("ingest", total=None, line="starting…")
+
+    def update(summary) -> None:
+        rate = summary.read / summary.elapsed if summary.elapsed > 0 else 0.0
+        progress.update(task, line=(f"read {summary.read}  stored {summary.stored}  present {summary.already_present}"
+                                    f"  failed {summary.failed}  ({rate:,.0f}/s)"))
+
+    return progress, update
 
 
 def _read_options(fields: list[str], **settings):

@@ -121,17 +121,9 @@ def compare_articles(
     """
     check_method(method)  # before sentence splitting and NER
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 3)
-        clock = now
-
+    lap = _stopwatch(timings)
     seen: set[str] = set()
     articles = [a for a in articles if not (a.id in seen or seen.add(a.id))]
-    by_id = {a.id: a for a in articles}
     missing = [a for a in articles if a.id not in (entities or {})]
     entities = {**(extract_entities(missing) if missing else {}), **(entities or {})}
     lap("entities")
@@ -142,19 +134,10 @@ def compare_articles(
     groups = reprint_groups if reprint_groups is not None else _reprint_groups(articles)
     wording = {a.id: wording_rate(a, patterns[a.id]) for a in articles}
     rank = originality(articles, groups, wording)
-    items = []
-    quote_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for article in articles:
-        quotes = [q if q.article_id == article.id else dataclasses.replace(q, article_id=article.id)
-                  for q in analyses[article.id].quotes]
-        quote_spans[article.id] = statement_quote_spans(article, analyses[article.id])
-        items.extend(quote_items(article, [q for q in quotes if q.is_reported]))  # reported speech and writing
-    quote_groups, quote_flags, differences = group_quotes(articles, items, rank=rank, copies=groups, wording=wording)
+    quote_groups, quote_flags, differences, quote_spans = _group_quotes(articles, analyses, rank, groups, wording)
     lap("quotes_group")
 
-    statements = []
-    for article in articles:
-        statements.extend(split_statements(article, quote_spans[article.id]))
+    statements = [s for article in articles for s in split_statements(article, quote_spans[article.id])]
     statement_groups, statement_spans, method_used = align_statements(articles, statements, method=method,
                                                                       embed=embed_statements)
     lap("statements")
@@ -163,53 +146,21 @@ def compare_articles(
     lap("numbers")
     names, name_findings = compare_names(articles, entities)
     lap("names")
-    cues = [CueClaim(aid, Span(*span), person) for aid, span, person in cue_pronouns(quote_groups)]
-    named = {aid: [(e.start, e.core.split()[-1].lower()) for e in ents if e.label == "person" and e.core.split()]
-             for aid, ents in entities.items()}
-    pronoun_flags = pronoun_findings(articles, analyses, cues, named)
+    pronoun_flags = _pronoun_flags(articles, analyses, quote_groups, entities)
     signals, signal_findings = article_signals(articles, pronoun_flags, name_findings, patterns)
     lap("signals")
     order = _timeline(articles, groups, rank)
-    # carried by several articles that are all copies of one text: one independent source
-    for g in quote_groups:
-        if len(g["articles"]) > 1 and len({groups.get(a, a) for a in g["articles"]}) == 1:
-            g["flags"] = sorted(set(g["flags"]) | {"reprint_only"})
-    for g in statement_groups:
-        g["independent_sources"] = len({groups.get(a, a) for a in g["articles"]})
+    _count_independent_sources(quote_groups, statement_groups, groups)
     lap("timeline")
 
-    position = {a.id: n for n, a in enumerate(articles)}
-
-    def ordered(findings: list[Finding], kinds: tuple[str, ...]) -> list[Finding]:
-        return sorted((f for f in findings if f.article_id in by_id), key=lambda f: (
-            kinds.index(f.kind) if f.kind in kinds else len(kinds), position[f.article_id], f.start))
-
-    all_flags = ordered(quote_flags + number_findings + name_findings + pronoun_flags + signal_findings, FLAG_KINDS)
-    flags = [_flag(f, by_id[f.article_id], n + 1) for n, f in enumerate(all_flags)]
-    all_differences = ordered(differences, DIFFERENCE_KINDS)
-    difference_records = [_flag(f, by_id[f.article_id], n + 1, prefix="d") for n, f in enumerate(all_differences)]
-
-    outlets = []
-    for article in articles:
-        unique = [g["id"] for g in statement_groups if g["unique"] and article.id in g["articles"]]
-        outlets.append({
-            "article": article.id, "source": article.source,
-            "unique_statements": unique,
-            "quotes": [g["id"] for g in quote_groups if article.id in g["articles"]],
-            "unique_quotes": [g["id"] for g in quote_groups if "single_outlet" in g["flags"] and article.id in g["articles"]],
-        })
+    flags = _numbered(articles, quote_flags + number_findings + name_findings + pronoun_flags + signal_findings,
+                      FLAG_KINDS, "f")
+    difference_records = _numbered(articles, differences, DIFFERENCE_KINDS, "d")
+    outlets = _outlets(articles, quote_groups, statement_groups)
     lap("assemble")
     return {
         "id": story_id or _story_id(articles),
-        "articles": [{
-            "id": a.id, "source": a.source, "title": a.title,
-            "published": a.published.isoformat() if a.published else None,
-            "url": a.url, "byline": a.byline, "language": a.language,
-            "status": a.status.value if hasattr(a.status, "value") else str(a.status),
-            # >1: the outlet edited the article after it was first read; ``text`` is the latest version
-            "versions": int(a.metadata.get("versions") or 1),
-            "text": a.text,
-        } for a in articles],
+        "articles": [_article_record(a) for a in articles],
         "quotes": quote_groups,
         "statements": statement_groups,
         "numbers": numbers,
@@ -221,6 +172,86 @@ def compare_articles(
         "timeline": order,
         "method": {"statements": method_used},
         "timings": timings,
+    }
+
+
+def _stopwatch(timings: dict[str, float]) -> Callable[[str], None]:
+    """``lap(name)`` records in ``timings`` the seconds since the previous lap (the compare JSON's timings)."""
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 3)
+        clock[0] = now
+
+    return lap
+
+
+def _group_quotes(articles: list[Article], analyses: dict[str, Any], rank: Any, groups: dict[str, str],
+                  wording: dict[str, float]) -> tuple[list[dict[str, Any]], list[Finding], list[Finding],
+                                                      dict[str, list[tuple[int, int]]]]:
+    """Quote groups over the reported speech and writing of every article, and the quoted spans that
+    statements leave out."""
+    items = []
+    quote_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for article in articles:
+        quotes = [q if q.article_id == article.id else dataclasses.replace(q, article_id=article.id)
+                  for q in analyses[article.id].quotes]
+        quote_spans[article.id] = statement_quote_spans(article, analyses[article.id])
+        items.extend(quote_items(article, [q for q in quotes if q.is_reported]))  # reported speech and writing
+    quote_groups, quote_flags, differences = group_quotes(articles, items, rank=rank, copies=groups, wording=wording)
+    return quote_groups, quote_flags, differences, quote_spans
+
+
+def _pronoun_flags(articles: list[Article], analyses: dict[str, Any], quote_groups: list[dict[str, Any]],
+                   entities: dict[str, list[Entity]]) -> list[Finding]:
+    """Wrong-gender pronouns for speakers: the cues' pronouns judged against the people NER found."""
+    cues = [CueClaim(aid, Span(*span), person) for aid, span, person in cue_pronouns(quote_groups)]
+    named = {aid: [(e.start, e.core.split()[-1].lower()) for e in ents if e.label == "person" and e.core.split()]
+             for aid, ents in entities.items()}
+    return pronoun_findings(articles, analyses, cues, named)
+
+
+def _count_independent_sources(quote_groups: list[dict[str, Any]], statement_groups: list[dict[str, Any]],
+                               groups: dict[str, str]) -> None:
+    """Copies of one text are one independent source: mark quotes carried only by copies, count sources."""
+    for g in quote_groups:
+        if len(g["articles"]) > 1 and len({groups.get(a, a) for a in g["articles"]}) == 1:
+            g["flags"] = sorted(set(g["flags"]) | {"reprint_only"})
+    for g in statement_groups:
+        g["independent_sources"] = len({groups.get(a, a) for a in g["articles"]})
+
+
+def _numbered(articles: list[Article], findings: list[Finding], kinds: tuple[str, ...],
+              prefix: str) -> list[dict[str, Any]]:
+    """Findings of this story's articles as records ``f1``, ``f2`` … ordered by kind, article, position."""
+    by_id = {a.id: a for a in articles}
+    position = {a.id: n for n, a in enumerate(articles)}
+    ordered = sorted((f for f in findings if f.article_id in by_id), key=lambda f: (
+        kinds.index(f.kind) if f.kind in kinds else len(kinds), position[f.article_id], f.start))
+    return [_flag(f, by_id[f.article_id], n + 1, prefix=prefix) for n, f in enumerate(ordered)]
+
+
+def _outlets(articles: list[Article], quote_groups: list[dict[str, Any]],
+             statement_groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What each outlet carries: its unique statements, its quotes and the quotes only it carries."""
+    return [{
+        "article": article.id, "source": article.source,
+        "unique_statements": [g["id"] for g in statement_groups if g["unique"] and article.id in g["articles"]],
+        "quotes": [g["id"] for g in quote_groups if article.id in g["articles"]],
+        "unique_quotes": [g["id"] for g in quote_groups if "single_outlet" in g["flags"] and article.id in g["articles"]],
+    } for article in articles]
+
+
+def _article_record(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id, "source": a.source, "title": a.title,
+        "published": a.published.isoformat() if a.published else None,
+        "url": a.url, "byline": a.byline, "language": a.language,
+        "status": a.status.value if hasattr(a.status, "value") else str(a.status),
+        # >1: the outlet edited the article after it was first read; ``text`` is the latest version
+        "versions": int(a.metadata.get("versions") or 1),
+        "text": a.text,
     }
 
 
