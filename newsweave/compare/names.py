@@ -183,9 +183,13 @@ def _unrecognised_variants(evidence: _VariantEvidence, cap_words: dict[str, list
     return out
 
 
-def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) -> tuple[list[dict], list[Finding]]:
-    """Names linked across outlets, and ``name_variant`` findings for misspelt consensus names."""
-    by_id = {a.id: a for a in articles}
+def _reach(ents: list[Entity]) -> tuple[int, int]:
+    """How widely a name group is carried: (articles, mentions), for ranking groups."""
+    return (len({e.article_id for e in ents}), len(ents))
+
+
+def _group_entities(entities: dict[str, list[Entity]]) -> dict[tuple[str, str], list[Entity]]:
+    """Mentions grouped by (label, key): surname for people, folded form otherwise."""
     groups: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for aid, ents in entities.items():
         for ent in ents:
@@ -196,7 +200,11 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
             if not key:
                 continue
             groups[(ent.label if ent.label != "group" else "group", key)].append(ent)
+    return groups
 
+
+def _merge_mislabelled_surnames(groups: dict[tuple[str, str], list[Entity]]) -> None:
+    """Move one-word non-person names equal to a person's surname into that person (NER mislabels)."""
     # NER sometimes labels a person's surname as an organisation or place ("Quintero" as ORG):
     # a one-word non-person name equal to a person's surname joins that person.
     person_full = {fold(e.core): key for (label, key), ents in groups.items() if label == "person" for e in ents}
@@ -209,16 +217,19 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
         if target is not None:
             groups[target].extend(Entity(e.article_id, "person", e.text, e.start, e.end) for e in groups.pop((label, key)))
 
+
+def _merge_plural_surnames(groups: dict[tuple[str, str], list[Entity]]) -> None:
+    """Fold a plural surname group ("the Clintons") into the surname's group."""
     # "the Clintons": a plural surname joins the surname
     for (label, key) in list(groups):
         if label == "person" and key.endswith("s") and ("person", key[:-1]) in groups:
             groups[("person", key[:-1])].extend(groups.pop((label, key)))
 
-    # Merge groups whose key is a likely misspelling of a more widely carried key (same label).
-    def reach(ents: list[Entity]) -> tuple[int, int]:
-        return (len({e.article_id for e in ents}), len(ents))
 
-    keys = sorted(groups, key=lambda k: reach(groups[k]), reverse=True)
+def _merge_misspelt_keys(groups: dict[tuple[str, str], list[Entity]]) -> None:
+    """Fold person groups whose key likely misspells a more widely carried key into that key."""
+    # Merge groups whose key is a likely misspelling of a more widely carried key (same label).
+    keys = sorted(groups, key=lambda k: _reach(groups[k]), reverse=True)
     merged_into: dict[tuple[str, str], tuple[str, str]] = {}
     for i, key in enumerate(keys):
         if key in merged_into:
@@ -226,62 +237,98 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
         for other in keys[i + 1 :]:
             if other in merged_into or other[0] != key[0] or key[0] != "person":
                 continue
-            if reach(groups[other]) < reach(groups[key]) and _similar(other[1], key[1]) and not _word_form(other[1], key[1]):
+            if _reach(groups[other]) < _reach(groups[key]) and _similar(other[1], key[1]) and not _word_form(other[1], key[1]):
                 merged_into[other] = key
     for other, key in merged_into.items():
         groups[key].extend(groups.pop(other))
 
+
+def _story_vocabulary(articles: list[Article]) -> tuple[dict[str, list[tuple[str, int]]], set[str]]:
+    """Capitalised words with their places, and lower-case words, of the whole story (variant evidence)."""
     cap_words: dict[str, list[tuple[str, int]]] = defaultdict(list)
     story_words: set[str] = set()
     for article in articles:
         for m in _CAP_WORD.finditer(article.text):
             cap_words[m.group(0)].append((article.id, m.start()))
         story_words.update(_LOWER_WORD.findall(article.text))
+    return cap_words, story_words
+
+
+def _consensus_name(ents: list[Entity]) -> tuple[Counter[str], dict[str, set[str]], list[str], str]:
+    """The group's form votes, token backing and consensus spelling, which variants are judged against."""
+    # consensus form: the full (multi-token) core most articles write, else the most common core
+    per_article_forms: dict[str, set[str]] = defaultdict(set)
+    for e in ents:
+        per_article_forms[e.core].add(e.article_id)
+    form_votes = Counter({f: len(a) for f, a in per_article_forms.items()})
+    longest = max(len(f.split()) for f in form_votes)
+    token_articles: dict[str, set[str]] = defaultdict(set)
+    for e in ents:
+        for tok in e.core.split():
+            token_articles[tok].add(e.article_id)
+    full_forms = Counter({f: v for f, v in form_votes.items() if len(f.split()) == longest})
+    # ties between full forms go to the spelling more articles use, word by word
+    consensus = sorted(full_forms.items(), key=lambda kv: (
+        -kv[1], -sum(len(token_articles[t]) for t in kv[0].split()), kv[0]))[0][0]
+    consensus_tokens = [_widest_spelling(tok, token_articles) for tok in consensus.split()]
+    consensus = " ".join(consensus_tokens)
+    return form_votes, token_articles, consensus_tokens, consensus
+
+
+def _person_variants(ents: list[Entity], evidence: _VariantEvidence, cap_words: dict[str, list[tuple[str, int]]],
+                     by_id: dict[str, Article]) -> list[tuple]:
+    """Misspelt name words of one person, in NER mentions and in capitalised words NER missed."""
+    variants = []
+    for e in ents:
+        for tok in e.core.split():
+            ctok = evidence.misspelt(tok)
+            if ctok and evidence.same_person(e.core, tok):
+                offset = e.text.find(tok)
+                variants.append((e, tok, ctok, e.start + max(offset, 0)))
+    variants += _unrecognised_variants(evidence, cap_words, by_id, variants)
+    return variants
+
+
+def _variant_findings(variants: list[tuple], token_articles: dict[str, set[str]], consensus: str,
+                      label: str) -> list[Finding]:
+    """One ``name_variant`` finding per distinct variant place, so a place is reported once."""
+    findings: list[Finding] = []
+    seen = set()
+    for e, tok, ctok, start in variants:
+        if (e.article_id, start) in seen:
+            continue
+        seen.add((e.article_id, start))
+        findings.append(Finding(
+            kind="name_variant", article_id=e.article_id, start=start, end=start + len(tok), score=0.8,
+            reason=(f"'{tok}' looks like a misspelling of '{ctok}' in '{consensus}': "
+                    f"{len(token_articles[ctok])} articles write '{ctok}', this one alone writes '{tok}'"),
+            data={"variant": tok, "consensus_token": ctok, "name": consensus, "label": label,
+                  "articles_with_consensus": sorted(token_articles[ctok])},
+        ))
+    return findings
+
+
+def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) -> tuple[list[dict], list[Finding]]:
+    """Names linked across outlets, and ``name_variant`` findings for misspelt consensus names."""
+    by_id = {a.id: a for a in articles}
+    groups = _group_entities(entities)
+    _merge_mislabelled_surnames(groups)
+    _merge_plural_surnames(groups)
+    _merge_misspelt_keys(groups)
+    cap_words, story_words = _story_vocabulary(articles)
 
     names: list[dict] = []
     findings: list[Finding] = []
-    for (label, _key), ents in sorted(groups.items(), key=lambda kv: (-reach(kv[1])[0], -reach(kv[1])[1], kv[0])):
-        # consensus form: the full (multi-token) core most articles write, else the most common core
-        per_article_forms: dict[str, set[str]] = defaultdict(set)
-        for e in ents:
-            per_article_forms[e.core].add(e.article_id)
-        form_votes = Counter({f: len(a) for f, a in per_article_forms.items()})
-        longest = max(len(f.split()) for f in form_votes)
-        token_articles: dict[str, set[str]] = defaultdict(set)
-        for e in ents:
-            for tok in e.core.split():
-                token_articles[tok].add(e.article_id)
-        full_forms = Counter({f: v for f, v in form_votes.items() if len(f.split()) == longest})
-        # ties between full forms go to the spelling more articles use, word by word
-        consensus = sorted(full_forms.items(), key=lambda kv: (
-            -kv[1], -sum(len(token_articles[t]) for t in kv[0].split()), kv[0]))[0][0]
-        consensus_tokens = [_widest_spelling(tok, token_articles) for tok in consensus.split()]
-        consensus = " ".join(consensus_tokens)
+    for (label, _key), ents in sorted(groups.items(), key=lambda kv: (-_reach(kv[1])[0], -_reach(kv[1])[1], kv[0])):
+        form_votes, token_articles, consensus_tokens, consensus = _consensus_name(ents)
         mentions_by_article: dict[str, list[dict]] = defaultdict(list)
         for e in ents:
             mentions_by_article[e.article_id].append({"text": e.text, "start": e.start, "end": e.end})
         variants = []
         if label == "person":
             evidence = _VariantEvidence(consensus_tokens, token_articles, story_words)
-            for e in ents:
-                for tok in e.core.split():
-                    ctok = evidence.misspelt(tok)
-                    if ctok and evidence.same_person(e.core, tok):
-                        offset = e.text.find(tok)
-                        variants.append((e, tok, ctok, e.start + max(offset, 0)))
-            variants += _unrecognised_variants(evidence, cap_words, by_id, variants)
-        seen = set()
-        for e, tok, ctok, start in variants:
-            if (e.article_id, start) in seen:
-                continue
-            seen.add((e.article_id, start))
-            findings.append(Finding(
-                kind="name_variant", article_id=e.article_id, start=start, end=start + len(tok), score=0.8,
-                reason=(f"'{tok}' looks like a misspelling of '{ctok}' in '{consensus}': "
-                        f"{len(token_articles[ctok])} articles write '{ctok}', this one alone writes '{tok}'"),
-                data={"variant": tok, "consensus_token": ctok, "name": consensus, "label": label,
-                      "articles_with_consensus": sorted(token_articles[ctok])},
-            ))
+            variants = _person_variants(ents, evidence, cap_words, by_id)
+        findings.extend(_variant_findings(variants, token_articles, consensus, label))
         names.append({
             "name": consensus,
             "label": label,

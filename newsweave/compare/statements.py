@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from newsweave.compare._text import content_words
 from newsweave.enrich.sentences import statement_spans
 from newsweave.errors import InputError
 from newsweave.model import Article, Span, outlet_key
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["Statement", "METHODS", "check_method", "split_statements", "align_statements", "embedder_available"]
 
@@ -104,86 +108,106 @@ def _embed(texts: list[str]) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-9)
 
 
-def align_statements(
-    articles: list[Article], statements: list[Statement], method: str = "auto",
-    threshold: tuple[float, float] | None = None,
-    embed_limit: int = 300,
-    embed: Callable[[list[Statement]], np.ndarray] | None = None,
-) -> tuple[list[dict], dict[str, list[tuple[int, int, str]]], str]:
-    """Statement groups (JSON-ready), each article's (start, end, group id), and the method used.
-
-    ``method``: ``"embed"`` always embeds; ``"auto"`` embeds when the ``embed`` extra is installed
-    and the story has at most ``embed_limit`` statements (MiniLM on CPU runs ~100 statements/s
-    on 2 cores, so a 50-article story would blow the 10-second budget); ``"lexical"`` never does.
-    ``threshold`` is (lexical, embedding) — the score a pair needs under each method.
-    The lexical score mixes TF-IDF cosine (words and word pairs), IDF-weighted Dice and
-    overlap of content words, and shared numbers; with embeddings, 0.4 × lexical + 0.6 × cosine.
-    ``embed`` gives the statements' unit vectors (e.g. read from the store); default: MiniLM now.
-    """
-    check_method(method)  # public API: a bad method fails before sklearn loads
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    order = {a.id: i for i, a in enumerate(articles)}
+def _choose_embeddings(
+    statements: list[Statement], method: str, embed_limit: int,
+    embed: Callable[[list[Statement]], np.ndarray] | None,
+) -> tuple[np.ndarray | None, str]:
+    """The statements' embeddings when ``method`` calls for them, and the method name to report."""
     n = len(statements)
     used = "lexical"
-    pairs: list[tuple[float, int, int]] = []
-    if n > 1:
-        vectorizer = TfidfVectorizer(analyzer=lambda words: words + [a + " " + b for a, b in zip(words, words[1:])],
-                                     sublinear_tf=True, min_df=1)
-        matrix = vectorizer.fit_transform([s.words for s in statements])
-        embeddings = None
-        if method == "embed" or (method == "auto" and n <= embed_limit and embedder_available()):
-            embeddings = embed(statements) if embed is not None else _embed([s.text for s in statements])
-            used = "embed+lexical"
-        elif method == "auto" and n > embed_limit:
-            used = f"lexical ({n} statements > {embed_limit}: too many to embed quickly)"
-        from scipy import sparse
+    embeddings = None
+    if method == "embed" or (method == "auto" and n <= embed_limit and embedder_available()):
+        embeddings = embed(statements) if embed is not None else _embed([s.text for s in statements])
+        used = "embed+lexical"
+    elif method == "auto" and n > embed_limit:
+        used = f"lexical ({n} statements > {embed_limit}: too many to embed quickly)"
+    return embeddings, used
 
-        art = np.array([order[s.article_id] for s in statements])
-        vocabulary = vectorizer.vocabulary_
-        idf = vectorizer.idf_
-        # binary word occurrence weighted by idf: shared weight of two statements = row_i · row_j
-        rows, cols, vals = [], [], []
-        for i, st in enumerate(statements):
-            for w in set(st.words):
-                k = vocabulary.get(w)
-                if k is not None:
-                    rows.append(i)
-                    cols.append(k)
-                    vals.append(1.0)
-        binary = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(idf)), dtype=np.float32)
-        weighted = binary @ sparse.diags(idf.astype(np.float32))
-        totals = np.asarray(weighted.sum(axis=1)).ravel()
-        number_ids: dict[str, int] = {}
-        nrows, ncols = [], []
-        for i, st in enumerate(statements):
-            for num in set(_NUMBER.findall(st.text)):
-                nrows.append(i)
-                ncols.append(number_ids.setdefault(num, len(number_ids)))
-        numbers = sparse.csr_matrix((np.ones(len(nrows), dtype=np.float32), (nrows, ncols)),
-                                    shape=(n, max(1, len(number_ids))))
-        lexical_threshold, embed_threshold = threshold if threshold is not None else (0.3, 0.5)
-        chunk = 256
-        for lo in range(0, n, chunk):
-            hi = min(n, lo + chunk)
-            cos = (matrix[lo:hi] @ matrix.T).toarray()
-            shared = (weighted[lo:hi] @ binary.T).toarray()
-            shared_numbers = np.minimum(2, (numbers[lo:hi] @ numbers.T).toarray())
-            t_i = totals[lo:hi, None]
-            t_j = totals[None, :]
-            dice = 2 * shared / np.maximum(t_i + t_j, 1e-9)
-            overlap = shared / np.maximum(np.minimum(t_i, t_j), 1e-9)
-            lexical = 0.4 * cos + 0.4 * dice + 0.15 * overlap + 0.1 * shared_numbers
-            if embeddings is not None:
-                score = 0.4 * lexical + 0.6 * (embeddings[lo:hi] @ embeddings.T)
-                needed = embed_threshold
-            else:
-                score, needed = lexical, lexical_threshold
-            valid = (score >= needed) & (shared > 0) & (art[lo:hi, None] != art[None, :])
-            valid &= np.arange(lo, hi)[:, None] < np.arange(n)[None, :]  # each pair once
-            ii, jj = np.nonzero(valid)
-            for r, j in zip(ii.tolist(), jj.tolist()):
-                pairs.append((float(score[r, j]), lo + r, j))
+
+def _word_weights(
+    statements: list[Statement], vocabulary: dict[str, int], idf: np.ndarray,
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+    """Binary word occurrence, its idf-weighted form and row totals, for Dice and overlap scores."""
+    from scipy import sparse
+
+    n = len(statements)
+    # binary word occurrence weighted by idf: shared weight of two statements = row_i · row_j
+    rows, cols, vals = [], [], []
+    for i, st in enumerate(statements):
+        for w in set(st.words):
+            k = vocabulary.get(w)
+            if k is not None:
+                rows.append(i)
+                cols.append(k)
+                vals.append(1.0)
+    binary = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(idf)), dtype=np.float32)
+    weighted = binary @ sparse.diags(idf.astype(np.float32))
+    totals = np.asarray(weighted.sum(axis=1)).ravel()
+    return binary, weighted, totals
+
+
+def _number_matrix(statements: list[Statement]) -> sparse.csr_matrix:
+    """Which numbers each statement contains, so shared figures raise a pair's score."""
+    from scipy import sparse
+
+    n = len(statements)
+    number_ids: dict[str, int] = {}
+    nrows, ncols = [], []
+    for i, st in enumerate(statements):
+        for num in set(_NUMBER.findall(st.text)):
+            nrows.append(i)
+            ncols.append(number_ids.setdefault(num, len(number_ids)))
+    return sparse.csr_matrix((np.ones(len(nrows), dtype=np.float32), (nrows, ncols)),
+                             shape=(n, max(1, len(number_ids))))
+
+
+def _scored_pairs(
+    statements: list[Statement], order: dict[str, int], method: str,
+    threshold: tuple[float, float] | None, embed_limit: int,
+    embed: Callable[[list[Statement]], np.ndarray] | None,
+) -> tuple[list[tuple[float, int, int]], str]:
+    """Cross-article statement pairs scoring above threshold, in chunks to bound memory, and the method used."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(statements)
+    pairs: list[tuple[float, int, int]] = []
+    vectorizer = TfidfVectorizer(analyzer=lambda words: words + [a + " " + b for a, b in zip(words, words[1:])],
+                                 sublinear_tf=True, min_df=1)
+    matrix = vectorizer.fit_transform([s.words for s in statements])
+    embeddings, used = _choose_embeddings(statements, method, embed_limit, embed)
+    art = np.array([order[s.article_id] for s in statements])
+    binary, weighted, totals = _word_weights(statements, vectorizer.vocabulary_, vectorizer.idf_)
+    numbers = _number_matrix(statements)
+    lexical_threshold, embed_threshold = threshold if threshold is not None else (0.3, 0.5)
+    chunk = 256
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        cos = (matrix[lo:hi] @ matrix.T).toarray()
+        shared = (weighted[lo:hi] @ binary.T).toarray()
+        shared_numbers = np.minimum(2, (numbers[lo:hi] @ numbers.T).toarray())
+        t_i = totals[lo:hi, None]
+        t_j = totals[None, :]
+        dice = 2 * shared / np.maximum(t_i + t_j, 1e-9)
+        overlap = shared / np.maximum(np.minimum(t_i, t_j), 1e-9)
+        lexical = 0.4 * cos + 0.4 * dice + 0.15 * overlap + 0.1 * shared_numbers
+        if embeddings is not None:
+            score = 0.4 * lexical + 0.6 * (embeddings[lo:hi] @ embeddings.T)
+            needed = embed_threshold
+        else:
+            score, needed = lexical, lexical_threshold
+        valid = (score >= needed) & (shared > 0) & (art[lo:hi, None] != art[None, :])
+        valid &= np.arange(lo, hi)[:, None] < np.arange(n)[None, :]  # each pair once
+        ii, jj = np.nonzero(valid)
+        for r, j in zip(ii.tolist(), jj.tolist()):
+            pairs.append((float(score[r, j]), lo + r, j))
+    return pairs, used
+
+
+def _cluster_pairs(
+    pairs: list[tuple[float, int, int]], statements: list[Statement],
+) -> tuple[dict[int, list[int]], dict[int, float]]:
+    """Greedy union-find from the best pair down, at most one statement per article per cluster."""
+    n = len(statements)
     pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
     parent = list(range(n))
     members = {i: {statements[i].article_id} for i in range(n)}
@@ -207,6 +231,13 @@ def align_statements(
     clusters: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         clusters[find(i)].append(i)
+    return clusters, best
+
+
+def _group_records(
+    clusters: dict[int, list[int]], best: dict[int, float], statements: list[Statement], order: dict[str, int],
+) -> list[dict]:
+    """JSON-ready statement groups, biggest first, without ids."""
     groups = []
     for idx in clusters.values():
         idx.sort(key=lambda i: (order[statements[i].article_id], statements[i].start))
@@ -223,6 +254,34 @@ def align_statements(
                          "start": statements[i].start, "end": statements[i].end} for i in idx],
         })
     groups.sort(key=lambda g: (-len(g["articles"]), order[g["articles"][0]], g["members"][0]["start"]))
+    return groups
+
+
+def align_statements(
+    articles: list[Article], statements: list[Statement], method: str = "auto",
+    threshold: tuple[float, float] | None = None,
+    embed_limit: int = 300,
+    embed: Callable[[list[Statement]], np.ndarray] | None = None,
+) -> tuple[list[dict], dict[str, list[tuple[int, int, str]]], str]:
+    """Statement groups (JSON-ready), each article's (start, end, group id), and the method used.
+
+    ``method``: ``"embed"`` always embeds; ``"auto"`` embeds when the ``embed`` extra is installed
+    and the story has at most ``embed_limit`` statements (MiniLM on CPU runs ~100 statements/s
+    on 2 cores, so a 50-article story would blow the 10-second budget); ``"lexical"`` never does.
+    ``threshold`` is (lexical, embedding) — the score a pair needs under each method.
+    The lexical score mixes TF-IDF cosine (words and word pairs), IDF-weighted Dice and
+    overlap of content words, and shared numbers; with embeddings, 0.4 × lexical + 0.6 × cosine.
+    ``embed`` gives the statements' unit vectors (e.g. read from the store); default: MiniLM now.
+    """
+    check_method(method)  # public API: a bad method fails before sklearn loads
+
+    order = {a.id: i for i, a in enumerate(articles)}
+    used = "lexical"
+    pairs: list[tuple[float, int, int]] = []
+    if len(statements) > 1:
+        pairs, used = _scored_pairs(statements, order, method, threshold, embed_limit, embed)
+    clusters, best = _cluster_pairs(pairs, statements)
+    groups = _group_records(clusters, best, statements, order)
     spans_by_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for k, g in enumerate(groups):
         g["id"] = f"s{k + 1}"
