@@ -28,7 +28,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 # --------------------------------------------------------------------------- stages (no Spark)
 
 
-def test_expand_inputs_walks_folders_skips_sidecars_and_reads_manifests(tmp_path: Path) -> None:
+def test_expand_inputs_walks_folders_as_the_readers_do_and_reads_manifests(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Title\n\nBody", encoding="utf-8")
     (tmp_path / "a.json").write_text("{}", encoding="utf-8")  # a.txt's sidecar, not an input
     (tmp_path / "b.jsonl").write_text("", encoding="utf-8")
@@ -36,7 +36,11 @@ def test_expand_inputs_walks_folders_skips_sidecars_and_reads_manifests(tmp_path
     (tmp_path / "notes.bin").write_bytes(b"\x00")
     manifest = tmp_path / "inputs.lst"
     manifest.write_text(f"# crawl\n{tmp_path / 'b.jsonl'}\nhdfs://nn/crawl/x.warc.gz\n", encoding="utf-8")
-    assert stages.expand_inputs([str(tmp_path)]) == [str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")]
+    # sidecars and hidden files are left out; the rest is read, and a binary becomes a skipped row
+    assert stages.expand_inputs([str(tmp_path)]) == [str(tmp_path / name)
+                                                     for name in ("a.txt", "b.jsonl", "inputs.lst", "notes.bin")]
+    (row,) = stages.analyse_paths([str(tmp_path / "notes.bin")], frozenset())
+    assert row["_table"] == "failures" and row["stage"] == "skipped" and "binary" in row["reason"]
     assert stages.expand_inputs([f"@{manifest}"]) == [str(tmp_path / "b.jsonl"), "hdfs://nn/crawl/x.warc.gz"]
 
 

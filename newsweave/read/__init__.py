@@ -40,7 +40,8 @@ from newsweave.read._common import (
     strip_credentials,
 )
 
-__all__ = ["DEFAULT_USER_AGENT", "ReadOptions", "ReadResult", "format_of", "read_inputs", "read_path"]
+__all__ = ["DEFAULT_USER_AGENT", "ReadOptions", "ReadResult", "folder_files", "format_of", "read_folder_entry",
+           "read_inputs", "read_path"]
 
 LOGGER = logging.getLogger("newsweave.read")
 
@@ -139,25 +140,39 @@ def _read_file(path: Path, options: ReadOptions, *, in_folder: bool = False) -> 
 
 def _read_directory(root: Path, options: ReadOptions) -> Iterator[Article | Failure]:
     unlisted: list[Failure] = []
-
-    def on_error(error: OSError) -> None:  # a folder that cannot be listed is a failure, not a log line
-        unlisted.append(Failure(str(error.filename), f"cannot list folder: {error.strerror or error}"))
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+    for path in folder_files(root, unlisted):
         yield from unlisted
         unlisted.clear()
+        yield from read_folder_entry(path, options)
+    yield from unlisted
+
+
+def folder_files(root: Path, unlisted: list[Failure] | None = None) -> Iterator[Path]:
+    """The files a folder walk reads, sorted: hidden entries left out, and a ``name.json`` beside
+    ``name.txt`` / ``name.md`` is that text's sidecar, not an input. A folder that cannot be listed
+    is appended to ``unlisted`` as a Failure (never a silent gap)."""
+
+    def on_error(error: OSError) -> None:
+        if unlisted is not None:
+            unlisted.append(Failure(str(error.filename), f"cannot list folder: {error.strerror or error}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         names = sorted(f for f in filenames if not f.startswith("."))
         stems_with_text = {Path(f).stem for f in names if format_of(Path(f)) in ("text", "markdown")}
         for filename in names:
             path = Path(dirpath) / filename
-            if format_of(path) == "json" and path.stem in stems_with_text:
-                continue  # a sidecar: metadata of name.txt / name.md
-            if path.suffix.lower() in _PAGE_ASSETS:
-                yield Skipped(str(path), f"not an article: page asset ({path.suffix.lower()})")
-                continue
-            yield from _read_file(path, options, in_folder=True)
-    yield from unlisted
+            if not (format_of(path) == "json" and path.stem in stems_with_text):
+                yield path
+
+
+def read_folder_entry(path: Path, options: ReadOptions | None = None) -> Iterator[Article | Failure]:
+    """One file met in a folder walk: a saved page's asset or a binary is skipped with its reason."""
+    options = options or ReadOptions()
+    if path.suffix.lower() in _PAGE_ASSETS:
+        yield Skipped(str(path), f"not an article: page asset ({path.suffix.lower()})")
+        return
+    yield from _read_file(path, options, in_folder=True)
 
 
 def _format_by_content(path: Path) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -73,10 +72,11 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
     """Local files (directories walked, sorted) and remote URLs, one entry per partition-able file.
 
     A manifest (``*.txt``/``*.lst`` named with ``@``, e.g. ``@inputs.txt``) lists one path or URL
-    a line. Directories follow the readers' rules: hidden entries and files of an unknown type are
-    skipped, and a ``name.json`` beside ``name.txt`` is that text's sidecar, not an input.
+    a line. Directories are listed by the readers' own walk (:func:`newsweave.read.folder_files`), and
+    each local file is read as a folder entry is (:func:`newsweave.read.read_folder_entry`: page
+    assets and binaries are skipped rows with their reason).
     """
-    from newsweave.read import format_of
+    from newsweave.read import folder_files
 
     out: list[str] = []
     for item in inputs:
@@ -86,15 +86,7 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
         elif is_remote(item) or not Path(item).is_dir():
             out.append(item)
         else:
-            for dirpath, dirnames, filenames in os.walk(item):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                names = sorted(f for f in filenames if not f.startswith("."))
-                texts = {Path(f).stem for f in names if format_of(Path(f)) in ("text", "markdown")}
-                for name in names:
-                    fmt = format_of(Path(name))
-                    if fmt is None or (fmt == "json" and Path(name).stem in texts):
-                        continue
-                    out.append(str(Path(dirpath) / name))
+            out.extend(str(path) for path in folder_files(Path(item)))
     return out
 
 
@@ -123,12 +115,12 @@ def analyse_paths(paths: Iterable[str], known_ids: frozenset[str] | set[str]) ->
     Records whose id is in ``known_ids`` (an earlier run's output) are skipped before cleaning.
     """
     from newsweave.pipeline import clean_step
-    from newsweave.read import read_inputs
+    from newsweave.read import read_folder_entry, read_inputs
 
     batch: list[Article] = []
     for path in paths:
         try:
-            records = read_inputs([path])
+            records = read_folder_entry(Path(path)) if Path(path).is_file() else read_inputs([path])
             for item in clean_step(r for r in records if isinstance(r, Failure) or r.id not in known_ids):
                 if isinstance(item, Skipped):  # read fine, not an article: kept, counted apart from failures
                     yield failure_row(item, "skipped")
