@@ -16,7 +16,7 @@ import functools
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ __all__ = [
     "compare_story",
     "compare_story_sets",
     "finish_ingest",
+    "ingest_analysed",
     "load_story_set",
     "run_job",
     "stale_work",
@@ -114,6 +115,20 @@ def stale_work(store: Store) -> StaleWork:
 def _grouping_due(store: Store, summary: IngestSummary, analysed: int) -> bool:
     """Whether stories must be updated: something new, revised or analysed, or material left without a story."""
     return bool(summary.stored or summary.revised or analysed or stale_work(store).without_story)
+
+
+def ingest_analysed(inputs: Iterable[str], store: Store, options: IngestOptions, *, workers: int | None = None,
+                    statements: bool = True, progress: Any = None) -> tuple[IngestSummary, int]:
+    """Ingest with the per-article analysis as the post-store step (``workers`` processes, one writer),
+    then analyse what an interrupted earlier run stored but left unanalysed; returns the summary
+    and how many articles were analysed. ``newsweave ingest`` and the main job share it."""
+    from newsweave.enrich.analyse import default_workers
+    from newsweave.store.analysis import AnalysisStep
+
+    with AnalysisStep(workers or default_workers(), statements=statements) as analysis:
+        summary = ingest(list(inputs), store, replace(options, post_store=[analysis]), progress=progress)
+        analysis.finish(store)
+    return summary, analysis.analysed
 
 
 def finish_ingest(store: Store, summary: IngestSummary, analysed: int = 0) -> Any:
@@ -263,9 +278,7 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     processes (default: the cores) feed one writer.
     """
     from newsweave.compare.statements import check_method
-    from newsweave.enrich.analyse import default_workers
     from newsweave.present.report import write_report
-    from newsweave.store.analysis import AnalysisStep
     from newsweave.store.stories import list_stories, update_stories
 
     check_method(method)
@@ -273,11 +286,10 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     say("reading, cleaning, analysing")
-    with AnalysisStep(workers or default_workers(), statements=method != "lexical") as analysis:
-        summary = ingest(list(inputs), store, IngestOptions(post_store=[analysis]), progress=ingest_progress)
-        analysis.finish(store)  # articles an interrupted earlier run stored but did not analyse
-    result = JobResult(ingest=summary, stories_total=0, analysed=analysis.analysed)
-    if _grouping_due(store, summary, analysis.analysed):
+    summary, analysed = ingest_analysed(inputs, store, IngestOptions(), workers=workers,
+                                        statements=method != "lexical", progress=ingest_progress)
+    result = JobResult(ingest=summary, stories_total=0, analysed=analysed)
+    if _grouping_due(store, summary, analysed):
         say("grouping stories")
         update_stories(store)
         result.stories_updated = True

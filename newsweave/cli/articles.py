@@ -98,28 +98,24 @@ def ingest_command(
 
     Prints a summary: read / stored / already present / skipped / failed (each failure with its reason; skipped records — not articles, such as WARC request records or images — counted by reason, each listed with --strict). Exits non-zero only when nothing could be read, or with --strict when any record failed.
     """
-    from newsweave.enrich.analyse import default_workers
     from newsweave.pipeline import IngestOptions, ingest
-    from newsweave.store.analysis import AnalysisStep
+    from newsweave.workflow import finish_ingest, ingest_analysed
 
     read_options = _read_options(fields, timeout=timeout, deadline=deadline, max_bytes=max_bytes,
                                  max_file_bytes=max_record_bytes, respect_robots=robots,
                                  outlet_from_filename=outlet_from_filename)
-    analysis = AnalysisStep(workers or default_workers())
-    options = IngestOptions(batch_size=batch_size, read_options=read_options,
-                            post_store=[analysis] if stories else [])
-    with Store.open(state.db) as store, analysis:
+    options = IngestOptions(batch_size=batch_size, read_options=read_options, post_store=[])
+    grouped = None
+    with Store.open(state.db) as store:
         progress, update = _ingest_progress()
         with progress:
-            summary = ingest(inputs, store, options, progress=update)
             if stories:
-                analysis.finish(store)
-        grouped = None
+                summary, analysed = ingest_analysed(inputs, store, options, workers=workers or None, progress=update)
+            else:
+                summary = ingest(inputs, store, options, progress=update)
         if stories:
-            from newsweave.workflow import finish_ingest
-
             with err_console.status("grouping stories…"):
-                grouped = finish_ingest(store, summary, analysis.analysed)
+                grouped = finish_ingest(store, summary, analysed)
     _print_summary(summary, store, strict=strict)
     if grouped is not None:
         console.print(f"stories: {grouped.stories} over {grouped.articles} articles "
