@@ -8,7 +8,6 @@ within 3 minutes and its peak RSS stays under 1 GB.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,12 +21,9 @@ MAX_RSS_MB = 1024
 
 
 def test_the_campaign_loses_nothing_hangs_never_and_stays_small(tmp_path):
-    # a clean environment: nothing an earlier test left in this process's environment reaches the run
-    # (under the full suite the campaign once peaked at 1.1 GB; alone, and in this environment, ~180 MB)
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
-    env["PYTHONPATH"] = str(ROOT)
+    # the child reports its own peak (VmHWM): ru_maxrss would carry this pytest process's size across fork + exec
     done = subprocess.run([sys.executable, "-m", "newsweave.bench.hostile", str(tmp_path / "cases"), str(CASES), "14"],
-                          capture_output=True, text=True, timeout=MAX_SECONDS, env=env, cwd=ROOT)
+                          check=False, capture_output=True, text=True, timeout=MAX_SECONDS, cwd=ROOT)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["problems"] == [], result["problems"][:10]
     assert result["cases"] == CASES and set(result["by_class"]) == set(CLASSES)

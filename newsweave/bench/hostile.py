@@ -23,7 +23,6 @@ import io
 import json
 import os
 import random
-import resource
 import time
 import zlib
 from collections import Counter
@@ -31,6 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from newsweave.bench.memory import peak_rss_mb
 
 __all__ = ["CLASSES", "Case", "CampaignResult", "generate", "run_campaign"]
 
@@ -357,7 +358,7 @@ def run_campaign(root: Path, cases: int, seed: int = 14, db: str = "sqlite://") 
         result.problems += [f"failure outside any case: {f.origin}: {f.reason}" for f in failures["?"]]
     for case in made:
         _check_case(case, stored, failures.get(case.folder.name, []), result)
-    result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result.peak_rss_mb = peak_rss_mb()
     return result
 
 

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from newsweave.bench.memory import peak_rss_mb
+
 __all__ = ["measure", "measure_in_subprocess", "render", "stored_story_scores", "story_scores_via_store"]
 
 
@@ -38,7 +40,7 @@ def _usage() -> tuple[float, float, float, float]:
     """(CPU s of this process, CPU s of its waited-for children, peak RSS MB self, peak RSS MB largest child)."""
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime, me.ru_maxrss / 1024, kids.ru_maxrss / 1024)
+    return (me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime, peak_rss_mb(), kids.ru_maxrss / 1024)
 
 
 def _inputs_for(corpus: str, scratch: Path) -> list[str]:

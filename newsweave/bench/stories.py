@@ -421,29 +421,19 @@ def generate_articles(n: int, seed: int = 7, with_gold: bool = False) -> Any:
 
 
 _GROWTH_CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 
-def mem(field):
-    # per-process peak/current resident memory (VmHWM is reset at exec, unlike ru_maxrss)
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
+from newsweave.bench.memory import current_rss_mb, peak_rss_mb
 from newsweave.bench.stories import generate_articles, metrics
 from newsweave.group.stories import StoryParams, cluster_stories
 n = int(sys.argv[1])
 docs, gold = generate_articles(n, with_gold=True)
-rss0 = mem("VmRSS")
+rss0 = current_rss_mb()
 params = StoryParams.load(embedding_model=None)
 t0 = time.perf_counter()
 res = cluster_stories(docs, params, None)
 secs = time.perf_counter() - t0
-peak = mem("VmHWM")
+peak = peak_rss_mb()
 m = metrics(gold, [a.story_key for a in res])
 print(json.dumps({"articles": n, "seconds": secs, "articles_per_s": n / secs, "stories": m["pred_stories"],
                   "gold_stories": m["gold_stories"], "pairwise_f1": m["pairwise_f1"],
