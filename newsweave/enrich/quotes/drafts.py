@@ -42,7 +42,7 @@ class Doc:
     sent_starts: list[int]
 
     @classmethod
-    def of(cls, parsed: Parsed) -> "Doc":
+    def of(cls, parsed: Parsed) -> Doc:
         spans = [(r.start, r.end) for r in parsed.regions]
         return cls(parsed, spans, [s for s, _ in spans], [s for s, _ in parsed.sentences])
 
