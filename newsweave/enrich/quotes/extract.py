@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from newsweave.enrich.quotes.lexicon import cue_forms, structural, structural_ok
+from newsweave.enrich.quotes.lexicon import cue_forms, may_take_any_content, structural_ok
 from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
 
 __all__ = ["Attribution", "Parsed", "Tok", "QUOTE_TOKEN", "analyse_structure", "split_sentences", "pos_of_tag"]
@@ -847,15 +847,14 @@ def _parenthetical_content(cue: _Cue) -> bool:
 def _gated_content(cue: _Cue) -> bool:
     """Object, xcomp or prepositional content, only for cue words that take it.
 
-    The gate: a strong prior, or train statistics that ``structural_ok``
-    checks later. "told reporters" is not content; "called X “Y”", "cited X
+    The gate (``may_take_any_content``): a strong prior, train statistics
+    that ``structural_ok`` checks later, or the hand list. "told reporters" is not content; "called X “Y”", "cited X
     as Y" take what follows the object up to a comma or a conjunction;
     "called for more investment" runs the cue to its preposition. Always
     applies (the last family), possibly finding nothing.
     """
     tok, low = cue.tok, cue.low
-    open_gate = cue.prior >= 0.45 or cue.permissive or low in structural()
-    if not open_gate:
+    if not (cue.permissive or may_take_any_content(low, cue.prior)):
         return True
     xc = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
     ob = next((c for c in tok.children if c.dep_ in ("dobj",) and c.i > tok.i), None)
