@@ -9,9 +9,10 @@
 :func:`extract_quotes` takes a plain string and returns a :class:`QuoteAnalysis`
 whose spans index that same string; :func:`quotes_for_article` does the same
 for an :class:`~newsweave.model.Article` and fills ``article_id``.
-See ``extract.py`` (rules), ``tagger.py`` (the trained role tagger that
-refines and adds to the rules' attributions), ``people.py`` (names,
-pronouns, speakers) and ``acts.py`` (what each quote reports, who its
+See ``extract.py`` (rules; cue words from ``lexicon.py``), ``tagger.py`` (the
+trained role tagger that refines and adds to the rules' attributions),
+``drafts.py`` (attributions and quotation marks into quotes), ``people.py``
+(names, pronouns, speakers) and ``acts.py`` (what each quote reports, who its
 source is, and the confidence).
 """
 

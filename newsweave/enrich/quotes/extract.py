@@ -17,10 +17,12 @@ How it works, in order:
    source = subject subtree, cue = verb (+ auxiliaries), content = the
    quotation placeholder(s), the ``ccomp`` clause, an ``xcomp`` or object, or
    the main clause a parenthetical ``…, he said`` hangs from; ``according to X``
-   is handled as a phrase.
-5. Quotations with no cue of their own continue the previous quotation
-   (same paragraph: extra fragments; a following paragraph: same speaker).
-6. ``people.resolve`` links names, partial and misspelt names, titles and
+   is handled as a phrase. The content rule families are the
+   ``CONTENT_RULES`` table, tried in order.
+5. ``drafts.draft_quotes`` turns the attributions into quotes; quotations with
+   no cue of their own continue the previous quotation (same paragraph: extra
+   fragments; a following paragraph: same speaker).
+6. ``people.assemble`` links names, partial and misspelt names, titles and
    pronouns to canonical people and resolves each quote's speaker.
 """
 

@@ -15,6 +15,11 @@ and recency score; gender agreement only breaks ties between several
 candidates. A pronoun with a single candidate resolves to it whatever its
 gender, which is how an article that calls one person both "she" and "he"
 gets its ``pronoun_gender`` finding.
+
+``assemble`` runs the steps in the order of this file's sections: find
+people, their mentions, the quotes (``drafts.py``), pronouns, speakers, and
+last the :class:`Person` records and findings. The steps share state through
+small records (``Doc``, ``_Cast``, ``_Speakers``), never closures.
 """
 
 from __future__ import annotations
