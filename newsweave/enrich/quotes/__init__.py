@@ -9,9 +9,10 @@
 :func:`extract_quotes` takes a plain string and returns a :class:`QuoteAnalysis`
 whose spans index that same string; :func:`quotes_for_article` does the same
 for an :class:`~newsweave.model.Article` and fills ``article_id``.
-See ``extract.py`` (rules), ``tagger.py`` (the trained role tagger that
-refines and adds to the rules' attributions), ``people.py`` (names,
-pronouns, speakers) and ``acts.py`` (what each quote reports, who its
+See ``extract.py`` (rules; cue words from ``lexicon.py``), ``tagger.py`` (the
+trained role tagger that refines and adds to the rules' attributions),
+``drafts.py`` (attributions and quotation marks into quotes), ``people.py``
+(names, pronouns, speakers) and ``acts.py`` (what each quote reports, who its
 source is, and the confidence).
 """
 
@@ -28,7 +29,7 @@ from newsweave.model import Article, Finding, Quote, Span
 __all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict", "with_tagger"]
 
 # bump when the output of the extractor changes (the store recomputes older annotations)
-VERSION = "quotes-5"
+VERSION = "quotes-6"
 
 
 @dataclass(slots=True)

@@ -17,10 +17,12 @@ How it works, in order:
    source = subject subtree, cue = verb (+ auxiliaries), content = the
    quotation placeholder(s), the ``ccomp`` clause, an ``xcomp`` or object, or
    the main clause a parenthetical ``…, he said`` hangs from; ``according to X``
-   is handled as a phrase.
-5. Quotations with no cue of their own continue the previous quotation
-   (same paragraph: extra fragments; a following paragraph: same speaker).
-6. ``people.resolve`` links names, partial and misspelt names, titles and
+   is handled as a phrase. The content rule families are the
+   ``CONTENT_RULES`` table, tried in order.
+5. ``drafts.draft_quotes`` turns the attributions into quotes; quotations with
+   no cue of their own continue the previous quotation (same paragraph: extra
+   fragments; a following paragraph: same speaker).
+6. ``people.assemble`` links names, partial and misspelt names, titles and
    pronouns to canonical people and resolves each quote's speaker.
 """
 
@@ -28,10 +30,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from newsweave.enrich.quotes.lexicon import cue_forms, structural, structural_ok
+from newsweave.enrich.quotes.lexicon import cue_forms, may_take_any_content, structural_ok
 from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
 
 __all__ = ["Attribution", "Parsed", "Tok", "QUOTE_TOKEN", "analyse_structure", "split_sentences", "pos_of_tag"]
@@ -638,201 +641,287 @@ def _group(rule: str, regions: list[int]) -> str:
     return _GROUPS.get(rule, "other")
 
 
-def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> list[dict[str, Any]]:
-    """Attributions found in one parsed sentence; spans are masked-text offsets."""
-    found: list[dict[str, Any]] = []
+@dataclass(slots=True)
+class _Cue:
+    """One cue word of a parsed sentence and the attribution the rules build around it.
+
+    Filled in order: the source (``_cue_candidate``), then the quotations or
+    the content of the first rule family in ``CONTENT_RULES`` that applies.
+    Offsets are masked-sentence offsets (``analyse_structure`` maps them back).
+    """
+
+    doc: Any
+    tok: Any
+    low: str
+    pos: str
+    src: Any
+    rule: str
+    prior: float
+    permissive: bool
+    content: list[tuple[int, int]] = field(default_factory=list)
+    regions: list[int] = field(default_factory=list)
+    kind: str = "indirect"
+    group: str = ""
+    cue_to: Any = None  # the preposition a "called for"-style cue runs to
+
+
+def _rules_on_doc(doc, m0: int, masked: _Masked, forms: dict[str, float]) -> list[_Cue]:
+    """Attributions found in one parsed sentence; spans are masked-text offsets.
+
+    A cue word with a source takes the quotations attached to it, or else the
+    content of the first rule family that applies to it; the training
+    statistics (``structural_ok``) then keep or drop it.
+    One cue per placeholder; when several cues claim content, all are kept (PolNeAR nests).
+    """
+    found: list[_Cue] = []
     permissive = isinstance(forms, _AnyVerb)
     q_tokens = [t for t in doc if t.text == _PLACEHOLDER and masked.region_at(m0 + t.idx) >= 0]
     used_regions: set[int] = set()
     for tok in doc:
-        low = tok.lower_
-        if low not in forms:
+        cue = _cue_candidate(doc, tok, forms, permissive)
+        if cue is None:
             continue
-        pos = _pos(tok)
-        if pos not in ("VERB", "NOUN") and low != "according":
-            continue
-        if permissive and pos != "VERB" and low != "according" and low not in cue_forms():
-            continue
-        # ------ source
-        src = None
-        rule = ""
-        if low == "according":
-            to = next((c for c in tok.children if c.lower_ == "to"), None)
-            if to is None and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-                to = doc[tok.i + 1]
-            if to is not None:
-                src = next((c for c in to.children if c.dep_ == "pobj"), None)
-            rule = "according to"
+        cue.regions = _attached_regions(cue, q_tokens, m0, masked, used_regions)
+        if cue.regions:
+            used_regions.update(cue.regions)
+            cue.kind = "direct"
+            cue.rule = cue.rule or "quotation + cue"
         else:
-            src = _subject(tok)
-            if src is None and (tok.dep_ == "conj" or (tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp"))):
-                src = _inherited_subject(tok)
-                rule = "shared subject"
-            if src is None and pos == "NOUN":
-                # "Trump’s claim that …", "the senator’s statement that …"
-                src = next((c for c in tok.children if c.dep_ == "poss" and c.tag_ not in ("PRP$",) or c.dep_ == "poss" and c.lower_ in ("his", "her", "their")), None)
-                if src is None or not any(c.dep_ in ("ccomp", "acl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children) for c in tok.children):
-                    continue
-                rule = "noun cue"
-        if src is None and tok.i >= 2 and any(_is_placeholder(doc[j]) for j in range(max(0, tok.i - 4), tok.i)):
-            # '"…," said one, who …': the subject the parser missed is the word after the verb
-            for c in tok.children:
-                if c.i > tok.i and c.dep_ in ("dobj", "attr", "npadvmod", "nummod", "appos", "oprd", "dep", "nsubj"):
-                    src = c
-                    rule = "inverted cue"
+            for _family, applies in CONTENT_RULES:
+                if applies(cue):
                     break
-        prior = forms[low]
-        if any(c.dep_ == "auxpass" for c in tok.children) or (src is not None and src.dep_ == "nsubjpass"):
-            continue
-        # ------ content
-        cue_to = None
-        content: list[tuple[int, int]] = []
-        regions: list[int] = []
-        # quotations attached to this cue: placeholder tokens in its clause or right next to it
-        for q in q_tokens:
-            reg = masked.region_at(m0 + q.idx)
-            if reg in used_regions:
-                continue
-            anc = q
-            attached = False
-            for _ in range(6):
-                if anc.head.i == anc.i:
-                    break
-                if anc.head == tok or anc == tok:
-                    attached = True
-                    break
-                anc = anc.head
-            # "“…,” he said" often parses the cue as parataxis of the placeholder
-            if not attached and (tok.head == q or tok.head.i == q.i or tok.dep_ in ("parataxis", "ROOT")):
-                attached = abs(tok.i - q.i) <= 12
-            if not attached and q in list(tok.head.children) and tok.dep_ in ("parataxis", "ccomp", "advcl"):
-                attached = True
-            if attached:
-                regions.append(reg)
-        if regions:
-            used_regions.update(regions)
-            kind = "direct"
-            rule = rule or "quotation + cue"
-        else:
-            kind = "indirect"
-            clause = None
-            for c in tok.children:
-                if c.dep_ == "ccomp" and c.i > tok.i:
-                    clause = c
-                    break
-            if clause is None and low != "according":
-                for c in tok.children:
-                    if c.dep_ == "ccomp" or (pos == "NOUN" and c.dep_ == "acl" and c.i > tok.i):
-                        clause = c
-                        break
-            if clause is not None:
-                s, e = _subtree_span(clause)
-                if (
-                    src is not None and clause.i > tok.i and src.i < tok.i
-                    and src.left_edge.i >= 2 and doc[src.left_edge.i - 1].text == ","
-                    and s > src.left_edge.idx
-                    and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
-                    and not (clause.i > 0 and doc[clause.left_edge.i].lower_ == "that")
-                ):
-                    # "To understand X, Roberts said, one should …": both sides are the content
-                    left_end = doc[src.left_edge.i - 2]
-                    a = doc[0].idx
-                    if doc[0].dep_ == "cc" and len(doc) > 1:
-                        a = doc[1].idx
-                    if left_end.idx + len(left_end.text) > a:
-                        content.append((a, left_end.idx + len(left_end.text)))
-                content.append((s, e))
-                rule = rule or "ccomp"
-            elif low == "according":
-                # the clause the phrase modifies, minus the phrase
-                head = tok.head
-                while head.head.i != head.i and head.dep_ not in ("ROOT",):
-                    head = head.head
-                s, e = _subtree_span(head, exclude=tok)
-                # the phrase may sit in the middle: take the longer side
-                ts, te = _subtree_span(tok)
-                if ts > s and te < e:
-                    if ts - s >= e - te:
-                        e = ts
-                    else:
-                        s = te
-                content.append((s, e))
-            elif (
-                src is not None
-                and tok.head.i != tok.i
-                and (tok.dep_ == "parataxis" or (tok.dep_ in ("advcl", "ccomp") and tok.i > 0 and tok.nbor(-1).text == ","))
-                and not any(c.dep_ in ("xcomp", "dobj") and c.i > tok.i for c in tok.children)
-                or (src is not None and tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i and tok.i > tok.head.i and src.i > tok.i)
-            ):
-                # "Content …, he said." / "All of this, he acknowledges, could …": the cue hangs from the content
-                for piece in _subtree_pieces(tok.head, exclude=tok):
-                    a, b = piece
-                    first = next((t for t in doc if t.idx == a), None)
-                    if first is not None and first.dep_ == "cc" and first.i + 1 < len(doc):
-                        a = doc[first.i + 1].idx
-                    content.append((a, b))
-                rule = rule or "parenthetical cue"
-            else:
-                # object / xcomp / preposition content only for cue words that take it
-                # (a strong prior, or train statistics that ``structural_ok`` checks below)
-                open_gate = prior >= 0.45 or permissive or low in structural()
-                xc = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
-                ob = next((c for c in tok.children if c.dep_ in ("dobj",) and c.i > tok.i), None)
-                if low in _TELL_LIKE and ob is not None and xc is None:
-                    ob = None  # "told reporters" is not content
-                if xc is not None and open_gate:
-                    content.append(_subtree_span(xc))
-                    rule = rule or "xcomp"
-                elif ob is not None and open_gate:
-                    s, e = _subtree_span(ob)
-                    # "called X “Y”", "cited X as Y", "criticized X for Y": what follows the object
-                    # in the verb's clause belongs to the content, up to a comma or a conjunction
-                    for c in sorted(tok.children, key=lambda c: c.i):
-                        if c.i <= ob.i:
-                            continue
-                        if c.dep_ in ("punct", "cc", "conj", "advcl", "mark") or c.is_punct:
-                            break
-                        if c.dep_ in ("oprd", "ccomp", "xcomp", "prep", "npadvmod", "dative", "advmod", "acomp", "attr"):
-                            e = max(e, _subtree_span(c)[1])
-                        else:
-                            break
-                    content.append((s, e))
-                    rule = rule or "object"
-                elif open_gate:
-                    # "called for more investment", "spoke of the legacy", "asks him about his taxes"
-                    pp = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _CUE_PREPS), None)
-                    obj = next((c for c in pp.children if c.dep_ in ("pobj", "pcomp")), None) if pp is not None else None
-                    if obj is not None and pp.i - tok.i <= 3:
-                        content.append(_subtree_span(obj))
-                        rule = rule or "prep"
-                        cue_to = pp
-        if not regions and not content and src is not None and src.i > 0 and tok.i > src.i:
-            # '… we’re nice!” Teixeira wrote.': the words before the subject are the content
-            le = src.left_edge
-            if le.i > 0 and doc[le.i - 1].text in ("”", '"', "»", ",") and le.i >= 3:
-                a = doc[0].idx
-                prev = doc[le.i - 1]
-                b = prev.idx + (len(prev.text) if prev.text != "," else 0)
-                content.append((a, b))
-                rule = rule or "preceding clause"
-        if not regions and not content:
-            # "X said:" before a quotation in the next sentence/paragraph is handled later
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if nxt is not None and nxt.text == ":" and src is not None:
-                found.append({"tok": tok, "src": src, "content": [], "regions": [], "kind": "direct", "rule": "colon",
-                              "prior": prior, "group": "quote"})
-            continue
-        if src is None and not regions:
-            continue
-        if src is not None and src.lower_ in ("it", "this", "that", "there") and kind == "indirect" and prior < 0.8:
-            continue
-        group = _group(rule, regions)
-        if not permissive and not structural_ok(low, group, prior):
-            continue
-        found.append({"tok": tok, "src": src, "content": content, "regions": regions, "kind": kind, "rule": rule,
-                      "prior": prior, "group": group, "cue_to": cue_to})
-    # one cue per placeholder; when several cues claim content, keep them all (PolNeAR nests)
+        if _kept(cue):
+            found.append(cue)
     return found
+
+
+def _cue_candidate(doc, tok, forms: dict[str, float], permissive: bool) -> _Cue | None:
+    """A cue-lexicon verb or noun (or "according") with its source, if the rules may use it; None to skip."""
+    low = tok.lower_
+    if low not in forms:
+        return None
+    pos = _pos(tok)
+    if pos not in ("VERB", "NOUN") and low != "according":
+        return None
+    if permissive and pos != "VERB" and low != "according" and low not in cue_forms():
+        return None
+    sourced = _source_of(doc, tok, low, pos)
+    if sourced is None:
+        return None
+    src, rule = sourced
+    if any(c.dep_ == "auxpass" for c in tok.children) or (src is not None and src.dep_ == "nsubjpass"):
+        return None  # a passive ("was told") reports the listener, not the speaker
+    return _Cue(doc, tok, low, pos, src, rule, forms[low], permissive)
+
+
+def _source_of(doc, tok, low: str, pos: str) -> tuple[Any, str] | None:
+    """(source token or None, rule) of a cue word; None when a noun cue has no possessor and no that-clause.
+
+    The object of "according to", the verb's subject (or the subject it shares
+    with the verb it is conjoined to), a noun's possessor ("Trump's claim
+    that …"), or the word after a verb that follows a quotation ('"…," said one').
+    """
+    src = None
+    rule = ""
+    if low == "according":
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        if to is None and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+        if to is not None:
+            src = next((c for c in to.children if c.dep_ == "pobj"), None)
+        rule = "according to"
+    else:
+        src = _subject(tok)
+        if src is None and (tok.dep_ == "conj" or (tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp"))):
+            src = _inherited_subject(tok)
+            rule = "shared subject"
+        if src is None and pos == "NOUN":
+            # "Trump’s claim that …", "the senator’s statement that …"
+            src = next((c for c in tok.children if c.dep_ == "poss" and c.tag_ not in ("PRP$",) or c.dep_ == "poss" and c.lower_ in ("his", "her", "their")), None)
+            if src is None or not any(c.dep_ in ("ccomp", "acl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children) for c in tok.children):
+                return None
+            rule = "noun cue"
+    if src is None and tok.i >= 2 and any(_is_placeholder(doc[j]) for j in range(max(0, tok.i - 4), tok.i)):
+        # '"…," said one, who …': the subject the parser missed is the word after the verb
+        for c in tok.children:
+            if c.i > tok.i and c.dep_ in ("dobj", "attr", "npadvmod", "nummod", "appos", "oprd", "dep", "nsubj"):
+                return c, "inverted cue"
+    return src, rule
+
+
+def _attached_regions(cue: _Cue, q_tokens: list, m0: int, masked: _Masked, used: set[int]) -> list[int]:
+    """The quotations (placeholder tokens) in the cue's clause or right next to it, not yet used by another cue."""
+    tok = cue.tok
+    regions: list[int] = []
+    for q in q_tokens:
+        reg = masked.region_at(m0 + q.idx)
+        if reg in used:
+            continue
+        anc = q
+        attached = False
+        for _ in range(6):
+            if anc.head.i == anc.i:
+                break
+            if anc.head == tok or anc == tok:
+                attached = True
+                break
+            anc = anc.head
+        # "“…,” he said" often parses the cue as parataxis of the placeholder
+        if not attached and (tok.head == q or tok.head.i == q.i or tok.dep_ in ("parataxis", "ROOT")):
+            attached = abs(tok.i - q.i) <= 12
+        if not attached and q in list(tok.head.children) and tok.dep_ in ("parataxis", "ccomp", "advcl"):
+            attached = True
+        if attached:
+            regions.append(reg)
+    return regions
+
+
+def _clause_content(cue: _Cue) -> bool:
+    """The cue's ``ccomp`` clause ("said that …"; a noun cue's that-clause)."""
+    tok, doc, src = cue.tok, cue.doc, cue.src
+    clause = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+    if clause is None and cue.low != "according":
+        clause = next(
+            (c for c in tok.children if c.dep_ == "ccomp" or (cue.pos == "NOUN" and c.dep_ == "acl" and c.i > tok.i)),
+            None,
+        )
+    if clause is None:
+        return False
+    s, e = _subtree_span(clause)
+    if (
+        src is not None and clause.i > tok.i and src.i < tok.i
+        and src.left_edge.i >= 2 and doc[src.left_edge.i - 1].text == ","
+        and s > src.left_edge.idx
+        and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ","
+        and not (clause.i > 0 and doc[clause.left_edge.i].lower_ == "that")
+    ):
+        # "To understand X, Roberts said, one should …": both sides are the content
+        left_end = doc[src.left_edge.i - 2]
+        a = doc[0].idx
+        if doc[0].dep_ == "cc" and len(doc) > 1:
+            a = doc[1].idx
+        if left_end.idx + len(left_end.text) > a:
+            cue.content.append((a, left_end.idx + len(left_end.text)))
+    cue.content.append((s, e))
+    cue.rule = cue.rule or "ccomp"
+    return True
+
+
+def _according_content(cue: _Cue) -> bool:
+    """"according to X": the clause the phrase modifies, minus the phrase (the longer side when it sits inside)."""
+    if cue.low != "according":
+        return False
+    tok = cue.tok
+    head = tok.head
+    while head.head.i != head.i and head.dep_ not in ("ROOT",):
+        head = head.head
+    s, e = _subtree_span(head, exclude=tok)
+    ts, te = _subtree_span(tok)
+    if ts > s and te < e:
+        if ts - s >= e - te:
+            e = ts
+        else:
+            s = te
+    cue.content.append((s, e))
+    return True
+
+
+def _parenthetical_content(cue: _Cue) -> bool:
+    """"Content …, he said." / "All of this, he acknowledges, could …": the cue hangs from the content."""
+    tok, src, doc = cue.tok, cue.src, cue.doc
+    if not (
+        src is not None
+        and tok.head.i != tok.i
+        and (tok.dep_ == "parataxis" or (tok.dep_ in ("advcl", "ccomp") and tok.i > 0 and tok.nbor(-1).text == ","))
+        and not any(c.dep_ in ("xcomp", "dobj") and c.i > tok.i for c in tok.children)
+        or (src is not None and tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i and tok.i > tok.head.i and src.i > tok.i)
+    ):
+        return False
+    for a, b in _subtree_pieces(tok.head, exclude=tok):
+        first = next((t for t in doc if t.idx == a), None)
+        if first is not None and first.dep_ == "cc" and first.i + 1 < len(doc):
+            a = doc[first.i + 1].idx
+        cue.content.append((a, b))
+    cue.rule = cue.rule or "parenthetical cue"
+    return True
+
+
+def _gated_content(cue: _Cue) -> bool:
+    """Object, xcomp or prepositional content, only for cue words that take it.
+
+    The gate (``may_take_any_content``): a strong prior, train statistics
+    that ``structural_ok`` checks later, or the hand list. "told reporters" is not content; "called X “Y”", "cited X
+    as Y" take what follows the object up to a comma or a conjunction;
+    "called for more investment" runs the cue to its preposition. Always
+    applies (the last family), possibly finding nothing.
+    """
+    tok, low = cue.tok, cue.low
+    if not (cue.permissive or may_take_any_content(low, cue.prior)):
+        return True
+    xc = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+    ob = next((c for c in tok.children if c.dep_ in ("dobj",) and c.i > tok.i), None)
+    if low in _TELL_LIKE and ob is not None and xc is None:
+        ob = None
+    if xc is not None:
+        cue.content.append(_subtree_span(xc))
+        cue.rule = cue.rule or "xcomp"
+    elif ob is not None:
+        s, e = _subtree_span(ob)
+        for c in sorted(tok.children, key=lambda c: c.i):
+            if c.i <= ob.i:
+                continue
+            if c.dep_ in ("punct", "cc", "conj", "advcl", "mark") or c.is_punct:
+                break
+            if c.dep_ in ("oprd", "ccomp", "xcomp", "prep", "npadvmod", "dative", "advmod", "acomp", "attr"):
+                e = max(e, _subtree_span(c)[1])
+            else:
+                break
+        cue.content.append((s, e))
+        cue.rule = cue.rule or "object"
+    else:
+        pp = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _CUE_PREPS), None)
+        obj = next((c for c in pp.children if c.dep_ in ("pobj", "pcomp")), None) if pp is not None else None
+        if obj is not None and pp.i - tok.i <= 3:
+            cue.content.append(_subtree_span(obj))
+            cue.rule = cue.rule or "prep"
+            cue.cue_to = pp
+    return True
+
+
+# Content rule families for a cue with no quotation attached, tried in order: the first that
+# applies takes the cue (like ``newsweave.clean.rules.LINE_RULES``, a table a newcomer extends).
+ContentRule = Callable[[_Cue], bool]
+CONTENT_RULES: list[tuple[str, ContentRule]] = [
+    ("ccomp", _clause_content),
+    ("according to", _according_content),
+    ("parenthetical cue", _parenthetical_content),
+    ("xcomp / object / prep", _gated_content),
+]
+
+
+def _kept(cue: _Cue) -> bool:
+    """The last checks: content before the subject, the "X said:" case, and the training statistics."""
+    tok, src, doc = cue.tok, cue.src, cue.doc
+    if not cue.regions and not cue.content and src is not None and src.i > 0 and tok.i > src.i:
+        # '… we’re nice!” Teixeira wrote.': the words before the subject are the content
+        le = src.left_edge
+        if le.i > 0 and doc[le.i - 1].text in ("”", '"', "»", ",") and le.i >= 3:
+            prev = doc[le.i - 1]
+            cue.content.append((doc[0].idx, prev.idx + (len(prev.text) if prev.text != "," else 0)))
+            cue.rule = cue.rule or "preceding clause"
+    if not cue.regions and not cue.content:
+        # "X said:" before a quotation in the next sentence/paragraph: ``people`` pairs them
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and nxt.text == ":" and src is not None:
+            cue.kind, cue.rule, cue.group = "direct", "colon", "quote"
+            return True
+        return False
+    if src is None and not cue.regions:
+        return False
+    if src is not None and src.lower_ in ("it", "this", "that", "there") and cue.kind == "indirect" and cue.prior < 0.8:
+        return False
+    cue.group = _group(cue.rule, cue.regions)
+    return cue.permissive or structural_ok(cue.low, cue.group, cue.prior)
 
 
 COLON_LABELS = {  # "Photo: …", "READ MORE: …" are labels, not speakers
@@ -847,14 +936,13 @@ _COLON_RE = re.compile(
 _DASH_RE = re.compile(r"\s*([―—–]|--)\s*((?:[A-Z]\.|[A-Z][\w'’-]*)(?:\s+(?:[A-Z]\.|[A-Z][\w'’-]*)){0,4})")
 
 
-def _colon_and_dash_rules(text, paragraphs, regions, direct, sentences, sentence_para) -> list[Attribution]:
-    """'Name: content' at a paragraph start (headlines, transcripts) and '“…” ― Name'."""
+def _sentence_index(sent_starts: list[int], pos: int) -> int:
+    return max(0, bisect.bisect_right(sent_starts, pos) - 1)
+
+
+def _colon_rules(text, paragraphs, regions, direct, sent_starts: list[int]) -> list[Attribution]:
+    """'Name: content' at a paragraph start (headlines, transcripts); labels such as "Photo:" are not names."""
     out: list[Attribution] = []
-    sent_starts = [a for a, _ in sentences]
-
-    def sent_of(pos: int) -> int:
-        return max(0, bisect.bisect_right(sent_starts, pos) - 1)
-
     for pi, (ps, pe) in enumerate(paragraphs):
         m = _COLON_RE.match(text, ps, pe)
         if not m:
@@ -874,33 +962,34 @@ def _colon_and_dash_rules(text, paragraphs, regions, direct, sentences, sentence
         if _words(text[c0:c1]) < 3:
             continue
         colon = m.end(2)
-        regs = [i for i, r in enumerate(regions) if direct[i] and r.start <= c0 < r.end]
-        si = sent_of(ps)
         out.append(
             Attribution(
                 cue=(colon, colon + 1),
                 source=(m.start(2), m.end(2)),
                 content=[(c0, c1)],
-                regions=regs,
+                regions=[i for i, r in enumerate(regions) if direct[i] and r.start <= c0 < r.end],
                 kind="direct" if m.group(1) else "indirect",
-                sent=si,
+                sent=_sentence_index(sent_starts, ps),
                 para=pi,
                 rule="colon headline",
                 source_tokens=[(m.start(2), m.end(2), name, "PROPN", "")],
                 source_head=(m.start(2), m.end(2)),
             )
         )
+    return out
+
+
+def _dash_rules(text, regions, direct, sentence_para, sent_starts: list[int]) -> list[Attribution]:
+    """'“…” ― Name': a closed direct quotation followed by a dash and a capitalised name."""
+    out: list[Attribution] = []
     for i, r in enumerate(regions):
         if not direct[i] or r.close_pos < 0:
             continue
         m = _DASH_RE.match(text, r.end)
         if not m:
             continue
-        # the name runs to the end of its line or the next comma
-        line_end = text.find("\n", m.end())
-        line_end = len(text) if line_end < 0 else line_end
         s0, s1 = m.start(2), m.end(2)
-        si = sent_of(r.start)
+        si = _sentence_index(sent_starts, r.start)
         out.append(
             Attribution(
                 cue=(m.start(1), m.end(1)),
@@ -928,30 +1017,50 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
     regions = find_regions(text, paragraphs)
     direct = _classify_regions(text, regions, paragraphs)
     masked = _Masked(text, regions, direct)
-    mtext = masked.text
     forms = _AnyVerb() if permissive else cue_forms()
+    msents = _masked_sentences(masked, regions, direct)
+    sentences = [(masked.to_orig(s), masked.to_orig(e, end=True)) for s, e in msents]
+    para_starts = [p[0] for p in paragraphs]
+    sentence_para = [max(0, bisect.bisect_right(para_starts, s) - 1) for s, _ in sentences]
+    todo = _sentences_to_parse(masked.text, msents, forms, permissive)
+    parsed = Parsed(
+        text=text,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        sentence_para=sentence_para,
+        regions=regions,
+        direct=direct,
+        attributions=[],
+        persons=[],
+        subjects={},
+        parsed_sentences=len(todo),
+        stats={"sentences": len(msents), "parsed": len(todo)},
+        tokens=[[] for _ in paragraphs],
+    )
+    if todo and nlp is not None:
+        chunks = [masked.text[msents[i][0]:msents[i][1]] for i in todo]
+        for i, doc in zip(todo, nlp.pipe(chunks, batch_size=64)):
+            _apply_rules(parsed, _Sentence(doc, msents[i][0], masked, i), forms)
+    sent_starts = [a for a, _ in sentences]
+    parsed.attributions.extend(_colon_rules(text, paragraphs, regions, direct, sent_starts))
+    parsed.attributions.extend(_dash_rules(text, regions, direct, sentence_para, sent_starts))
+    return parsed
 
-    # sentences of the masked text, per masked paragraph
-    msents: list[tuple[int, int]] = []
-    mparas = paragraph_spans(mtext)
-    msent_para: list[int] = []
+
+def _masked_sentences(masked: _Masked, regions: list[QuoteRegion], direct: list[bool]) -> list[tuple[int, int]]:
+    """Sentences of the masked text, per masked paragraph; none ends inside an inline quotation."""
+    mtext = masked.text
     protect = []
     for idx, r in enumerate(regions):
         if not direct[idx]:
             a, b = masked.to_masked(r.start), masked.to_masked(r.end)
             if 0 <= a < b:
                 protect.append((a, b))
-    for pi, (ps, pe) in enumerate(mparas):
-        for s, e in split_sentences(mtext, ps, pe, protect):
-            msents.append((s, e))
-            msent_para.append(pi)
-    # original coordinates
-    sentences = [(masked.to_orig(s), masked.to_orig(e, end=True)) for s, e in msents]
-    # paragraph index in original coordinates
-    para_starts = [p[0] for p in paragraphs]
-    sentence_para = [max(0, bisect.bisect_right(para_starts, s) - 1) for s, _ in sentences]
+    return [span for ps, pe in paragraph_spans(mtext) for span in split_sentences(mtext, ps, pe, protect)]
 
-    # which sentences need parsing
+
+def _sentences_to_parse(mtext: str, msents: list[tuple[int, int]], forms: dict[str, float], permissive: bool) -> list[int]:
+    """Only sentences with a cue word or a quotation are worth the parser (it is the stage's main cost)."""
     todo: list[int] = []
     for i, (s, e) in enumerate(msents):
         chunk = mtext[s:e]
@@ -961,94 +1070,89 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
             continue  # not prose (a URL list, a wall of marks): spaCy's tokenizer is slow on it
         if permissive or has_cue or (has_q and _words(chunk.replace(_PLACEHOLDER, "")) >= 1):
             todo.append(i)
+    return todo
 
-    attributions: list[Attribution] = []
-    persons: list[tuple[int, int, float]] = []
-    subjects: dict[int, tuple[int, int]] = {}
-    tokens: list[list[Tok]] = [[] for _ in paragraphs]
-    if todo and nlp is not None:
-        chunks = [mtext[msents[i][0]:msents[i][1]] for i in todo]
-        for i, doc in zip(todo, nlp.pipe(chunks, batch_size=64)):
-            m0 = msents[i][0]
-            if 0 <= sentence_para[i] < len(tokens):
-                ptoks = tokens[sentence_para[i]]
-                ptoks.extend(_masked_tokens(doc, m0, masked, i, len(ptoks)))
 
-            def orig(a: int, b: int) -> tuple[int, int]:
-                return masked.to_orig(m0 + a), masked.to_orig(m0 + b, end=True)
+@dataclass(slots=True)
+class _Sentence:
+    """One parsed sentence of the masked text, and the way from its offsets back to the original text."""
 
-            if doc.has_annotation("ENT_IOB"):
-                for ent in doc.ents:
-                    if ent.label_ == "PERSON":
-                        if masked.region_at(m0 + ent.start_char) < 0:
-                            persons.append((*orig(ent.start_char, ent.end_char), 3.0))
-            else:
-                for a, b, score in _name_chains(doc):
-                    if masked.region_at(m0 + a) < 0:
-                        persons.append((*orig(a, b), score))
-            root = next((t for t in doc if t.dep_ == "ROOT"), None)
-            if root is not None:
-                sj = _subject(root)
-                if sj is not None:
-                    subjects[i] = orig(*_subtree_span(sj))
-            for f in _rules_on_doc(doc, m0, masked, forms):
-                tok = f["tok"]
-                cs, ce = _cue_span(tok)
-                if f.get("cue_to") is not None:
-                    ce = max(ce, f["cue_to"].idx + len(f["cue_to"].text))
-                src = f["src"]
-                source = None
-                head_span = None
-                stoks: list[tuple[int, int, str, str, str]] = []
-                if src is not None:
-                    ss, se = _source_span(src, tok, forms)
-                    # a source never swallows the cue or a quotation
-                    if ss <= cs < se:
-                        se = cs
-                        ss, se = _trim_punct(doc.text, ss, se)
-                    if se > ss and masked.region_at(m0 + ss) < 0:
-                        source = orig(ss, se)
-                        head_span = orig(src.idx, src.idx + len(src.text))
-                        stoks = [
-                            (*orig(t.idx, t.idx + len(t.text)), t.text, _pos(t), t.ent_type_)
-                            for t in doc
-                            if ss <= t.idx < se
-                        ]
-                content = []
-                for a, b in f["content"]:
-                    a, b = _trim_punct(doc.text, a, b)
-                    dl = _DATELINE.match(doc.text, a, b)
-                    if dl:
-                        a = dl.end()
-                    if b > a:
-                        content.append(orig(a, b))
-                att = Attribution(
-                    cue=orig(cs, ce),
-                    source=source,
-                    content=content,
-                    regions=sorted(set(f["regions"])),
-                    kind=f["kind"],
-                    sent=i,
-                    para=sentence_para[i],
-                    rule=f["rule"],
-                    cue_head=tok.lower_,
-                    group=f.get("group", ""),
-                    source_tokens=stoks,
-                    source_head=head_span,
-                )
-                attributions.append(att)
-    attributions.extend(_colon_and_dash_rules(text, paragraphs, regions, direct, sentences, sentence_para))
-    return Parsed(
-        text=text,
-        paragraphs=paragraphs,
-        sentences=sentences,
-        sentence_para=sentence_para,
-        regions=regions,
-        direct=direct,
-        attributions=attributions,
-        persons=persons,
-        subjects=subjects,
-        parsed_sentences=len(todo),
-        stats={"sentences": len(msents), "parsed": len(todo)},
-        tokens=tokens,
+    doc: Any
+    m0: int  # its start in the masked text
+    masked: _Masked
+    index: int
+
+    def orig(self, a: int, b: int) -> tuple[int, int]:
+        return self.masked.to_orig(self.m0 + a), self.masked.to_orig(self.m0 + b, end=True)
+
+    def in_quotation(self, a: int) -> bool:
+        """Whether sentence offset ``a`` is a masked quotation (its words are not the frame's)."""
+        return self.masked.region_at(self.m0 + a) >= 0
+
+
+def _apply_rules(parsed: Parsed, sent: _Sentence, forms: dict[str, float]) -> None:
+    """Add one parsed sentence's tokens, person names, main subject and attributions to ``parsed``."""
+    doc, i = sent.doc, sent.index
+    para = parsed.sentence_para[i]
+    if 0 <= para < len(parsed.tokens):
+        ptoks = parsed.tokens[para]
+        ptoks.extend(_masked_tokens(doc, sent.m0, sent.masked, i, len(ptoks)))
+    if doc.has_annotation("ENT_IOB"):
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and not sent.in_quotation(ent.start_char):
+                parsed.persons.append((*sent.orig(ent.start_char, ent.end_char), 3.0))
+    else:
+        for a, b, score in _name_chains(doc):
+            if not sent.in_quotation(a):
+                parsed.persons.append((*sent.orig(a, b), score))
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None:
+        sj = _subject(root)
+        if sj is not None:
+            parsed.subjects[i] = sent.orig(*_subtree_span(sj))
+    for cue in _rules_on_doc(doc, sent.m0, sent.masked, forms):
+        parsed.attributions.append(_attribution(sent, cue, para, forms))
+
+
+def _attribution(sent: _Sentence, cue: _Cue, para: int, forms: dict[str, float]) -> Attribution:
+    """A rule's find in original coordinates: the source never swallows the cue or a quotation; datelines are cut."""
+    doc, tok = sent.doc, cue.tok
+    cs, ce = _cue_span(tok)
+    if cue.cue_to is not None:
+        ce = max(ce, cue.cue_to.idx + len(cue.cue_to.text))
+    source = None
+    head_span = None
+    stoks: list[tuple[int, int, str, str, str]] = []
+    if cue.src is not None:
+        ss, se = _source_span(cue.src, tok, forms)
+        if ss <= cs < se:
+            se = cs
+            ss, se = _trim_punct(doc.text, ss, se)
+        if se > ss and not sent.in_quotation(ss):
+            source = sent.orig(ss, se)
+            head_span = sent.orig(cue.src.idx, cue.src.idx + len(cue.src.text))
+            stoks = [
+                (*sent.orig(t.idx, t.idx + len(t.text)), t.text, _pos(t), t.ent_type_) for t in doc if ss <= t.idx < se
+            ]
+    content = []
+    for a, b in cue.content:
+        a, b = _trim_punct(doc.text, a, b)
+        dl = _DATELINE.match(doc.text, a, b)
+        if dl:
+            a = dl.end()
+        if b > a:
+            content.append(sent.orig(a, b))
+    return Attribution(
+        cue=sent.orig(cs, ce),
+        source=source,
+        content=content,
+        regions=sorted(set(cue.regions)),
+        kind=cue.kind,
+        sent=sent.index,
+        para=para,
+        rule=cue.rule,
+        cue_head=tok.lower_,
+        group=cue.group,
+        source_tokens=stoks,
+        source_head=head_span,
     )

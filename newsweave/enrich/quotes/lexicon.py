@@ -6,6 +6,12 @@ PolNeAR *train* in a large share of their occurrences
 (``cues_learned.json``, rebuilt by ``newsweave.models.quotes.build_lexicon``).
 A form is only a cue when the dependency rules also find its structure
 (a subject and a content clause, object or quotation).
+
+To add a cue the training data lacks, add its lemma to ``SPEECH_LEMMAS``: a
+hand-listed form with no train statistics is used in every rule family.
+Where ``cues_structural.json`` has statistics for a form, they decide. Both
+JSON files ship with the package; a missing or unreadable one raises
+:class:`CueLexiconError` naming it (without them the rules find far less).
 """
 
 from __future__ import annotations
@@ -13,8 +19,17 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
+from typing import Any
 
-__all__ = ["structural_ok", "structural", "cue_forms", "is_cue_form", "SPEECH_LEMMAS", "PRONOUNS_MALE", "PRONOUNS_FEMALE", "inflect"]
+from newsweave.errors import NewsweaveError
+
+__all__ = [
+    "structural_ok", "structural", "cue_forms", "hand_forms", "is_cue_form", "may_take_any_content", "SPEECH_LEMMAS",
+    "PRONOUNS_MALE", "PRONOUNS_FEMALE", "inflect", "CueLexiconError", "LEARNED_PATH", "STRUCTURAL_PATH",
+]
+
+LEARNED_PATH = Path(__file__).with_name("cues_learned.json")
+STRUCTURAL_PATH = Path(__file__).with_name("cues_structural.json")
 
 SPEECH_LEMMAS = """
 say tell add note write tweet post explain argue claim insist assert state declare announce report
@@ -73,12 +88,7 @@ def cue_forms() -> dict[str, float]:
     for lemma in SPEECH_LEMMAS:
         for f in inflect(lemma):
             forms[f] = 0.4
-    path = Path(__file__).with_name("cues_learned.json")
-    try:
-        learned = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        learned = {}
-    for form, ratio in learned.items():
+    for form, ratio in _load(LEARNED_PATH, "").items():
         forms[form] = max(forms.get(form, 0.0), float(ratio))
     forms["according"] = 1.0
     for form, groups in structural().items():
@@ -95,15 +105,39 @@ _TRUSTED_GROUPS = ("quote", "ccomp", "according", "paren")
 @functools.lru_cache(maxsize=1)
 def structural() -> dict[str, dict[str, list[int]]]:
     """form -> rule family -> [true, found] on PolNeAR train (``cues_structural.json``)."""
-    path = Path(__file__).with_name("cues_structural.json")
+    return _load(STRUCTURAL_PATH, " --structural")
+
+
+class CueLexiconError(NewsweaveError):
+    """A cue lexicon file that ships with the package is missing or unreadable."""
+
+
+def _load(path: Path, build_flag: str) -> dict[str, Any]:
+    """One JSON object of the lexicon; ``build_flag`` is the ``build_lexicon`` option that rebuilds it."""
+    rebuild = f"reinstall newsweave or rebuild it: python -m newsweave.models.quotes.build_lexicon{build_flag}"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CueLexiconError(f"cue lexicon file {path} is missing; {rebuild}") from None
+    except (OSError, ValueError) as exc:
+        raise CueLexiconError(f"cue lexicon file {path} cannot be read ({exc}); {rebuild}") from exc
+    if not isinstance(data, dict):
+        raise CueLexiconError(f"cue lexicon file {path} is not a JSON object; {rebuild}")
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def hand_forms() -> frozenset[str]:
+    """Every inflection of the hand-listed ``SPEECH_LEMMAS``."""
+    return frozenset(f for lemma in SPEECH_LEMMAS for f in inflect(lemma))
 
 
 def structural_ok(form: str, group: str, prior: float) -> bool:
-    """Keep an attribution whose cue word and rule family were right often enough on train."""
+    """Keep an attribution whose cue word and rule family were right often enough on train.
+
+    Without enough statistics for the form: the trusted families, a strong
+    prior, or a form from the hand list (which is how a cue is added by hand).
+    """
     st = structural().get(form)
     if st:
         g = st.get(group)
@@ -113,7 +147,16 @@ def structural_ok(form: str, group: str, prior: float) -> bool:
         n = sum(v[1] for v in st.values())
         if n >= 3:
             return tp / n >= THRESHOLD
-    return group in _TRUSTED_GROUPS or prior >= 0.45
+    return group in _TRUSTED_GROUPS or prior >= 0.45 or form in hand_forms()
+
+
+def may_take_any_content(form: str, prior: float) -> bool:
+    """Whether a cue word may take an object, xcomp or prepositional content, not only a clause or a quotation.
+
+    A strong prior, train statistics (``structural_ok`` then judges the
+    family) or the hand list opens it.
+    """
+    return prior >= 0.45 or form in structural() or form in hand_forms()
 
 
 def is_cue_form(word: str) -> bool:

@@ -124,122 +124,156 @@ def _marks(text: str, ps: int, pe: int) -> list[tuple[int, str, str, int]]:
 
 
 def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[QuoteRegion]:
-    """Quoted regions of ``text`` (double-quote level), in order, never overlapping."""
+    """Quoted regions of ``text`` (double-quote level), in order, never overlapping.
+
+    One pass over each paragraph's marks: an opener waits (``pending``) for
+    its closer; a quote still open at a paragraph end is carried into the next
+    when that one re-opens it (English multi-paragraph style).
+    """
     if paragraphs is None:
         paragraphs = paragraph_spans(text)
-    regions: list[QuoteRegion] = []
-    carry: QuoteRegion | None = None  # a quote left open at the end of the previous paragraph
+    scan = _Scan(text)
     for pidx, (ps, pe) in enumerate(paragraphs):
         marks = _marks(text, ps, pe)
-        pending: tuple[int, str, int] | None = None
-        seg_start = ps  # where an orphan closing mark's quote would start
-        k = 0
-        if carry is not None:
-            # English style: the continued quote re-opens with a mark at the paragraph start
-            if marks and marks[0][0] == ps and marks[0][2] in ("open", "either"):
-                pending = (marks[0][0], marks[0][1], marks[0][3])
-                k = 1
-            else:
-                carry.balanced = False
-                carry.note = "unclosed"
-                regions.append(carry)
-                carry = None
+        scan.pending = None
+        scan.seg_start = ps
+        k = _resume_carry(scan, marks, ps)
         while k < len(marks):
             pos, ch, role, ln = marks[k]
             k += 1
-            if pending is None:
-                if ch == "»" and k < len(marks) + 1:
-                    # » opens a »…« quote when a « follows; otherwise it is a closer
-                    if any(m[1] == "«" for m in marks[k:]):
-                        pending = (pos, ch, ln)
-                        continue
-                    role = "close"
-                if ch == "«":
-                    pending = (pos, ch, ln)
-                    continue
-                if role in ("open",) or (role == "either" and ch == '"'):
-                    pending = (pos, ch, ln)
-                    continue
-                # orphan closing mark: the quote ran from the segment start
-                s, e = _trim(text, seg_start, pos)
-                if e > s:
-                    regions.append(
-                        QuoteRegion(-1, pos, s, pos + ln, [(s, e)], balanced=False, note="no opening mark")
-                    )
-                seg_start = pos + ln
-                continue
-            open_pos, open_ch, open_ln = pending
-            closers = _DOUBLE_PAIRS.get(open_ch, "”")
-            if ch in closers and (role in ("close", "either") or ch in "“«" or ch == '"'):
-                # “ closes only a „ quote; for a “ quote, another “ is a new opener
-                if ch == "“" and open_ch == "“":
-                    pass
-                elif ch == '"' and role == "open" and open_ch == '"':
-                    # a straight quote that looks like an opener while one is open:
-                    # the earlier one was never closed
-                    pass
-                else:
-                    s, e = _trim(text, open_pos + open_ln, pos)
-                    if carry is not None:
-                        carry.pieces.append((s, e))
-                        carry.close_pos = pos
-                        carry.end = pos + ln
-                        regions.append(carry)
-                        carry = None
-                    else:
-                        regions.append(QuoteRegion(open_pos, pos, open_pos, pos + ln, [(s, e)] if e > s else [(s, s)]))
-                    pending = None
-                    seg_start = pos + ln
-                    continue
-            if role == "open" or ch in "“„«" or ch == '"':
-                # a new opener while one is pending: the pending quote never closed;
-                # it ends before this mark (degrade gracefully)
-                s, e = _trim(text, open_pos + open_ln, pos)
-                if carry is not None:
-                    carry.pieces.append((s, e))
-                    carry.end = e
-                    carry.balanced = False
-                    carry.note = "unclosed"
-                    regions.append(carry)
-                    carry = None
-                elif e > s:
-                    regions.append(QuoteRegion(open_pos, -1, open_pos, e, [(s, e)], balanced=False, note="unclosed"))
-                pending = (pos, ch, ln)
-                continue
-            # a closer of another kind while open: ignore it
-        if pending is not None:
-            open_pos, open_ch, open_ln = pending
-            s, e = _trim(text, open_pos + open_ln, pe)
-            nxt = paragraphs[pidx + 1] if pidx + 1 < len(paragraphs) else None
-            continues = False
-            if nxt is not None:
-                first = text[nxt[0]]
-                continues = first in OPENERS or first == '"'
-            if carry is None:
-                carry = QuoteRegion(open_pos, -1, open_pos, pe, [], balanced=True)
-            carry.pieces.append((s, e))
-            carry.end = pe
-            if not continues:
-                carry.balanced = False
-                carry.note = "unclosed"
-                if carry.pieces and carry.pieces[-1][1] > carry.pieces[-1][0]:
-                    regions.append(carry)
-                carry = None
+            if scan.pending is None:
+                _mark_while_closed(scan, marks[k:], pos, ch, role, ln)
             else:
-                carry.note = "multi-paragraph"
-        else:
-            carry = None
-    if carry is not None:
-        carry.balanced = False
-        carry.note = "unclosed"
-        regions.append(carry)
-    regions.sort(key=lambda r: r.start)
-    # never overlapping
+                _mark_while_open(scan, pos, ch, role, ln)
+        _paragraph_end(scan, paragraphs, pidx, pe)
+    if scan.carry is not None:
+        scan.carry.balanced = False
+        scan.carry.note = "unclosed"
+        scan.regions.append(scan.carry)
+    scan.regions.sort(key=lambda r: r.start)
     out: list[QuoteRegion] = []
-    for r in regions:
+    for r in scan.regions:
         if not r.pieces:
             continue
         if out and r.start < out[-1].end:
             continue
         out.append(r)
     return out
+
+
+@dataclass(slots=True)
+class _Scan:
+    """The state of ``find_regions``' pass: what it found and what is still open."""
+
+    text: str
+    regions: list[QuoteRegion] = field(default_factory=list)
+    carry: QuoteRegion | None = None  # a quote left open at the end of the previous paragraph
+    pending: tuple[int, str, int] | None = None  # (position, mark, length) of an opener awaiting its closer
+    seg_start: int = 0  # where an orphan closing mark's quote would start
+
+
+def _resume_carry(scan: _Scan, marks: list[tuple[int, str, str, int]], ps: int) -> int:
+    """At a paragraph start: re-open the carried quote if the paragraph opens with a mark, else close it off.
+
+    Returns the index of the first mark still to read.
+    """
+    if scan.carry is None:
+        return 0
+    # English style: the continued quote re-opens with a mark at the paragraph start
+    if marks and marks[0][0] == ps and marks[0][2] in ("open", "either"):
+        scan.pending = (marks[0][0], marks[0][1], marks[0][3])
+        return 1
+    scan.carry.balanced = False
+    scan.carry.note = "unclosed"
+    scan.regions.append(scan.carry)
+    scan.carry = None
+    return 0
+
+
+def _mark_while_closed(
+    scan: _Scan, rest: list[tuple[int, str, str, int]], pos: int, ch: str, role: str, ln: int
+) -> None:
+    """A mark with no quote open: it opens one, or it is an orphan closer whose quote ran from the segment start."""
+    if ch == "»":
+        # » opens a »…« quote when a « follows; otherwise it is a closer
+        if any(m[1] == "«" for m in rest):
+            scan.pending = (pos, ch, ln)
+            return
+        role = "close"
+    if ch == "«" or role == "open" or (role == "either" and ch == '"'):
+        scan.pending = (pos, ch, ln)
+        return
+    s, e = _trim(scan.text, scan.seg_start, pos)
+    if e > s:
+        scan.regions.append(QuoteRegion(-1, pos, s, pos + ln, [(s, e)], balanced=False, note="no opening mark"))
+    scan.seg_start = pos + ln
+
+
+def _mark_while_open(scan: _Scan, pos: int, ch: str, role: str, ln: int) -> None:
+    """A mark while a quote is open: its closer, a new opener (the open quote never closed), or ignored."""
+    assert scan.pending is not None
+    open_pos, open_ch, open_ln = scan.pending
+    closers = _DOUBLE_PAIRS.get(open_ch, "”")
+    if ch in closers and (role in ("close", "either") or ch in "“«" or ch == '"'):
+        # “ closes only a „ quote; for a “ quote, another “ is a new opener. A straight quote that
+        # looks like an opener while one is open means the earlier one was never closed.
+        if not (ch == "“" and open_ch == "“") and not (ch == '"' and role == "open" and open_ch == '"'):
+            _close(scan, open_pos, open_ln, pos, ln)
+            return
+    if role == "open" or ch in "“„«" or ch == '"':
+        # a new opener while one is pending: the pending quote never closed;
+        # it ends before this mark (degrade gracefully)
+        s, e = _trim(scan.text, open_pos + open_ln, pos)
+        if scan.carry is not None:
+            scan.carry.pieces.append((s, e))
+            scan.carry.end = e
+            scan.carry.balanced = False
+            scan.carry.note = "unclosed"
+            scan.regions.append(scan.carry)
+            scan.carry = None
+        elif e > s:
+            scan.regions.append(QuoteRegion(open_pos, -1, open_pos, e, [(s, e)], balanced=False, note="unclosed"))
+        scan.pending = (pos, ch, ln)
+    # a closer of another kind while open: ignored
+
+
+def _close(scan: _Scan, open_pos: int, open_ln: int, pos: int, ln: int) -> None:
+    """The open quote ends at the closing mark at ``pos`` (finishing a carried multi-paragraph one)."""
+    s, e = _trim(scan.text, open_pos + open_ln, pos)
+    if scan.carry is not None:
+        scan.carry.pieces.append((s, e))
+        scan.carry.close_pos = pos
+        scan.carry.end = pos + ln
+        scan.regions.append(scan.carry)
+        scan.carry = None
+    else:
+        scan.regions.append(QuoteRegion(open_pos, pos, open_pos, pos + ln, [(s, e)] if e > s else [(s, s)]))
+    scan.pending = None
+    scan.seg_start = pos + ln
+
+
+def _paragraph_end(scan: _Scan, paragraphs: list[tuple[int, int]], pidx: int, pe: int) -> None:
+    """A quote still open at a paragraph end runs to it; it is carried on when the next paragraph opens with a mark."""
+    if scan.pending is None:
+        scan.carry = None
+        return
+    open_pos, _open_ch, open_ln = scan.pending
+    s, e = _trim(scan.text, open_pos + open_ln, pe)
+    nxt = paragraphs[pidx + 1] if pidx + 1 < len(paragraphs) else None
+    continues = False
+    if nxt is not None:
+        first = scan.text[nxt[0]]
+        continues = first in OPENERS or first == '"'
+    if scan.carry is None:
+        scan.carry = QuoteRegion(open_pos, -1, open_pos, pe, [], balanced=True)
+    carry = scan.carry
+    carry.pieces.append((s, e))
+    carry.end = pe
+    if continues:
+        carry.note = "multi-paragraph"
+        return
+    carry.balanced = False
+    carry.note = "unclosed"
+    if carry.pieces and carry.pieces[-1][1] > carry.pieces[-1][0]:
+        scan.regions.append(carry)
+    scan.carry = None

@@ -15,6 +15,11 @@ and recency score; gender agreement only breaks ties between several
 candidates. A pronoun with a single candidate resolves to it whatever its
 gender, which is how an article that calls one person both "she" and "he"
 gets its ``pronoun_gender`` finding.
+
+``assemble`` runs the steps in the order of this file's sections: find
+people, their mentions, the quotes (``drafts.py``), pronouns, speakers, and
+last the :class:`Person` records and findings. The steps share state through
+small records (``Doc``, ``_Cast``, ``_Speakers``), never closures.
 """
 
 from __future__ import annotations
@@ -26,9 +31,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from newsweave.enrich.quotes.drafts import Doc, Drafts, draft_quotes
 from newsweave.enrich.quotes.extract import Attribution, Parsed
 from newsweave.enrich.quotes.lexicon import PRONOUNS_FEMALE
-from newsweave.enrich.quotes.marks import ALL_MARKS
 from newsweave.model import Finding, Quote, Span
 
 __all__ = ["Person", "assemble"]
@@ -216,15 +221,6 @@ def _build_clusters(names: list[tuple[str, list[str]]]) -> list[_Cluster]:
     return clusters
 
 
-# ---------------------------------------------------------------------------
-# assembly
-
-
-def _in_any(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
-    i = bisect.bisect_right(starts, pos) - 1
-    return i >= 0 and spans[i][0] <= pos < spans[i][1]
-
-
 def _preceding_title(text: str, start: int) -> str:
     """Capitalised title words right before a name: 'Arizona Gov. ', 'Democratic analyst '."""
     line_start = max(text.rfind("\n", 0, start) + 1, start - 80)
@@ -249,12 +245,6 @@ def _preceding_title(text: str, start: int) -> str:
     return " ".join(got)
 
 
-# a cue-less quotation opening the paragraph after a quotation continues it: one quote, more
-# fragments (the PolNeAR convention: the attribution's content runs over both paragraphs)
-_CONTINUE_MERGE = True
-_MARKS_AND_SPACE = ALL_MARKS + " \t"
-
-
 def _beside(text: str, head: tuple[int, int], start: int) -> bool:
     """Is what starts at ``start`` set right beside the source's head ("its president, Amira Solberg")?
 
@@ -269,81 +259,118 @@ def _apposed_name(text: str, head: tuple[int, int], inside: list[_Mention]) -> _
     return next((mm for mm in inside if mm.kind in ("name", "surname", "variant") and _beside(text, head, mm.start)), None)
 
 
-def _direct_quote(article_id: str, frags: list[tuple[int, int]]) -> Quote:
-    """A direct quotation from its pieces (several when interrupted or run over paragraphs)."""
-    return Quote(
-        article_id=article_id,
-        kind="direct",
-        content=Span(frags[0][0], frags[-1][1]),
-        fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
-    )
+# ---------------------------------------------------------------------------
+# assembly: find people -> mentions -> quotes from attributions -> pronouns -> speakers
 
 
 def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Person], list[Finding]]:
+    """Quotes with their speakers, the people of the text and the findings, from the rules' structure.
+
+    The steps run in this order because each needs the one before: names
+    before their mentions, mentions before a source or a pronoun can point at
+    a person, named sources before pronouns (a pronoun leans on the previous
+    quotation's speaker), and pronouns before the quotes whose source is one.
+    ``with_tagger`` runs it again on the tagger's attributions.
+    """
+    doc = Doc.of(parsed)
+    cast = _find_mentions(doc, _find_people(doc))
+    found = draft_quotes(doc, article_id)
+    pronouns = _pronoun_occurrences(doc)
+    st = _Speakers(doc, cast, found, article_id, [None] * len(found.quotes), _pronoun_sources(doc, found.quotes))
+    done = _resolve_named_sources(st)
+    _resolve_pronouns(st, pronouns)
+    _resolve_remaining(st, done)
+    people = _people(st, pronouns)
+    _plural_source_findings(st)
+    quotes = found.quotes
+    quotes.sort(key=lambda q: q.content.start)
+    return quotes, people, st.findings
+
+
+# ---------------------------------------------------------------------------
+# find people
+
+
+def _find_people(doc: Doc) -> list[_Cluster]:
+    """The people the text names, one cluster of written forms per person.
+
+    Names come from the parser's person spans, from proper nouns at a quote
+    source's head that the parser missed, and from "First Last" for a surname
+    seen alone; ``_build_clusters`` merges the forms of one person.
+    """
+    raw_names = _names_of_persons(doc.parsed)
+    _add_source_names(doc.parsed, raw_names)
+    _add_first_names(doc, raw_names)
+    return _build_clusters(raw_names)
+
+
+def _names_of_persons(parsed: Parsed) -> list[tuple[str, list[str]]]:
+    """(name, titles) of each person span; a weak span only when the text gives that form a title somewhere."""
     text = parsed.text
-    regions = parsed.regions
-    all_region_spans = [(r.start, r.end) for r in regions]
-    region_starts = [s for s, _ in all_region_spans]
-    sent_starts = [s for s, _ in parsed.sentences]
-
-    def sent_of(pos: int) -> int:
-        return max(0, bisect.bisect_right(sent_starts, pos) - 1)
-
-    def para_of_sent(i: int) -> int:
-        return parsed.sentence_para[i] if 0 <= i < len(parsed.sentence_para) else -1
-
-    def in_quote(pos: int) -> bool:
-        return _in_any(pos, all_region_spans, region_starts)
-
-    # ---------------- names -> clusters
     raw_names: list[tuple[str, list[str]]] = []
-    weak: dict[str, float] = {}
+    weak_seen: set[str] = set()
     for s, e, score in parsed.persons:
         if score < 2:
-            # a weak candidate counts when the text gives it a personal title somewhere
             form = text[s:e]
-            if form in weak:
+            if form in weak_seen:
                 continue
-            titled = any(_preceding_title(text, m.start()) for m in re.finditer(re.escape(form), text))
-            weak[form] = 1.0 if titled else 0.0
-            if not titled:
+            weak_seen.add(form)
+            if not any(_preceding_title(text, m.start()) for m in re.finditer(re.escape(form), text)):
                 continue
-        # "Mayor Tom Ardent" tagged as "Ardent": take the first name back
-        while True:
-            m = re.search(f"({_CAP_WORD}\\.?)\\s$", text[max(0, s - 20):s])
-            if not m or m.group(1).lower().rstrip(".") in _TITLE_WORDS or m.group(1).lower() in _TITLE_WORDS:
-                break
-            if m.group(1).endswith(".") or m.group(1) in ("The", "A", "An", "But", "And", "In", "On", "When", "While"):
-                break
-            s = s - len(m.group(0))
+        s = _with_first_name(text, s)
         n, d = _clean_name(text[s:e])
         pt = _preceding_title(text, s)
         if pt:
             d = d + [pt]
         if _is_name(n):
             raw_names.append((n, d))
+    return raw_names
+
+
+def _with_first_name(text: str, s: int) -> int:
+    """Where a name starts once the capitalised words the parser cut off are taken back.
+
+    "Mayor Tom Ardent" tagged as "Ardent" starts at "Tom"; titles and
+    sentence-opening words are not taken.
+    """
+    while True:
+        m = re.search(f"({_CAP_WORD}\\.?)\\s$", text[max(0, s - 20):s])
+        if not m or m.group(1).lower().rstrip(".") in _TITLE_WORDS or m.group(1).lower() in _TITLE_WORDS:
+            return s
+        if m.group(1).endswith(".") or m.group(1) in ("The", "A", "An", "But", "And", "In", "On", "When", "While"):
+            return s
+        s = s - len(m.group(0))
+
+
+def _add_source_names(parsed: Parsed, raw_names: list[tuple[str, list[str]]]) -> None:
+    """Add a proper-noun run the parser missed at the head of a quote source or set beside it.
+
+    "its president, Amira Solberg": the source's head is "president", the
+    name beside it is the speaker.
+    """
     for att in parsed.attributions:
-        toks = att.source_tokens
-        if not toks:
+        head = att.source_head
+        if not att.source_tokens or head is None:
             continue
-        # a proper-noun run that NER missed, at the head of the source or set beside it
-        # ("its president, Amira Solberg")
         runs: list[list[tuple[int, int, str, str, str]]] = [[]]
-        for t in toks:
+        for t in att.source_tokens:
             if t[3] == "PROPN" and t[4] in ("", "PERSON"):
                 runs[-1].append(t)
             elif runs[-1]:
                 runs.append([])
-        head = att.source_head
         for run in runs:
-            if not run or head is None:
+            if not run:
                 continue
-            at_head = run[0][0] <= head[0] <= run[-1][0]
-            if at_head or _beside(text, head, run[0][0]):
-                n, d = _clean_name(text[run[0][0]:run[-1][1]])
+            if run[0][0] <= head[0] <= run[-1][0] or _beside(parsed.text, head, run[0][0]):
+                n, d = _clean_name(parsed.text[run[0][0]:run[-1][1]])
                 if _is_name(n) and not any(n == x for x, _ in raw_names):
                     raw_names.append((n, d))
                 break
+
+
+def _add_first_names(doc: Doc, raw_names: list[tuple[str, list[str]]]) -> None:
+    """Add "First Last" for a surname known only alone, from its first occurrence after a first name outside quotes."""
+    text = doc.text
     singles = {n for n, _ in raw_names if len(n.split()) == 1}
     multi_last = {n.split()[-1] for n, _ in raw_names if len(n.split()) >= 2}
     for n in singles - multi_last:
@@ -351,34 +378,97 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             first = m.group(1)
             if first.lower() in _TITLE_WORDS or first.lower() in _DESC_STOP or first in _SENT_WORDS:
                 continue
-            if in_quote(m.start()):
+            if doc.in_quote(m.start()):
                 continue
             raw_names.append((f"{first} {n}", []))
             break
-    clusters = _build_clusters(raw_names)
 
-    # ---------------- mentions over the whole text
-    mentions: list[_Mention] = []
-    taken: list[tuple[int, int]] = []
 
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+# ---------------------------------------------------------------------------
+# mentions
 
-    forms_by_len: list[tuple[str, int, str]] = []
+
+@dataclass(slots=True)
+class _Cast:
+    """The people of the text (name clusters) and every mention of them, in text order."""
+
+    clusters: list[_Cluster]
+    mentions: list[_Mention]
+    mention_starts: list[int]
+    by_sent: dict[int, list[_Mention]]  # sentence -> its mentions outside quotations
+
+    def mentions_in(self, s: int, e: int) -> list[_Mention]:
+        """The mentions that start inside ``[s, e)``."""
+        i = bisect.bisect_left(self.mention_starts, s)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < e:
+            out.append(self.mentions[i])
+            i += 1
+        return out
+
+
+@dataclass(slots=True)
+class _MentionScan:
+    """The mentions found so far and the characters they hold: a later, weaker kind never overlaps an earlier."""
+
+    doc: Doc
+    mentions: list[_Mention] = field(default_factory=list)
+    taken: list[Span] = field(default_factory=list)
+
+    def free(self, s: int, e: int) -> bool:
+        return all(e <= t.start or s >= t.end for t in self.taken)
+
+    def add(self, s: int, e: int, person: int, kind: str, form: str) -> None:
+        self.taken.append(Span(s, e))
+        self.mentions.append(_Mention(s, e, person, kind, self.doc.in_quote(s), form))
+
+
+def _find_mentions(doc: Doc, clusters: list[_Cluster]) -> _Cast:
+    """Every mention of every person over the whole text, so that unparsed sentences count too.
+
+    Strongest evidence first, each kind only where an earlier one left the
+    characters free: full names (longest first), misspelt full names,
+    surnames alone, then role phrases ("the mayor") of a single person.
+    """
+    scan = _MentionScan(doc)
     surname_owner: dict[str, list[int]] = {}
     for ci, c in enumerate(clusters):
-        for f in c.forms:
-            forms_by_len.append((f, ci, "name"))
         toks = c.best.split()
         if len(toks) >= 2:
             surname_owner.setdefault(toks[-1], []).append(ci)
+    _name_mentions(scan, clusters)
+    _variant_mentions(scan, clusters)
+    scan.mentions.sort(key=lambda m: m.start)
+    _surname_mentions(scan, surname_owner)
+    for mm in scan.mentions:  # titles before a name describe the person
+        if mm.kind in ("name", "variant"):
+            t = _preceding_title(doc.text, mm.start)
+            if t:
+                clusters[mm.person].descriptions.append(t)
+    _role_mentions(scan, clusters)
+    mentions = scan.mentions
+    mentions.sort(key=lambda m: m.start)
+    _recount_forms(mentions, clusters)
+    by_sent: dict[int, list[_Mention]] = {}
+    for mm in mentions:
+        if not mm.in_quote:
+            by_sent.setdefault(doc.sent_of(mm.start), []).append(mm)
+    return _Cast(clusters, mentions, [mm.start for mm in mentions], by_sent)
+
+
+def _name_mentions(scan: _MentionScan, clusters: list[_Cluster]) -> None:
+    """Every occurrence of every known form, longest first so "Marisol Quintero" beats "Quintero"."""
+    forms_by_len = [(f, ci) for ci, c in enumerate(clusters) for f in c.forms]
     forms_by_len.sort(key=lambda x: -len(x[0]))
-    for form, ci, kind in forms_by_len:
-        for m in re.finditer(r"(?<![\w])" + re.escape(form) + r"(?![\w])", text):
-            if free(m.start(), m.end()):
-                taken.append((m.start(), m.end()))
-                mentions.append(_Mention(m.start(), m.end(), ci, kind, in_quote(m.start()), form))
-    # misspelt / variant full names: "Marsol Quintero"
+    for form, ci in forms_by_len:
+        for m in re.finditer(r"(?<![\w])" + re.escape(form) + r"(?![\w])", scan.doc.text):
+            if scan.free(m.start(), m.end()):
+                scan.add(m.start(), m.end(), ci, "name", form)
+
+
+def _variant_mentions(scan: _MentionScan, clusters: list[_Cluster]) -> None:
+    """Misspelt full names ("Marsol Quintero"): one name part equal, the other close; they join the forms."""
+    text = scan.doc.text
     for ci, c in enumerate(clusters):
         toks = c.best.split()
         if len(toks) < 2:
@@ -386,34 +476,33 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
         first, last = toks[0], toks[-1]
         for m in re.finditer(rf"\b({_CAP_WORD})\s+({_CAP_WORD})\b", text):
             a, b = m.group(1), m.group(2)
-            if not free(m.start(), m.end()):
+            if not scan.free(m.start(), m.end()):
                 continue
             ok = (b == last and a != first and fuzz.ratio(a, first) >= 75) or (
                 a == first and b != last and len(b) > 4 and fuzz.ratio(b, last) >= 85
             )
             if ok:
-                taken.append((m.start(), m.end()))
-                mentions.append(_Mention(m.start(), m.end(), ci, "variant", in_quote(m.start()), m.group(0)))
+                scan.add(m.start(), m.end(), ci, "variant", m.group(0))
                 c.forms.setdefault(m.group(0), 0)
-    # surnames alone (shared surnames go to the most recent full mention)
-    mentions.sort(key=lambda m: m.start)
+
+
+def _surname_mentions(scan: _MentionScan, surname_owner: dict[str, list[int]]) -> None:
+    """Surnames alone; a surname two people share goes to the one mentioned last before it."""
     for last, owners in surname_owner.items():
-        for m in re.finditer(r"(?<![\w])" + re.escape(last) + r"(?![\w])", text):
-            if not free(m.start(), m.end()):
+        for m in re.finditer(r"(?<![\w])" + re.escape(last) + r"(?![\w])", scan.doc.text):
+            if not scan.free(m.start(), m.end()):
                 continue
             if len(owners) == 1:
                 ci = owners[0]
             else:
-                prev = [x for x in mentions if x.start < m.start() and x.person in owners]
+                prev = [x for x in scan.mentions if x.start < m.start() and x.person in owners]
                 ci = prev[-1].person if prev else owners[0]
-            taken.append((m.start(), m.end()))
-            mentions.append(_Mention(m.start(), m.end(), ci, "surname", in_quote(m.start()), last))
-    # titles as descriptions; role phrases ("the deputy mayor") as mentions
-    for mm in mentions:
-        if mm.kind in ("name", "variant"):
-            t = _preceding_title(text, mm.start)
-            if t:
-                clusters[mm.person].descriptions.append(t)
+            scan.add(m.start(), m.end(), ci, "surname", last)
+
+
+def _role_mentions(scan: _MentionScan, clusters: list[_Cluster]) -> None:
+    """Role phrases ("the deputy mayor") as mentions of the one person whose titles end in that role."""
+    text = scan.doc.text
     role_owner: dict[str, set[int]] = {}
     for ci, c in enumerate(clusters):
         for d in c.descriptions:
@@ -431,11 +520,12 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
                 continue
             if re.match(r"\b[Tt]he president", m.group(0)) and text[m.start():m.start() + 18].lower() == "the president-elec":
                 continue
-            if free(m.start(), m.end()):
-                taken.append((m.start(), m.end()))
-                mentions.append(_Mention(m.start(), m.end(), ci, "role", in_quote(m.start()), m.group(0)))
-    mentions.sort(key=lambda m: m.start)
-    # the canonical name is the full form the article uses most
+            if scan.free(m.start(), m.end()):
+                scan.add(m.start(), m.end(), ci, "role", m.group(0))
+
+
+def _recount_forms(mentions: list[_Mention], clusters: list[_Cluster]) -> None:
+    """Count each form by its mentions: the canonical name is the full form the article uses most."""
     for ci, c in enumerate(clusters):
         counts: dict[str, int] = {}
         for mm in mentions:
@@ -446,478 +536,429 @@ def assemble(parsed: Parsed, article_id: str = "") -> tuple[list[Quote], list[Pe
             for f, n in counts.items():
                 c.forms[f] = n
 
-    # sentence -> mentions outside quotations
-    by_sent: dict[int, list[_Mention]] = {}
-    for mm in mentions:
-        if not mm.in_quote:
-            by_sent.setdefault(sent_of(mm.start), []).append(mm)
 
-    # subject person per sentence
-    def subject_person(si: int) -> int | None:
-        span = parsed.subjects.get(si)
-        ms = by_sent.get(si, [])
-        if span is not None:
-            for mm in ms:
-                if span[0] <= mm.start < span[1]:
-                    return mm.person
-            return None
-        if ms and ms[0].start - parsed.sentences[si][0] <= 60:
-            return ms[0].person
+# ---------------------------------------------------------------------------
+# pronouns
+
+
+@dataclass(slots=True)
+class _Speakers:
+    """What the speaker steps share: who said each quote so far, the resolved pronouns, the findings.
+
+    ``speakers`` fills as quotes resolve; a pronoun's candidates read it (the
+    previous quotation's speaker is salient).
+    """
+
+    doc: Doc
+    cast: _Cast
+    found: Drafts
+    article_id: str
+    speakers: list[int | None]  # per quote: the person (cluster index) who said it, once known
+    source_at: dict[int, int]  # pronoun start -> the quote it is the source of
+    resolved: dict[int, tuple[int, float, str]] = field(default_factory=dict)  # pronoun start -> (person, confidence, how)
+    genders: dict[int, str | None] = field(default_factory=dict)  # person -> gender of their sure pronouns
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _pronoun_occurrences(doc: Doc) -> list[tuple[int, int, str]]:
+    """Third-person singular pronouns outside quotations (inside, they are the quoted speaker's)."""
+    return [
+        (m.start(), m.end(), m.group(0).lower()) for m in _PRONOUN_RE.finditer(doc.text) if not doc.in_quote(m.start())
+    ]
+
+
+def _pronoun_sources(doc: Doc, quotes: list[Quote]) -> dict[int, int]:
+    """Pronoun start -> the quote whose source is that "he" or "she"."""
+    return {
+        q.source.start: k for k, q in enumerate(quotes)
+        if q.source is not None and q.source.of(doc.text).lower() in ("he", "she")
+    }
+
+
+def _subject_person(st: _Speakers, si: int) -> int | None:
+    """The person a sentence is about: its parsed subject, or a name near its start when it was not parsed."""
+    span = st.doc.parsed.subjects.get(si)
+    ms = st.cast.by_sent.get(si, [])
+    if span is not None:
+        for mm in ms:
+            if span[0] <= mm.start < span[1]:
+                return mm.person
         return None
+    if ms and ms[0].start - st.doc.parsed.sentences[si][0] <= 60:
+        return ms[0].person
+    return None
 
-    # ---------------- quotes from attributions
-    quotes: list[Quote] = []
-    q_meta: list[dict[str, Any]] = []
-    claimed: set[int] = set()
-    colon_atts: list[Attribution] = []
-    atts = sorted(parsed.attributions, key=lambda a: (a.cue[0] if a.cue else 0))
-    # PolNeAR-style univocal annotation: a cue inside another attribution's content is not separate
-    rank = {"colon headline": -1, "dash": 0, "quotation + cue": 0, "colon": 0, "inverted cue": 0, "according to": 1, "ccomp": 1}
-    kept: list[Attribution] = []
-    # a cue inside a quotation is the quoted speaker's own words, not an attribution of this article
-    atts = [a for a in atts if not (a.cue and a.rule != "colon headline" and in_quote(a.cue[0]))]
-    for a in sorted(atts, key=lambda a: (rank.get(a.rule, 2), a.cue[0] if a.cue else 0)):
-        inside = a.cue is not None and any(
-            b.content and b.content[0][0] <= a.cue[0] and a.cue[1] <= b.content[-1][1] for b in kept
-        )
-        if not inside:
-            kept.append(a)
-    atts = sorted(kept, key=lambda a: (a.cue[0] if a.cue else 0))
-    for att in atts:
-        if att.rule == "colon" and not att.regions and not att.content:
-            colon_atts.append(att)
-            continue
-        if att.rule == "colon headline":
-            # 'Name: content' — the content is the text after the colon, quoted or not
-            claimed.update(att.regions)
-            a0, a1 = att.content[0]
-            quotes.append(
-                Quote(
-                    article_id=article_id,
-                    kind="direct" if att.regions else "indirect",  # type: ignore[arg-type]
-                    content=Span(a0, a1),
-                    cue=Span(*att.cue) if att.cue else None,
-                    source=Span(*att.source) if att.source else None,
-                )
-            )
-            q_meta.append({"att": att, "sent": att.sent, "para": att.para, "inherit": None, "rule": att.rule})
-            continue
-        regs = [i for i in att.regions if i not in claimed]
-        frags: list[tuple[int, int]] = []
-        for i in regs:
-            claimed.add(i)
-            frags.extend(p for p in regions[i].pieces if p[1] > p[0])
-        kind = att.kind
-        if not regs:
-            frags = list(att.content)
-            if not frags:
-                continue
-            s0, e0 = frags[0][0], frags[-1][1]
-            for ri, r in enumerate(regions):
-                # keep the closing mark of a quotation the content ends in (a content never ends
-                # inside an inline quotation)
-                if s0 <= r.start < e0 < r.end and (r.end <= e0 + 3 or not parsed.direct[ri]):
-                    e0 = r.end
-                    frags[-1] = (frags[-1][0], e0)
-                # ... and the opening mark of one it starts with
-                if r.start < s0 < r.end and not text[r.start:s0].strip(_MARKS_AND_SPACE):
-                    s0 = r.start
-                    frags[0] = (s0, frags[0][1])
-            if any(s0 <= r.start and r.end <= e0 + 1 for r in regions):
-                kind = "mixed"
-            else:
-                kind = "indirect"
-        elif att.content:
-            kind = "mixed"
-            frags = sorted(frags + list(att.content))
-        if not frags:
-            continue
-        frags.sort()
-        if regs and att.cue is not None and att.cue[1] <= frags[0][0]:
-            # 'said that, “…”': the complementiser belongs to the (now mixed) content
-            gap = text[att.cue[1]:regions[regs[0]].start]
-            mm = re.search(r"\bthat,?\s*$", gap)
-            if mm and re.fullmatch(r"[^.!?\n]*", gap):
-                frags[0] = (att.cue[1] + mm.start(), frags[0][1])
-                kind = "mixed"
-        quotes.append(
-            Quote(
-                article_id=article_id,
-                kind=kind,  # type: ignore[arg-type]
-                content=Span(frags[0][0], frags[-1][1]),
-                fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
-                cue=Span(*att.cue) if att.cue else None,
-                source=Span(*att.source) if att.source else None,
-            )
-        )
-        q_meta.append({"att": att, "sent": att.sent, "para": att.para, "inherit": None, "rule": att.rule})
 
-    # "X said:" then a quotation
-    for att in colon_atts:
-        for i, r in enumerate(regions):
-            if i in claimed or not parsed.direct[i] or r.start < (att.cue[1] if att.cue else 0):
-                continue
-            if sent_of(r.start) - att.sent <= 2:
-                claimed.add(i)
-                frags = [p for p in r.pieces if p[1] > p[0]]
-                quotes.append(
-                    Quote(
-                        article_id=article_id,
-                        kind="direct",
-                        content=Span(frags[0][0], frags[-1][1]),
-                        fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
-                        cue=Span(*att.cue) if att.cue else None,
-                        source=Span(*att.source) if att.source else None,
-                    )
-                )
-                q_meta.append({"att": att, "sent": att.sent, "para": att.para, "inherit": None, "rule": "colon"})
+def _candidates(st: _Speakers, pos: int, for_quote: int | None) -> dict[int, float]:
+    """Salience of each person a pronoun at ``pos`` may refer to (see the module docstring).
+
+    People before it in its sentence score most (nearest and subject more),
+    then the two sentences before within a paragraph's reach (their subject
+    or quote speakers more); a pronoun quote source adds the speaker of the
+    previous quotation in this or the previous paragraph.
+    """
+    doc, by_sent = st.doc, st.cast.by_sent
+    si = doc.sent_of(pos)
+    scores: dict[int, float] = {}
+    cur = [mm for mm in by_sent.get(si, []) if mm.end <= pos]
+    if cur:
+        nearest = cur[-1].person
+        subj = _subject_person(st, si)
+        for mm in cur:
+            sc = 3.0 + (1.0 if mm.person == nearest else 0.0) + (1.0 if mm.person == subj else 0.0)
+            scores[mm.person] = max(scores.get(mm.person, 0.0), sc)
+    back = 0
+    sj = si - 1
+    while sj >= 0 and back < 2:
+        if doc.para_of_sent(si) - doc.para_of_sent(sj) > 1:
             break
+        back += 1
+        subj = _subject_person(st, sj)
+        src_people = {
+            st.speakers[k] for k, d in enumerate(st.found.drafts) if d.sent == sj and st.speakers[k] is not None
+        }
+        base = 2.0 if back == 1 else 1.0
+        for mm in by_sent.get(sj, []):
+            sc = base + (1.0 if mm.person == subj or mm.person in src_people else 0.0)
+            scores[mm.person] = max(scores.get(mm.person, 0.0), sc)
+        sj -= 1
+    if for_quote is not None:
+        _add_previous_speaker(st, pos, si, for_quote, scores)
+    return scores
 
-    # quotations with no cue of their own
-    order = sorted(range(len(quotes)), key=lambda k: quotes[k].content.start)
-    for i, r in enumerate(regions):
-        if i in claimed or not parsed.direct[i]:
-            continue
-        frags = [p for p in r.pieces if p[1] > p[0]]
-        if not frags:
-            continue
-        si = sent_of(r.start)
-        pi = para_of_sent(si)
-        prev = [k for k in order if quotes[k].content.end <= r.start]
-        prev_k = prev[-1] if prev else None
-        if prev_k is not None and quotes[prev_k].kind in ("direct", "mixed"):
-            pq = quotes[prev_k]
-            ppara = para_of_sent(sent_of(pq.content.end - 1))
-            between = text[pq.content.end:r.start]
-            if (ppara == pi and "\n" not in between) or (pi - ppara == 1 and _CONTINUE_MERGE):
-                # "“…,” he said. “…”": the same quotation goes on
-                pieces = [Span(a, b) for a, b in frags]
-                pq.fragments = pq.pieces + pieces
-                pq.content = Span(pq.content.start, pieces[-1].end)
-                claimed.add(i)
-                continue
-            if pi - ppara == 1:
-                quotes.append(_direct_quote(article_id, frags))
-                q_meta.append({"att": None, "sent": si, "para": pi, "inherit": prev_k, "rule": "continues"})
-                claimed.add(i)
-                order = sorted(range(len(quotes)), key=lambda k: quotes[k].content.start)
-                continue
-        quotes.append(_direct_quote(article_id, frags))
-        q_meta.append({"att": None, "sent": si, "para": pi, "inherit": None, "rule": "no cue"})
-        claimed.add(i)
-        order = sorted(range(len(quotes)), key=lambda k: quotes[k].content.start)
 
-    # ---------------- pronouns
-    pron_occ: list[tuple[int, int, str]] = []
-    for m in _PRONOUN_RE.finditer(text):
-        if in_quote(m.start()):
-            continue
-        pron_occ.append((m.start(), m.end(), m.group(0).lower()))
-    source_at: dict[int, int] = {}  # pronoun start -> quote index it is the source of
-    for k, q in enumerate(quotes):
-        if q.source is not None and q.source.of(text).lower() in ("he", "she"):
-            source_at[q.source.start] = k
+def _add_previous_speaker(st: _Speakers, pos: int, si: int, for_quote: int, scores: dict[int, float]) -> None:
+    """Continuity: the speaker of the latest quotation before ``pos`` in this or the previous paragraph."""
+    quotes = st.found.quotes
+    pi = st.doc.para_of_sent(si)
+    prev = [
+        k for k in range(len(quotes))
+        if k != for_quote and quotes[k].content.start < pos and st.speakers[k] is not None
+        and pi - st.found.drafts[k].para <= 1
+    ]
+    if prev:
+        last = max(prev, key=lambda k: quotes[k].content.start)
+        p = st.speakers[last]
+        scores[p] = scores.get(p, 0.0) + 3.0
 
-    # the speaker of the latest quotation before a position (filled as speakers resolve)
-    speakers: list[int | None] = [None] * len(quotes)
 
-    def candidates(pos: int, for_quote: int | None) -> dict[int, float]:
-        si = sent_of(pos)
-        scores: dict[int, float] = {}
-        cur = [mm for mm in by_sent.get(si, []) if mm.end <= pos]
-        if cur:
-            nearest = cur[-1].person
-            subj = subject_person(si)
-            for mm in cur:
-                sc = 3.0 + (1.0 if mm.person == nearest else 0.0) + (1.0 if mm.person == subj else 0.0)
-                scores[mm.person] = max(scores.get(mm.person, 0.0), sc)
-        back = 0
-        sj = si - 1
-        while sj >= 0 and back < 2:
-            if para_of_sent(si) - para_of_sent(sj) > 1:
-                break
-            back += 1
-            subj = subject_person(sj)
-            src_people = {
-                speakers[k] for k, m in enumerate(q_meta) if m["sent"] == sj and speakers[k] is not None
-            }
-            base = 2.0 if back == 1 else 1.0
-            for mm in by_sent.get(sj, []):
-                sc = base + (1.0 if mm.person == subj or mm.person in src_people else 0.0)
-                scores[mm.person] = max(scores.get(mm.person, 0.0), sc)
-            sj -= 1
-        if for_quote is not None:
-            # continuity: the speaker of the previous quotation in this or the previous paragraph
-            pi = para_of_sent(si)
-            prev = [
-                k for k in range(len(quotes))
-                if k != for_quote and quotes[k].content.start < pos and speakers[k] is not None
-                and pi - q_meta[k]["para"] <= 1
-            ]
-            if prev:
-                last = max(prev, key=lambda k: quotes[k].content.start)
-                p = speakers[last]
-                scores[p] = scores.get(p, 0.0) + 3.0
-        return scores
+def _gender_of_pronoun(p: str) -> str:
+    return "female" if p in PRONOUNS_FEMALE else "male"
 
-    findings: list[Finding] = []
-    ment_starts = [mm.start for mm in mentions]
 
-    def mention_in(s: int, e: int) -> list[_Mention]:
-        i = bisect.bisect_left(ment_starts, s)
-        out = []
-        while i < len(mentions) and mentions[i].start < e:
-            out.append(mentions[i])
-            i += 1
-        return out
+def _resolve_pronouns(st: _Speakers, pronouns: list[tuple[int, int, str]]) -> None:
+    """Link each pronoun to a person in two passes: sole candidates first, then salience with gender as tie-break.
 
-    def resolve_quote(k: int) -> None:
-        q = quotes[k]
-        meta = q_meta[k]
-        att: Attribution | None = meta["att"]
-        if meta["inherit"] is not None:
-            src_k = meta["inherit"]
-            q.speaker = quotes[src_k].speaker
-            q.speaker_description = quotes[src_k].speaker_description
-            q.confidence = round(max(0.3, quotes[src_k].confidence - 0.2), 2)
-            q.reason = "continues the quotation in the previous paragraph" + (
-                f" by {q.speaker}" if q.speaker else ""
-            )
-            speakers[k] = speakers[src_k]
-            return
-        if q.source is None:
-            # no cue: the subject of the previous sentence, when it is a person
-            si = meta["sent"]
-            cand = subject_person(si - 1) if si > 0 and para_of_sent(si) - para_of_sent(si - 1) <= 1 else None
-            if cand is not None:
-                speakers[k] = cand
-                q.speaker = clusters[cand].best
-                q.confidence = 0.4
-                q.reason = "no cue; the person the previous sentence is about"
-            else:
-                q.confidence = 0.2
-                near = []
-                for sj in (si - 1, si - 2, si - 3):
-                    for mm in by_sent.get(sj, []) if sj >= 0 else []:
-                        name = clusters[mm.person].best
-                        if name not in near:
-                            near.append(name)
-                q.reason = "no cue and no person the previous sentence is about"
-                why = (
-                    "no attribution cue; people mentioned nearby are not the subject of the previous sentence"
-                    if near else "no attribution cue and no person mentioned nearby"
-                )
-                findings.append(
-                    Finding("speaker_unresolved", article_id, q.content.start, q.content.end, 0.5,
-                            "quotation with no attribution cue: " + why, {"candidates": near, "why": why})
-                )
-            return
-        src_text = q.source.of(text)
-        low = src_text.lower()
-        if low in ("he", "she"):
-            r = resolved.get(q.source.start)
-            if r is not None:
-                person, conf, how = r
-                speakers[k] = person
-                q.speaker = clusters[person].best
-                q.confidence = conf
-                q.reason = f"pronoun '{src_text}' -> {q.speaker} ({how})"
-            else:
-                q.confidence = 0.3
-                q.reason = f"pronoun '{src_text}' with no person before it"
-                findings.append(
-                    Finding("speaker_unresolved", article_id, q.source.start, q.source.end, 0.5,
-                            f"pronoun source '{src_text}' has no antecedent",
-                            {"candidates": [], "why": "no person mentioned (outside quotations) in this or the two previous sentences"})
-                )
-            return
-        if low in ("who", "which", "that"):
-            si = sent_of(q.source.start)
-            prev = [mm for mm in by_sent.get(si, []) if mm.end <= q.source.start]
-            if prev:
-                person = prev[-1].person
-                speakers[k] = person
-                q.speaker = clusters[person].best
-                q.confidence = 0.8
-                q.reason = f"relative pronoun '{src_text}' -> {q.speaker}"
-            else:
-                q.confidence = 0.4
-                q.reason = f"relative pronoun '{src_text}' with no person before it"
-            return
-        inside = [mm for mm in mention_in(q.source.start, q.source.end) if mm.kind != "pronoun"]
-        head = att.source_head if att is not None else None
-        chosen = None
-        appositive = False
-        if inside:
-            if head is not None:
-                for mm in inside:
-                    if mm.start <= head[0] < mm.end or (mm.kind == "role" and mm.end >= head[1] - 1):
-                        chosen = mm
-                        break
-                if chosen is None:
-                    chosen = _apposed_name(text, head, inside)
-                    appositive = chosen is not None
-            else:
-                chosen = inside[0]
-        if chosen is not None:
-            speakers[k] = chosen.person
-            q.speaker = clusters[chosen.person].best
-            desc = (text[q.source.start:chosen.start] + " " + text[chosen.end:q.source.end])
-            desc = re.sub(r"\s+", " ", desc).replace(" ,", ",").strip(" ,;")
-            desc = re.sub(r"^(?:[’']s\b)?\s*,?\s*", "", desc).strip(" ,;")
-            q.speaker_description = desc or (clusters[chosen.person].descriptions[0] if clusters[chosen.person].descriptions else None)
-            if appositive:
-                q.confidence = 0.85
-                q.reason = f"named beside the source '{text[head[0]:head[1]]}'"
-                return
-            q.confidence = 0.95 if chosen.kind in ("name", "surname") else 0.8
-            q.reason = {
-                "name": "named as the source",
-                "surname": "surname of a person named in the article",
-                "variant": f"variant spelling of {q.speaker}",
-                "role": f"role phrase '{chosen.form}' of {q.speaker}",
-            }.get(chosen.kind, "named as the source")
-        else:
-            q.speaker = None
-            q.speaker_description = src_text
-            q.confidence = 0.7
-            q.reason = "unnamed source: the description is kept"
-
-    done_q: set[int] = set()
-    for k, q in enumerate(quotes):
-        if q_meta[k]["inherit"] is None and q.source is not None and q.source.of(text).lower() not in ("he", "she"):
-            resolve_quote(k)
-            done_q.add(k)
-
+    The first pass's links decide each person's gender, which the second pass
+    uses; gender never overrides a sole candidate (that is how "she" and "he"
+    for one person are found).
+    """
     gender_votes: dict[int, dict[str, int]] = {}
-    resolved: dict[int, tuple[int, float, str]] = {}  # pronoun start -> (person, confidence, how)
-
-    def gender_of_pron(p: str) -> str:
-        return "female" if p in PRONOUNS_FEMALE else "male"
-
-    # pass 1: single candidate (or quote speaker continuity) -> strong
-    for s, e, p in pron_occ:
-        qk = source_at.get(s)
-        sc = candidates(s, qk)
+    for s, _e, p in pronouns:
+        qk = st.source_at.get(s)
+        sc = _candidates(st, s, qk)
         if len(sc) == 1:
             person = next(iter(sc))
-            resolved[s] = (person, 0.9, "the only person in the context")
-            gender_votes.setdefault(person, {}).setdefault(gender_of_pron(p), 0)
-            gender_votes[person][gender_of_pron(p)] += 1
+            st.resolved[s] = (person, 0.9, "the only person in the context")
+            gender_votes.setdefault(person, {}).setdefault(_gender_of_pronoun(p), 0)
+            gender_votes[person][_gender_of_pronoun(p)] += 1
             if qk is not None:
-                speakers[qk] = person
-    genders: dict[int, str | None] = {}
+                st.speakers[qk] = person
     for person, votes in gender_votes.items():
         f, m = votes.get("female", 0), votes.get("male", 0)
-        genders[person] = "female" if f > m else "male" if m > f else None
+        st.genders[person] = "female" if f > m else "male" if m > f else None
+    for s, _e, p in pronouns:
+        if s not in st.resolved:
+            _resolve_by_salience(st, s, p)
 
-    # pass 2: several candidates -> salience, gender breaks ties
-    for s, e, p in pron_occ:
-        if s in resolved:
-            continue
-        qk = source_at.get(s)
-        sc = candidates(s, qk)
-        if not sc:
-            continue
-        g = gender_of_pron(p)
-        adj = {}
-        for person, v in sc.items():
-            pg = genders.get(person)
-            w = 1.0 if qk is not None else 2.0
-            adj[person] = v + (0.75 if pg == g else (-w if pg is not None else 0.0))
-        ranked = sorted(adj.items(), key=lambda kv: -kv[1])
-        person, best = ranked[0]
-        margin = best - ranked[1][1] if len(ranked) > 1 else best
-        conf = 0.8 if margin >= 2 else 0.6 if margin >= 1 else 0.45
-        how = "salience (subject, recency" + (", previous quotation's speaker" if qk is not None else "") + ")"
-        if conf < 0.6:
-            how += "; close call between " + ", ".join(f"{clusters[p].best} ({v:.1f})" for p, v in ranked[:3])
-        resolved[s] = (person, conf, how)
-        if qk is not None:
-            speakers[qk] = person
 
-    # ---------------- speakers
+def _resolve_by_salience(st: _Speakers, s: int, p: str) -> None:
+    """Second pass for one pronoun: the most salient candidate, a gender match adding to it; confidence by margin."""
+    qk = st.source_at.get(s)
+    sc = _candidates(st, s, qk)
+    if not sc:
+        return
+    g = _gender_of_pronoun(p)
+    adj = {}
+    for person, v in sc.items():
+        pg = st.genders.get(person)
+        w = 1.0 if qk is not None else 2.0
+        adj[person] = v + (0.75 if pg == g else (-w if pg is not None else 0.0))
+    ranked = sorted(adj.items(), key=lambda kv: -kv[1])
+    person, best = ranked[0]
+    margin = best - ranked[1][1] if len(ranked) > 1 else best
+    conf = 0.8 if margin >= 2 else 0.6 if margin >= 1 else 0.45
+    how = "salience (subject, recency" + (", previous quotation's speaker" if qk is not None else "") + ")"
+    if conf < 0.6:
+        how += "; close call between " + ", ".join(f"{st.cast.clusters[c].best} ({v:.1f})" for c, v in ranked[:3])
+    st.resolved[s] = (person, conf, how)
+    if qk is not None:
+        st.speakers[qk] = person
+
+
+# ---------------------------------------------------------------------------
+# speakers
+
+
+def _resolve_named_sources(st: _Speakers) -> set[int]:
+    """Resolve the quotes whose source is written out (not "he"/"she"); they are what pronouns lean on."""
+    done: set[int] = set()
+    text = st.doc.text
+    for k, q in enumerate(st.found.quotes):
+        if st.found.drafts[k].inherit is None and q.source is not None and q.source.of(text).lower() not in ("he", "she"):
+            _resolve_quote(st, k)
+            done.add(k)
+    return done
+
+
+def _resolve_remaining(st: _Speakers, done: set[int]) -> None:
+    """Resolve the other quotes in text order, so a continuation finds its quotation's speaker set."""
+    quotes = st.found.quotes
     for k in sorted(range(len(quotes)), key=lambda k: quotes[k].content.start):
-        if k not in done_q:
-            resolve_quote(k)
+        if k not in done:
+            _resolve_quote(st, k)
 
-    # ---------------- people
+
+def _resolve_quote(st: _Speakers, k: int) -> None:
+    """Set quote ``k``'s speaker, description, confidence and reason by what its source is."""
+    q, draft = st.found.quotes[k], st.found.drafts[k]
+    if draft.inherit is not None:
+        _inherit_speaker(st, k, draft.inherit)
+    elif q.source is None:
+        _speaker_from_context(st, k, draft.sent)
+    elif q.source.of(st.doc.text).lower() in ("he", "she"):
+        _speaker_from_pronoun(st, k)
+    elif q.source.of(st.doc.text).lower() in ("who", "which", "that"):
+        _speaker_from_relative(st, k)
+    else:
+        _speaker_from_source(st, k, draft.att)
+
+
+def _inherit_speaker(st: _Speakers, k: int, src_k: int) -> None:
+    """A quotation continuing the previous paragraph's takes its speaker, a little less surely."""
+    q, src = st.found.quotes[k], st.found.quotes[src_k]
+    q.speaker = src.speaker
+    q.speaker_description = src.speaker_description
+    q.confidence = round(max(0.3, src.confidence - 0.2), 2)
+    q.reason = "continues the quotation in the previous paragraph" + (f" by {q.speaker}" if q.speaker else "")
+    st.speakers[k] = st.speakers[src_k]
+
+
+def _speaker_from_context(st: _Speakers, k: int, si: int) -> None:
+    """No cue: the subject of the previous sentence, when it is a person; else a ``speaker_unresolved`` finding."""
+    q, doc, clusters = st.found.quotes[k], st.doc, st.cast.clusters
+    cand = _subject_person(st, si - 1) if si > 0 and doc.para_of_sent(si) - doc.para_of_sent(si - 1) <= 1 else None
+    if cand is not None:
+        st.speakers[k] = cand
+        q.speaker = clusters[cand].best
+        q.confidence = 0.4
+        q.reason = "no cue; the person the previous sentence is about"
+        return
+    q.confidence = 0.2
+    near = []
+    for sj in (si - 1, si - 2, si - 3):
+        for mm in st.cast.by_sent.get(sj, []) if sj >= 0 else []:
+            name = clusters[mm.person].best
+            if name not in near:
+                near.append(name)
+    q.reason = "no cue and no person the previous sentence is about"
+    why = (
+        "no attribution cue; people mentioned nearby are not the subject of the previous sentence"
+        if near else "no attribution cue and no person mentioned nearby"
+    )
+    st.findings.append(
+        Finding("speaker_unresolved", st.article_id, q.content.start, q.content.end, 0.5,
+                "quotation with no attribution cue: " + why, {"candidates": near, "why": why})
+    )
+
+
+def _speaker_from_pronoun(st: _Speakers, k: int) -> None:
+    """Source "he"/"she": the person the pronoun was resolved to, with its confidence."""
+    q = st.found.quotes[k]
+    assert q.source is not None
+    src_text = q.source.of(st.doc.text)
+    r = st.resolved.get(q.source.start)
+    if r is not None:
+        person, conf, how = r
+        st.speakers[k] = person
+        q.speaker = st.cast.clusters[person].best
+        q.confidence = conf
+        q.reason = f"pronoun '{src_text}' -> {q.speaker} ({how})"
+        return
+    q.confidence = 0.3
+    q.reason = f"pronoun '{src_text}' with no person before it"
+    st.findings.append(
+        Finding("speaker_unresolved", st.article_id, q.source.start, q.source.end, 0.5,
+                f"pronoun source '{src_text}' has no antecedent",
+                {"candidates": [], "why": "no person mentioned (outside quotations) in this or the two previous sentences"})
+    )
+
+
+def _speaker_from_relative(st: _Speakers, k: int) -> None:
+    """Source "who"/"which"/"that": the person mentioned last before it in its sentence."""
+    q = st.found.quotes[k]
+    assert q.source is not None
+    src_text = q.source.of(st.doc.text)
+    prev = [mm for mm in st.cast.by_sent.get(st.doc.sent_of(q.source.start), []) if mm.end <= q.source.start]
+    if prev:
+        person = prev[-1].person
+        st.speakers[k] = person
+        q.speaker = st.cast.clusters[person].best
+        q.confidence = 0.8
+        q.reason = f"relative pronoun '{src_text}' -> {q.speaker}"
+    else:
+        q.confidence = 0.4
+        q.reason = f"relative pronoun '{src_text}' with no person before it"
+
+
+def _speaker_from_source(st: _Speakers, k: int, att: Attribution | None) -> None:
+    """A written source: the person it names (at its head, or set beside it), else an unnamed source kept as a description."""
+    q, text = st.found.quotes[k], st.doc.text
+    assert q.source is not None
+    inside = [mm for mm in st.cast.mentions_in(q.source.start, q.source.end) if mm.kind != "pronoun"]
+    head = att.source_head if att is not None else None
+    chosen, appositive = _source_mention(text, inside, head)
+    if chosen is None:
+        q.speaker = None
+        q.speaker_description = q.source.of(text)
+        q.confidence = 0.7
+        q.reason = "unnamed source: the description is kept"
+        return
+    cluster = st.cast.clusters[chosen.person]
+    st.speakers[k] = chosen.person
+    q.speaker = cluster.best
+    desc = (text[q.source.start:chosen.start] + " " + text[chosen.end:q.source.end])
+    desc = re.sub(r"\s+", " ", desc).replace(" ,", ",").strip(" ,;")
+    desc = re.sub(r"^(?:[’']s\b)?\s*,?\s*", "", desc).strip(" ,;")
+    q.speaker_description = desc or (cluster.descriptions[0] if cluster.descriptions else None)
+    if appositive:
+        assert head is not None
+        q.confidence = 0.85
+        q.reason = f"named beside the source '{text[head[0]:head[1]]}'"
+        return
+    q.confidence = 0.95 if chosen.kind in ("name", "surname") else 0.8
+    q.reason = {
+        "name": "named as the source",
+        "surname": "surname of a person named in the article",
+        "variant": f"variant spelling of {q.speaker}",
+        "role": f"role phrase '{chosen.form}' of {q.speaker}",
+    }.get(chosen.kind, "named as the source")
+
+
+def _source_mention(text: str, inside: list[_Mention], head: tuple[int, int] | None) -> tuple[_Mention | None, bool]:
+    """The mention inside a source that is the speaker, and whether it was found beside the head (appositive).
+
+    With a parsed head: the mention covering the head (or a role phrase
+    ending at it), else a name set beside it. Without one: the first mention.
+    """
+    if not inside:
+        return None, False
+    if head is None:
+        return inside[0], False
+    for mm in inside:
+        if mm.start <= head[0] < mm.end or (mm.kind == "role" and mm.end >= head[1] - 1):
+            return mm, False
+    chosen = _apposed_name(text, head, inside)
+    return chosen, chosen is not None
+
+
+# ---------------------------------------------------------------------------
+# people and their findings
+
+
+def _people(st: _Speakers, pronouns: list[tuple[int, int, str]]) -> list[Person]:
+    """One :class:`Person` per cluster that has a mention, with its ``pronoun_gender`` and ``name_variant`` findings."""
     people: list[Person] = []
-    for ci, c in enumerate(clusters):
-        pm = [mm for mm in mentions if mm.person == ci]
-        prons: dict[str, list[Span]] = {}
-        for s, e, p in pron_occ:
-            r = resolved.get(s)
-            if r is not None and r[0] == ci:
-                key = "she" if p in PRONOUNS_FEMALE else "he"
-                prons.setdefault(key, []).append(Span(s, e))
-        descs: list[str] = []
-        for d in c.descriptions:
-            d = d.strip(" ,")
-            if d and d not in descs:
-                descs.append(d)
-        for k, q in enumerate(quotes):
-            if speakers[k] == ci and q.speaker_description and q.speaker_description not in descs and q.source is not None:
-                descs.append(q.speaker_description)
-        all_m = sorted({Span(mm.start, mm.end) for mm in pm} | {sp for v in prons.values() for sp in v})
+    for ci, c in enumerate(st.cast.clusters):
+        pm = [mm for mm in st.cast.mentions if mm.person == ci]
         if not pm:
             continue
-        person = Person(
-            name=c.best,
-            mentions=all_m,
-            descriptions=descs,
-            pronouns=prons,
-            variants=sorted({text[mm.start:mm.end] for mm in pm if mm.kind in ("name", "variant", "surname")}),
-            gender=genders.get(ci),
+        prons: dict[str, list[Span]] = {}
+        for s, e, p in pronouns:
+            r = st.resolved.get(s)
+            if r is not None and r[0] == ci:
+                prons.setdefault("she" if p in PRONOUNS_FEMALE else "he", []).append(Span(s, e))
+        people.append(_person(st, ci, pm, prons))
+        gender = _pronoun_gender_finding(st, c.best, prons)
+        if gender is not None:
+            st.findings.append(gender)
+        st.findings.extend(_name_variant_findings(st, c, pm))
+    return people
+
+
+def _person(st: _Speakers, ci: int, pm: list[_Mention], prons: dict[str, list[Span]]) -> Person:
+    """The public record of one cluster: every mention and pronoun, titles and speaker descriptions, variants."""
+    c, text = st.cast.clusters[ci], st.doc.text
+    descs: list[str] = []
+    for d in c.descriptions:
+        d = d.strip(" ,")
+        if d and d not in descs:
+            descs.append(d)
+    for k, q in enumerate(st.found.quotes):
+        if st.speakers[k] == ci and q.speaker_description and q.speaker_description not in descs and q.source is not None:
+            descs.append(q.speaker_description)
+    return Person(
+        name=c.best,
+        mentions=sorted({Span(mm.start, mm.end) for mm in pm} | {sp for v in prons.values() for sp in v}),
+        descriptions=descs,
+        pronouns=prons,
+        variants=sorted({text[mm.start:mm.end] for mm in pm if mm.kind in ("name", "variant", "surname")}),
+        gender=st.genders.get(ci),
+    )
+
+
+def _pronoun_gender_finding(st: _Speakers, name: str, prons: dict[str, list[Span]]) -> Finding | None:
+    """``pronoun_gender`` when one person is surely called both "she" and "he"; the span is the minority's first."""
+    if not ("she" in prons and "he" in prons):
+        return None
+    strong = {key: [sp for sp in v if st.resolved.get(sp.start, (0, 0.0, ""))[1] >= 0.6] for key, v in prons.items()}
+    if not (strong.get("she") and strong.get("he")):
+        return None
+    she, he = prons["she"], prons["he"]
+    minority = "he" if len(he) <= len(she) else "she"
+    first_min = prons[minority][0]
+    return Finding(
+        "pronoun_gender",
+        st.article_id,
+        first_min.start,
+        first_min.end,
+        min(0.95, 0.5 + 0.1 * min(len(he), len(she)) + 0.2),
+        f"{name} is referred to as both 'she' ({len(she)}x) and 'he' ({len(he)}x)",
+        {
+            "person": name,
+            "she": [[sp.start, sp.end] for sp in she],
+            "he": [[sp.start, sp.end] for sp in he],
+            "evidence": [[sp.start, sp.end] for sp in sorted(she + he)],
+        },
+    )
+
+
+def _name_variant_findings(st: _Speakers, c: _Cluster, pm: list[_Mention]) -> list[Finding]:
+    """``name_variant`` at the first mention of each full form close to, but not, the canonical name."""
+    text, best = st.doc.text, c.best
+    out: list[Finding] = []
+    for v in [v for v in c.forms if len(v.split()) >= 2 and v != best and fuzz.ratio(v, best) >= 75]:
+        n_v = sum(1 for mm in pm if text[mm.start:mm.end] == v)
+        n_b = sum(1 for mm in pm if text[mm.start:mm.end] == best)
+        mm = next((mm for mm in pm if text[mm.start:mm.end] == v), None)
+        if mm is None:
+            continue
+        why = (
+            f"'{v}' looks like a misspelling of '{best}' ({n_v} vs {n_b} mentions)"
+            if n_b > n_v else f"the name is spelt both '{v}' and '{best}' ({n_v} and {n_b} mentions)"
         )
-        people.append(person)
-        if "she" in prons and "he" in prons:
-            strong = {
-                key: [sp for sp in v if resolved.get(sp.start, (0, 0.0, ""))[1] >= 0.6]
-                for key, v in prons.items()
-            }
-            if strong.get("she") and strong.get("he"):
-                ev = sorted(prons["she"] + prons["he"])
-                minority = "he" if len(prons["he"]) <= len(prons["she"]) else "she"
-                first_min = prons[minority][0]
-                findings.append(
-                    Finding(
-                        "pronoun_gender",
-                        article_id,
-                        first_min.start,
-                        first_min.end,
-                        min(0.95, 0.5 + 0.1 * min(len(prons["he"]), len(prons["she"])) + 0.2),
-                        f"{c.best} is referred to as both 'she' ({len(prons['she'])}x) and 'he' ({len(prons['he'])}x)",
-                        {
-                            "person": c.best,
-                            "she": [[sp.start, sp.end] for sp in prons["she"]],
-                            "he": [[sp.start, sp.end] for sp in prons["he"]],
-                            "evidence": [[sp.start, sp.end] for sp in ev],
-                        },
-                    )
-                )
-        best = c.best
-        variants = [v for v in c.forms if len(v.split()) >= 2 and v != best and fuzz.ratio(v, best) >= 75]
-        for v in variants:
-            n_v = sum(1 for mm in pm if text[mm.start:mm.end] == v)
-            n_b = sum(1 for mm in pm if text[mm.start:mm.end] == best)
-            for mm in pm:
-                if text[mm.start:mm.end] == v:
-                    why = (
-                        f"'{v}' looks like a misspelling of '{best}' ({n_v} vs {n_b} mentions)"
-                        if n_b > n_v else f"the name is spelt both '{v}' and '{best}' ({n_v} and {n_b} mentions)"
-                    )
-                    findings.append(
-                        Finding("name_variant", article_id, mm.start, mm.end, 0.7 if n_b > n_v else 0.5, why,
-                                {"person": best, "variant": v, "canonical": best})
-                    )
-                    break
-    # unresolved pronoun speakers with candidates
-    for k, q in enumerate(quotes):
-        if q.speaker is None and q.source is not None and q.source.of(text).lower() in ("they",):
-            findings.append(
-                Finding("speaker_unresolved", article_id, q.source.start, q.source.end, 0.4,
+        out.append(
+            Finding("name_variant", st.article_id, mm.start, mm.end, 0.7 if n_b > n_v else 0.5, why,
+                    {"person": best, "variant": v, "canonical": best})
+        )
+    return out
+
+
+def _plural_source_findings(st: _Speakers) -> None:
+    """``speaker_unresolved`` for a "they" source: a group, not one person."""
+    for q in st.found.quotes:
+        if q.speaker is None and q.source is not None and q.source.of(st.doc.text).lower() in ("they",):
+            st.findings.append(
+                Finding("speaker_unresolved", st.article_id, q.source.start, q.source.end, 0.4,
                         "plural pronoun source: a group, not one person", {"candidates": [], "why": "plural pronoun"})
             )
-    quotes.sort(key=lambda q: q.content.start)
-    return quotes, people, findings

@@ -17,7 +17,7 @@ rules' result.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 from typing import Any
@@ -114,41 +114,95 @@ def features(
     direct: list[bool],
     rule_roles: list[str],
 ) -> list[list[str]]:
-    """CRF features of one paragraph's tokens (``rule_roles``: the rules' BIO role per token, the stacked input)."""
+    """CRF features of one paragraph's tokens (``rule_roles``: the rules' BIO role per token, the stacked input).
+
+    Each token's own features plus those of its neighbours two to each side;
+    the strings are the trained model's vocabulary, so any change here needs a
+    retrained model.
+    """
     forms = cue_forms()
-    n = len(toks)
     low = [t.text.lower() for t in toks]
     prior = [forms.get(w, 0.0) for w in low]
-    cue = ["" if p == 0 else ("h" if p >= 0.6 else ("m" if p >= 0.3 else "l")) for p in prior]
-    # quotation state per token: inside a d(irect) or an i(nline) quotation, or ""
-    qstate = [""] * n
+    ctx = _Context(
+        toks=toks,
+        low=low,
+        cue=["" if p == 0 else ("h" if p >= 0.6 else ("m" if p >= 0.3 else "l")) for p in prior],
+        qstate=_quotation_state(toks, regions, direct),
+        rule_roles=rule_roles,
+    )
+    _cue_paths(ctx)
+    own = [_own_features(ctx, k) for k in range(len(toks))]
+    lent = [_lent_features(ctx, k) for k in range(len(toks))]
+    return _with_window(ctx, own, lent)
+
+
+@dataclass(slots=True)
+class _Context:
+    """Per-token facts of one paragraph that the feature functions read (lists indexed by token)."""
+
+    toks: list[Tok]
+    low: list[str]
+    cue: list[str]  # cue-lexicon prior bucket: h/m/l, "" for no cue word
+    qstate: list[str]  # inside a d(irect) or i(nline) quotation, or ""
+    rule_roles: list[str]
+    anc_rel: list[str] = field(default_factory=list)  # relation on the path to the nearest cue ancestor
+    anc_word: list[str] = field(default_factory=list)
+    anc_depth: list[int] = field(default_factory=list)
+    kids: list[set[str]] = field(default_factory=list)  # dependency relations of each token's children
+    near: list[str] = field(default_factory=list)  # distance to the nearest cue word left/right
+    sent_start: list[bool] = field(default_factory=list)
+    sent_info: dict[int, str] = field(default_factory=dict)  # sentence -> c(ue word) / q(uotation) it holds
+    root_cue: dict[int, str] = field(default_factory=dict)  # sentence -> its root word when that is a cue
+
+
+def _quotation_state(toks: list[Tok], regions: list[QuoteRegion], direct: list[bool]) -> list[str]:
+    """Per token: inside a d(irect) or an i(nline) quotation, or ""."""
+    qstate = [""] * len(toks)
     for ri, r in enumerate(regions):
         if not toks or r.end <= toks[0].start or r.start >= toks[-1].end:
             continue
         for k, t in enumerate(toks):
             if r.start <= t.start < r.end:
                 qstate[k] = "d" if direct[ri] else "i"
-    # path to the nearest cue-lexicon ancestor in the sentence
-    anc_rel = [""] * n
-    anc_word = [""] * n
-    anc_depth = [0] * n
-    kids: list[set[str]] = [set() for _ in range(n)]
+    return qstate
+
+
+def _cue_paths(ctx: _Context) -> None:
+    """Fill where each token stands to the cue words: its path to the nearest cue ancestor, the nearest cue
+    word each side in its sentence, and what its sentence holds."""
+    toks, cue, low, n = ctx.toks, ctx.cue, ctx.low, len(ctx.toks)
+    ctx.anc_rel, ctx.anc_word, ctx.anc_depth = [""] * n, [""] * n, [0] * n
+    ctx.kids = [set() for _ in range(n)]
     for k, t in enumerate(toks):
         if 0 <= t.head < n and t.head != k:
-            kids[t.head].add(t.dep)
+            ctx.kids[t.head].add(t.dep)
     for k in range(n):
         j, prev, depth = k, -1, 0
         while 0 <= j < n and depth < 12:
             if cue[j]:
-                anc_rel[k] = "self" if prev < 0 else toks[prev].dep
-                anc_word[k] = low[j]
-                anc_depth[k] = depth
+                ctx.anc_rel[k] = "self" if prev < 0 else toks[prev].dep
+                ctx.anc_word[k] = low[j]
+                ctx.anc_depth[k] = depth
                 break
             h = toks[j].head
             if h == j or not (0 <= h < n):
                 break
             prev, j, depth = j, h, depth + 1
-    # nearest cue word in the sentence, by direction
+    ctx.near = _nearest_cues(toks, cue)
+    ctx.sent_start = [k == 0 or toks[k].sent != toks[k - 1].sent for k in range(n)]
+    for k, t in enumerate(toks):
+        info = ctx.sent_info.get(t.sent, "")
+        if cue[k] and "c" not in info:
+            info += "c"
+        if ctx.qstate[k] == "d" and "q" not in info:
+            info += "q"
+        ctx.sent_info[t.sent] = info
+    ctx.root_cue = {t.sent: low[k] for k, t in enumerate(toks) if t.dep == "ROOT" and cue[k]}
+
+
+def _nearest_cues(toks: list[Tok], cue: list[str]) -> list[str]:
+    """Per token: distance buckets to the nearest cue word on its L(eft) and R(ight) in its sentence."""
+    n = len(toks)
     near = [""] * n
     last_left = -1
     for k in range(n):
@@ -162,51 +216,54 @@ def features(
             near[k] += "R" + _bucket(nxt - k)
         if cue[k]:
             nxt = k
-    sent_start = [k == 0 or toks[k].sent != toks[k - 1].sent for k in range(n)]
-    # what the sentence holds: a cue word, a quotation, its root's word when that is a cue
-    sent_info: dict[int, str] = {}
-    for k, t in enumerate(toks):
-        info = sent_info.get(t.sent, "")
-        if cue[k] and "c" not in info:
-            info += "c"
-        if qstate[k] == "d" and "q" not in info:
-            info += "q"
-        sent_info[t.sent] = info
-    root_cue = {t.sent: low[k] for k, t in enumerate(toks) if t.dep == "ROOT" and cue[k]}
-    # per token: its own features and those it lends its neighbours ("key=value" strings, as crfsuite takes them)
-    own: list[list[str]] = []
-    lent: list[list[str]] = []
-    for k, t in enumerate(toks):
-        h = toks[t.head] if 0 <= t.head < n else t
-        hc = cue[t.head] if 0 <= t.head < n else ""
-        f = [
-            "b", "w=" + low[k], "suf=" + low[k][-3:], "sh=" + _shape(t.text), "tag=" + t.tag, "dep=" + t.dep,
-            "htag=" + h.tag, "hdep=" + h.dep, "dt=" + t.dep + "|" + h.tag,
-            "ard=" + anc_rel[k] + _bucket(anc_depth[k]),
-        ]
-        optional = (
-            ("cue=", cue[k]), ("hcue=", hc), ("q=", qstate[k]), ("ar=", anc_rel[k]), ("aw=", anc_word[k]),
-            ("near=", near[k]), ("si=", sent_info.get(t.sent, "")), ("rc=", root_cue.get(t.sent, "")),
-            ("arw=", anc_rel[k] + "|" + anc_word[k] if anc_word[k] else ""),
-            ("arq=", anc_rel[k] + "|" + qstate[k] if anc_rel[k] else ""),
-            ("kids=", "|".join(sorted(kids[k] & _KID_DEPS))),
-        )
-        f += [key + v for key, v in optional if v]
-        if sent_start[k]:
-            f.append("ss")
-        if k == 0:
-            f.append("pf")
-        if cue[k]:
-            f.append("hw=" + low[k])
-        elif hc:
-            f.append("hw=c:" + low[t.head])
-        f += ["r=" + rule_roles[k], "rq=" + rule_roles[k] + qstate[k]]
-        own.append(f)
-        lend = [
-            ("w", low[k]), ("tag", t.tag), ("q", qstate[k]), ("cue", cue[k]), ("dep", t.dep), ("ar", anc_rel[k]),
-            ("r", rule_roles[k]),
-        ]
-        lent.append([key + "=" + v for key, v in lend if v])
+    return near
+
+
+def _own_features(ctx: _Context, k: int) -> list[str]:
+    """Token ``k``'s own features ("key=value" strings, as crfsuite takes them)."""
+    toks, low, cue, n = ctx.toks, ctx.low, ctx.cue, len(ctx.toks)
+    t = toks[k]
+    h = toks[t.head] if 0 <= t.head < n else t
+    hc = cue[t.head] if 0 <= t.head < n else ""
+    anc_rel, anc_word, qstate = ctx.anc_rel[k], ctx.anc_word[k], ctx.qstate[k]
+    f = [
+        "b", "w=" + low[k], "suf=" + low[k][-3:], "sh=" + _shape(t.text), "tag=" + t.tag, "dep=" + t.dep,
+        "htag=" + h.tag, "hdep=" + h.dep, "dt=" + t.dep + "|" + h.tag,
+        "ard=" + anc_rel + _bucket(ctx.anc_depth[k]),
+    ]
+    optional = (
+        ("cue=", cue[k]), ("hcue=", hc), ("q=", qstate), ("ar=", anc_rel), ("aw=", anc_word),
+        ("near=", ctx.near[k]), ("si=", ctx.sent_info.get(t.sent, "")), ("rc=", ctx.root_cue.get(t.sent, "")),
+        ("arw=", anc_rel + "|" + anc_word if anc_word else ""),
+        ("arq=", anc_rel + "|" + qstate if anc_rel else ""),
+        ("kids=", "|".join(sorted(ctx.kids[k] & _KID_DEPS))),
+    )
+    f += [key + v for key, v in optional if v]
+    if ctx.sent_start[k]:
+        f.append("ss")
+    if k == 0:
+        f.append("pf")
+    if cue[k]:
+        f.append("hw=" + low[k])
+    elif hc:
+        f.append("hw=c:" + low[t.head])
+    f += ["r=" + ctx.rule_roles[k], "rq=" + ctx.rule_roles[k] + qstate]
+    return f
+
+
+def _lent_features(ctx: _Context, k: int) -> list[str]:
+    """The features token ``k`` lends its neighbours (prefixed by its offset from them in ``_with_window``)."""
+    t = ctx.toks[k]
+    lend = [
+        ("w", ctx.low[k]), ("tag", t.tag), ("q", ctx.qstate[k]), ("cue", ctx.cue[k]), ("dep", t.dep),
+        ("ar", ctx.anc_rel[k]), ("r", ctx.rule_roles[k]),
+    ]
+    return [key + "=" + v for key, v in lend if v]
+
+
+def _with_window(ctx: _Context, own: list[list[str]], lent: list[list[str]]) -> list[list[str]]:
+    """Each token's features plus its neighbours': words and tags two away, lent features one away."""
+    toks, low, n = ctx.toks, ctx.low, len(ctx.toks)
     before = [["-1" + x for x in fs] for fs in lent]  # as the token before another
     after = [["1" + x for x in fs] for fs in lent]
     out = []
