@@ -223,3 +223,15 @@ class Finding:
     score: float
     reason: str
     data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as JSON-ready data (how an article's analysis stores it)."""
+        return {"kind": self.kind, "article_id": self.article_id, "start": self.start, "end": self.end,
+                "score": self.score, "reason": self.reason, "data": self.data}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], article_id: str | None = None) -> Finding:
+        """The finding :meth:`to_dict` wrote; ``article_id``, when given, names its article (a finding
+        read back with the article it belongs to, or stored before it carried its own id)."""
+        return cls(d["kind"], d["article_id"] if article_id is None else article_id, d["start"], d["end"],
+                   d["score"], d["reason"], d.get("data") or {})

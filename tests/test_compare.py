@@ -237,14 +237,14 @@ _ALPHABET = st.sampled_from(list("abc XYZ.,;!?\n\"“”‘’«»—-$%01234567
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_ALPHABET, max_size=80).map("".join))
 def test_text_helpers_never_raise_and_spans_stay_inside(text):
-    from newsweave.compare import _quoted_spans
+    from newsweave.compare.statements import _quoted_spans
     from newsweave.compare.signals import _pattern_findings
 
     for span in statement_spans(text):
         assert 0 <= span.start < span.end <= len(text)
     for n in extract_numbers(text):
         assert text[n.start : n.end] == n.text
-    for start, end in _quoted_spans(text):
-        assert 0 <= start <= end <= len(text)
+    for span in _quoted_spans(text):
+        assert 0 <= span.start <= span.end <= len(text)
     for f in _pattern_findings(make("p", "p.example", text)):
         assert 0 <= f.start <= f.end <= len(text)

@@ -1,8 +1,10 @@
 """Compare coverage: line up what each outlet says about one story, with evidence.
 
 :func:`compare_articles` takes the articles of one story (or any set) and
-returns one story object of the JSON contract (issue 5); :func:`compare_stories`
-wraps several as ``{"stories": [...]}``.  One module per aspect:
+returns one story object of the JSON contract (issue 5; typed in :mod:`.records`);
+:func:`compare_stories` wraps several as ``{"stories": [...]}``.  The story is prepared once
+(:class:`~.aspect.PreparedStory`), then each aspect of :data:`ASPECTS` fills its section
+(:class:`~.aspect.Aspect`), one module per aspect:
 
 - :mod:`.quotes` — the same utterance across outlets, canonical text, word diffs, speakers;
 - :mod:`.statements` — statements aligned across outlets; each outlet's unique ones;
@@ -10,6 +12,8 @@ wraps several as ``{"stories": [...]}``.  One module per aspect:
 - :mod:`.names` — people, organisations, places linked across outlets; ``name_variant``;
 - :mod:`.signals` — debris, pronoun–gender slips, misspellings, machine-translation signs;
 - :mod:`.timeline` — publication order, reprints grouped.
+
+A new aspect: docs/compare.md, "Where changes go → a new compare aspect".
 
 Every finding carries evidence: article id, character spans into the clean
 text, a score and a reason.
@@ -28,24 +32,32 @@ text, a score and a reason.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import time
-from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from newsweave.compare.names import Entity, compare_names, extract_entities
-from newsweave.compare.numbers import compare_numbers
-from newsweave.compare.quotes import cue_pronouns, group_quotes, quote_items
-from newsweave.compare.signals import CueClaim, article_signals, pattern_findings, pronoun_findings, wording_rate
-from newsweave.compare.statements import Statement, align_statements, check_method, split_statements
-from newsweave.compare.timeline import originality
+from newsweave.compare.aspect import Aspect, PreparedStory
+from newsweave.compare.names import Entity, NamesAspect, extract_entities
+from newsweave.compare.numbers import NumbersAspect
+from newsweave.compare.quotes import QuotesAspect
+from newsweave.compare.records import (
+    FlagRecord,
+    OutletRecord,
+    QuoteGroupRecord,
+    StatementGroupRecord,
+    StoryRecord,
+    article_record,
+    flag_record,
+    story_fields,
+)
+from newsweave.compare.signals import SignalsAspect, pattern_findings, wording_rate
+from newsweave.compare.statements import Statement, StatementsAspect, check_method, statement_quote_spans
+from newsweave.compare.timeline import TimelineAspect, originality
 from newsweave.compare.timeline import reprint_groups as _reprint_groups
-from newsweave.compare.timeline import timeline as _timeline
-from newsweave.model import Article, Finding, Span
+from newsweave.model import Article, Finding
 
-__all__ = ["compare_articles", "compare_stories", "quote_analyses", "statement_quote_spans", "FLAG_KINDS",
+__all__ = ["ASPECTS", "compare_articles", "compare_stories", "quote_analyses", "statement_quote_spans", "FLAG_KINDS",
            "DIFFERENCE_KINDS"]
 
 #: suspected errors: each one a claim a user can act on, with its evidence in ``reason``
@@ -55,6 +67,11 @@ FLAG_KINDS = (
 #: differences between outlets: information, not errors
 DIFFERENCE_KINDS = ("quote_excerpt", "quote_omission", "speaker_unresolved")
 
+#: The aspects :func:`compare_articles` runs, in order: each may read the sections of those before it
+#: (numbers the statements, signals the quotes and names).  Their flags are numbered in this order too.
+ASPECTS: list[Aspect] = [QuotesAspect(), StatementsAspect(), NumbersAspect(), NamesAspect(), SignalsAspect(),
+                         TimelineAspect()]
+
 
 def quote_analyses(articles: list[Article]) -> dict[str, Any]:
     """Quote analysis per article from the quotes stage (for articles the caller has none for)."""
@@ -63,40 +80,9 @@ def quote_analyses(articles: list[Article]) -> dict[str, Any]:
     return {article.id: quotes_for_article(article) for article in articles}
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Every quoted stretch (marks included), quoted speech or not, so statements skip it."""
-    from newsweave.enrich.quotes.marks import find_regions
-
-    return [(region.start, region.end) for region in find_regions(text)]
-
-
-def statement_quote_spans(article: Article, analysis: Any) -> list[tuple[int, int]]:
-    """What statements leave out: each direct/mixed quote's content and every quoted stretch.
-
-    The per-article analysis uses it too, to embed just the statements compare will align.
-    """
-    spans = [(q.content.start, q.content.end) for q in analysis.quotes if q.kind != "indirect"]
-    return spans + _quoted_spans(article.text)
-
-
 def _story_id(articles: list[Article]) -> str:
     digest = hashlib.sha256("\n".join(sorted(a.id for a in articles)).encode()).hexdigest()[:12]
     return f"set-{digest}"
-
-
-def _flag(f: Finding, article: Article, n: int, prefix: str = "f") -> dict[str, Any]:
-    return {
-        "id": f"{prefix}{n}",
-        "kind": f.kind,
-        "article": f.article_id,
-        "source": article.source,
-        "start": f.start,
-        "end": f.end,
-        "text": article.text[f.start : f.end],
-        "score": round(float(f.score), 3),
-        "reason": f.reason,
-        "data": f.data,
-    }
 
 
 def compare_articles(
@@ -108,7 +94,7 @@ def compare_articles(
     *,
     entities: dict[str, list[Entity]] | None = None,
     embed_statements: Callable[[list[Statement]], Any] | None = None,
-) -> dict[str, Any]:
+) -> StoryRecord:
     """Compare a set of articles as one story; returns the story object of the JSON contract.
 
     ``analyses`` maps article id to a quote analysis (``.quotes``, ``.people``)
@@ -130,49 +116,46 @@ def compare_articles(
     analyses = {**quote_analyses([a for a in articles if a.id not in (analyses or {})]), **(analyses or {})}
     lap("quotes_extract")
 
+    story = _prepare(articles, analyses, entities, reprint_groups, method, embed_statements)
+    for aspect in ASPECTS:
+        story.sections[aspect.name] = aspect.compare(story)
+        lap(aspect.name)
+
+    flags = _numbered(articles, [f for s in story.sections.values() for f in s.flags], FLAG_KINDS, "f")
+    differences = _numbered(articles, [f for s in story.sections.values() for f in s.differences],
+                            DIFFERENCE_KINDS, "d")
+    outlets = _outlets(articles, story.sections["quotes"].records, story.sections["statements"].records)
+    lap("assemble")
+    return _in_contract_order({
+        "id": story_id or _story_id(articles),
+        "articles": [article_record(a) for a in articles],
+        **{name: section.records for name, section in story.sections.items()},
+        "flags": flags,
+        "differences": differences,
+        "outlets": outlets,
+        "method": {name: section.method for name, section in story.sections.items() if section.method is not None},
+        "timings": timings,
+    })
+
+
+def _prepare(articles: list[Article], analyses: dict[str, Any], entities: dict[str, list[Entity]],
+             reprint_groups: dict[str, str] | None, method: str,
+             embed_statements: Callable[[list[Statement]], Any] | None) -> PreparedStory:
+    """What every aspect reads: signs of machine translation, reprint groups, and which article is the original."""
     patterns = pattern_findings(articles)
     groups = reprint_groups if reprint_groups is not None else _reprint_groups(articles)
     wording = {a.id: wording_rate(a, patterns[a.id]) for a in articles}
     rank = originality(articles, groups, wording)
-    quote_groups, quote_flags, differences, quote_spans = _group_quotes(articles, analyses, rank, groups, wording)
-    lap("quotes_group")
+    return PreparedStory(articles, analyses, entities, patterns, groups, wording, rank, method, embed_statements)
 
-    statements = [s for article in articles for s in split_statements(article, quote_spans[article.id])]
-    statement_groups, statement_spans, method_used = align_statements(articles, statements, method=method,
-                                                                      embed=embed_statements)
-    lap("statements")
 
-    numbers, number_findings = compare_numbers(articles, statement_spans)
-    lap("numbers")
-    names, name_findings = compare_names(articles, entities)
-    lap("names")
-    pronoun_flags = _pronoun_flags(articles, analyses, quote_groups, entities)
-    signals, signal_findings = article_signals(articles, pronoun_flags, name_findings, patterns)
-    lap("signals")
-    order = _timeline(articles, groups, rank)
-    _count_independent_sources(quote_groups, statement_groups, groups)
-    lap("timeline")
-
-    flags = _numbered(articles, quote_flags + number_findings + name_findings + pronoun_flags + signal_findings,
-                      FLAG_KINDS, "f")
-    difference_records = _numbered(articles, differences, DIFFERENCE_KINDS, "d")
-    outlets = _outlets(articles, quote_groups, statement_groups)
-    lap("assemble")
-    return {
-        "id": story_id or _story_id(articles),
-        "articles": [_article_record(a) for a in articles],
-        "quotes": quote_groups,
-        "statements": statement_groups,
-        "numbers": numbers,
-        "names": names,
-        "flags": flags,
-        "differences": difference_records,
-        "outlets": outlets,
-        "signals": signals,
-        "timeline": order,
-        "method": {"statements": method_used},
-        "timings": timings,
-    }
+def _in_contract_order(fields: dict[str, Any]) -> StoryRecord:
+    """The story's fields in the order of :class:`~.records.StoryRecord`; a section no record lists
+    (an aspect added since) goes after the listed sections, before ``method``."""
+    order = [name for name in story_fields() if name in fields]
+    extra = [name for name in fields if name not in order]
+    cut = order.index("method")
+    return cast(StoryRecord, {name: fields[name] for name in order[:cut] + extra + order[cut:]})
 
 
 def _stopwatch(timings: dict[str, float]) -> Callable[[str], None]:
@@ -187,53 +170,18 @@ def _stopwatch(timings: dict[str, float]) -> Callable[[str], None]:
     return lap
 
 
-def _group_quotes(articles: list[Article], analyses: dict[str, Any], rank: Any, groups: dict[str, str],
-                  wording: dict[str, float]) -> tuple[list[dict[str, Any]], list[Finding], list[Finding],
-                                                      dict[str, list[tuple[int, int]]]]:
-    """Quote groups over the reported speech and writing of every article, and the quoted spans that
-    statements leave out."""
-    items = []
-    quote_spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for article in articles:
-        quotes = [q if q.article_id == article.id else dataclasses.replace(q, article_id=article.id)
-                  for q in analyses[article.id].quotes]
-        quote_spans[article.id] = statement_quote_spans(article, analyses[article.id])
-        items.extend(quote_items(article, [q for q in quotes if q.is_reported]))  # reported speech and writing
-    quote_groups, quote_flags, differences = group_quotes(articles, items, rank=rank, copies=groups, wording=wording)
-    return quote_groups, quote_flags, differences, quote_spans
-
-
-def _pronoun_flags(articles: list[Article], analyses: dict[str, Any], quote_groups: list[dict[str, Any]],
-                   entities: dict[str, list[Entity]]) -> list[Finding]:
-    """Wrong-gender pronouns for speakers: the cues' pronouns judged against the people NER found."""
-    cues = [CueClaim(aid, Span(*span), person) for aid, span, person in cue_pronouns(quote_groups)]
-    named = {aid: [(e.start, e.core.split()[-1].lower()) for e in ents if e.label == "person" and e.core.split()]
-             for aid, ents in entities.items()}
-    return pronoun_findings(articles, analyses, cues, named)
-
-
-def _count_independent_sources(quote_groups: list[dict[str, Any]], statement_groups: list[dict[str, Any]],
-                               groups: dict[str, str]) -> None:
-    """Copies of one text are one independent source: mark quotes carried only by copies, count sources."""
-    for g in quote_groups:
-        if len(g["articles"]) > 1 and len({groups.get(a, a) for a in g["articles"]}) == 1:
-            g["flags"] = sorted(set(g["flags"]) | {"reprint_only"})
-    for g in statement_groups:
-        g["independent_sources"] = len({groups.get(a, a) for a in g["articles"]})
-
-
 def _numbered(articles: list[Article], findings: list[Finding], kinds: tuple[str, ...],
-              prefix: str) -> list[dict[str, Any]]:
+              prefix: str) -> list[FlagRecord]:
     """Findings of this story's articles as records ``f1``, ``f2`` … ordered by kind, article, position."""
     by_id = {a.id: a for a in articles}
     position = {a.id: n for n, a in enumerate(articles)}
     ordered = sorted((f for f in findings if f.article_id in by_id), key=lambda f: (
         kinds.index(f.kind) if f.kind in kinds else len(kinds), position[f.article_id], f.start))
-    return [_flag(f, by_id[f.article_id], n + 1, prefix=prefix) for n, f in enumerate(ordered)]
+    return [flag_record(f, by_id[f.article_id], n + 1, prefix=prefix) for n, f in enumerate(ordered)]
 
 
-def _outlets(articles: list[Article], quote_groups: list[dict[str, Any]],
-             statement_groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _outlets(articles: list[Article], quote_groups: list[QuoteGroupRecord],
+             statement_groups: list[StatementGroupRecord]) -> list[OutletRecord]:
     """What each outlet carries: its unique statements, its quotes and the quotes only it carries."""
     return [{
         "article": article.id, "source": article.source,
@@ -243,18 +191,6 @@ def _outlets(articles: list[Article], quote_groups: list[dict[str, Any]],
     } for article in articles]
 
 
-def _article_record(a: Article) -> dict[str, Any]:
-    return {
-        "id": a.id, "source": a.source, "title": a.title,
-        "published": a.published.isoformat() if a.published else None,
-        "url": a.url, "byline": a.byline, "language": a.language,
-        "status": a.status.value if hasattr(a.status, "value") else str(a.status),
-        # >1: the outlet edited the article after it was first read; ``text`` is the latest version
-        "versions": int(a.metadata.get("versions") or 1),
-        "text": a.text,
-    }
-
-
-def compare_stories(stories: dict[str, list[Article]], **kwargs: Any) -> dict[str, Any]:
+def compare_stories(stories: dict[str, list[Article]], **kwargs: Any) -> dict[str, list[StoryRecord]]:
     """``{"stories": [...]}`` for several stories (story id -> its articles)."""
     return {"stories": [compare_articles(arts, story_id=sid, **kwargs) for sid, arts in stories.items()]}

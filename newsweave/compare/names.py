@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from rapidfuzz.distance import DamerauLevenshtein
 
 from newsweave.compare._text import fold, stem
+from newsweave.compare.aspect import PreparedStory, Section
+from newsweave.compare.records import NameMention, NameRecord
 from newsweave.model import Article, Finding
 
-__all__ = ["Entity", "extract_entities", "entities_from_spans", "compare_names", "LABELS"]
+__all__ = ["Entity", "NamesAspect", "extract_entities", "entities_from_spans", "compare_names", "LABELS"]
 
 LABELS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": "group", "FAC": "place"}
 _TITLE_WORDS = {
@@ -308,7 +310,8 @@ def _variant_findings(variants: list[tuple], token_articles: dict[str, set[str]]
     return findings
 
 
-def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) -> tuple[list[dict], list[Finding]]:
+def compare_names(articles: list[Article],
+                  entities: dict[str, list[Entity]]) -> tuple[list[NameRecord], list[Finding]]:
     """Names linked across outlets, and ``name_variant`` findings for misspelt consensus names."""
     by_id = {a.id: a for a in articles}
     groups = _group_entities(entities)
@@ -317,11 +320,11 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
     _merge_misspelt_keys(groups)
     cap_words, story_words = _story_vocabulary(articles)
 
-    names: list[dict] = []
+    names: list[NameRecord] = []
     findings: list[Finding] = []
     for (label, _key), ents in sorted(groups.items(), key=lambda kv: (-_reach(kv[1])[0], -_reach(kv[1])[1], kv[0])):
         form_votes, token_articles, consensus_tokens, consensus = _consensus_name(ents)
-        mentions_by_article: dict[str, list[dict]] = defaultdict(list)
+        mentions_by_article: dict[str, list[NameMention]] = defaultdict(list)
         for e in ents:
             mentions_by_article[e.article_id].append({"text": e.text, "start": e.start, "end": e.end})
         variants = []
@@ -338,3 +341,13 @@ def compare_names(articles: list[Article], entities: dict[str, list[Entity]]) ->
             "variants": sorted({v[1] for v in variants}),
         })
     return names, findings
+
+
+class NamesAspect:
+    """The story's ``names``: people, organisations and places linked across outlets."""
+
+    name = "names"
+
+    def compare(self, story: PreparedStory) -> Section[list[NameRecord]]:
+        names, findings = compare_names(story.articles, story.entities)
+        return Section(names, findings)

@@ -13,11 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from newsweave.compare._text import content_words
+from newsweave.compare.aspect import PreparedStory, Section
+from newsweave.compare.records import NumberRecord
+from newsweave.compare.statements import group_spans
 from newsweave.enrich.numbers import NumberMention, extract_numbers
 from newsweave.enrich.sentences import split_sentences
 from newsweave.model import Article, Finding
 
-__all__ = ["compare_numbers"]
+__all__ = ["NumbersAspect", "compare_numbers"]
 
 _CONFLICT_KINDS = {"count", "money", "percent"}
 _LOWER_BOUND = {"more than", "at least", "over", "as many as"}
@@ -151,7 +154,7 @@ def compare_numbers(
     articles: list[Article],
     statement_group_of: dict[str, list[tuple[int, int, str]]] | None = None,
     min_context: float = 0.25,
-) -> tuple[list[dict], list[Finding]]:
+) -> tuple[list[NumberRecord], list[Finding]]:
     """Number entries (every quantity, linked across outlets) and ``number_conflict`` flags.
 
     Mentions with equal (or consistent) values link in a similar context; different values
@@ -208,7 +211,7 @@ def compare_numbers(
     for i in range(len(mentions)):
         clusters[find(i)].append(i)
     order = {a.id: k for k, a in enumerate(articles)}
-    entries: list[dict] = []
+    entries: list[NumberRecord] = []
     findings: list[Finding] = []
     for idx in clusters.values():
         idx.sort(key=lambda i: (order[mentions[i].article.id], mentions[i].number.start))
@@ -218,7 +221,8 @@ def compare_numbers(
     return entries, findings
 
 
-def _entry(mentions: list[_Mention], idx: list[int], order: dict[str, int], clashes: dict[int, list[int]]) -> dict:
+def _entry(mentions: list[_Mention], idx: list[int], order: dict[str, int],
+           clashes: dict[int, list[int]]) -> NumberRecord:
     first = mentions[idx[0]].number
     return {
         "kind": first.kind,
@@ -260,3 +264,13 @@ def _conflict_findings(mentions: list[_Mention], idx: list[int], clashes: dict[i
                  "text": mentions[j].number.text, "value": mentions[j].number.value} for j in others[:10]]},
         ))
     return findings
+
+
+class NumbersAspect:
+    """The story's ``numbers``: every quantity linked across outlets (by the statements aligned before)."""
+
+    name = "numbers"
+
+    def compare(self, story: PreparedStory) -> Section[list[NumberRecord]]:
+        entries, findings = compare_numbers(story.articles, group_spans(story.sections["statements"].records))
+        return Section(entries, findings)

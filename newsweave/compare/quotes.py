@@ -10,6 +10,7 @@ quotes together.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections import Counter, defaultdict
@@ -17,9 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsweave.compare._text import STOPWORDS, fold, stem, word_tokens
+from newsweave.compare.aspect import PreparedStory, Section
+from newsweave.compare.records import DiffOp, QuoteGroupRecord, QuoteVariantRecord
 from newsweave.model import Article, Finding, Quote, outlet_key
 
-__all__ = ["QuoteItem", "group_quotes", "quote_items", "word_diff", "same_person", "cue_pronouns", "classify_variant"]
+__all__ = ["QuoteItem", "QuotesAspect", "group_quotes", "quote_items", "word_diff", "same_person", "cue_pronouns",
+           "classify_variant"]
 
 @dataclass
 class QuoteItem:
@@ -160,9 +164,9 @@ def _opcodes(canonical: QuoteItem, variant: QuoteItem) -> list[tuple[str, int, i
     return difflib.SequenceMatcher(None, canonical.words, variant.words, autojunk=False).get_opcodes()
 
 
-def word_diff(canonical: QuoteItem, variant: QuoteItem) -> list[dict[str, Any]]:
+def word_diff(canonical: QuoteItem, variant: QuoteItem) -> list[DiffOp]:
     """Word-level opcodes turning the canonical text into the variant (folded comparison)."""
-    ops = []
+    ops: list[DiffOp] = []
     for tag, i1, i2, j1, j2 in _opcodes(canonical, variant):
         ops.append({
             "op": tag,
@@ -414,7 +418,7 @@ def _mismatch(item: QuoteItem, speaker: str, *backed: QuoteItem) -> Finding:
 
 
 def _variant(canonical: QuoteItem, item: QuoteItem, speaker: str | None,
-             members: list[QuoteItem]) -> tuple[dict[str, Any], list[Finding], list[Finding]]:
+             members: list[QuoteItem]) -> tuple[QuoteVariantRecord, list[Finding], list[Finding]]:
     """One variant's record (diff, flags) with its flags and differences."""
     flags: list[Finding] = []
     differences: list[Finding] = []
@@ -438,7 +442,7 @@ def _variant(canonical: QuoteItem, item: QuoteItem, speaker: str | None,
         variant_flags.append("typography")
     who_flags, who, who_diff = _speaker_findings(item, speaker, members)
     variant_flags += who_flags
-    record = {
+    record: QuoteVariantRecord = {
         "article": item.article_id, "source": item.source, "text": item.text,
         "start": item.start, "end": item.end, "kind": item.kind,
         "speaker_as_written": item.speaker_as_written, "speaker": item.speaker,
@@ -483,7 +487,8 @@ def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Find
 
 def group_quotes(articles: list[Article], items: list[QuoteItem], min_containment: float = 0.6,
                  rank: dict[str, int] | None = None, copies: dict[str, str] | None = None,
-                 wording: dict[str, float] | None = None) -> tuple[list[dict], list[Finding], list[Finding]]:
+                 wording: dict[str, float] | None = None,
+                 ) -> tuple[list[QuoteGroupRecord], list[Finding], list[Finding]]:
     """Quote groups (JSON-ready dicts, most widely carried first), their flags and their differences.
 
     ``rank`` orders articles from most to least original (containment and wording first, dates
@@ -498,7 +503,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
     order = {a.id: i for i, a in enumerate(articles)}
     rank = rank if rank is not None else order
     clusters, sims = _clusters(items, min_containment)
-    groups: list[dict] = []
+    groups: list[QuoteGroupRecord] = []
     flags: list[Finding] = []
     differences: list[Finding] = []
     for idx_list in clusters:
@@ -538,7 +543,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
 _CUE_PRONOUNS = frozenset({"he", "she"})
 
 
-def cue_pronouns(groups: list[dict]) -> list[tuple[str, tuple[int, int], str]]:
+def cue_pronouns(groups: list[QuoteGroupRecord]) -> list[tuple[str, tuple[int, int], str]]:
     """(article, span, person) for each "he said"/"she said" cue of a quotation that another
     outlet's cue gives to ``person`` by name: who the pronoun refers to is then settled."""
     out = []
@@ -554,3 +559,22 @@ def cue_pronouns(groups: list[dict]) -> list[tuple[str, tuple[int, int], str]]:
             if span and fold(v["speaker_as_written"] or "") in _CUE_PRONOUNS and named - {v["article"]}:
                 out.append((v["article"], (span["start"], span["end"]), person))
     return out
+
+
+class QuotesAspect:
+    """The story's ``quotes``: the reported speech and writing of every article, grouped across outlets."""
+
+    name = "quotes"
+
+    def compare(self, story: PreparedStory) -> Section[list[QuoteGroupRecord]]:
+        items: list[QuoteItem] = []
+        for article in story.articles:
+            quotes = [q if q.article_id == article.id else dataclasses.replace(q, article_id=article.id)
+                      for q in story.analyses[article.id].quotes]
+            items.extend(quote_items(article, [q for q in quotes if q.is_reported]))
+        groups, flags, differences = group_quotes(story.articles, items, rank=story.rank,
+                                                  copies=story.reprint_groups, wording=story.wording)
+        for g in groups:  # copies of one text are one source: a quote only they carry is marked
+            if len(g["articles"]) > 1 and len({story.reprint_groups.get(a, a) for a in g["articles"]}) == 1:
+                g["flags"] = sorted(set(g["flags"]) | {"reprint_only"})
+        return Section(groups, flags, differences)

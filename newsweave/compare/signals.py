@@ -16,11 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from newsweave.compare._text import word_tokens
+from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.names import _similar
+from newsweave.compare.quotes import cue_pronouns
+from newsweave.compare.records import SignalRecord
 from newsweave.enrich.sentences import split_sentences
 from newsweave.model import Article, Finding, Span
 
-__all__ = ["article_signals", "style_features", "pattern_findings", "pronoun_findings", "CueClaim", "wording_rate"]
+__all__ = ["SignalsAspect", "article_signals", "style_features", "pattern_findings", "pronoun_findings", "CueClaim",
+           "wording_rate"]
 
 _SPACE_BEFORE_CLOSE = re.compile(r"\S\s+”|(?<=[.,!?])\s+\"(?=\s|$)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\w( +)[,;:!?](?=\s|[”\"])")
@@ -109,7 +113,7 @@ def wording_rate(article: Article, patterns: list[Finding]) -> float:
 def article_signals(
     articles: list[Article], pronoun_flags: list[Finding], name_findings: list[Finding],
     patterns: dict[str, list[Finding]] | None = None,
-) -> tuple[list[dict], list[Finding]]:
+) -> tuple[list[SignalRecord], list[Finding]]:
     """One signal record per article (score, reasons, debris), and ``mt_signal`` flags.
 
     The signs of an article are flags only when its score reaches 0.5 (likely machine-translated
@@ -133,7 +137,7 @@ def article_signals(
                 if sd > 0 and abs(features[a.id][key] - mean) / sd > 2.5:
                     outliers[a.id].append(f"{key} {features[a.id][key]} vs story mean {mean:.2f}")
 
-    records = []
+    records: list[SignalRecord] = []
     all_findings: list[Finding] = []
     for article in articles:
         contributions: dict[str, list[Finding]] = defaultdict(list)
@@ -461,3 +465,24 @@ def _pronoun_flag(article: Article, usage: _Usage, slips: list[tuple[Span, str]]
          "she": [[sp.start, sp.end] for sp in spans.get("female", [])],
          "he": [[sp.start, sp.end] for sp in spans.get("male", [])]},
     )
+
+
+class SignalsAspect:
+    """The story's ``signals``: per article, pronoun–gender slips, misspelt names, debris and signs of
+    machine translation or spinning (after the quote groups and names it builds on)."""
+
+    name = "signals"
+
+    def compare(self, story: PreparedStory) -> Section[list[SignalRecord]]:
+        pronoun_flags = _pronoun_flags(story)
+        records, findings = article_signals(story.articles, pronoun_flags, story.sections["names"].flags,
+                                            story.patterns)
+        return Section(records, pronoun_flags + findings)
+
+
+def _pronoun_flags(story: PreparedStory) -> list[Finding]:
+    """Wrong-gender pronouns for speakers: the cues' pronouns judged against the people NER found."""
+    cues = [CueClaim(aid, Span(*span), person) for aid, span, person in cue_pronouns(story.sections["quotes"].records)]
+    named = {aid: [(e.start, e.core.split()[-1].lower()) for e in ents if e.label == "person" and e.core.split()]
+             for aid, ents in story.entities.items()}
+    return pronoun_findings(story.articles, story.analyses, cues, named)

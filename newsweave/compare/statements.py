@@ -19,11 +19,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from newsweave.compare._text import content_words
+from newsweave.compare.aspect import PreparedStory, Section
+from newsweave.compare.records import StatementGroupRecord
 from newsweave.enrich.sentences import statement_spans
 from newsweave.errors import InputError
 from newsweave.model import Article, Span, outlet_key
@@ -31,7 +33,8 @@ from newsweave.model import Article, Span, outlet_key
 if TYPE_CHECKING:
     from scipy import sparse
 
-__all__ = ["Statement", "METHODS", "check_method", "split_statements", "align_statements", "embedder_available"]
+__all__ = ["Statement", "METHODS", "StatementsAspect", "check_method", "split_statements", "align_statements",
+           "embedder_available", "group_spans", "statement_quote_spans"]
 
 #: Statement alignment methods: see :func:`align_statements`.
 METHODS = ("auto", "embed", "lexical")
@@ -59,17 +62,33 @@ class Statement:
     words: list[str] = field(default_factory=list)
 
 
-def _quoted_fraction(span: Span, quote_spans: list[tuple[int, int]]) -> float:
+def _quoted_spans(text: str) -> list[Span]:
+    """Every quoted stretch (marks included), quoted speech or not, so statements skip it."""
+    from newsweave.enrich.quotes.marks import find_regions
+
+    return [Span(region.start, region.end) for region in find_regions(text)]
+
+
+def statement_quote_spans(article: Article, analysis: Any) -> list[Span]:
+    """What statements leave out: each direct/mixed quote's content and every quoted stretch.
+
+    The per-article analysis uses it too, to embed just the statements compare will align.
+    """
+    spans = [q.content for q in analysis.quotes if q.kind != "indirect"]
+    return spans + _quoted_spans(article.text)
+
+
+def _quoted_fraction(span: Span, quote_spans: list[Span]) -> float:
     covered = 0
-    for qs, qe in quote_spans:
-        lo, hi = max(span.start, qs), min(span.end, qe)
+    for quoted in quote_spans:
+        lo, hi = max(span.start, quoted.start), min(span.end, quoted.end)
         if hi > lo:
             covered += hi - lo
     return covered / max(1, len(span))
 
 
 def split_statements(
-    article: Article, quote_spans: list[tuple[int, int]] | None = None,
+    article: Article, quote_spans: list[Span] | None = None,
     min_words: int = 5, max_quoted: float = 0.5,
 ) -> list[Statement]:
     """The article's statements, without quote-only content and very short lines."""
@@ -236,15 +255,15 @@ def _cluster_pairs(
 
 def _group_records(
     clusters: dict[int, list[int]], best: dict[int, float], statements: list[Statement], order: dict[str, int],
-) -> list[dict]:
+) -> list[StatementGroupRecord]:
     """JSON-ready statement groups, biggest first, without ids."""
-    groups = []
+    groups: list[StatementGroupRecord] = []
     for idx in clusters.values():
         idx.sort(key=lambda i: (order[statements[i].article_id], statements[i].start))
         sources = {statements[i].source for i in idx}
         outlets = {outlet_key(statements[i].source, statements[i].article_id) for i in idx}
         rep = max(idx, key=lambda i: (len(statements[i].words), -i)) if len(idx) > 1 else idx[0]
-        groups.append({
+        groups.append({  # type: ignore[typeddict-item]  # "id" and "independent_sources" come later
             "text": statements[rep].text,
             "articles": [statements[i].article_id for i in idx],
             "sources": sorted(sources),
@@ -262,7 +281,7 @@ def align_statements(
     threshold: tuple[float, float] | None = None,
     embed_limit: int = 300,
     embed: Callable[[list[Statement]], np.ndarray] | None = None,
-) -> tuple[list[dict], dict[str, list[tuple[int, int, str]]], str]:
+) -> tuple[list[StatementGroupRecord], dict[str, list[tuple[int, int, str]]], str]:
     """Statement groups (JSON-ready), each article's (start, end, group id), and the method used.
 
     ``method``: ``"embed"`` always embeds; ``"auto"`` embeds when the ``embed`` extra is installed
@@ -282,9 +301,30 @@ def align_statements(
         pairs, used = _scored_pairs(statements, order, method, threshold, embed_limit, embed)
     clusters, best = _cluster_pairs(pairs, statements)
     groups = _group_records(clusters, best, statements, order)
-    spans_by_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for k, g in enumerate(groups):
         g["id"] = f"s{k + 1}"
+    return groups, group_spans(groups), used
+
+
+def group_spans(groups: list[StatementGroupRecord]) -> dict[str, list[tuple[int, int, str]]]:
+    """Each article's aligned statements as (start, end, group id), in group order."""
+    spans_by_article: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for g in groups:
         for m in g["members"]:
             spans_by_article[m["article"]].append((m["start"], m["end"], g["id"]))
-    return groups, dict(spans_by_article), used
+    return dict(spans_by_article)
+
+
+class StatementsAspect:
+    """The story's ``statements``: every article's statements (quoted ones left to the quotes), aligned."""
+
+    name = "statements"
+
+    def compare(self, story: PreparedStory) -> Section[list[StatementGroupRecord]]:
+        statements = [s for article in story.articles
+                      for s in split_statements(article, statement_quote_spans(article, story.analyses[article.id]))]
+        groups, _spans, used = align_statements(story.articles, statements, method=story.method,
+                                                embed=story.embed_statements)
+        for g in groups:  # copies of one text are one independent source
+            g["independent_sources"] = len({story.reprint_groups.get(a, a) for a in g["articles"]})
+        return Section(groups, method=used)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from newsweave.compare._text import fold, word_tokens
+from newsweave.compare.aspect import PreparedStory, Section
+from newsweave.compare.records import TimelineEntry
 from newsweave.model import Article
 
-__all__ = ["reprint_groups", "originality", "timeline"]
+__all__ = ["TimelineAspect", "reprint_groups", "originality", "timeline"]
 
 
 def _shingles(text: str, k: int = 5) -> set[int]:
@@ -89,7 +91,7 @@ def originality(articles: list[Article], groups: dict[str, str], wording: dict[s
 
 
 def timeline(articles: list[Article], groups: dict[str, str] | None = None,
-             rank: dict[str, int] | None = None) -> list[dict]:
+             rank: dict[str, int] | None = None) -> list[TimelineEntry]:
     """Publication order (undated last), each entry naming its reprint group, its original and its size.
 
     ``rank`` (:func:`originality`) picks each group's original; by default the earliest article.
@@ -102,7 +104,7 @@ def timeline(articles: list[Article], groups: dict[str, str] | None = None,
     if rank is not None:
         for ids in members.values():
             ids.sort(key=lambda i: rank.get(i, 0))
-    out = []
+    out: list[TimelineEntry] = []
     for a in ordered:
         g = groups.get(a.id, a.id)
         out.append({
@@ -115,3 +117,12 @@ def timeline(articles: list[Article], groups: dict[str, str] | None = None,
             "group_size": len(members[g]),
         })
     return out
+
+
+class TimelineAspect:
+    """The story's ``timeline``: publication order, each article's reprint group and its original."""
+
+    name = "timeline"
+
+    def compare(self, story: PreparedStory) -> Section[list[TimelineEntry]]:
+        return Section(timeline(story.articles, story.reprint_groups, story.rank))

@@ -12,11 +12,14 @@ import json
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, select_autoescape
 
 from newsweave.present.export import atomic_output
+
+if TYPE_CHECKING:
+    from newsweave.compare.records import StoryRecord
 
 __all__ = ["render_json", "render_markdown", "render_html", "render", "write_report", "FORMATS"]
 
@@ -130,7 +133,7 @@ def _segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict[st
     return pieces
 
 
-def _view(story: dict[str, Any]) -> dict[str, Any]:
+def _view(story: StoryRecord) -> dict[str, Any]:
     articles = story["articles"]
     marks: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     for g in story["quotes"]:

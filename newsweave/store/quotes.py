@@ -118,10 +118,7 @@ def replace_quotes(store: Any, article_id: str, analysis: Any, version: str | No
     if people is not None or findings is not None:
         data = {
             "people": [p.to_dict() for p in (people or [])],
-            "findings": [
-                {"kind": f.kind, "start": f.start, "end": f.end, "score": f.score, "reason": f.reason, "data": f.data}
-                for f in (findings or [])
-            ],
+            "findings": [f.to_dict() for f in (findings or [])],
         }
         store.put_annotation(article_id, PEOPLE_KIND, version or VERSION, data)
     return len(rows)
@@ -277,8 +274,7 @@ def analyses_for(store: Any, articles: Iterable[Any]) -> dict[str, Any]:
             result[article.id] = QuoteAnalysis(
                 quotes=quotes_of(store, article.id),
                 people=[Person.from_dict(p) for p in data.get("people", [])],
-                findings=[Finding(f["kind"], article.id, f["start"], f["end"], f["score"], f["reason"],
-                                  f.get("data") or {}) for f in data.get("findings", [])],
+                findings=[Finding.from_dict(f, article.id) for f in data.get("findings", [])],
             )
             continue
         analysis = quotes_for_article(article)

@@ -52,11 +52,7 @@ class QuoteAnalysis:
         return {
             "quotes": [quote_to_dict(q) for q in self.quotes],
             "people": [p.to_dict() for p in self.people],
-            "findings": [
-                {"kind": f.kind, "article_id": f.article_id, "start": f.start, "end": f.end, "score": f.score,
-                 "reason": f.reason, "data": f.data}
-                for f in self.findings
-            ],
+            "findings": [f.to_dict() for f in self.findings],
         }
 
     @classmethod
@@ -64,7 +60,7 @@ class QuoteAnalysis:
         return cls(
             quotes=[quote_from_dict(q) for q in d.get("quotes", [])],
             people=[Person.from_dict(p) for p in d.get("people", [])],
-            findings=[Finding(**f) for f in d.get("findings", [])],
+            findings=[Finding.from_dict(f) for f in d.get("findings", [])],
         )
 
 
