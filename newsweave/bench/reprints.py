@@ -436,35 +436,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-# --------------------------------------------------------------------------- CLI: newsweave bench reprints
-
-import typer  # noqa: E402  (the CLI is part of the base install)
-
-from newsweave.cli.app import bench_app  # noqa: E402
-
-_EPILOG = """\
-[b]Examples[/b]
-
-  newsweave bench reprints
-
-  newsweave bench reprints --docs 5000 --peer-docs 500 --json
-"""
-
-
-@bench_app.command("reprints", epilog=_EPILOG)
-def bench_reprints(
-    docs: int = typer.Option(20_000, "--docs", min=1, help="Throughput corpus size."),
-    peer_docs: int = typer.Option(2_000, "--peer-docs", min=1, help="Docs for the slow peers (datasketch, rensa)."),
-    base: int = typer.Option(400, "--base", min=1, help="Constructed reprints for the LSH quality test."),
-    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
-) -> None:
-    """MinHash speed, LSH candidate quality and containment on Clough & Stevenson, beside datasketch and rensa."""
-    result = run(docs, peer_docs, base)
-    if json_out:
-        print(json.dumps(result, indent=2))
-    else:
-        render(result)
-
-
 if __name__ == "__main__":
     sys.exit(main())
