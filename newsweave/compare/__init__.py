@@ -43,6 +43,7 @@ from newsweave.compare.statements import Statement, align_statements, check_meth
 from newsweave.compare.timeline import originality
 from newsweave.compare.timeline import reprint_groups as _reprint_groups
 from newsweave.compare.timeline import timeline as _timeline
+from newsweave.enrich.statements import statement_quote_spans
 from newsweave.model import Article, Finding, Span
 
 __all__ = ["compare_articles", "compare_stories", "quote_analyses", "statement_quote_spans", "FLAG_KINDS",
@@ -61,22 +62,6 @@ def quote_analyses(articles: list[Article]) -> dict[str, Any]:
     from newsweave.enrich.quotes import quotes_for_article
 
     return {article.id: quotes_for_article(article) for article in articles}
-
-
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Every quoted stretch (marks included), quoted speech or not, so statements skip it."""
-    from newsweave.enrich.quotes.marks import find_regions
-
-    return [(region.start, region.end) for region in find_regions(text)]
-
-
-def statement_quote_spans(article: Article, analysis: Any) -> list[tuple[int, int]]:
-    """What statements leave out: each direct/mixed quote's content and every quoted stretch.
-
-    The per-article analysis uses it too, to embed just the statements compare will align.
-    """
-    spans = [(q.content.start, q.content.end) for q in analysis.quotes if q.kind != "indirect"]
-    return spans + _quoted_spans(article.text)
 
 
 def _story_id(articles: list[Article]) -> str:

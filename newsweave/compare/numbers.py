@@ -12,10 +12,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from newsweave.compare._text import content_words
 from newsweave.enrich.numbers import NumberMention, extract_numbers
-from newsweave.enrich.sentences import split_sentences
 from newsweave.model import Article, Finding
+from newsweave.text.sentences import split_sentences
+from newsweave.text.words import content_words
 
 __all__ = ["compare_numbers"]
 
