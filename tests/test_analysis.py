@@ -11,7 +11,7 @@ import pytest
 
 import newsweave.compare as compare_module
 import newsweave.nlp
-from newsweave.compare.statements import Statement
+from newsweave.enrich.statements import Statement
 from newsweave.enrich.analyse import AnalysisPool, analyse, analyse_many, analysis_version
 from newsweave.model import Article
 from newsweave.store import Store
@@ -112,7 +112,7 @@ def test_statement_vectors_are_embedded_once_per_store(db_url, monkeypatch):
         calls.append(len(texts))
         return np.eye(len(texts), 4, dtype=np.float32)
 
-    monkeypatch.setattr("newsweave.compare.statements._embed", fake_embed)
+    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", fake_embed)
     with Store.open(db_url) as store:
         store.add_batch([_article("a1", "One two three four five. Six seven eight nine ten.")])
         one = Statement("a1", "a1.example", 0, 24, "One two three four five.", [])
@@ -195,7 +195,7 @@ def test_a_run_analyses_articles_an_earlier_ingest_stored_without_analysis(corpu
 
 
 def test_statement_vectors_made_by_the_pass_are_what_compare_reads(tmp_path, monkeypatch):
-    from newsweave.compare.statements import split_statements
+    from newsweave.enrich.statements import split_statements
 
     embedded: list[str] = []
 
@@ -203,8 +203,8 @@ def test_statement_vectors_made_by_the_pass_are_what_compare_reads(tmp_path, mon
         embedded.extend(texts)
         return np.eye(len(texts), 8, dtype=np.float32)
 
-    monkeypatch.setattr("newsweave.compare.statements._embed", fake_embed)
-    monkeypatch.setattr("newsweave.compare.statements.embedder_available", lambda: True)
+    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", fake_embed)
+    monkeypatch.setattr("newsweave.enrich.statements.embedder_available", lambda: True)
     article = _article("a1", "The council approved the new harbour bridge on Monday evening. "
                              "Work on the eastern span starts in the spring, officials said.")
     with Store.open(str(tmp_path / "s.db")) as store:

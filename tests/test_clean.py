@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsweave.clean import clean_article, clean_text, for_matching
+from newsweave.clean import clean_article, clean_text
 from newsweave.clean import rules
 from newsweave.clean.lines import split_lines, uses_blank_line_paragraphs
-from newsweave.clean.normalize import line_key
 from newsweave.enrich.language import detect_language
 from newsweave.model import Article, ArticleStatus
+from newsweave.text.fold import for_matching, line_key
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "examples" / "corpus"

@@ -9,8 +9,8 @@ import pytest
 from newsweave.compare import compare_articles
 from newsweave.compare.numbers import consistent
 from newsweave.enrich.numbers import extract_numbers
-from newsweave.enrich.sentences import split_clauses, split_sentences, statement_spans
 from newsweave.model import Article, RemovedLine, Span
+from newsweave.text.sentences import split_clauses, split_sentences, statement_spans
 
 
 def make(aid: str, source: str, text: str, published: str | None = None, **kw) -> Article:
@@ -237,8 +237,8 @@ _ALPHABET = st.sampled_from(list("abc XYZ.,;!?\n\"“”‘’«»—-$%01234567
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_ALPHABET, max_size=80).map("".join))
 def test_text_helpers_never_raise_and_spans_stay_inside(text):
-    from newsweave.compare.statements import _quoted_spans
     from newsweave.compare.signals import _pattern_findings
+    from newsweave.enrich.statements import _quoted_spans
 
     for span in statement_spans(text):
         assert 0 <= span.start < span.end <= len(text)

@@ -226,10 +226,10 @@ def revision_check(eval_dir: Path, pages: int = 40) -> dict[str, Any]:
     text file and ingested, then the file is overwritten with an edited copy (a word inserted in
     one sentence, another sentence deleted, one added) and ingested again; right = 1 article,
     2 versions, and exactly 1 edited / 1 deleted / 1 added sentence in the diff."""
-    from newsweave.enrich.sentences import split_sentences
     from newsweave.pipeline import IngestOptions, ingest
     from newsweave.store import Store
     from newsweave.store.versions import versions_of
+    from newsweave.text.sentences import split_sentences
 
     tried = right = 0
     wrong: list[dict[str, Any]] = []

@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.bench.stories import data_dir
-from newsweave.compare._text import STOPWORDS
 from newsweave.model import Article
+from newsweave.text.stopwords import STOPWORDS
 
 __all__ = ["PLANT_KINDS", "Plant", "plant_error", "false_alarms", "planted_recall", "run", "render", "main"]
 

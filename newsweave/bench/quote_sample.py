@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.model import Quote
+from newsweave.text.titles import LABEL_NAME_TITLES
 
 __all__ = ["LABELS_PATH", "HELD_OUT_PATH", "BANDS", "load_labels", "score", "run", "format_table"]
 
 LABELS_PATH = Path(__file__).with_name("quote_labels.jsonl")
 HELD_OUT_PATH = Path(__file__).with_name("quote_labels_heldout.jsonl")
 BANDS = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 1.01))
-_TITLES = {"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "president", "senator", "former", "the"}
 
 
 def load_labels(path: Path = LABELS_PATH) -> list[dict[str, Any]]:
@@ -67,7 +67,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _name_words(name: str) -> list[str]:
-    return [w for w in name.replace("’s", "").replace("'s", "").split() if w.lower() not in _TITLES]
+    return [w for w in name.replace("’s", "").replace("'s", "").split() if w.lower() not in LABEL_NAME_TITLES]
 
 
 def speaker_right(text: str, quote: Quote, gold: list[int] | None) -> bool:

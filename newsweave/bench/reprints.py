@@ -39,12 +39,12 @@ import numpy as np
 
 from newsweave.group.minhash import MinHasher
 from newsweave.group.reprints import DEFAULT_ROWS, DEFAULT_THRESHOLD, candidate_pairs, find_reprints
+from newsweave.text.reprint import SHINGLE_WORDS
 
 __all__ = ["run", "render", "throughput", "lsh_quality", "clough_stevenson"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 NUM_PERM = 128
-SHINGLE = 5
 _WORD = re.compile(r"\w+")
 
 
@@ -74,7 +74,7 @@ def _generated_texts(n: int, seed: int = 3) -> list[str]:
     return [" ".join(rng.choice(vocab) for _ in range(rng.randint(100, 600))) for _ in range(n)]
 
 
-def _py_shingles(text: str, k: int = SHINGLE) -> list[str]:
+def _py_shingles(text: str, k: int = SHINGLE_WORDS) -> list[str]:
     words = _WORD.findall(text.lower())
     if len(words) < k:
         return [" ".join(words)] if words else []
@@ -117,7 +117,7 @@ def throughput(n_docs: int = 20_000, peer_docs: int = 2_000) -> dict[str, Any]:
         "methods": {},
     }
     methods = out["methods"]
-    hasher = MinHasher(NUM_PERM, SHINGLE)
+    hasher = MinHasher(NUM_PERM, SHINGLE_WORDS)
     hasher.matrix(docs[:500])  # warm up
     for label, workers in (("newsweave numpy OPH (1 thread)", 1), ("newsweave numpy OPH (default threads)", None)):
         with _Timer() as tm:
@@ -212,7 +212,7 @@ def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict
     if not texts:
         return {"skipped": f"no story files in {data_dir() / 'stories'}"}
     corpus, made = _constructed(texts, n_base)
-    hasher = MinHasher(NUM_PERM, SHINGLE)
+    hasher = MinHasher(NUM_PERM, SHINGLE_WORDS)
     sets = hasher.shingles(corpus)
     truth = _truth(sets, threshold)
     made_pairs = {(min(v, b), max(v, b)) for v, b, _ in made}
@@ -306,7 +306,7 @@ def _auc(pos: Sequence[float], neg: Sequence[float]) -> float:
     return wins / (len(pos) * len(neg))
 
 
-def clough_stevenson(threshold: float = DEFAULT_THRESHOLD, shingle: int = SHINGLE) -> dict[str, Any]:
+def clough_stevenson(threshold: float = DEFAULT_THRESHOLD, shingle: int = SHINGLE_WORDS) -> dict[str, Any]:
     path = data_dir() / "reuse" / "clough_stevenson.jsonl"
     if not path.exists():
         return {"skipped": f"{path} is absent"}
@@ -367,7 +367,7 @@ def render(result: dict[str, Any], console: Any = None) -> None:
 
     console = console or Console()
     tp = result["throughput"]
-    t = Table(title=f"MinHash signatures/s ({NUM_PERM} values, {SHINGLE}-word shingles, "
+    t = Table(title=f"MinHash signatures/s ({NUM_PERM} values, {SHINGLE_WORDS}-word shingles, "
                     f"mean {tp['mean_chars']:.0f} chars/doc, {tp['cores']} cores, "
                     f"load before {tp.get('load_average_before')})", title_justify="left")
     t.add_column("method")
@@ -434,36 +434,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         render(result)
     return 0
-
-
-# --------------------------------------------------------------------------- CLI: newsweave bench reprints
-
-import typer  # noqa: E402  (the CLI is part of the base install)
-
-from newsweave.cli.app import bench_app  # noqa: E402
-
-_EPILOG = """\
-[b]Examples[/b]
-
-  newsweave bench reprints
-
-  newsweave bench reprints --docs 5000 --peer-docs 500 --json
-"""
-
-
-@bench_app.command("reprints", epilog=_EPILOG)
-def bench_reprints(
-    docs: int = typer.Option(20_000, "--docs", min=1, help="Throughput corpus size."),
-    peer_docs: int = typer.Option(2_000, "--peer-docs", min=1, help="Docs for the slow peers (datasketch, rensa)."),
-    base: int = typer.Option(400, "--base", min=1, help="Constructed reprints for the LSH quality test."),
-    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
-) -> None:
-    """MinHash speed, LSH candidate quality and containment on Clough & Stevenson, beside datasketch and rensa."""
-    result = run(docs, peer_docs, base)
-    if json_out:
-        print(json.dumps(result, indent=2))
-    else:
-        render(result)
 
 
 if __name__ == "__main__":

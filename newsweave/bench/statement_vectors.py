@@ -83,9 +83,8 @@ def _encoders() -> dict[str, Callable[[list[str]], np.ndarray]]:
 
 
 def _story_statements(rows: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
-    from newsweave.compare import statement_quote_spans
-    from newsweave.compare.statements import split_statements
     from newsweave.enrich.quotes import quotes_for_article
+    from newsweave.enrich.statements import split_statements, statement_quote_spans
     from newsweave.model import Article
 
     articles = [Article(id=r["id"], source=r["source"], origin=r["id"], input_format="text", raw=b"",

@@ -525,38 +525,3 @@ def render(result: dict[str, Any], console: Any = None) -> None:
         console.print(gt)
     for s in result.get("skipped", []):
         console.print(f"skipped {s}")
-
-
-# --------------------------------------------------------------------------- CLI (registers on import)
-
-import typer  # noqa: E402
-
-from newsweave.cli.app import bench_app, console  # noqa: E402
-from newsweave.errors import InputError  # noqa: E402
-
-
-@bench_app.command("stories")
-def bench_stories(
-    data: Path = typer.Option(None, "--data", help="Score this JSONL file (stories or pairs) instead of ../shared/data."),
-    dataset: list[str] = typer.Option(None, "--dataset", "-d", help="Only these: ecbplus_dev, ecbplus_train, allsides, basil, singletons, semeval."),
-    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
-    growth: bool = typer.Option(False, "--growth", help="Also time clustering 1k/10k/100k generated articles."),
-    growth_sizes: str = typer.Option("1000,10000,100000", "--growth-sizes", help="Comma-separated sizes for --growth."),
-    embeddings: str = typer.Option(None, "--embeddings", help="minilm | static | none (default: the calibrated choice)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Recompute entities and embeddings (not read from the cache)."),
-) -> None:
-    """Pairwise/BCubed F1, ARI, story counts, throughput; SemEval Pearson; a TF-IDF baseline beside."""
-    if data is not None and not data.exists():
-        raise InputError(f"{data}: no such file")
-    overrides = {}
-    if embeddings:
-        overrides["embedding_model"] = None if embeddings.lower() == "none" else embeddings
-    params = StoryParams.load(**overrides)
-    sizes = [int(s) for s in growth_sizes.split(",") if s.strip()] if growth else None
-    result = run(datasets=dataset or None, data=data, params=params, growth_sizes=sizes, use_cache=not no_cache)
-    if json_out:
-        print(json.dumps(result, default=float))
-    else:
-        from rich.console import Console
-
-        render(result, Console(width=max(console.width, 150)))

@@ -2,7 +2,7 @@
 
 ``clean_article(article)`` is the stage entry point (sets ``text``, ``paragraphs``,
 ``removed``, ``status``, ``warnings``, ``language``); ``clean_text(text, title)`` is the pure
-decision function behind it; ``normalize.for_matching`` folds text for comparisons.
+decision function behind it. Folding text for comparisons is ``newsweave.text.fold``.
 
 Rules (``RemovedLine.rule``), all judged by the shape of a line, never by its outlet:
 
@@ -39,6 +39,5 @@ left), ``boilerplate`` (nothing, or no prose, left), else ``ok``.
 """
 
 from newsweave.clean.cleaner import CleanResult, clean_article, clean_text
-from newsweave.clean.normalize import for_matching
 
-__all__ = ["CleanResult", "clean_article", "clean_text", "for_matching"]
+__all__ = ["CleanResult", "clean_article", "clean_text"]

@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from newsweave.clean.normalize import line_key
+from newsweave.text.fold import line_key
+from newsweave.text.sentences import SENTENCE_END
 
 __all__ = [
     "LINE_RULES",
@@ -54,12 +55,11 @@ __all__ = [
 LineRule = Callable[[str], "str | None"]
 
 _DOUBLE_QUOTES = "\"“”„‟«»"
-_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s|$)")
 
 
 def sentence_count(text: str) -> int:
     """Number of sentence ends (``.``, ``!``, ``?``, ``…``, before a space or the end)."""
-    return len(_SENTENCE_END.findall(text))
+    return len(SENTENCE_END.findall(text))
 
 
 _sentences = sentence_count

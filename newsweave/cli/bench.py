@@ -1,8 +1,9 @@
 """newsweave CLI commands: ``bench …``.
 
-The story, reprint, quote and compare benchmarks register their commands
-next to their code (``newsweave/bench/*.py``, ``cli/quotes.py``,
-``cli/compare.py``); importing them here puts them on ``bench_app``.
+Each command parses its options, calls the benchmark's ``run`` in ``newsweave/bench/`` and
+renders the result; the benchmarks know nothing of the CLI. The quote and compare
+benchmarks' commands sit with their stage's commands (``cli/quotes.py``, ``cli/compare.py``),
+the Spark one in ``cli/spark.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,63 @@ from pathlib import Path
 
 import typer
 
-from newsweave.bench import reprints, stories  # noqa: F401  (register their commands)
-from newsweave.cli.app import bench_app
+from newsweave.cli.app import bench_app, console
+from newsweave.errors import InputError
+
+_REPRINTS_EPILOG = """\
+[b]Examples[/b]
+
+  newsweave bench reprints
+
+  newsweave bench reprints --docs 5000 --peer-docs 500 --json
+"""
+
+
+@bench_app.command("reprints", epilog=_REPRINTS_EPILOG)
+def bench_reprints(
+    docs: int = typer.Option(20_000, "--docs", min=1, help="Throughput corpus size."),
+    peer_docs: int = typer.Option(2_000, "--peer-docs", min=1, help="Docs for the slow peers (datasketch, rensa)."),
+    base: int = typer.Option(400, "--base", min=1, help="Constructed reprints for the LSH quality test."),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """MinHash speed, LSH candidate quality and containment on Clough & Stevenson, beside datasketch and rensa."""
+    from newsweave.bench.reprints import render, run
+
+    result = run(docs, peer_docs, base)
+    if json_out:
+        print(json.dumps(result, indent=2))
+    else:
+        render(result)
+
+
+@bench_app.command("stories")
+def bench_stories(
+    data: Path = typer.Option(None, "--data", help="Score this JSONL file (stories or pairs) instead of ../shared/data."),
+    dataset: list[str] = typer.Option(None, "--dataset", "-d", help="Only these: ecbplus_dev, ecbplus_train, allsides, basil, singletons, semeval."),
+    json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+    growth: bool = typer.Option(False, "--growth", help="Also time clustering 1k/10k/100k generated articles."),
+    growth_sizes: str = typer.Option("1000,10000,100000", "--growth-sizes", help="Comma-separated sizes for --growth."),
+    embeddings: str = typer.Option(None, "--embeddings", help="minilm | static | none (default: the calibrated choice)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Recompute entities and embeddings (not read from the cache)."),
+) -> None:
+    """Pairwise/BCubed F1, ARI, story counts, throughput; SemEval Pearson; a TF-IDF baseline beside."""
+    from newsweave.bench.stories import render, run
+    from newsweave.group.stories import StoryParams
+
+    if data is not None and not data.exists():
+        raise InputError(f"{data}: no such file")
+    overrides = {}
+    if embeddings:
+        overrides["embedding_model"] = None if embeddings.lower() == "none" else embeddings
+    params = StoryParams.load(**overrides)
+    sizes = [int(s) for s in growth_sizes.split(",") if s.strip()] if growth else None
+    result = run(datasets=dataset or None, data=data, params=params, growth_sizes=sizes, use_cache=not no_cache)
+    if json_out:
+        print(json.dumps(result, default=float))
+    else:
+        from rich.console import Console
+
+        render(result, Console(width=max(console.width, 150)))
 
 
 _INGEST_EPILOG = """\
@@ -150,7 +206,6 @@ def bench_run(
     from newsweave.bench.run import measure_in_subprocess, render, story_scores_via_store
     from newsweave.compare.statements import check_method
     from newsweave.enrich.analyse import default_workers
-    from newsweave.errors import InputError
 
     check_method(method)
     for path in [*data, *stories_file]:

@@ -17,19 +17,17 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from newsweave.compare._text import fold, stem
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.records import NameMention, NameRecord
+from newsweave.enrich.entities import NER_DISABLED
 from newsweave.model import Article, Finding
+from newsweave.text.fold import fold
+from newsweave.text.stem import stem
+from newsweave.text.titles import NAME_LINK_TITLES as _TITLE_WORDS
 
 __all__ = ["Entity", "NamesAspect", "extract_entities", "entities_from_spans", "compare_names", "LABELS"]
 
 LABELS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": "group", "FAC": "place"}
-_TITLE_WORDS = {
-    "president", "vice", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "reps", "reps.",
-    "secretary", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "former", "then-president", "gen.",
-    "minister", "prime", "chancellor", "mayor", "judge", "justice", "analyst", "director", "chief",
-}
 _CAP_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
 _LOWER_WORD = re.compile(r"(?<![\w.])[a-z]{3,}\b")
 
@@ -62,7 +60,7 @@ def extract_entities(articles: list[Article], batch_size: int = 32) -> dict[str,
     """Named entities of each article's clean text, NER only, batched."""
     from newsweave.nlp import load_english
 
-    nlp = load_english(disable=("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"))
+    nlp = load_english(disable=NER_DISABLED)
     texts = [a.text for a in articles]
     return {
         article.id: entities_from_spans(article, ((e.label_, e.start_char, e.end_char) for e in doc.ents))

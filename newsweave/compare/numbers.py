@@ -12,13 +12,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from newsweave.compare._text import content_words
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.records import NumberRecord
 from newsweave.compare.statements import group_spans
 from newsweave.enrich.numbers import NumberMention, extract_numbers
-from newsweave.enrich.sentences import split_sentences
 from newsweave.model import Article, Finding
+from newsweave.text.sentences import split_sentences
+from newsweave.text.words import content_words
 
 __all__ = ["NumbersAspect", "compare_numbers"]
 

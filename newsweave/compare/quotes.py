@@ -17,10 +17,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsweave.compare._text import STOPWORDS, fold, stem, word_tokens
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.records import DiffOp, QuoteGroupRecord, QuoteVariantRecord
 from newsweave.model import Article, Finding, Quote, outlet_key
+from newsweave.text.fold import fold
+from newsweave.text.stem import stem
+from newsweave.text.stopwords import STOPWORDS
+from newsweave.text.titles import OFFICE_HEADS as _TITLES
+from newsweave.text.words import word_tokens
 
 __all__ = ["QuoteItem", "QuotesAspect", "group_quotes", "quote_items", "word_diff", "same_person", "cue_pronouns",
            "classify_variant"]
@@ -334,9 +338,6 @@ def _person_like(name: str) -> bool:
     return (last[:1].isupper() and not last.isupper() and fold(last) not in _NOT_PERSON
             and fold(last).rstrip(".") not in _TITLES)
 
-
-_TITLES = frozenset("""president secretary envoy minister senator governor mayor chairman chairwoman speaker
-    leader spokesman spokeswoman spokesperson director chief official officials judge justice general""".split())
 
 #: head words of a source that is a document or a body, not a person: resolved, nothing to ask
 _NOT_PERSON = frozenset("""indictment document documents filing filings report reports statement statements

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from newsweave.enrich.sentences import split_sentences
 from newsweave.model import Span
+from newsweave.text.sentences import split_sentences
 
 __all__ = ["EDIT_MIN_SIMILARITY", "SentenceChange", "TextDiff", "sentence_diff"]
 

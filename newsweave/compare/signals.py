@@ -15,13 +15,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsweave.compare._text import word_tokens
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.names import _similar
 from newsweave.compare.quotes import cue_pronouns
 from newsweave.compare.records import SignalRecord
-from newsweave.enrich.sentences import split_sentences
 from newsweave.model import Article, Finding, Span
+from newsweave.text.sentences import split_sentences
+from newsweave.text.words import word_tokens
 
 __all__ = ["SignalsAspect", "article_signals", "style_features", "pattern_findings", "pronoun_findings", "CueClaim",
            "wording_rate"]

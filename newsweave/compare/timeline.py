@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from newsweave.compare._text import fold, word_tokens
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.records import TimelineEntry
 from newsweave.model import Article
+from newsweave.text.fold import fold
+from newsweave.text.reprint import SHINGLE_WORDS, STORY_REPRINT_CONTAINMENT
+from newsweave.text.words import word_tokens
 
 __all__ = ["TimelineAspect", "reprint_groups", "originality", "timeline"]
 
 
-def _shingles(text: str, k: int = 5) -> set[int]:
+def _shingles(text: str, k: int = SHINGLE_WORDS) -> set[int]:
     words = [w for w, _, _ in word_tokens(fold(text))]
     return {hash(tuple(words[i : i + k])) for i in range(max(0, len(words) - k + 1))}
 
 
-def reprint_groups(articles: list[Article], min_containment: float = 0.7) -> dict[str, str]:
+def reprint_groups(articles: list[Article], min_containment: float = STORY_REPRINT_CONTAINMENT) -> dict[str, str]:
     """Article id -> reprint group id (the earliest article's id), by 5-word-shingle containment.
 
     ``newsweave.group.reprints`` does this with MinHash/LSH for whole stores; this exact

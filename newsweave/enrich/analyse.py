@@ -53,7 +53,7 @@ class ArticleAnalysis:
     story_features: dict[str, Any] | None  # the clusterer's evidence (newsweave.group.stories)
     quotes: Any  # newsweave.enrich.quotes.QuoteAnalysis
     story_features_version: str = ""
-    # the article's statements (newsweave.compare.statements.split_statements) and their unit vectors
+    # the article's statements (newsweave.enrich.statements.split_statements) and their unit vectors
     statement_spans: list[tuple[int, int]] = field(default_factory=list)
     statement_vectors: Any = None  # float32 array, one row a statement; None when not embedded
     statement_model: str | None = None
@@ -155,8 +155,8 @@ def _add_lead_vectors(articles: Sequence[Article], results: list[ArticleAnalysis
 
 def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAnalysis]) -> None:
     """The vectors of the statements compare will align (quoted ones left out as compare does), one batch."""
-    from newsweave.compare import statement_quote_spans
-    from newsweave.compare.statements import STATEMENT_MODEL, _embed, embedder_available, split_statements
+    from newsweave.enrich.statements import (STATEMENT_MODEL, embed_statements, embedder_available, split_statements,
+                                             statement_quote_spans)
 
     if not embedder_available():
         return
@@ -164,7 +164,7 @@ def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAna
               if article.status.is_story_material else [])
              for article, result in zip(articles, results)]
     texts = [st.text for _, sts in found for st in sts]
-    vectors = _embed(texts) if texts else None
+    vectors = embed_statements(texts) if texts else None
     row = 0
     for result, sts in found:
         result.statement_spans = [(st.start, st.end) for st in sts]

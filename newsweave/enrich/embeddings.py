@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -29,6 +28,7 @@ from typing import Protocol
 import numpy as np
 
 from newsweave.errors import MissingDependency
+from newsweave.text.sentences import LEAD_SENTENCE_BREAK
 
 __all__ = [
     "Embedder",
@@ -44,12 +44,10 @@ __all__ = [
 STATIC_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "stories" / "static"
 MODELS = ("minilm", "static")
 
-_SENT_RE = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
-
 
 def embedding_text(title: str | None, text: str, sentences: int = 3, max_chars: int = 1200) -> str:
     """Title + the first ``sentences`` sentences of ``text`` (what the vectors see)."""
-    parts = [p.strip() for p in _SENT_RE.split(text.strip()) if p and p.strip()]
+    parts = [p.strip() for p in LEAD_SENTENCE_BREAK.split(text.strip()) if p and p.strip()]
     lead = " ".join(parts[:sentences])[:max_chars]
     title = (title or "").strip()
     return f"{title}. {lead}" if title else lead

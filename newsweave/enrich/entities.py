@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from newsweave.text.titles import SURNAME_KEY_TITLES
+
 __all__ = [
     "EntityOptions",
     "extract_entities",
@@ -34,11 +36,6 @@ _OTHER = {"EVENT", "NORP", "PRODUCT", "WORK_OF_ART", "LAW"}
 _YEAR_RE = re.compile(r"(?<![\d$.,/-])(19[5-9]\d|20[0-4]\d)(?![\d%,.]\d|\d)")
 _SPACE_RE = re.compile(r"\s+")
 _STRIP_RE = re.compile(r"^(the|a|an)\s+|['’]s$|[^\w\s.&-]+", re.IGNORECASE)
-_TITLES = {
-    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "president", "senator",
-    "judge", "officer", "sgt", "lt", "capt", "col", "prof", "sir", "lady", "lord",
-    "mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "sgt.", "lt.", "capt.",
-}
 
 
 class EntityOptions:
@@ -61,7 +58,7 @@ def normalize_entity(surface: str) -> str:
 
 def _person_key(surface: str) -> str:
     """A person is matched by surname: "Lindsay Lohan" and "Lohan" are one key."""
-    tokens = [t for t in normalize_entity(surface).split() if t not in _TITLES]
+    tokens = [t for t in normalize_entity(surface).split() if t not in SURNAME_KEY_TITLES]
     if not tokens:
         return ""
     last = tokens[-1]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsweave.text.stem import stem
+from newsweave.text.stopwords import STOPWORDS
+
 __all__ = ["NumberMention", "extract_numbers"]
 
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6, "k": 1e3}
@@ -54,15 +57,11 @@ class NumberMention:
         """The counted thing's head word, stemmed ("minors" -> "minor"), for matching across outlets."""
         if self.what is None:
             return None
-        from newsweave.compare._text import stem  # lazy: compare imports this module
-
         return stem(self.what.split()[-1])
 
 
 def _counted(text: str, pos: int, limit: int = 3) -> tuple[str | None, int]:
     """Up to ``limit`` lowercase content words after ``pos``: the thing counted."""
-    from newsweave.compare._text import STOPWORDS  # lazy: compare imports this module
-
     words = []
     end = pos
     cursor = pos

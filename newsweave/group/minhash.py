@@ -42,11 +42,13 @@ from typing import Sequence
 
 import numpy as np
 
+from newsweave.text.reprint import SHINGLE_WORDS
+
 __all__ = ["MinHasher", "Signature", "DEFAULT_NUM_PERM", "DEFAULT_SHINGLE", "SIGNATURE_FORMAT"]
 
 DEFAULT_NUM_PERM = 128
 SIGNATURE_FORMAT = 1  # bump when word folding, hashing or binning changes: stored signatures are recomputed
-DEFAULT_SHINGLE = 5
+DEFAULT_SHINGLE = SHINGLE_WORDS
 
 _M64 = 0xFFFFFFFFFFFFFFFF
 _EMPTY = np.uint64(0xFFFFFFFF)

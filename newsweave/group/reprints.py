@@ -29,6 +29,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from newsweave.group.minhash import DEFAULT_NUM_PERM, MinHasher, Signature
+from newsweave.text.reprint import REPRINT_CONTAINMENT
 
 __all__ = [
     "reprint_matches",
@@ -42,7 +43,7 @@ __all__ = [
     "independent_sources",
 ]
 
-DEFAULT_THRESHOLD = 0.5  # containment of the shorter text; calibrated in bench/reprints.py
+DEFAULT_THRESHOLD = REPRINT_CONTAINMENT  # containment of the shorter text; calibrated in bench/reprints.py
 # values per LSH band: 64 bands of 2 rows catch Jaccard 0.1 with p≈0.47, 0.2 with p≈0.93. Containment
 # 0.5 of a short text in a long one can mean a Jaccard near 0.1, and a candidate costs only an exact
 # check (~10 µs), so recall wins: on the bench, 64x2 finds 97% of true pairs, 42x3 90% (see bench/reprints.py).

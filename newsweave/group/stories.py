@@ -66,6 +66,9 @@ from typing import Any
 
 import numpy as np
 
+from newsweave.text.stem import plural_stem as _stem
+from newsweave.text.stopwords import STORY_STOPWORDS as _STOP
+
 __all__ = [
     "Assignment",
     "FEATURES",
@@ -225,33 +228,6 @@ class StoryParams:
 
 
 _TOKEN_RE = re.compile(r"[a-z][a-z'’-]*[a-z]|\d+(?:[.,]\d+)*")
-_STOP = frozenset(
-    """a about above after again against all almost along already also although always am among an and
-    another any anyone anything are around as at back be became because become been before being below
-    between both but by can cannot could did do does doing done down during each either else enough
-    even ever every few for from further get gets got had has have having he her here hers herself him
-    himself his how however i if in into is it its itself just last least less like made make many may
-    me might more most much must my myself neither never new next no nor not now of off often on once one
-    only or other others our ours ourselves out over own per perhaps put rather said same say says see
-    seem seemed several she should since so some still such than that the their theirs them themselves
-    then there these they this those though three through thus to together too toward two under until up
-    upon us very via was we well were what whatever when where whether which while who whom whose why
-    will with within without would yet you your yours yourself also according told tell reported report
-    reports reporting news week weeks year years day days time times monday tuesday wednesday thursday
-    friday saturday sunday today yesterday tomorrow mr mrs ms people including first second according
-    don't it's he's she's that's there's can't won't didn't doesn't isn't wasn't i'm we're they're""".split()
-)
-
-
-def _stem(token: str) -> str:
-    token = token.replace("’", "'")
-    if token.endswith("'s"):
-        token = token[:-2]
-    if len(token) > 4 and token[-1] == "s" and token[-2] not in "su'":
-        if token.endswith("ies"):
-            return token[:-3] + "y"
-        return token[:-1]
-    return token
 
 
 _STEM_CACHE: dict[str, str] = {}

@@ -122,7 +122,7 @@ class StatementVectors:
     """
 
     def __init__(self, store: Any, model: str | None = None) -> None:
-        from newsweave.compare.statements import STATEMENT_MODEL
+        from newsweave.enrich.statements import STATEMENT_MODEL
 
         self.store = store
         self.model = model or STATEMENT_MODEL
@@ -150,9 +150,9 @@ class StatementVectors:
         return known
 
     def _add(self, missing: Sequence[Any], known: dict[str, dict[tuple[int, int], np.ndarray]]) -> None:
-        from newsweave.compare.statements import _embed
+        from newsweave.enrich.statements import embed_statements
 
-        vectors = _embed([st.text for st in missing])
+        vectors = embed_statements([st.text for st in missing])
         self.computed += len(missing)
         touched: set[str] = set()
         for st, vector in zip(missing, vectors):

@@ -36,20 +36,13 @@ from typing import Any, NamedTuple
 
 from newsweave.enrich.quotes.lexicon import cue_forms, may_take_any_content, structural_ok
 from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
+from newsweave.text.sentences import QUOTE_FRAME_ABBREVIATIONS as _ABBREV
+from newsweave.text.sentences import QUOTE_FRAME_STARTERS as _STARTERS
+from newsweave.text.titles import NAME_RUN_TITLES as _PERSON_TITLES
 
 __all__ = ["Attribution", "Parsed", "Tok", "QUOTE_TOKEN", "analyse_structure", "split_sentences", "pos_of_tag"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
-_ABBREV = {
-    "mr", "mrs", "ms", "dr", "gov", "sen", "rep", "reps", "st", "jr", "sr", "gen", "lt", "col", "capt", "sgt",
-    "prof", "rev", "inc", "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb", "mar", "apr", "aug", "sept",
-    "sep", "oct", "nov", "dec", "u.s", "u.n", "u.k", "d.c", "ft", "mt", "pres", "gop", "e.g", "i.e",
-    "adm", "maj", "cpl", "supt", "atty", "sens", "govs", "messrs", "mmes", "fig", "approx", "dept", "est", "univ",
-}
-_STARTERS = {
-    "The", "He", "She", "It", "They", "But", "And", "In", "I", "We", "A", "An", "This", "That", "There",
-    "Its", "His", "Her", "Their", "On", "At", "As", "After", "Before", "When", "While", "Officials", "Police",
-}
 _SENT_END = re.compile(r"[.!?…]+['\"”’»)\]]*(?=\s+[\"“‘'«(\[A-Z0-9])|[.!?…]+['\"”’»)\]]*$")
 _QUOTE_MARKS = "“”„‟«»\"'‘’‚‹›"
 _PLACEHOLDER = "Quote"
@@ -488,19 +481,6 @@ def pos_of_tag(tag: str) -> str:
 _NAME_TAGS = {"NNP", "NNPS"}
 
 
-_PERSON_TITLES = {
-    "president", "vice", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "representative",
-    "secretary", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof.", "professor", "speaker", "mayor",
-    "judge", "justice", "minister", "chancellor", "ambassador", "director", "commissioner", "sheriff", "chief",
-    "spokesman", "spokeswoman", "spokesperson", "analyst", "strategist", "adviser", "advisor", "candidate",
-    "nominee", "leader", "chairman", "chairwoman", "pope", "king", "queen", "prince", "princess", "lady", "gen.",
-    "lt.", "col.", "capt.", "sgt.", "adm.", "rev.", "attorney", "general", "host", "anchor", "economist",
-    "pollster", "lawyer", "officer", "founder", "ceo", "author", "columnist", "correspondent", "editor",
-    "congressman", "congresswoman", "lawmaker", "sens.", "reps.", "then-president", "then-vice", "manager",
-    "aide", "coach", "actor", "actress", "singer", "star", "businessman", "businesswoman", "billionaire",
-    "activist", "pastor", "senior", "official", "deputy", "secretary-general", "sir", "dame", "lord",
-    "councillor", "councilor", "councilman", "councilwoman", "alderman", "member", "resident", "rabbi", "imam",
-}
 _ORG_OR_PLACE = {
     "times", "post", "news", "house", "committee", "department", "party", "campaign", "council", "court",
     "senate", "congress", "university", "institute", "center", "centre", "foundation", "association", "inc",

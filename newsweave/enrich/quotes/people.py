@@ -35,22 +35,10 @@ from newsweave.enrich.quotes.drafts import Doc, Drafts, draft_quotes
 from newsweave.enrich.quotes.extract import Attribution, Parsed
 from newsweave.enrich.quotes.lexicon import PRONOUNS_FEMALE
 from newsweave.model import Finding, Quote, Span
+from newsweave.text.titles import DESCRIPTION_TITLES as _TITLE_WORDS
 
 __all__ = ["Person", "assemble"]
 
-_TITLE_WORDS = {
-    "president", "vice", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "reps.", "representative",
-    "secretary", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof.", "former", "first", "lady",
-    "speaker", "leader", "chairman", "chairwoman", "chair", "mayor", "judge", "justice", "attorney", "general",
-    "gen.", "lt.", "col.", "capt.", "sgt.", "adm.", "minister", "prime", "chancellor", "king", "queen", "prince",
-    "princess", "pope", "ambassador", "director", "commissioner", "sheriff", "chief", "deputy", "assistant",
-    "press", "spokesman", "spokeswoman", "spokesperson", "analyst", "strategist", "adviser", "advisor",
-    "candidate", "nominee", "majority", "minority", "whip", "state", "house", "senate", "white", "homeland",
-    "security", "health", "human", "services", "defense", "treasury", "then", "then-president", "u.s.", "gop",
-    "democratic", "republican", "rev.", "reverend", "officer", "ceo", "founder", "host", "anchor", "correspondent",
-    "economist", "professor", "author", "lawyer", "pastor", "the", "councillor", "councilor", "councilman",
-    "councilwoman", "council", "member", "alderman",
-}
 _ROLE_HEADS = {
     "president", "vice president", "governor", "senator", "secretary", "speaker", "mayor", "minister",
     "prime minister", "chancellor", "attorney general", "first lady", "nominee", "candidate", "director",

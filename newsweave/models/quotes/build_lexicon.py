@@ -22,15 +22,10 @@ import re
 import sys
 from pathlib import Path
 
+from newsweave.text.stopwords import CUE_LEXICON_STOPWORDS
+
 OUT = Path(__file__).resolve().parents[2] / "enrich" / "quotes" / "cues_learned.json"
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-_STOP = set(
-    "to has of a on about is for in the have also was are not with s t been out had as at an by his were "
-    "would be it will and that from more up over now back no first her still like just even their this "
-    "so then long off later last could can don all new one may into again once only most might never make "
-    "do well some re since being must need take toward always its him ve much after during both under time "
-    "year month week night monday tuesday wednesday thursday friday saturday sunday trump clinton".split()
-)
 
 
 def build(train: Path, min_count: int = 4, min_ratio: float = 0.4) -> dict[str, float]:
@@ -50,7 +45,7 @@ def build(train: Path, min_count: int = 4, min_ratio: float = 0.4) -> dict[str, 
                         cue[m.group().lower()] += 1
     out = {}
     for word, n in cue.items():
-        if word in _STOP or n < min_count:
+        if word in CUE_LEXICON_STOPWORDS or n < min_count:
             continue
         ratio = n / total[word]
         if ratio >= min_ratio:

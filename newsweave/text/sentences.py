@@ -6,6 +6,15 @@ be shown in place.  It knows common abbreviations ("Gov.", "U.S.", "Mr."),
 initials, decimal numbers and sentence-final punctuation followed by a closing
 quote or bracket.
 
+The quotes stage splits the frames around quotations with a splitter of its own
+(``enrich.quotes.extract.split_sentences``: no sentence ends inside an inline quotation
+or before a short "…," she said" clause, which needs the cue lexicon); its abbreviations
+and sentence starters are kept here beside these (:data:`QUOTE_FRAME_ABBREVIATIONS`,
+:data:`QUOTE_FRAME_STARTERS`). The lists differ: each was tuned with its own stage's
+benchmark (statement alignment, quote attribution), and merging them moves both. Two
+cruder cuts live here as well: :data:`SENTENCE_END` (the cleaning rules count sentences
+with it) and :data:`LEAD_SENTENCE_BREAK` (the story clusterer's lead text).
+
 >>> text = 'Arizona Gov. Doug Ducey spoke. "It is hard," he said. Prices rose 2.5% in the U.S. on Monday.'
 >>> [text[s.start:s.end] for s in split_sentences(text)]
 ['Arizona Gov. Doug Ducey spoke.', '"It is hard," he said.', 'Prices rose 2.5% in the U.S. on Monday.']
@@ -18,13 +27,39 @@ from collections.abc import Iterable
 
 from newsweave.model import Span
 
-__all__ = ["split_sentences", "split_clauses", "statement_spans", "ABBREVIATIONS"]
+__all__ = ["split_sentences", "split_clauses", "statement_spans", "ABBREVIATIONS", "QUOTE_FRAME_ABBREVIATIONS",
+           "QUOTE_FRAME_STARTERS", "SENTENCE_END", "LEAD_SENTENCE_BREAK"]
 
+#: Words (lower case, without their final period) after which a period ends no sentence here.
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sen rep reps gov gen col lt sgt capt cmdr adm maj st mt ft jr sr
     inc corp co ltd llc bros no nos vs etc e.g i.e a.m p.m approx dept est fig jan feb mar apr
     jun jul aug sep sept oct nov dec rev hon pres supt atty u.s u.k u.n e.u d.c""".split()
 )
+
+#: The quotes stage's abbreviations. Against :data:`ABBREVIATIONS` it adds the plural titles
+#: political copy writes ("Sens.", "Govs.", "Messrs.", "Mmes."), "Cpl.", "GOP." and "Univ.", and
+#: lacks "Cmdr.", "Hon.", "Bros.", "Nos.", "LLC", "Jun.", "Jul.", "E.U." and "a.m."/"p.m." (its
+#: splitter treats every dotted initialism alike: one ends a sentence only before a starter).
+QUOTE_FRAME_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr gov sen rep reps st jr sr gen lt col capt sgt prof rev inc corp co ltd no vs
+    etc jan feb mar apr aug sept sep oct nov dec u.s u.n u.k d.c ft mt pres gop e.g i.e adm maj
+    cpl supt atty sens govs messrs mmes fig approx dept est univ""".split()
+)
+#: After a dotted initialism ("U.S."), the quotes stage ends a sentence only before one of these.
+QUOTE_FRAME_STARTERS = frozenset(
+    """The He She It They But And In I We A An This That There Its His Her Their On At As After
+    Before When While Officials Police""".split()
+)
+
+#: The cleaning rules' count of sentence ends in a line (does it read like prose?): any
+#: ``. ! ? …`` before a space, closing marks allowed. Abbreviations count too; a line rule
+#: needs only a rough number, and its thresholds were set with this count.
+SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s|$)")
+#: Where the story clusterer's lead text (title + first sentences) is cut: a sentence end
+#: before a capital or digit, or a line break. Cruder than :func:`split_sentences`, and kept
+#: so: the clusterer's calibrated thresholds were fitted on vectors of leads cut this way.
+LEAD_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 
 # A sentence may end at . ! ? … (possibly repeated), then closing quotes/brackets, then space.
 _END = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+|$)""")
@@ -33,8 +68,6 @@ _SENTENCE_STARTERS = frozenset(
     "The A An He She It They We I You This That These Those There But And Or So Yet In On At For "
     "After Before When While If As Its His Her Their Our Officials Some Many Most No".split()
 )
-_PARA = re.compile(r"\n\s*\n")
-_CLOSERS = "\"'”’»)]"
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -1,9 +1,22 @@
-"""Text folding for *matching* (never for display).
+"""Typography folding for *matching* (never for display).
 
 The clean text an article shows keeps its typography (curly quotes stay curly, dashes stay
-dashes). Later stages that compare wording across outlets — reprint detection, quote drift,
-headline equality — must not see “ and " as different words, so they match on
-``for_matching(text)`` instead.
+dashes). Stages that compare wording across outlets — reprint detection, quote drift,
+headline equality, statement alignment — must not see “ and " as different words, so they
+match on a folded copy instead.
+
+Two folds, kept apart because their outputs feed different stored and compared results:
+
+- :func:`for_matching` (and :func:`line_key`, :func:`fold_punctuation`) — the cleaning
+  stage's fold for whole texts and lines: NFKC, the full table of quotes, dashes and minus
+  signs, invisible joiners dropped, whitespace runs collapsed; case kept unless asked;
+- :func:`fold` — compare's fold for word tokens: NFKC, a smaller quote and dash table,
+  lower case; whitespace and invisible characters are left as they are.
+
+The smaller table misses the hyphen U+2010 (which NFKC makes of the non-breaking hyphen),
+the minus sign, the modifier-letter apostrophe and the zero-width characters. Moving
+:func:`fold` to the full table would be the right thing, but it changes how compare
+tokenises such texts, so it is a change of its own, to make with its benchmark.
 """
 
 from __future__ import annotations
@@ -11,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["for_matching", "fold_punctuation", "line_key"]
+__all__ = ["fold", "for_matching", "fold_punctuation", "line_key"]
 
 # Characters NFKC leaves alone but that differ only typographically.
 _PUNCT_MAP = str.maketrans(
@@ -30,6 +43,13 @@ _PUNCT_MAP = str.maketrans(
     }
 )
 _WS = re.compile(r"\s+")
+
+# compare's table (see the module docstring for how it differs from _PUNCT_MAP)
+_TOKEN_FOLD = str.maketrans({
+    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‟": '"',
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "—": "-", "–": "-", "‑": "-", "…": "...", "\u00a0": " ",
+})
 
 
 def fold_punctuation(text: str) -> str:
@@ -57,3 +77,12 @@ def line_key(text: str) -> str:
     """A comparison key for whole lines (headline equality): matching-folded, case-folded,
     with leading/trailing punctuation removed."""
     return _KEY_STRIP.sub("", for_matching(text, casefold=True))
+
+
+def fold(text: str) -> str:
+    """Fold typography for matching words: quotes, dashes, ellipses, NFKC, case.
+
+    >>> fold("“It’s OK” — …")
+    '"it\\'s ok" - ...'
+    """
+    return unicodedata.normalize("NFKC", text).translate(_TOKEN_FOLD).lower()
