@@ -361,7 +361,8 @@ def _add_first_names(doc: Doc, raw_names: list[tuple[str, list[str]]]) -> None:
     text = doc.text
     singles = {n for n, _ in raw_names if len(n.split()) == 1}
     multi_last = {n.split()[-1] for n, _ in raw_names if len(n.split()) >= 2}
-    for n in singles - multi_last:
+    # in the order the names were found: iterating the set itself made the output depend on PYTHONHASHSEED
+    for n in dict.fromkeys(name for name, _ in raw_names if name in singles and name not in multi_last):
         for m in re.finditer(rf"\b({_CAP_WORD})\s+" + re.escape(n) + r"\b", text):
             first = m.group(1)
             if first.lower() in _TITLE_WORDS or first.lower() in _DESC_STOP or first in _SENT_WORDS:
@@ -495,7 +496,7 @@ def _role_mentions(scan: _MentionScan, clusters: list[_Cluster]) -> None:
     for ci, c in enumerate(clusters):
         for d in c.descriptions:
             dl = d.lower().replace("then-", "").strip()
-            for role in _ROLE_HEADS:
+            for role in sorted(_ROLE_HEADS, key=lambda r: (-len(r), r)):  # fixed order, longest role first
                 if dl.endswith(role):
                     role_owner.setdefault(role, set()).add(ci)
     for role, owners in role_owner.items():
