@@ -333,3 +333,18 @@ def test_coverage_bars_and_share_lines():
     assert coverage({}, 0) == {"label": "", "segments": []}
     assert shares({"a": 3, "b": 1, "c": 2}, 6, most=2) == "a ×3, b and 1 more"
     assert shares({"left": 2, "": 1}, 3, percent=True) == "left 67%, ungrouped 33%"
+
+
+def test_filter_choices_are_read_again_only_after_the_store_changed(store, monkeypatch):
+    from newsweave.store import browse
+
+    context = create_app(store=store).state.web
+    reads: list[int] = []
+    real = browse.outlets_and_languages
+    monkeypatch.setattr(browse, "outlets_and_languages", lambda s: reads.append(1) or real(s))
+    version, (outlets, _languages, _labels) = context.filter_choices(7)
+    assert version == 7 and "Bay Daily" in outlets
+    assert context.filter_choices(7)[0] == 7 and len(reads) == 1  # nothing changed: nothing read
+    assert context.filter_choices(8)[0] == 7 and len(reads) == 1  # changed, but read under 10 s ago
+    monkeypatch.setattr(context, "_choices", (context._choices[0] - 11, 7, context._choices[2]))
+    assert context.filter_choices(8)[0] == 8 and len(reads) == 2  # the list page's key moves with it

@@ -47,17 +47,18 @@ def stories(request: Request, filters: StoryFilter = Depends(story_filter),
             sort: str = Query("newest", pattern="^(" + "|".join(SORTS) + ")$"),
             offset: int = Query(0, ge=0, le=10_000_000), partial: str | None = Query(None, pattern="^rows$")) -> Response:
     context = ctx(request)
+    version, (outlets, languages, labels) = (
+        (None, ([], [], [])) if partial else context.filter_choices(context.store.changes()))
 
     def build() -> HTMLResponse:
         data = pages.story_list(context.store, filters, sort, offset, _PAGE)
         if partial:
             return context.render(request, "_story_rows.html", data=data)
-        outlets, languages, labels = context.filter_choices()
         query = {k: v for k, v in request.query_params.items() if k not in ("offset", "partial")}
         return context.render(request, "stories.html", data=data, outlets=outlets, languages=languages,
                               labels=labels, params=request.query_params, sorts=SORTS, query=query)
 
-    return context.cached_page(request, build)
+    return context.cached_page(request, build, variant=version)
 
 
 @router.get("/stories/{story_id}")
