@@ -14,8 +14,7 @@ from newsweave.errors import NotFound
 from newsweave.store import Store
 
 __all__ = ["ID_PATTERN", "article_page", "check_id", "corrections_page", "search_page", "story_compare",
-           "story_list", "story_page",
-           "story_page_and_fingerprint"]
+           "story_list", "story_page", "story_page_and_fingerprint"]
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 _ID = re.compile(ID_PATTERN)
