@@ -184,6 +184,21 @@ def test_failed_transaction_leaves_nothing(db_url):
     store.close()
 
 
+def test_every_committed_write_moves_the_change_counter(db_url):
+    store, other = Store.open(db_url), Store.open(db_url)  # another process would see what `other` sees
+    start = other.changes()
+    store.add_articles([make_article(i) for i in range(5)], batch_size=2)  # three transactions
+    assert other.changes() == start + 3
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        conn.execute(articles.delete())
+        raise RuntimeError("boom")
+    assert other.changes() == start + 3  # rolled back: nothing changed
+    store.count_articles()
+    assert store.changes() == start + 3  # reads leave it alone
+    store.close()
+    other.close()
+
+
 # --------------------------------------------------------------------------- reads
 
 

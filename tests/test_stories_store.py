@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select, text
 
 from newsweave.errors import InputError, NotFound
 from newsweave.model import Article, ArticleStatus, article_id_for
 from newsweave.store import Store
+from newsweave.store.schema import stories
 from newsweave.store.stories import (
     list_corrections,
     list_stories,
@@ -264,3 +266,47 @@ def test_stale_signatures_are_recomputed(store):
         conn.execute(sql_update(signatures).values(minhash=b"\x00" * 12))
     assert update(store).signatures_computed == 6
     assert update(store).signatures_computed == 0
+
+
+def _story_counts(store):
+    with store.connect() as conn:
+        return {r.id: (r.articles, r.independent_sources, dict(r.outlets), bool(r.meta.get("manual")))
+                for r in conn.execute(select(stories))}
+
+
+def test_story_counts_are_columns_kept_by_every_write(store):
+    store.add_articles(_corpus())
+    update(store)
+    counts = _story_counts(store)
+    flood = next(sid for sid, c in counts.items() if c[0] == 4)
+    assert counts[flood][1] == 2  # the wire story and its two reprints are one independent source
+    assert list(counts[flood][2]) == sorted(counts[flood][2])  # one article each: by name
+    assert sorted(c[0] for c in counts.values()) == [1, 1, 4]
+    budget = next(sid for sid, c in counts.items() if c[2] == {"times.example": 1})
+    moved = next(iter(story_detail(store, flood).articles)).id
+    record_correction(store, "move", {"article": moved, "story": budget})
+    after = _story_counts(store)
+    assert after[budget][0] == 2 and after[budget][3] and after[flood][0] == 3
+
+
+def test_story_counts_migration_fills_existing_stories_and_downgrades(db_url):
+    """Revision 0006 fills the columns from the assignments; going back puts the counts into meta."""
+    from alembic import command
+
+    from newsweave.store import migrate
+
+    s = Store.open(db_url)
+    s.add_articles(_corpus())
+    update(s)
+    expected = _story_counts(s)
+    with s.engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(connection=conn), "0005")
+        metas = dict(conn.execute(select(stories.c.id, stories.c.meta)).all())
+        assert conn.execute(text("SELECT count(*) FROM story_assignments")).scalar() == 6
+        conn.execute(text("UPDATE stories SET meta = '{}'"))  # the upgrade counts members, it does not read meta
+    assert {sid: (m["articles"], m["independent_sources"]) for sid, m in metas.items()} == {
+        sid: c[:2] for sid, c in expected.items()}
+    with s.engine.begin() as conn:
+        command.upgrade(migrate.alembic_config(connection=conn), "head")
+    assert {sid: c[:3] for sid, c in _story_counts(s).items()} == {sid: c[:3] for sid, c in expected.items()}
+    s.close()

@@ -296,3 +296,55 @@ def test_serve_command_refuses_an_open_host_without_a_token(monkeypatch):
     monkeypatch.delenv("NEWSWEAVE_TOKEN", raising=False)
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
     assert result.exit_code != 0 and "--token" in str(result.exception or result.output)
+
+
+def test_pages_come_from_the_cache_until_any_process_writes_to_the_store(tmp_path, monkeypatch):
+    from newsweave.store import Store
+    from newsweave.store.browse import load_outlet_groups
+    from newsweave.web import pages
+
+    store = web_fixtures.build(str(tmp_path / "cache.db"))
+    calls: list[int] = []
+    real = pages.story_list
+    monkeypatch.setattr(pages, "story_list", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with TestClient(create_app(store=store)) as c:
+        first = c.get("/stories")
+        assert c.get("/stories").text == first.text and len(calls) == 1  # the second view renders nothing
+        c.get("/stories?sort=largest")
+        assert len(calls) == 2  # another query is another page
+        assert "<th>groups</th>" not in first.text
+        with Store.open(str(tmp_path / "cache.db")) as other:  # an ingest or a CLI correction elsewhere
+            load_outlet_groups(other, "Bay Daily,local\n")
+        assert "<th>groups</th>" in c.get("/stories").text and len(calls) == 3
+        story = c.get("/api/stories?sort=largest").json()["stories"][0]["id"]
+        c.cookies.set("nw_who", "Ines")
+        assert 'value="Ines"' in c.get(f"/stories/{story}").text
+        c.cookies.set("nw_who", "Mara")  # the one per-user value of a page is part of what it is kept under
+        assert 'value="Mara"' in c.get(f"/stories/{story}").text
+    store.close()
+
+
+def test_coverage_bars_and_share_lines():
+    from newsweave.web.view import coverage, shares
+
+    bar = coverage({"Harbor Wire": 2, "": 1}, 3)
+    assert bar["segments"] == [("s0", 0, 66.67, "Harbor Wire: 2"), ("s1", 66.67, 33.33, "ungrouped: 1")]
+    assert bar["label"] == "Harbor Wire 2, ungrouped 1"
+    assert coverage({}, 0) == {"label": "", "segments": []}
+    assert shares({"a": 3, "b": 1, "c": 2}, 6, most=2) == "a ×3, b and 1 more"
+    assert shares({"left": 2, "": 1}, 3, percent=True) == "left 67%, ungrouped 33%"
+
+
+def test_filter_choices_are_read_again_only_after_the_store_changed(store, monkeypatch):
+    from newsweave.store import browse
+
+    context = create_app(store=store).state.web
+    reads: list[int] = []
+    real = browse.outlets_and_languages
+    monkeypatch.setattr(browse, "outlets_and_languages", lambda s: reads.append(1) or real(s))
+    version, (outlets, _languages, _labels) = context.filter_choices(7)
+    assert version == 7 and "Bay Daily" in outlets
+    assert context.filter_choices(7)[0] == 7 and len(reads) == 1  # nothing changed: nothing read
+    assert context.filter_choices(8)[0] == 7 and len(reads) == 1  # changed, but read under 10 s ago
+    monkeypatch.setattr(context, "_choices", (context._choices[0] - 11, 7, context._choices[2]))
+    assert context.filter_choices(8)[0] == 8 and len(reads) == 2  # the list page's key moves with it

@@ -3,8 +3,8 @@
 :func:`newsweave.store.stories.list_stories` summarises every story at once,
 which suits the CLI; a web page wants one page of stories, newest first,
 filtered in SQL, with each row's outlets counted for its coverage bar. The
-stories table already keeps each story's size, independent sources and outlets
-(``stories.meta``), so a page costs two short queries however large the store.
+stories table keeps each story's size, independent sources and outlet counts as
+columns, so a page costs two short queries however large the store.
 
 Outlet groups are the user's own labels (left / centre / right, wire / local,
 anything): :func:`load_outlet_groups` reads them from CSV; newsweave ships none.
@@ -15,12 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Integer, Text, and_, bindparam, cast, delete, func, insert, literal_column, select
+from sqlalchemy import Text, and_, cast, delete, func, insert, select
 
 from newsweave.errors import InputError
 from newsweave.store.schema import articles, compare_cache, outlet_groups, stories, story_assignments
@@ -94,30 +94,21 @@ def _utc(value: datetime | str | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def _meta_int(key: str, dialect: str) -> Any:
-    """A whole-number field of ``stories.meta``, written exactly as the expression indexes of
-    migration i15_web are (``ix_stories_size``, ``ix_stories_independent``), so sorting and
-    filtering by size read an index instead of parsing every story's JSON."""
-    if dialect == "postgresql":
-        return literal_column(f"((stories.meta ->> '{key}')::integer)")
-    return func.json_extract(stories.c.meta, literal_column(f"'$.{key}'"))
-
-
 def _has_outlet(outlet: str, dialect: str) -> Any:
-    """The story lists ``outlet`` in ``stories.meta['outlets']``: a substring test on the JSON text.
+    """The story has an article from ``outlet``: a substring test on the JSON text of ``stories.outlets``.
 
     The JSON-encoded name, quotes included, cannot occur inside another string of the JSON
-    (inner quotes are escaped), so this is exact; it reads each story row once and no article.
+    (inner quotes are escaped) and the values are numbers, so this is exact; it reads each
+    story row once and no article.
     """
     needle = json.dumps(outlet)
-    meta = cast(stories.c.meta, Text)
-    found = func.strpos(meta, needle) if dialect == "postgresql" else func.instr(meta, needle)
+    text = cast(stories.c.outlets, Text)
+    found = func.strpos(text, needle) if dialect == "postgresql" else func.instr(text, needle)
     return found > 0
 
 
 def _conditions(f: StoryFilter, dialect: str) -> list[Any]:
-    size = _meta_int("articles", dialect)
-    independent = _meta_int("independent_sources", dialect)
+    size, independent = stories.c.articles, stories.c.independent_sources
     conds: list[Any] = []
     if f.since is not None:
         conds.append(stories.c.last_published >= _utc(f.since))
@@ -163,11 +154,10 @@ def _one_group_stories() -> Any:
     )
 
 
-def _order(sort: str, dialect: str) -> list[Any]:
+def _order(sort: str) -> list[Any]:
     if sort not in SORTS:
         raise InputError(f"unknown sort {sort!r}: choose from {', '.join(SORTS)}")
-    size = _meta_int("articles", dialect)
-    independent = _meta_int("independent_sources", dialect)
+    size, independent = stories.c.articles, stories.c.independent_sources
     return {
         "newest": [stories.c.last_published.desc().nulls_last(), stories.c.id],
         "oldest": [stories.c.first_published.asc().nulls_last(), stories.c.id],
@@ -183,7 +173,7 @@ def list_story_page(store: Any, filters: StoryFilter | None = None, *, sort: str
     filters = filters or StoryFilter()
     if not 1 <= limit <= 500 or offset < 0:
         raise InputError("stories: limit must be 1–500 and offset at least 0")
-    order = _order(sort, store.dialect)
+    order = _order(sort)
     conds = _conditions(filters, store.dialect)
     with store.connect() as conn:
         total, exact = _count(conn, conds, offset + limit)
@@ -191,26 +181,23 @@ def list_story_page(store: Any, filters: StoryFilter | None = None, *, sort: str
              .outerjoin(compare_cache, compare_cache.c.story_id == stories.c.id)
              .where(*conds).order_by(*order).offset(offset).limit(limit))
         story_rows = list(conn.execute(q))
-        counts = _outlet_counts(conn, [r.id for r in story_rows])
         groups = outlet_group_map(conn=conn)
     rows = []
     for r in story_rows:
-        meta = dict(r.meta or {})
-        outlets = dict(sorted(counts.get(r.id, {}).items(), key=lambda kv: (-kv[1], kv[0])))
+        outlets = dict(sorted((r.outlets or {}).items(), key=lambda kv: (-kv[1], kv[0])))
         by_group: Counter = Counter()
         for outlet, n in outlets.items():
             by_group[groups.get(outlet, "")] += n
         rows.append(StoryRow(
-            r.id, r.headline, int(meta.get("articles") or sum(outlets.values())),
-            int(meta.get("independent_sources") or 0), outlets, dict(by_group.most_common()),
-            _utc(r.first_published), _utc(r.last_published), bool(meta.get("manual")), r.flags,
+            r.id, r.headline, r.articles, r.independent_sources, outlets, dict(by_group.most_common()),
+            _utc(r.first_published), _utc(r.last_published), bool((r.meta or {}).get("manual")), r.flags,
         ))
     return StoryPage(rows, total, offset, limit, groups_loaded=bool(groups), total_exact=exact)
 
 
 def _count(conn: Any, conds: list[Any], shown: int) -> tuple[int, bool]:
     """How many stories match: exact without filters; with filters, counting stops past
-    ``max(COUNT_CAP, shown)`` (a filter can cost a JSON parse a story, and "1,000+" is as useful
+    ``max(COUNT_CAP, shown)`` (a filter can read every story row, and "1,000+" is as useful
     as the exact figure on a large store)."""
     if not conds:
         return int(conn.execute(select(func.count()).select_from(stories)).scalar_one()), True
@@ -218,19 +205,6 @@ def _count(conn: Any, conds: list[Any], shown: int) -> tuple[int, bool]:
     matching = select(stories.c.id).where(*conds).limit(cap).subquery()
     total = int(conn.execute(select(func.count()).select_from(matching)).scalar_one())
     return (cap - 1, False) if total >= cap else (total, True)
-
-
-def _outlet_counts(conn: Any, story_ids: list[str]) -> dict[str, dict[str, int]]:
-    if not story_ids:
-        return {}
-    q = (select(story_assignments.c.story_id, articles.c.source, func.count().cast(Integer).label("n"))
-         .join(articles, articles.c.id == story_assignments.c.article_id)
-         .where(story_assignments.c.story_id.in_(bindparam("ids", expanding=True)))
-         .group_by(story_assignments.c.story_id, articles.c.source))
-    out: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in conn.execute(q, {"ids": story_ids}):
-        out[r.story_id][r.source] = int(r.n)
-    return out
 
 
 def outlets_and_languages(store: Any) -> tuple[list[str], list[str]]:

@@ -46,7 +46,13 @@ from sqlalchemy.pool import StaticPool
 from newsweave.errors import InputError, MissingDependency, NewsweaveError, NotFound
 from newsweave.model import Article, ArticleStatus, Failure, RemovedLine, Span
 from newsweave.store import migrate
-from newsweave.store.schema import annotations, articles, raw_inputs, removed_lines
+from newsweave.store.schema import (
+    annotations,
+    articles,
+    raw_inputs,
+    removed_lines,
+    store_changes,
+)
 
 __all__ = [
     "DEFAULT_DB",
@@ -373,6 +379,7 @@ class Store:
         On SQLite it starts with ``BEGIN IMMEDIATE`` (the write lock up front, so two
         writers wait for each other instead of failing); on PostgreSQL it takes a
         transaction-level advisory lock so writers that assign ``seq`` serialise.
+        Each one adds one to the change counter (:meth:`changes`) as it commits.
         """
         with self._errors("write"), self.engine.connect() as conn:
             conn = conn.execution_options(newsweave_write=True)
@@ -380,6 +387,8 @@ class Store:
                 if self.dialect == "postgresql":
                     self._pg_write_lock(conn)
                 yield conn
+                if not self._opening:  # a migration may be creating the table right now
+                    conn.execute(update(store_changes).values(counter=store_changes.c.counter + 1))
 
     def _pg_write_lock(self, conn: Connection) -> None:
         # bounded wait, like SQLite's busy timeout: a writer that never lets go (or a
@@ -394,6 +403,15 @@ class Store:
                 )
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
+
+    def changes(self) -> int:
+        """How many write transactions this store has committed (any process, since revision 0006).
+
+        Equal numbers read at two moments mean nothing was written in between, so a
+        reader may keep what it derived from the store (the web app's page cache).
+        """
+        with self.connect() as conn:
+            return int(conn.execute(select(store_changes.c.counter)).scalar() or 0)
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[Connection]:

@@ -139,8 +139,14 @@ stories = Table(
     Column("last_published", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("meta", JSON, nullable=False),
+    Column("meta", JSON, nullable=False),  # {"manual": true when a correction placed an article here}
+    # what a story list shows and filters on, kept by every write of the story (store.stories._write)
+    Column("articles", Integer, nullable=False, server_default="0"),
+    Column("independent_sources", Integer, nullable=False, server_default="0"),  # reprint groups
+    Column("outlets", JSON, nullable=False, server_default="{}"),  # outlet -> articles, most first
 )
+Index("ix_stories_articles", stories.c.articles)  # the web list: sort and filter by size
+Index("ix_stories_independent_sources", stories.c.independent_sources)
 
 story_assignments = Table(
     "story_assignments",
@@ -183,12 +189,13 @@ compare_cache = Table(
     Column("computed_at", DateTime(timezone=True), nullable=False),
 )
 
-# Made by hand in migration i15_web, outside this metadata (autogenerate cannot express them):
+# Made by hand in migration 0004, outside this metadata (autogenerate cannot express them):
 # full-text search (an FTS5 table on SQLite, a GIN expression index on PostgreSQL; see
-# newsweave.store.search) and expression indexes on story size (newsweave.store.browse).
-FTS_NAMES = ("articles_fts", "ix_articles_fts", "ix_stories_size", "ix_stories_independent")
+# newsweave.store.search).
+FTS_NAMES = ("articles_fts", "ix_articles_fts")
 
-Index("ix_stories_last_published", stories.c.last_published)  # the web list: newest first
+# the web list: newest first; with first_published in the index a date range is checked without reading rows
+Index("ix_stories_last_published", stories.c.last_published, stories.c.first_published)
 Index("ix_articles_language", articles.c.language)  # the web list's language filter and its choices
 
 # One analysis pass per article (``newsweave.enrich.analyse``): what stories and compare
@@ -232,4 +239,14 @@ article_versions = Table(
     Column("text", Text, nullable=False),
     Column("raw", LargeBinary, nullable=False),
     Column("diff", JSON),  # from the previous version; null for version 1
+)
+
+# One row: a number every write transaction (``Store.transaction``) adds one to, in the same
+# transaction, so a reader in any process learns with one cheap query whether anything changed
+# since it last looked (the web app keys its page cache on it).
+store_changes = Table(
+    "store_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("counter", Integer, nullable=False),
 )

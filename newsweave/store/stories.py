@@ -461,12 +461,10 @@ def _write(
                     "last_published": max(dates) if dates else None,
                     "created_at": _utc(old_created.get(sid)) or now,
                     "updated_at": now,
-                    "meta": {
-                        "articles": len(ids),
-                        "independent_sources": len({groups.get(a, a) for a in ids}),
-                        "outlets": sorted({rows_by_id[a].source for a in ids}),
-                        "manual": any(a in manual for a in ids),
-                    },
+                    "meta": {"manual": any(a in manual for a in ids)},
+                    "articles": len(ids),
+                    "independent_sources": len({groups.get(a, a) for a in ids}),
+                    "outlets": _outlet_counts(rows_by_id[a].source for a in ids),
                 }
             )
         assign_rows = []
@@ -497,6 +495,11 @@ def _write(
         for part in _chunks(assign_rows):
             conn.execute(insert(story_assignments), list(part))
     return len(members)
+
+
+def _outlet_counts(sources: Iterable[str]) -> dict[str, int]:
+    """Outlet -> articles, most first (then by name): the order a coverage bar draws them in."""
+    return dict(sorted(Counter(sources).items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 # --------------------------------------------------------------------------- update
@@ -611,6 +614,8 @@ def _resolve_story_id(conn: Any, key: str) -> str:
     key = (key or "").strip()
     if not key:
         raise InputError("give a story id (see `newsweave stories`)")
+    if conn.execute(select(stories.c.id).where(stories.c.id == key)).scalar() is not None:
+        return key  # an exact id reads the primary key (LIKE on SQLite is case-blind and scans every story)
     ids = [r for r in conn.execute(select(stories.c.id).where(stories.c.id.like(f"{key}%")).limit(6)).scalars()]
     if key in ids:
         return key
@@ -731,30 +736,24 @@ def _summaries(conn: Any, story_ids: Sequence[str] | None = None) -> list[StoryS
     )
     if story_ids is not None:
         aq = aq.where(story_assignments.c.story_id.in_(list(story_ids)))
-    count: Counter = Counter()
-    groups: dict[str, set] = defaultdict(set)
-    outlets: dict[str, Counter] = defaultdict(Counter)
-    manual: dict[str, bool] = defaultdict(bool)
+    members: dict[str, list[Any]] = defaultdict(list)
     for r in conn.execute(aq):
-        count[r.story_id] += 1
-        groups[r.story_id].add(r.group_id or r.article_id)
-        outlets[r.story_id][r.source] += 1
-        manual[r.story_id] |= r.method == "manual"
-    out = []
-    for sid, s in story_rows.items():
-        out.append(
-            StorySummary(
-                id=sid,
-                headline=s.headline,
-                articles=count[sid],
-                independent_sources=len(groups[sid]),
-                outlets=[o for o, _ in sorted(outlets[sid].items(), key=lambda kv: (-kv[1], kv[0]))],
-                first_published=_utc(s.first_published),
-                last_published=_utc(s.last_published),
-                manual=manual[sid],
-            )
-        )
-    return out
+        members[r.story_id].append(r)
+    return [_summary(s, members[sid]) for sid, s in story_rows.items()]
+
+
+def _summary(story: Any, members: Sequence[Any]) -> StorySummary:
+    """A story row and its member rows (``article_id``, ``source``, ``method``, ``group_id``) as a summary."""
+    return StorySummary(
+        id=story.id,
+        headline=story.headline,
+        articles=len(members),
+        independent_sources=len({m.group_id or m.article_id for m in members}),
+        outlets=list(_outlet_counts(m.source for m in members)),
+        first_published=_utc(story.first_published),
+        last_published=_utc(story.last_published),
+        manual=any(m.method == "manual" for m in members),
+    )
 
 
 def list_stories(store: Any, *, min_articles: int = 1, limit: int | None = None) -> list[StorySummary]:
@@ -770,7 +769,7 @@ def story_detail(store: Any, story_id: str) -> StoryDetail:
     """A story and its articles (publication order) with reprint groups, scores and reasons."""
     with store.connect() as conn:
         sid = _resolve_story_id(conn, story_id)
-        summary = _summaries(conn, [sid])[0]
+        story = conn.execute(select(stories).where(stories.c.id == sid)).one()
         q = (
             select(
                 story_assignments, articles.c.source, articles.c.title, articles.c.published, articles.c.url,
@@ -781,6 +780,7 @@ def story_detail(store: Any, story_id: str) -> StoryDetail:
             .where(story_assignments.c.story_id == sid)
         )
         rows = list(conn.execute(q))
+    summary = _summary(story, rows)
     rows.sort(key=lambda r: _order(_utc(r.published), r.seq))
     items = [
         StoryArticle(

@@ -17,18 +17,10 @@ from typing import Any
 
 from newsweave.store import Store
 
-__all__ = ["cached_compare", "story_fingerprint"]
+__all__ = ["cached_compare"]
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
-
-
-def story_fingerprint(store: Store, story_id: str, method: str = "auto") -> str:
-    """The fingerprint the story's comparison must carry to be current."""
-    from newsweave.store.stories import story_detail
-    from newsweave.workflow import comparison_fingerprint
-
-    return comparison_fingerprint(story_detail(store, story_id), method)
 
 
 def _lock_for(story_id: str) -> threading.Lock:

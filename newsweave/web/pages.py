@@ -14,7 +14,7 @@ from newsweave.errors import NotFound
 from newsweave.store import Store
 
 __all__ = ["ID_PATTERN", "article_page", "check_id", "corrections_page", "search_page", "story_compare",
-           "story_list", "story_page"]
+           "story_list", "story_page", "story_page_and_fingerprint"]
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 _ID = re.compile(ID_PATTERN)
@@ -41,11 +41,22 @@ def story_list(store: Store, filters: Any, sort: str, offset: int, limit: int) -
 
 
 def story_page(store: Store, story_id: str) -> dict[str, Any]:
-    """A story's header and articles (fast: no comparison), plus its comparison when already cached."""
-    from newsweave.store.browse import outlet_group_map
+    """A story's header and articles (fast: no comparison)."""
+    return story_page_and_fingerprint(store, story_id)[0]
+
+
+def story_page_and_fingerprint(store: Store, story_id: str) -> tuple[dict[str, Any], str]:
+    """:func:`story_page` and the fingerprint its comparison must carry to be current, from one read of the story."""
     from newsweave.store.stories import story_detail
+    from newsweave.workflow import comparison_fingerprint
 
     detail = story_detail(store, check_id(story_id, "story"))
+    return _story_data(store, detail), comparison_fingerprint(detail, "auto")
+
+
+def _story_data(store: Store, detail: Any) -> dict[str, Any]:
+    from newsweave.store.browse import outlet_group_map
+
     s = detail.summary
     groups = outlet_group_map(store)
     outlets: dict[str, int] = {}

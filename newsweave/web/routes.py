@@ -47,65 +47,77 @@ def stories(request: Request, filters: StoryFilter = Depends(story_filter),
             sort: str = Query("newest", pattern="^(" + "|".join(SORTS) + ")$"),
             offset: int = Query(0, ge=0, le=10_000_000), partial: str | None = Query(None, pattern="^rows$")) -> Response:
     context = ctx(request)
-    data = pages.story_list(context.store, filters, sort, offset, _PAGE)
-    if partial:
-        return context.render(request, "_story_rows.html", data=data)
-    outlets, languages, labels = context.filter_choices()
-    query = {k: v for k, v in request.query_params.items() if k not in ("offset", "partial")}
-    return context.render(request, "stories.html", data=data, outlets=outlets, languages=languages,
-                          labels=labels, params=request.query_params, sorts=SORTS, query=query)
+    version, (outlets, languages, labels) = (
+        (None, ([], [], [])) if partial else context.filter_choices(context.store.changes()))
+
+    def build() -> HTMLResponse:
+        data = pages.story_list(context.store, filters, sort, offset, _PAGE)
+        if partial:
+            return context.render(request, "_story_rows.html", data=data)
+        query = {k: v for k, v in request.query_params.items() if k not in ("offset", "partial")}
+        return context.render(request, "stories.html", data=data, outlets=outlets, languages=languages,
+                              labels=labels, params=request.query_params, sorts=SORTS, query=query)
+
+    return context.cached_page(request, build, variant=version)
 
 
 @router.get("/stories/{story_id}")
 def story(request: Request, story_id: str) -> Response:
     """The story page: header and articles at once; the comparison inline when cached, else fetched by app.js."""
     context = ctx(request)
-    data = pages.story_page(context.store, story_id)
-    return context.render(request, "story.html", story=data, compare_html=_compare_html(context, data, compute=False))
+
+    def build() -> HTMLResponse:
+        data, fingerprint = pages.story_page_and_fingerprint(context.store, story_id)
+        return context.render(request, "story.html", story=data,
+                              compare_html=_compare_html(context, data, fingerprint, compute=False))
+
+    return context.cached_page(request, build)
 
 
 @router.get("/stories/{story_id}/compare")
 def story_compare(request: Request, story_id: str) -> Response:
     """The compare section alone (computed now if not cached): what app.js inserts into the story page."""
     context = ctx(request)
-    data = pages.story_page(context.store, story_id)
-    compare_html = _compare_html(context, data, compute=True)
+    data, fingerprint = pages.story_page_and_fingerprint(context.store, story_id)
+    compare_html = _compare_html(context, data, fingerprint, compute=True)
     if request.headers.get("x-fragment"):
         return HTMLResponse(compare_html)
     return context.render(request, "story.html", story=data, compare_html=compare_html)
 
 
-def _compare_html(context: Any, story: dict[str, Any], *, compute: bool) -> Markup | None:
+def _compare_html(context: Any, story: dict[str, Any], fingerprint: str, *, compute: bool) -> Markup | None:
     """The rendered compare section, kept per (story, comparison, verdicts): a repeat view costs two small queries.
 
     The section depends on nothing per user (the user's name is read from a cookie when a form is posted).
     """
-    from newsweave.web.cache import story_fingerprint
-
     ids = [m["id"] for m in story["members"]]
-    key = (story["id"], story_fingerprint(context.store, story["id"]), pages.verdict_state(context.store, ids))
+    key = (story["id"], fingerprint, pages.verdict_state(context.store, ids))
     html = context.fragments.get(key)
     if html is None:
         compared = pages.story_compare(context.store, story["id"], compute=compute)
         if compared is None:
             return None
         texts = pages.article_texts(context.store, [a.get("id") for a in compared.get("articles", [])])
-        html = context.templates.get_template("_compare.html").render(
-            story=story, view=compare_view(compared, texts), csrf=context.security.csrf)
-        context.fragments.put(key, html)
-    return Markup(html)
+        html = Markup(context.templates.get_template("_compare.html").render(
+            story=story, view=compare_view(compared, texts), csrf=context.security.csrf))
+        context.fragments.put(key, html)  # kept as Markup: a 1 MB section is not copied again on each view
+    return html
 
 
 @router.get("/articles/{article_id}")
 def article(request: Request, article_id: str) -> Response:
-    context = ctx(request)
-    data = pages.article_page(context.store, article_id)
-    marks = [(q["start"], q["end"], "mq", f"q{q['idx']}") for q in data["quotes"]]
-    marks += [(f["start"], f["end"], "mf d-" + ((f.get("decision") or {}).get("value") or "open"), f"ev-{n}")
-              for n, f in enumerate(data["flags"], start=1)]
     from newsweave.web.view import mark_text
 
-    return context.render(request, "article.html", article=data, pieces=mark_text(data["text"], marks))
+    context = ctx(request)
+
+    def build() -> HTMLResponse:
+        data = pages.article_page(context.store, article_id)
+        marks = [(q["start"], q["end"], "mq", f"q{q['idx']}") for q in data["quotes"]]
+        marks += [(f["start"], f["end"], "mf d-" + ((f.get("decision") or {}).get("value") or "open"), f"ev-{n}")
+                  for n, f in enumerate(data["flags"], start=1)]
+        return context.render(request, "article.html", article=data, pieces=mark_text(data["text"], marks))
+
+    return context.cached_page(request, build)
 
 
 @router.get("/articles/{article_id}/raw")
@@ -123,8 +135,12 @@ def search(request: Request, q: str = Query("", max_length=200),
            order: str = Query("recent", pattern="^(recent|relevance)$"),
            offset: int = Query(0, ge=0, le=10_000)) -> Response:
     context = ctx(request)
-    data = pages.search_page(context.store, q, kind, 20, offset, order) if q.strip() else None
-    return context.render(request, "search.html", data=data, q=q, kind=kind, order=order)
+
+    def build() -> HTMLResponse:
+        data = pages.search_page(context.store, q, kind, 20, offset, order) if q.strip() else None
+        return context.render(request, "search.html", data=data, q=q, kind=kind, order=order)
+
+    return context.cached_page(request, build)
 
 
 @router.get("/corrections")

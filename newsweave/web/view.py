@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-__all__ = ["KNOWN_SECTIONS", "compare_view", "mark_text", "other_sections", "scalar_fields"]
+__all__ = ["KNOWN_SECTIONS", "compare_view", "coverage", "mark_text", "other_sections", "scalar_fields", "shares"]
 
 # sections the story page lays out itself; anything else is shown generically
 KNOWN_SECTIONS = ("id", "articles", "quotes", "statements", "numbers", "names", "flags", "outlets",
@@ -39,6 +39,32 @@ def mark_text(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict[st
         classes = sorted({cls for s, e, cls, _ in clamped if s <= a and b <= e and s < e})
         pieces.append({"text": text[a:b], "classes": " ".join(classes), "anchors": anchors.get(a, [])})
     return pieces or [{"text": text, "classes": "", "anchors": anchors.get(0, [])}]
+
+
+def coverage(counts: dict[str, int], total: int) -> dict[str, Any]:
+    """A coverage bar: one segment per outlet (or group), in the order given, as ``(css class, x, width, title)``.
+
+    Widths are percent of ``total``; the label lists every part for screen readers. A
+    list page draws 50 of these: the arithmetic is done here, the template only escapes.
+    """
+    segments, x = [], 0.0
+    for n, (name, count) in enumerate(counts.items()):
+        width = 100 * count / (total or 1)
+        segments.append((f"s{n % 8}", round(x, 2), round(width, 2), f"{name or 'ungrouped'}: {count}"))
+        x += width
+    label = ", ".join(f"{name or 'ungrouped'} {count}" for name, count in counts.items())
+    return {"label": label, "segments": segments}
+
+
+def shares(counts: dict[str, int], total: int, *, most: int | None = None, percent: bool = False) -> str:
+    """``a ×3, b, c ×2 and 4 more`` (or ``left 60%, ungrouped 40%``): a row's outlets or groups as one line."""
+    shown = list(counts.items())[:most] if most is not None else list(counts.items())
+    if percent:
+        parts = [f"{name or 'ungrouped'} {round(100 * n / (total or 1))}%" for name, n in shown]
+    else:
+        parts = [f"{name}{f' ×{n}' if n > 1 else ''}" for name, n in shown]
+    rest = len(counts) - len(shown)
+    return ", ".join(parts) + (f" and {rest} more" if rest > 0 else "")
 
 
 def scalar_fields(item: dict[str, Any], skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
