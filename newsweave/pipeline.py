@@ -89,7 +89,7 @@ def clean_step(stream: Iterator[Item]) -> Iterator[Item]:
             continue
         try:
             yield clean_article(item)
-        except Exception as e:  # noqa: BLE001 - one bad record must not stop the run
+        except Exception as e:  # one bad record must not stop the run
             LOGGER.exception("cleaning %s failed", item.origin)
             yield Failure(item.origin, f"cleaning failed: {type(e).__name__}: {_one_line(e)}")
 
@@ -264,7 +264,7 @@ def _run_post_store(step: PostStoreStep, batch: StoredBatch, store: Store, summa
         step(batch, store)
     except NewsweaveError:
         raise
-    except Exception as e:  # noqa: BLE001 - the articles are stored; say what was not done
+    except Exception as e:  # the articles are stored; say what was not done
         LOGGER.exception("post-store step %s failed on batch %d", name, batch.number)
         summary.failures.append(
             Failure(f"batch {batch.number} ({len(batch.stored)} articles)",

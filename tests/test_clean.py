@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsweave.clean import clean_article, clean_text, for_matching
-from newsweave.clean import rules
+from newsweave.clean import clean_article, clean_text, for_matching, rules
 from newsweave.clean.lines import split_lines, uses_blank_line_paragraphs
 from newsweave.clean.normalize import line_key
 from newsweave.enrich.language import detect_language

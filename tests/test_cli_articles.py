@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import make_article
 from sqlalchemy import insert
 from typer.testing import CliRunner
 
@@ -21,8 +22,6 @@ from newsweave.errors import NewsweaveError
 from newsweave.model import ArticleStatus
 from newsweave.store import Store
 from newsweave.store.schema import quotes, reprints, stories, story_assignments
-
-from conftest import make_article
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

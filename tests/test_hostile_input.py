@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from conftest import make_article
 from read_fixtures import article_html, local_http_server, write_warc
 from typer.testing import CliRunner
 
@@ -19,8 +20,6 @@ from newsweave.model import Article, Failure, Skipped
 from newsweave.pipeline import ingest
 from newsweave.read import ReadOptions, read_inputs
 from newsweave.store import Store
-
-from conftest import make_article
 
 GOOD = "The council met on Tuesday and agreed the budget. “We are ready,” the mayor said afterwards."
 
@@ -263,7 +262,7 @@ class _Stalling(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def do_GET(self):  # noqa: N802 - http.server API
+    def do_GET(self):  # http.server API
         if self.path == "/robots.txt":
             self.send_response(404)
             self.end_headers()

@@ -191,7 +191,7 @@ def test_incremental_add_matches_batch():
 
 
 def test_works_without_any_features_and_on_empty_text():
-    docs = quake_docs() + [StoryInput("empty", None, "", None)]
+    docs = [*quake_docs(), StoryInput("empty", None, "", None)]
     result = cluster_stories(docs, lexical(), None)
     assert len(result) == len(docs)
     assert {a.article_id for a in result} == {d.id for d in docs}

@@ -178,7 +178,7 @@ def generate(
             if duplicates and rng.random() < duplicates:
                 handle.write(line + "\n")
             if i in broken_at:
-                handle.write('{"id": "broken-%d", "maintext": "unterminated\n' % i)
+                handle.write(f'{{"id": "broken-{i}", "maintext": "unterminated\n')
     finally:
         if handle is not None:
             handle.close()

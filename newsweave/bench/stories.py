@@ -152,7 +152,7 @@ def metrics(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     bp = sum(c * c / p_sizes[p] for (g, p), c in joint.items()) / n if n else 0.0
     br = sum(c * c / g_sizes[g] for (g, p), c in joint.items()) / n if n else 0.0
     bf = 2 * bp * br / (bp + br) if bp + br else 0.0
-    h, c, v = homogeneity_completeness_v_measure(gold, pred)
+    _, _, v = homogeneity_completeness_v_measure(gold, pred)
     return {
         "pairwise_p": pp,
         "pairwise_r": pr,
@@ -230,7 +230,8 @@ def compute_features(
             path.write_text(json.dumps({"value": value, "seconds": seconds}))
         return value, seconds, False
 
-    ents, secs, hit = cached("entities", lambda: entities_for_texts([_doc_text(d) for d in docs]))
+    ents, secs, _ = cached("entities"
+, lambda: entities_for_texts([_doc_text(d) for d in docs]))
     timings["entities_s"] = secs
     timings["entities_per_s"] = len(docs) / secs if secs else float("inf")
     for f, e in zip(feats, ents):
@@ -240,7 +241,7 @@ def compute_features(
             vecs = encode([d.title for d in docs], [d.text for d in docs], name=embedding_model)
             return [[round(float(x), 5) for x in v] for v in vecs]
 
-        vecs, secs, hit = cached(f"emb_{embedding_model}", make)
+        vecs, secs, _ = cached(f"emb_{embedding_model}", make)
         timings[f"embed_{embedding_model}_s"] = secs
         timings[f"embed_{embedding_model}_per_s"] = len(docs) / secs if secs else float("inf")
         for f, v in zip(feats, vecs):

@@ -154,7 +154,7 @@ def caption_like(text: str, max_len: int = 250) -> bool:
     Used only next to a credit line; on its own a caption is indistinguishable from prose.
     """
     return (
-        2 <= len(text.split())
+        len(text.split()) >= 2
         and len(text) <= max_len
         and not any(q in text for q in _DOUBLE_QUOTES)
         and not text.endswith(":")

@@ -15,7 +15,6 @@ import typer
 from newsweave.bench import reprints, stories  # noqa: F401  (register their commands)
 from newsweave.cli.app import bench_app
 
-
 _INGEST_EPILOG = """\
 [b]Examples[/b]
 

@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -131,7 +131,7 @@ class Signature:
     values: np.ndarray
     size: int
 
-    def jaccard(self, other: "Signature") -> float:
+    def jaccard(self, other: Signature) -> float:
         """Estimated Jaccard similarity of the two shingle sets."""
         if len(self.values) != len(other.values):
             raise ValueError(
@@ -142,7 +142,7 @@ class Signature:
             return 0.0
         return float(np.count_nonzero(self.values == other.values)) / len(self.values)
 
-    def containment(self, other: "Signature") -> float:
+    def containment(self, other: Signature) -> float:
         """Estimated share of the smaller set found in the larger one."""
         j = self.jaccard(other)
         small = min(self.size, other.size)
@@ -157,7 +157,7 @@ class Signature:
         return header + np.ascontiguousarray(self.values, dtype="<u4").tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes, seed: int | None = None) -> "Signature":
+    def from_bytes(cls, data: bytes, seed: int | None = None) -> Signature:
         """Read a stored signature; ValueError when it was made by another format or seed (recompute it)."""
         if len(data) < 8 or (len(data) - 8) % 4:
             raise ValueError(f"not a stored signature ({len(data)} bytes): recompute it")

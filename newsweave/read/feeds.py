@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any, Protocol
 
 from newsweave.model import UNKNOWN_OUTLET, Article, Failure, Skipped
@@ -179,7 +180,7 @@ def read_feed_bytes(data: bytes, origin: str, options: ReadOptions, *, feed_url:
         entries = entries[: options.max_feed_entries]
     for entry in entries:
         yield isolated(f"{origin}#entry{entry.index}",
-                       lambda entry=entry: _entry_outcome(entry, info, origin, feed_url, options, fetch_page))
+                       partial(_entry_outcome, entry, info, origin, feed_url, options, fetch_page))
 
 
 def _entry_outcome(entry: FeedEntry, info: dict[str, Any], origin: str, feed_url: str | None,

@@ -232,7 +232,7 @@ def _justext_paragraphs(html: bytes | str) -> str:
         return ""
     try:
         paragraphs = justext.justext(html, justext.get_stoplist("English"))
-    except Exception:  # noqa: BLE001 - jusText raises assorted parser errors on junk input
+    except Exception:  # jusText raises assorted parser errors on junk input
         LOGGER.debug("justext failed", exc_info=True)
         return ""
     return join_paragraphs([p.text for p in paragraphs if not p.is_boilerplate])

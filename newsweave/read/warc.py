@@ -31,6 +31,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
 
     name = str(path)
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 - entered below, once the open error is told
     except OSError as e:
         yield Failure(name, f"cannot read file: {e.strerror or e}")
         return
@@ -277,7 +278,7 @@ def _read_arc(path: Path, options: ReadOptions) -> Iterator[Article | Failure]:
             iterator = ArchiveIterator(handle, arc2warc=True)
             for record in iterator:
                 offset = iterator.offset
-                yield isolated(f"{name}#{offset}", lambda record=record: _arc_record(record, f"{name}#{offset}", options))
+                yield isolated(f"{name}#{offset}", partial(_arc_record, record, f"{name}#{offset}", options))
     except OSError as e:
         yield Failure(f"{name}#{offset}", f"cannot read ARC file: {e.strerror or e}")
     except (ArchiveLoadFailed, ValueError, EOFError, zlib.error, gzip.BadGzipFile) as e:

@@ -279,7 +279,7 @@ def _page_article(origin: str, response: Response, options: ReadOptions, *, inpu
     content_type = response.content_type
     if content_type and content_type not in _HTML_TYPES:
         return Failure(origin, f"not an HTML page (content type {content_type})")
-    if not content_type and not response.body.lstrip()[:1] == b"<":
+    if not content_type and response.body.lstrip()[:1] != b"<":
         return Failure(origin, "not an HTML page (no content type, not markup)")
     meta = dict(metadata or {})
     if response.url != origin:

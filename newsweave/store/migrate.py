@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
-
-import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text

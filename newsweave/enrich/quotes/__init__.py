@@ -59,7 +59,7 @@ class QuoteAnalysis:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "QuoteAnalysis":
+    def from_dict(cls, d: dict[str, Any]) -> QuoteAnalysis:
         return cls(
             quotes=[quote_from_dict(q) for q in d.get("quotes", [])],
             people=[Person.from_dict(p) for p in d.get("people", [])],
