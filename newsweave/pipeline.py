@@ -72,7 +72,7 @@ class StoredBatch:
 class PostStoreStep(Protocol):
     """``step(batch, store)`` after each committed batch; must be idempotent."""
 
-    def __call__(self, batch: StoredBatch, store: Store) -> None: ...
+    def __call__(self, batch: StoredBatch, store: Store, /) -> None: ...
 
 
 #: Steps run after each committed batch, in order. The integrator appends
@@ -192,7 +192,7 @@ def ingest(
         if progress is not None:
             progress(summary)
 
-    def counted(stream: Iterable[Item]) -> Iterator[Item]:
+    def counted(stream: Iterable[Item]) -> Iterator[Article]:
         for item in stream:
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
@@ -215,7 +215,10 @@ def ingest(
         to_store: list[Article] = []
         batch_failures: list[Failure] = []
         for item in stream:
-            (batch_failures if isinstance(item, Failure) else to_store).append(item)
+            if isinstance(item, Failure):
+                batch_failures.append(item)
+            else:
+                to_store.append(item)
         to_store, versions = split_revisions(store, to_store)
         result = store.add_batch(to_store)
         revised = _store_versions(store, versions, present_ids, batch_failures)
@@ -230,8 +233,8 @@ def ingest(
                 summary.flagged[ArticleStatus(article.status).value] += 1
         # a revised article is handed on as stored: post-store steps redo their work on its new text
         done = StoredBatch(summary.batches, result.stored + revised, present_ids, batch_failures)
-        for step in post_store:
-            _run_post_store(step, done, store, summary)
+        for after in post_store:
+            _run_post_store(after, done, store, summary)
         tick()
     tick()
     return summary

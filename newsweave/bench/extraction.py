@@ -254,7 +254,8 @@ def revision_check(eval_dir: Path, pages: int = 40) -> dict[str, Any]:
                     ingest([str(saved)], store, IngestOptions(post_store=[]))
                 stored = list(store.iter_articles(with_raw=False))
                 history = versions_of(store, stored[0].id) if len(stored) == 1 else []
-            counts = history[-1].diff["counts"] if len(history) == 2 else None
+            diff = history[-1].diff if len(history) == 2 else None
+            counts = diff["counts"] if diff else None
             if counts and (counts["edited"], counts["deleted"], counts["added"]) == (1, 1, 1):
                 right += 1
             else:

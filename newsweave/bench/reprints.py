@@ -352,7 +352,7 @@ def clough_stevenson(threshold: float = DEFAULT_THRESHOLD, shingle: int = SHINGL
 def run(n_docs: int = 20_000, peer_docs: int = 2_000, n_base: int = 400) -> dict[str, Any]:
     """All three parts; a JSON-able dict."""
     started = time.perf_counter()
-    out = {
+    out: dict[str, Any] = {
         "throughput": throughput(n_docs, peer_docs),
         "lsh": lsh_quality(n_base),
         "clough_stevenson": clough_stevenson(),

@@ -129,7 +129,7 @@ def measure_in_subprocess(corpus: str, *, workers: int, method: str = "auto", db
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any]:
+def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any] | None:
     """Story clustering scores on a labelled story file through ingest → store → analysis → stories."""
     from newsweave.pipeline import IngestOptions, ingest
     from newsweave.store import Store

@@ -286,7 +286,7 @@ def _run_story_set(
     return res
 
 
-def _pearson(x: Sequence[float], y: Sequence[float]) -> float:
+def _pearson(x: Sequence[float] | np.ndarray, y: Sequence[float]) -> float:
     if len(x) < 2:
         return float("nan")
     return float(np.corrcoef(np.asarray(x, float), np.asarray(y, float))[0, 1])

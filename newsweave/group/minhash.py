@@ -55,14 +55,14 @@ _U = np.uint64
 # ASCII folding table: letters lower-cased, digits kept, '_' kept (\w), every
 # other ASCII byte (punctuation, controls, whitespace) becomes a space; bytes
 # >= 0x80 (UTF-8 sequences) are kept as word material.
-_TABLE = bytearray(b" " * 256)
+_table = bytearray(b" " * 256)
 for _c in range(256):
     _ch = chr(_c)
     if _c >= 0x80:
-        _TABLE[_c] = _c
+        _table[_c] = _c
     elif _ch.isalnum() or _ch == "_":
-        _TABLE[_c] = ord(_ch.lower())
-_TABLE = bytes(_TABLE)
+        _table[_c] = ord(_ch.lower())
+_TABLE = bytes(_table)
 
 _C2_SEPARATORS = np.zeros(256, dtype=bool)  # U+0080..U+00BF that separate words
 for _c in (0xA0, 0xA1, 0xAB, 0xAD, 0xB7, 0xBB, 0xBF, 0xA7, 0xB6):
@@ -368,7 +368,7 @@ class MinHasher:
         hi = flat >> _U(32)
         bins = ((hi * _U(k)) >> _U(32)).astype(np.int64)
         vals = flat & _U(0xFFFFFFFF)
-        sig = np.full(n_docs * k, _EMPTY, dtype=np.uint64)
+        sig: np.ndarray = np.full(n_docs * k, _EMPTY, dtype=np.uint64)
         np.minimum.at(sig, doc * k + bins, vals)
         sig = sig.reshape(n_docs, k)
         sizes = _distinct_counts(flat, doc, n_docs) if self.exact_sizes else counts.astype(np.int64)

@@ -370,8 +370,8 @@ def reprint_matches(
                 best[x] = (c, y)
     out = {}
     for aid in ids:
-        b = best.get(aid)
-        out[aid] = ReprintMatch(aid, groups.find(aid), b[1] if b else None, b[0] if b else None)
+        top = best.get(aid)
+        out[aid] = ReprintMatch(aid, groups.find(aid), top[1] if top else None, top[0] if top else None)
     return out
 
 

@@ -51,7 +51,7 @@ _JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/versi
 class PageFetcher(Protocol):
     """What the feed reader needs to fetch an entry's page (``newsweave.read.web``)."""
 
-    def __call__(self, url: str, entry: FeedEntry) -> Article | Failure: ...
+    def __call__(self, url: str, entry: FeedEntry, /) -> Article | Failure: ...
 
 
 @dataclass(slots=True)
@@ -104,7 +104,7 @@ def _xml_entry(index: int, entry: Any) -> FeedEntry:
     for key in ("published_parsed", "updated_parsed"):
         value = entry.get(key)
         if value:
-            published = datetime(*value[:6], tzinfo=timezone.utc)
+            published = datetime(*value[:6]).replace(tzinfo=timezone.utc)
             break
     return FeedEntry(index, entry.get("link"), entry.get("id"), entry.get("title"), entry.get("author"), published,
                      (best or {}).get("value") or None, entry.get("summary") or None)

@@ -15,8 +15,9 @@ import logging
 import zlib
 from collections.abc import Iterable, Iterator
 from functools import partial
+from io import BufferedIOBase
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from newsweave.errors import InputError
 from newsweave.model import Article, Failure, article_id_for
@@ -119,7 +120,7 @@ def _isolated_record(raw: bytes, origin: str, path: Path, options: ReadOptions) 
                                                         options=options, fallback_source=path.stem))
 
 
-def _bounded_lines(handle: IO[bytes], cap: int) -> Iterator[tuple[int, bytes | None, int]]:
+def _bounded_lines(handle: BufferedIOBase, cap: int) -> Iterator[tuple[int, bytes | None, int]]:
     """(line number, the line — None when longer than ``cap`` —, its length in bytes).
 
     An over-long line is read past in pieces, so memory stays under ``cap`` whatever a line holds.

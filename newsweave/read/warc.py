@@ -86,7 +86,7 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     except ImportError as e:  # pragma: no cover - a declared dependency
         from newsweave.errors import MissingDependency
 
-        raise MissingDependency("fastwarc", "warc", "Reading WARC files") from e
+        raise MissingDependency("fastwarc", None, "Reading WARC files") from e
 
     name = str(path)
     try:
@@ -270,7 +270,7 @@ def _read_arc(path: Path, options: ReadOptions) -> Iterator[Article | Failure]:
     except ImportError as e:  # pragma: no cover - a declared dependency
         from newsweave.errors import MissingDependency
 
-        raise MissingDependency("warcio", "warc", "Reading ARC files") from e
+        raise MissingDependency("warcio", None, "Reading ARC files") from e
     name = str(path)
     offset = 0
     try:
@@ -334,7 +334,7 @@ def _decode_transfer(body: bytes, headers, limit: int) -> bytes:
                 return _inflate(zlib.decompressobj(-15), body, limit, coding)
         if coding == "br":
             try:
-                import brotli  # type: ignore[import-not-found]
+                import brotli
             except ImportError as e:
                 raise ValueError("brotli-encoded body: pip install brotli") from e
             out = brotli.Decompressor().process(body, output_buffer_limit=limit + 1)

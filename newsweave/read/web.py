@@ -123,7 +123,7 @@ class Fetcher:
             LOGGER.info("robots.txt of %s unavailable (%s); fetching without rules", base, e)
             return None
         if response.status in (401, 403):
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]  # RobotFileParser's own flag, missing from typeshed
         elif response.status >= 400:
             return None
         else:

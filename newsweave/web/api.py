@@ -73,7 +73,7 @@ class StoryCorrectionIn(BaseModel):
 
 
 class UndoIn(BaseModel):
-    who: str | None = Field(None, max_length=100)
+    who: str | None = Field(default=None, max_length=100)
 
 
 def _jsonable(value: Any) -> Any:
@@ -161,9 +161,10 @@ def corrections(request: Request) -> dict[str, Any]:
 def story_correction(request: Request, body: StoryCorrectionIn) -> dict[str, Any]:
     from newsweave.store.stories import record_correction
 
-    payload = {"split": {"story": body.story, "articles": body.articles},
-               "merge": {"stories": body.stories},
-               "move": {"article": body.article, "story": body.story}}[body.kind]
+    payloads: dict[str, dict[str, Any]] = {"split": {"story": body.story, "articles": body.articles},
+                                           "merge": {"stories": body.stories},
+                                           "move": {"article": body.article, "story": body.story}}
+    payload = payloads[body.kind]
     return _jsonable(record_correction(ctx(request).store, body.kind, payload, who=who_of(body.who)))
 
 

@@ -64,10 +64,15 @@ def training_sets(embedding_model: str | None) -> dict[str, tuple[list, list, li
     return sets
 
 
+#: (features, label, has_emb), one each per example
+Examples = tuple[list[dict[str, float]], list[int], list[bool]]
+
+
 def teacher_forced_examples(
     docs: list, gold: list[str], feats: list[dict], params: StoryParams
-) -> tuple[list[dict[str, float]], list[int], list[bool]]:
-    """(features, label, has_emb) for every (article, candidate story) the index proposes."""
+) -> tuple[Examples, Examples]:
+    """(features, label, has_emb) for every (article, candidate story) the index proposes, and
+    the same for every (article, member of a candidate story) pair."""
     c = StoryClusterer(params)
     if params.prefit_idf:
         c.fit_idf(docs)
@@ -149,7 +154,7 @@ def similarity_examples(embedding_model: str = "minilm", min_df: int = 1) -> tup
 
 def fit_similarity(
     X: list[dict[str, float]], y: list[float], names: tuple[str, ...] = SIMILARITY_FEATURES, alpha: float = 0.3
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, float], dict[str, Any]]:
     """Ridge model of −overall; returns (weights, report with 5×10-fold cross-validated Pearson)."""
     from sklearn.linear_model import Ridge
     from sklearn.model_selection import KFold, cross_val_predict
