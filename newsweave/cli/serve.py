@@ -27,7 +27,7 @@ given once as http://HOST:PORT/?token=… . The JSON API is described at /openap
 @app.command("serve", epilog=_EPILOG)
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; anything but 127.0.0.1 needs --token."),
-    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
     token: str | None = typer.Option(None, "--token", envvar="NEWSWEAVE_TOKEN", show_default=False,
                                      help="Require this token (≥16 characters) from every visitor."),
     workers: int = typer.Option(1, "--workers", min=1, max=32,
