@@ -219,12 +219,12 @@ def test_only_records_of_gzip_members_whose_checksum_held_are_kept(tmp_path):
     (tmp_path / "two.jsonl.gz").write_bytes(sound + bytes(damaged))
     whole = gzip.compress(b"\n".join(good_line(n) for n in range(6, 12)) + b"\n")
     (tmp_path / "cut.jsonl.gz").write_bytes(sound + whole[: len(whole) // 2])
-    for name in ("two.jsonl.gz", "cut.jsonl.gz"):
+    for name, why in (("two.jsonl.gz", "CRC check failed"), ("cut.jsonl.gz", "file cut short inside a gzip member")):
         results = list(read_inputs([str(tmp_path / name)]))
         assert [a.text.rsplit(" ", 1)[-1] for a in articles(results)] == ["0.", "1.", "2."], name
         (failure,) = failures(results)
         assert failure.origin == f"{tmp_path / name}:4"
-    assert "CRC check failed" in failure.reason or "cut short" in failure.reason
+        assert why in failure.reason
 
 
 def test_a_warc_record_whose_payload_digest_fails_is_a_failure(tmp_path):
