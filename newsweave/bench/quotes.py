@@ -146,7 +146,8 @@ def gold_reported(text: str, rec: dict[str, Any], nlp: Any) -> list[bool]:
 # matching
 
 
-def score_article(text: str, pred: dict[str, list[frozenset[int]]], gold: dict[str, list[frozenset[int]]]) -> dict[str, dict[str, int]]:
+def score_article(text: str, pred: dict[str, list[frozenset[int]]],
+                  gold: dict[str, list[frozenset[int]]]) -> dict[str, dict[str, int]]:
     """Counts per role: tp/np/ng for exact and overlap, token tp/np/ng."""
     word_of: dict[int, int] = {}
     for m in _WORD.finditer(text):

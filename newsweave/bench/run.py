@@ -198,7 +198,8 @@ def render(result: dict[str, Any]) -> None:
         for column in ("file", "articles", "pair P", "pair R", "pair F1", "B³ F1", "stories pred/gold"):
             table.add_column(column, justify="right")
         for s in result["stories"]:
-            table.add_row(s["file"], str(s["articles"]), *(f"{s[k]:.3f}" for k in ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_f1")),
+            table.add_row(s["file"], str(s["articles"]),
+                          *(f"{s[k]:.3f}" for k in ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_f1")),
                           f"{s['pred_stories']}/{s['gold_stories']}")
         console.print(table)
 

@@ -34,7 +34,8 @@ from typing import Any
 
 from newsweave.model import Article
 
-__all__ = ["VERSION", "AnalysisPool", "ArticleAnalysis", "default_workers", "analyse", "analyse_many", "analysis_version", "load_models"]
+__all__ = ["VERSION", "AnalysisPool", "ArticleAnalysis", "default_workers", "analyse", "analyse_many", "analysis_version",
+           "load_models"]
 
 #: Bump when what :func:`analyse` stores changes; the store re-analyses older rows.
 VERSION = "analysis-1"

@@ -113,6 +113,7 @@ everyone everybody someone somebody anyone nobody
 """.split())
 # a described source whose head ends like a role noun ("questioner", "mogul" does not) is a person
 _PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|ee|eur|ive|ary|crat|mogul|tycoon|magnate)$")
+_CAPITALISED_WORDS = re.compile(r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*")  # a proper name: "Kestrel Polymers"
 _ORG_HEADS = frozenset("""
 house administration department agency committee campaign company court group coalition association
 organization organisation party government ministry office council board commission union network newspaper
@@ -309,7 +310,8 @@ def _speaker_type(q: Quote, text: str, toks: _Tokens) -> tuple[str, str]:
         return "group", f"'{head_word}' is an unnamed group"
     if q.speaker:
         return "person", "a named person"
-    if (head is not None and head.tag in ("NNP",)) or (src[:1].isupper() and re.fullmatch(r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*", src.removeprefix("The ").removeprefix("the "))):
+    bare = src.removeprefix("The ").removeprefix("the ")
+    if (head is not None and head.tag in ("NNP",)) or (src[:1].isupper() and re.fullmatch(_CAPITALISED_WORDS, bare)):
         return "organisation", f"'{src}' is a proper name"
     return "unresolved", f"'{head_word}' is not something that speaks"
 

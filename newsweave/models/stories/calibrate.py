@@ -216,7 +216,8 @@ def singleton_guard(embedding_model: str | None):
         key = (params.threshold, params.merge_threshold, params.merge, params.attach_threshold)
         if key not in shares:
             shares[key] = singletons_kept([a.story_key for a in cluster_stories(docs, params, feats)], singles)
-            print(f"  attach {params.attach_threshold:.2f} merge {params.merge_threshold:.2f}: {shares[key]:.1%} singletons kept", file=sys.stderr)
+            print(f"  attach {params.attach_threshold:.2f} merge {params.merge_threshold:.2f}: "
+                  f"{shares[key]:.1%} singletons kept", file=sys.stderr)
         return shares[key]
 
     return kept
@@ -294,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
             trial = replace(params, threshold=thr, merge_threshold=mthr, merge=mthr <= 1.0, attach_threshold=athr)
             scores = evaluate(trial, sets)
             mean = float(np.mean(list(scores.values())))
-            print(f"  thr {thr:.2f} merge {mthr:.2f} attach {athr:.2f}: mean {mean:.4f} {json.dumps({k: round(v, 4) for k, v in scores.items()})}", file=sys.stderr)
+            rounded = json.dumps({k: round(v, 4) for k, v in scores.items()})
+            print(f"  thr {thr:.2f} merge {mthr:.2f} attach {athr:.2f}: mean {mean:.4f} {rounded}", file=sys.stderr)
             if best is None or mean > best[0]:
                 best = (mean, trial, scores)
 
@@ -305,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     floor = kept(best[1]) - MAX_SINGLETON_LOSS if kept else 0.0
     search([
         (thr, m, a) for m, a in itertools.product(args.merge_thresholds, args.attach_thresholds)
-        if m <= 1.0 and a <= 1.0 and (not kept or kept(replace(params, threshold=thr, merge_threshold=m, attach_threshold=a)) >= floor)
+        if m <= 1.0 and a <= 1.0
+        and (not kept or kept(replace(params, threshold=thr, merge_threshold=m, attach_threshold=a)) >= floor)
     ])
     mean, params, scores = best
     lex_scores = evaluate(params, sets, lexical=True)
