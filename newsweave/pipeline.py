@@ -10,10 +10,12 @@ The flow for one run (every stage a generator, so a multi-GB input streams)::
            ├─ store.versions.revise      the same URL / id with new text: a new version
            └─ POST_STORE_STEPS           step(batch, store) after each committed batch
 
-Later stages hook in at :data:`POST_STORE_STEPS` (enrichment, quote extraction,
-story assignment) — or per run through ``IngestOptions.post_store``. A
-post-store step runs after its batch committed, so a kill can land between
-the two: on the re-run the same articles come back in ``batch.present_ids``.
+Later stages hook in per run through ``IngestOptions.post_store``: the main job and
+``newsweave ingest`` pass the per-article analysis (``store.analysis.AnalysisStep``, via
+``workflow.ingest_analysed``); stories are grouped once the whole ingest is done
+(``workflow.finish_ingest``), not per batch. :data:`POST_STORE_STEPS` are the steps every
+run gets (none by default). A post-store step runs after its batch committed, so a kill
+can land between the two: on the re-run the same articles come back in ``batch.present_ids``.
 A step must therefore be idempotent and should check ``present_ids`` for work it
 has not done yet (e.g. an annotation with its current version).
 
@@ -75,8 +77,8 @@ class PostStoreStep(Protocol):
     def __call__(self, batch: StoredBatch, store: Store, /) -> None: ...
 
 
-#: Steps run after each committed batch, in order. The integrator appends
-#: enrichment (quotes → store/quotes.py) and story assignment here.
+#: Steps every ingest runs after each committed batch, in order (none by default: the per-article
+#: analysis is passed per run through ``IngestOptions.post_store``).
 POST_STORE_STEPS: list[PostStoreStep] = []
 
 

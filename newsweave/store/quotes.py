@@ -250,7 +250,8 @@ def _extract_and_store(store: Any, article: Any) -> None:
 
 
 def quotes_step(batch: Any, store: Any) -> None:
-    """Post-store pipeline step (``newsweave.pipeline.POST_STORE_STEPS``): quotes of a stored batch.
+    """Post-store pipeline step (for ``IngestOptions.post_store``): quotes of a stored batch, without the
+    rest of the per-article analysis.
 
     Idempotent: each article's quotes and people annotation are replaced.
     """
