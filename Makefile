@@ -1,13 +1,14 @@
 # newsweave: two commands (see README)
 #   make demo   set up .venv and run the main job on the example corpus
 #   make test   set up .venv and run the whole test suite
+#   make check  set up .venv and run the linters: ruff (style, bugs) and mypy (types), configured in pyproject.toml
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 OUT := out
 DB := $(OUT)/newsweave.db
 
-.PHONY: demo test setup clean-demo
+.PHONY: demo test check setup clean-demo
 
 setup:
 	@bash scripts/setup.sh
@@ -19,6 +20,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean-demo:
 	rm -f $(DB) $(DB)-wal $(DB)-shm

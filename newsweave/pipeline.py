@@ -10,10 +10,12 @@ The flow for one run (every stage a generator, so a multi-GB input streams)::
            ├─ store.versions.revise      the same URL / id with new text: a new version
            └─ POST_STORE_STEPS           step(batch, store) after each committed batch
 
-Later stages hook in at :data:`POST_STORE_STEPS` (enrichment, quote extraction,
-story assignment) — or per run through ``IngestOptions.post_store``. A
-post-store step runs after its batch committed, so a kill can land between
-the two: on the re-run the same articles come back in ``batch.present_ids``.
+Later stages hook in per run through ``IngestOptions.post_store``: the main job and
+``newsweave ingest`` pass the per-article analysis (``store.analysis.AnalysisStep``, via
+``workflow.ingest_analysed``); stories are grouped once the whole ingest is done
+(``workflow.finish_ingest``), not per batch. :data:`POST_STORE_STEPS` are the steps every
+run gets (none by default). A post-store step runs after its batch committed, so a kill
+can land between the two: on the re-run the same articles come back in ``batch.present_ids``.
 A step must therefore be idempotent and should check ``present_ids`` for work it
 has not done yet (e.g. an annotation with its current version).
 
@@ -72,11 +74,11 @@ class StoredBatch:
 class PostStoreStep(Protocol):
     """``step(batch, store)`` after each committed batch; must be idempotent."""
 
-    def __call__(self, batch: StoredBatch, store: Store) -> None: ...
+    def __call__(self, batch: StoredBatch, store: Store, /) -> None: ...
 
 
-#: Steps run after each committed batch, in order. The integrator appends
-#: enrichment (quotes → store/quotes.py) and story assignment here.
+#: Steps every ingest runs after each committed batch, in order (none by default: the per-article
+#: analysis is passed per run through ``IngestOptions.post_store``).
 POST_STORE_STEPS: list[PostStoreStep] = []
 
 
@@ -89,7 +91,7 @@ def clean_step(stream: Iterator[Item]) -> Iterator[Item]:
             continue
         try:
             yield clean_article(item)
-        except Exception as e:  # noqa: BLE001 - one bad record must not stop the run
+        except Exception as e:  # one bad record must not stop the run
             LOGGER.exception("cleaning %s failed", item.origin)
             yield Failure(item.origin, f"cleaning failed: {type(e).__name__}: {_one_line(e)}")
 
@@ -192,7 +194,7 @@ def ingest(
         if progress is not None:
             progress(summary)
 
-    def counted(stream: Iterable[Item]) -> Iterator[Item]:
+    def counted(stream: Iterable[Item]) -> Iterator[Article]:
         for item in stream:
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
@@ -215,7 +217,10 @@ def ingest(
         to_store: list[Article] = []
         batch_failures: list[Failure] = []
         for item in stream:
-            (batch_failures if isinstance(item, Failure) else to_store).append(item)
+            if isinstance(item, Failure):
+                batch_failures.append(item)
+            else:
+                to_store.append(item)
         to_store, versions = split_revisions(store, to_store)
         result = store.add_batch(to_store)
         revised = _store_versions(store, versions, present_ids, batch_failures)
@@ -230,8 +235,8 @@ def ingest(
                 summary.flagged[ArticleStatus(article.status).value] += 1
         # a revised article is handed on as stored: post-store steps redo their work on its new text
         done = StoredBatch(summary.batches, result.stored + revised, present_ids, batch_failures)
-        for step in post_store:
-            _run_post_store(step, done, store, summary)
+        for after in post_store:
+            _run_post_store(after, done, store, summary)
         tick()
     tick()
     return summary
@@ -264,7 +269,7 @@ def _run_post_store(step: PostStoreStep, batch: StoredBatch, store: Store, summa
         step(batch, store)
     except NewsweaveError:
         raise
-    except Exception as e:  # noqa: BLE001 - the articles are stored; say what was not done
+    except Exception as e:  # the articles are stored; say what was not done
         LOGGER.exception("post-store step %s failed on batch %d", name, batch.number)
         summary.failures.append(
             Failure(f"batch {batch.number} ({len(batch.stored)} articles)",

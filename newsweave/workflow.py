@@ -362,7 +362,7 @@ def _compare_code_digest() -> str:
 
     digest = hashlib.sha256()
     for package in (newsweave.compare, newsweave.present):
-        folder = Path(package.__file__).parent
+        folder = Path(package.__path__[0])
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in {".py", ".html", ".json"}:
                 digest.update(path.relative_to(folder).as_posix().encode())

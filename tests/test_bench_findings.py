@@ -7,8 +7,7 @@ import random
 import pytest
 
 from newsweave.bench.findings import PLANT_KINDS, ComparedStory, caught, plant_error
-from newsweave.compare import compare_articles
-from newsweave.compare import quote_analyses
+from newsweave.compare import compare_articles, quote_analyses
 from newsweave.model import Article
 
 _TEXT = ("Mayor Marisol Quintero of Oldmere opened the ferry terminal on Tuesday. Quintero said the terminal "

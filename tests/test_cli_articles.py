@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import make_article
 from sqlalchemy import insert
 from typer.testing import CliRunner
 
@@ -21,8 +22,6 @@ from newsweave.errors import NewsweaveError
 from newsweave.model import ArticleStatus
 from newsweave.store import Store
 from newsweave.store.schema import quotes, reprints, stories, story_assignments
-
-from conftest import make_article
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -177,7 +176,8 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas():
     from newsweave.present.export import csv_cell, write_csv
 
     assert csv_cell('=HYPERLINK("http://x.example","y")') == "'" + '=HYPERLINK("http://x.example","y")'
-    assert [csv_cell(v) for v in ("+1", "-2", "@SUM(A1)", "\tx", "plain", None, 3)] == ["'+1", "'-2", "'@SUM(A1)", "'\tx", "plain", "", 3]
+    cells = [csv_cell(v) for v in ("+1", "-2", "@SUM(A1)", "\tx", "plain", None, 3)]
+    assert cells == ["'+1", "'-2", "'@SUM(A1)", "'\tx", "plain", "", 3]
     buf = io.StringIO()
     assert write_csv([{"text": "=1+1", "n": 1}], ["text", "n"], buf) == 1
     assert list(csv.DictReader(io.StringIO(buf.getvalue()))) == [{"text": "'=1+1", "n": "1"}]

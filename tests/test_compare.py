@@ -87,14 +87,13 @@ def test_evidence_spans_point_into_the_clean_text(story):
 
 def test_drifted_quote_grouped_across_three_outlets(story):
     g = _group_with(story, "return home")
-    assert {v["article"] for v in g["variants"]} == {"a1", "c3"} or len(g["variants"]) == 3
+    assert sorted(v["article"] for v in g["variants"]) == ["a1", "b2", "c3"]  # "go home" for "return home" too
     assert "wording_drift" in g["flags"]
-    assert g["speaker"] and g["speaker"].endswith("Okonkwo")
+    assert g["speaker"] == "Lena Okonkwo"
     by_article = {v["article"]: v for v in g["variants"]}
-    if "c3" in by_article:
-        assert by_article["c3"]["speaker_as_written"] == "he"
-        ops = [op for op in by_article["c3"]["diff"] if op["op"] == "replace"]
-        assert any("allow" in op["variant"] for op in ops)
+    assert [by_article[a]["speaker_as_written"] for a in ("a1", "b2", "c3")] == ["Okonkwo", "she", "he"]
+    ops = [op for op in by_article["c3"]["diff"] if op["op"] == "replace"]
+    assert any("allow" in op["variant"] for op in ops)
 
 
 def test_identical_quote_is_not_drift(story):
@@ -231,7 +230,7 @@ def test_bench_rejects_unknown_method_before_the_warm_up(monkeypatch):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_ALPHABET = st.sampled_from(list("abc XYZ.,;!?\n\"“”‘’«»—-$%0123456789:") + ["U.S.", "Gov.", " p.m.", "said", "he"])
+_ALPHABET = st.sampled_from([*"abc XYZ.,;!?\n\"“”‘’«»—-$%0123456789:", "U.S.", "Gov.", " p.m.", "said", "he"])
 
 
 @settings(max_examples=150, deadline=None)

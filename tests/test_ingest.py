@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import make_article
 from sqlalchemy import func, select
 
 from newsweave.bench.generate import generate, synthetic_articles
@@ -19,8 +20,6 @@ from newsweave.model import Article, ArticleStatus, Failure
 from newsweave.pipeline import IngestOptions, IngestSummary, StoredBatch, ingest
 from newsweave.store import Store
 from newsweave.store.schema import annotations, articles, raw_inputs, removed_lines
-
-from conftest import make_article
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -42,7 +42,8 @@ def _pieces(text: str, q) -> list[str]:
 
 def _roles(text: str, q) -> dict[str, str | None]:
     """The quote's source, cue and content as the text reads them."""
-    return {role: span.of(text) if span else None for role, span in (("source", q.source), ("cue", q.cue), ("content", q.content))}
+    roles = (("source", q.source), ("cue", q.cue), ("content", q.content))
+    return {role: span.of(text) if span else None for role, span in roles}
 
 
 def _assert_quote(text: str, analysis: QuoteAnalysis, needle: str, pieces: list[str], speaker: str):

@@ -8,14 +8,14 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from conftest import make_article
 from sqlalchemy import insert
 from typer.testing import CliRunner
 
-from conftest import make_article
 from newsweave.bench.quotes import default_data_path, gold_roles, run, score_article
-from newsweave.enrich.quotes.roles import role_chars, roles_of
 from newsweave.cli import app
 from newsweave.enrich.quotes import QuoteAnalysis, extract_quotes, quotes_for_article
+from newsweave.enrich.quotes.roles import role_chars, roles_of
 from newsweave.errors import InputError
 from newsweave.store import Store
 from newsweave.store.quotes import PEOPLE_KIND, iter_quotes, quotes_of, replace_quotes
@@ -53,7 +53,7 @@ def test_replace_and_iter_quotes(tmp_path, nlp):
     assert len(rows) == len(analysis.quotes)
     assert [r.quote.act for r in iter_quotes(store)] == ["speech", "speech"]  # not "ordered the evacuation"
     assert {r.speaker for r in rows} >= {"Ilse Brandt", "Dara Oko"}
-    she = [r for r in rows if r.source_text == "she"][0]
+    she = next(r for r in rows if r.source_text == "she")
     assert she.speaker == "Ilse Brandt" and she.text.startswith("We will not let")
     assert [r.speaker for r in iter_quotes(store, speaker="oko")] == ["Dara Oko"]
     assert list(iter_quotes(store, article_ids=["nope"])) == []
@@ -61,7 +61,7 @@ def test_replace_and_iter_quotes(tmp_path, nlp):
     assert [(q.content, q.speaker, q.source) for q in back] == [
         (q.content, q.speaker, q.source) for q in analysis.quotes
     ]
-    version, data = store.get_annotation(art.id, PEOPLE_KIND)
+    _, data = store.get_annotation(art.id, PEOPLE_KIND)
     assert any(p["name"] == "Ilse Brandt" and p["pronouns"].get("she") for p in data["people"])
     replace_quotes(store, art.id, QuoteAnalysis())
     assert quotes_of(store, art.id) == []
@@ -136,7 +136,8 @@ def test_bench_skips_cleanly_when_default_data_is_absent(tmp_path, monkeypatch):
 
 
 def test_bench_named_data_file_missing_is_an_error_not_a_skip(tmp_path):
-    with pytest.raises(InputError, match="missing.jsonl"):
+    with pytest.raises(InputError, match=r"missing\.jsonl"
+):
         run(tmp_path / "missing.jsonl")
 
 

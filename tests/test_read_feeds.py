@@ -127,7 +127,7 @@ class FeedHandler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):  # http.server API
         base = f"http://{self.headers['Host']}"
         routes = {
             "/robots.txt": (b"", "text/plain"),

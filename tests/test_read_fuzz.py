@@ -16,7 +16,8 @@ from newsweave.read import read_inputs
 from newsweave.read.html import article_from_html
 from newsweave.read.jsonl import article_from_record
 
-FUZZ = settings(max_examples=int(os.environ.get("NEWSWEAVE_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=int(os.environ.get("NEWSWEAVE_FUZZ_EXAMPLES", "40")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 SUFFIXES = [".txt", ".md", ".html", ".json", ".jsonl", ".warc", ".warc.gz", ".dat"]
 
 

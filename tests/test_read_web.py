@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler
+from typing import ClassVar
 
 import pytest
 from read_fixtures import article_html, local_http_server
@@ -27,8 +28,8 @@ def rss(base: str) -> bytes:
 
 
 class Handler(BaseHTTPRequestHandler):
-    hits: dict[str, int] = {}
-    agents: list[str] = []
+    hits: ClassVar[dict[str, int]] = {}
+    agents: ClassVar[list[str]] = []
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -42,7 +43,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self):  # noqa: N802 - http.server API
+    def do_GET(self):  # http.server API
         base = f"http://{self.headers['Host']}"
         Handler.hits[self.path] = Handler.hits.get(self.path, 0) + 1
         Handler.agents.append(self.headers.get("User-Agent", ""))

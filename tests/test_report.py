@@ -10,11 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_compare import A, B, C, make
 
 from newsweave.compare import compare_articles
 from newsweave.present.report import render, render_html, render_json, render_markdown
-
-from test_compare import A, B, C, make
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -169,7 +168,8 @@ def test_write_report_is_atomic_and_follows_the_umask(tmp_path, monkeypatch):
     monkeypatch.setattr(export.os, "replace", fail)
     from newsweave.errors import InputError
 
-    with pytest.raises(InputError, match="cannot write .*No space left on device"):
+    with pytest.raises(InputError, match=r"cannot write .*No space left on device"
+):
         write_report(target, "new")
     assert target.read_text(encoding="utf-8") == "old"  # a failed write leaves the old report
     assert [p.name for p in target.parent.iterdir()] == ["report.md"]  # and no temporary file

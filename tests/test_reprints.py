@@ -182,16 +182,6 @@ def test_index_group_id_follows_earliest_publication_not_arrival():
     assert index.matches()["early"].group_id == "early"
 
 
-def test_docstring_examples_hold():
-    import doctest
-
-    import newsweave.group.minhash as minhash_module
-    import newsweave.group.reprints as reprints_module
-
-    for module in (minhash_module, reprints_module):
-        assert doctest.testmod(module).failed == 0
-
-
 def test_stored_signature_of_another_format_or_seed_is_refused():
     import struct
 

@@ -7,14 +7,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import make_article
 from sqlalchemy import func, insert, select, text
 
 from newsweave.errors import InputError, NotFound
 from newsweave.model import ArticleStatus
 from newsweave.store import Store, StoreError, migrate, resolve_url
 from newsweave.store.schema import annotations, articles, metadata, raw_inputs, removed_lines
-
-from conftest import make_article
 
 # --------------------------------------------------------------------------- URLs
 
@@ -134,7 +133,7 @@ def test_reingest_is_a_noop_and_seq_follows_ingest_order(db_url):
     first = store.add_articles(batch, batch_size=3)
     assert (first.stored, first.present, first.batches) == (10, 0, 4)
     before = _dump(store)
-    again = store.add_articles(batch + [batch[0]], batch_size=4)
+    again = store.add_articles([*batch, batch[0]], batch_size=4)
     assert (again.stored, again.present) == (0, 11)
     assert _dump(store) == before
     more = store.add_articles([make_article(10), make_article(10), make_article(3)])
@@ -306,8 +305,8 @@ def test_a_writer_waiting_too_long_gets_a_clear_error(db_url, monkeypatch):
 
     monkeypatch.setattr(repository, "_LOCK_WAIT_S", 1)
     store = Store.open(db_url)
-    with store.transaction():
-        with pytest.raises(StoreError, match="busy|locked"), store.transaction():
-            pass
+    with store.transaction(), pytest.raises(StoreError, match=r"busy|locked"
+), store.transaction():
+        pass
     store.add_articles([make_article(1)])  # the lock is free again
     store.close()

@@ -243,7 +243,7 @@ def test_features_cached_once(store):
     again = update_stories(store, cluster=fake_cluster, extract=extract)
     assert first.features_computed == 6 and again.features_computed == 0
     assert calls == [6]
-    version, data = store.get_annotation(_corpus()[0].id, "story_features")
+    _, data = store.get_annotation(_corpus()[0].id, "story_features")
     assert data["n"] == len(FLOOD)
 
 

@@ -31,9 +31,13 @@ def test_run_on_a_stories_file_and_a_pairs_file(tmp_path):
     _write(
         stories,
         [
-            {"id": "1", "story": "s1", "title": "Flood hits river town", "text": "The river flooded the town of Millbrook on Monday, forcing hundreds from their homes.", "date": "2024-05-06"},
-            {"id": "2", "story": "s1", "title": "Millbrook flood forces evacuations", "text": "Hundreds left their homes in Millbrook after the river flooded the town.", "date": "2024-05-06"},
-            {"id": "3", "story": "s2", "title": "City council approves budget", "text": "The council approved next year's budget after a long debate over school funding.", "date": "2024-05-07"},
+            {"id": "1", "story": "s1", "title": "Flood hits river town",
+             "text": "The river flooded the town of Millbrook on Monday, forcing hundreds from their homes.",
+             "date": "2024-05-06"},
+            {"id": "2", "story": "s1", "title": "Millbrook flood forces evacuations",
+             "text": "Hundreds left their homes in Millbrook after the river flooded the town.", "date": "2024-05-06"},
+            {"id": "3", "story": "s2", "title": "City council approves budget",
+             "text": "The council approved next year's budget after a long debate over school funding.", "date": "2024-05-07"},
         ],
     )
     params = StoryParams.load(embedding_model=None)
@@ -49,9 +53,12 @@ def test_run_on_a_stories_file_and_a_pairs_file(tmp_path):
     _write(
         pairs,
         [
-            {"pair_id": "p1", "text1": "Flood hits Millbrook. The river flooded the town.", "text2": "Millbrook flood: the river flooded the town.", "overall": 1.0},
-            {"pair_id": "p2", "text1": "Flood hits Millbrook. The river flooded the town.", "text2": "Council approves budget after debate.", "overall": 4.0},
-            {"pair_id": "p3", "text1": "Council approves budget after debate.", "text2": "Budget approved by the council.", "overall": 1.5},
+            {"pair_id": "p1", "text1": "Flood hits Millbrook. The river flooded the town.",
+             "text2": "Millbrook flood: the river flooded the town.", "overall": 1.0},
+            {"pair_id": "p2", "text1": "Flood hits Millbrook. The river flooded the town.",
+             "text2": "Council approves budget after debate.", "overall": 4.0},
+            {"pair_id": "p3", "text1": "Council approves budget after debate.",
+             "text2": "Budget approved by the council.", "overall": 1.5},
         ],
     )
     result = bench.run(data=pairs, params=params, use_cache=False)

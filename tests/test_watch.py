@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
+from typing import ClassVar
 
 import pytest
+from read_fixtures import local_http_server
 
 from newsweave.errors import InputError
 from newsweave.pipeline import IngestOptions
@@ -13,7 +15,6 @@ from newsweave.read import ReadOptions
 from newsweave.store import Store
 from newsweave.store.versions import versions_of
 from newsweave.watch import parse_interval, watch
-from read_fixtures import local_http_server
 
 PARA = ("The harbour council of Port Elin voted on Tuesday to rebuild the old pier before the summer. "
         "Councillor Mara Vell said the work would take four months and cost two million pounds. ") * 4
@@ -32,8 +33,8 @@ def atom(entries: list[tuple[str, str]]) -> bytes:
 
 class FeedState:
     version = 0
-    requests: list[dict[str, str]] = []
-    bodies = {
+    requests: ClassVar[list[dict[str, str]]] = []
+    bodies: ClassVar[dict[int, str]] = {
         0: atom([("Pier vote", PARA)]),
         1: atom([("Pier vote", PARA), ("Ferry timetable", PARA.replace("pier", "ferry"))]),
         2: atom([("Pier vote", PARA.replace("two million", "three million")),
@@ -45,7 +46,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):  # http.server API
         if self.path == "/robots.txt":
             self.send_response(404)
             self.end_headers()

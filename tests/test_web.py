@@ -92,7 +92,8 @@ def test_every_api_route_returns_json(client, ids):
     fire, art = ids["fire"], ids["article"]
     for url in ["/api/csrf", "/api/stories", "/api/stories?outlet=Bay+Daily", f"/api/stories/{fire}",
                 f"/api/stories/{fire}/compare", f"/api/articles/{art}", "/api/search?q=warehouse",
-                "/api/search?q=return+home&kind=quotes", "/api/search?q=quellwood&kind=speakers", "/api/search?q=quellwood&kind=people",
+                "/api/search?q=return+home&kind=quotes", "/api/search?q=quellwood&kind=speakers",
+                "/api/search?q=quellwood&kind=people",
                 "/api/corrections", "/api/groups", "/openapi.json"]:
         r = client.get(url)
         assert r.status_code == 200, (url, r.text[:300])
@@ -167,7 +168,8 @@ def test_oversized_and_malformed_bodies_are_refused(client, csrf):
     r = client.post("/api/flags", content=(b"x" * 10_000 for _ in range(20)),
                     headers={**headers, "content-type": "application/json"})  # chunked, no length given
     assert r.status_code == 413
-    assert client.post("/api/flags", content=b"{not json", headers={**headers, "content-type": "application/json"}).status_code == 422
+    not_json = client.post("/api/flags", content=b"{not json", headers={**headers, "content-type": "application/json"})
+    assert not_json.status_code == 422
     assert client.post("/api/flags", json={"kind": "x"}, headers=headers).status_code == 422
     bad = {"kind": "x", "article": "../../etc", "start": 0, "end": 1, "decision": "dismiss"}
     assert client.post("/api/flags", json=bad, headers=headers).status_code == 422

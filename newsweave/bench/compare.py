@@ -54,11 +54,13 @@ _FACTS = [
      "Drivers faced diversions on the harbour ring road through Wednesday."),
 ]
 _QUOTES = [
-    ("Petra Vantreck", "she", "We will not let anyone go back until the air is safe. Our first duty is to the families of Saltmarsh,"),
+    ("Petra Vantreck", "she",
+     "We will not let anyone go back until the air is safe. Our first duty is to the families of Saltmarsh,"),
     ("Jalen Osei", "he", "The roof came down within the first hour. After that it was a matter of keeping it from spreading,"),
     ("Marit Holm", "she", "We are deeply sorry for what our neighbours went through tonight and we will cover every hotel bill,"),
     ("Tobias Renn", "he", "If an inspection warning can sit in a drawer for two years, the system is broken,"),
-    ("Petra Vantreck", "she", "This is the worst night this district has had in twenty years, and we will get through it together,"),
+    ("Petra Vantreck", "she",
+     "This is the worst night this district has had in twenty years, and we will get through it together,"),
 ]
 _SWAPS = {"let": "allow", "safe": "clean", "duty": "obligation", "first": "initial", "broken": "failing",
           "within": "inside", "deeply": "truly", "worst": "hardest", "cover": "pay"}
@@ -186,8 +188,8 @@ def render(result: dict[str, Any]) -> str:
              "|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in result["rows"]:
         slow = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1])[:3])
-        lines.append(f"| {r['articles']} | {r['words_per_article']} | {r['seconds']} | {r['per_article_ms']} | {r['quote_groups']} | "
-                     f"{r['statement_groups']} | {r['flags']} | {slow} |")
+        lines.append(f"| {r['articles']} | {r['words_per_article']} | {r['seconds']} | {r['per_article_ms']} | "
+                     f"{r['quote_groups']} | {r['statement_groups']} | {r['flags']} | {slow} |")
     return "\n".join(lines)
 
 

@@ -88,7 +88,7 @@ def unpack(tarball: Path, into: Path) -> Path:
     with tarfile.open(tarball) as archive:
         members = [m for m in archive.getmembers() if m.isfile() and ".." not in Path(m.name).parts
                    and not Path(m.name).is_absolute()]
-        archive.extractall(into, members=members)  # noqa: S202 - members filtered above
+        archive.extractall(into, members=members)  # members filtered above
     return into / "trafilatura_eval"
 
 
@@ -254,7 +254,8 @@ def revision_check(eval_dir: Path, pages: int = 40) -> dict[str, Any]:
                     ingest([str(saved)], store, IngestOptions(post_store=[]))
                 stored = list(store.iter_articles(with_raw=False))
                 history = versions_of(store, stored[0].id) if len(stored) == 1 else []
-            counts = history[-1].diff["counts"] if len(history) == 2 else None
+            diff = history[-1].diff if len(history) == 2 else None
+            counts = diff["counts"] if diff else None
             if counts and (counts["edited"], counts["deleted"], counts["added"]) == (1, 1, 1):
                 right += 1
             else:

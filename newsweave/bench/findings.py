@@ -249,7 +249,7 @@ def _plant_quote_word(story: ComparedStory, article: Article, rng: random.Random
 
 def _attributed_elsewhere(story: ComparedStory, article: Article) -> list[tuple[int, int, str]]:
     """Spans of this article's variants of quotations another outlet carries and gives to a speaker."""
-    out = []
+    out: list[tuple[int, int, str]] = []
     for g in story.result["quotes"]:
         for v in g["variants"]:
             if v["article"] == article.id:

@@ -173,12 +173,13 @@ def generate(
                 path = out / f"part-{i // per_file:05d}.jsonl"
                 handle = path.open("w", encoding="utf-8")
                 written.append(path)
+            assert handle is not None  # opened at i == 0
             line = json.dumps(art.record(), ensure_ascii=False)
             handle.write(line + "\n")
             if duplicates and rng.random() < duplicates:
                 handle.write(line + "\n")
             if i in broken_at:
-                handle.write('{"id": "broken-%d", "maintext": "unterminated\n' % i)
+                handle.write(f'{{"id": "broken-{i}", "maintext": "unterminated\n')
     finally:
         if handle is not None:
             handle.close()

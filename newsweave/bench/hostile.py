@@ -153,7 +153,11 @@ def _gz_bomb(case: Case, rng: random.Random) -> None:
     case.failures = 1
 
 
-def _warc(path: Path, records: list[tuple[str, bytes, list[tuple[str, str]]]], *, gz: bool) -> Path:
+#: a WARC response record to write: (target URI, payload, extra HTTP headers)
+_Record = tuple[str, bytes, list[tuple[str, str]]]
+
+
+def _warc(path: Path, records: list[_Record], *, gz: bool) -> Path:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -182,7 +186,7 @@ def _warc_flip(case: Case, rng: random.Random) -> None:
     victim = rng.randrange(3)
     token = f"c{case.number}p{victim}"
     del case.good[token]
-    records = [(f"https://w{case.number}.example.com/{k}", page, []) for k, page in enumerate(pages)]
+    records: list[_Record] = [(f"https://w{case.number}.example.com/{k}", page, []) for k, page in enumerate(pages)]
     path = _warc(case.folder / "crawl.warc", records, gz=False)
     data = bytearray(path.read_bytes())
     at = data.index(f"Record {token} ends".encode()) + rng.randrange(0, 6)
@@ -193,8 +197,8 @@ def _warc_flip(case: Case, rng: random.Random) -> None:
 
 def _warc_huge_record(case: Case, rng: random.Random) -> None:
     huge = b"<html><body><p>" + b"y " * (CAMPAIGN_CAP // 2 + rng.randint(1, 10_000)) + b"</p></body></html>"
-    records = [(f"https://h{case.number}.example.com/huge", huge, []),
-               (f"https://h{case.number}.example.com/good", _good_page(case, rng, 0), [])]
+    records: list[_Record] = [(f"https://h{case.number}.example.com/huge", huge, []),
+                              (f"https://h{case.number}.example.com/good", _good_page(case, rng, 0), [])]
     _warc(case.folder / "crawl.warc.gz", records, gz=True)
     case.failures = 1
 

@@ -74,7 +74,7 @@ def speaker_right(text: str, quote: Quote, gold: list[int] | None) -> bool:
     """The predicted speaker is the labelled one (see the module docstring)."""
     if gold is None:
         return False
-    if quote.source is not None and _overlap((quote.source.start, quote.source.end), tuple(gold)) > 0:
+    if quote.source is not None and _overlap((quote.source.start, quote.source.end), (gold[0], gold[1])) > 0:
         return True
     if not quote.speaker:
         return False
@@ -96,7 +96,7 @@ def _match(label: dict[str, Any], quotes: list[Quote]) -> Quote | None:
 
 def score(labels: list[dict[str, Any]], texts: dict[str, str], quotes: dict[str, list[Quote]]) -> dict[str, Any]:
     """Precision of the default and whole output, real quotes kept, calibration, over the labels."""
-    judged = []
+    judged: list[tuple[Quote | None, bool, bool]] = []
     for label in labels:
         q = _match(label, quotes.get(label["article"], []))
         real = label["act"] in ("speech", "writing")
@@ -106,7 +106,7 @@ def score(labels: list[dict[str, Any]], texts: dict[str, str], quotes: dict[str,
         judged.append((q, real, real and speaker_right(texts[label["article"]], q, label["speaker"])))
     found = [(q, ok) for q, _, ok in judged if q is not None]
     shown = [ok for q, ok in found if q.is_listed]
-    real_right = [q for q, real, ok in judged if ok]
+    real_right = [q for q, _, ok in judged if ok and q is not None]
     bands = []
     for lo, hi in BANDS:
         inside = [ok for q, ok in found if lo <= q.confidence < hi]

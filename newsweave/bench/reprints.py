@@ -32,8 +32,9 @@ import random
 import re
 import sys
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -88,7 +89,7 @@ def _rate(n: int, seconds: float) -> float:
 class _Timer:
     """Wall and process-CPU time of a block (CPU time is steadier on a busy machine)."""
 
-    def __enter__(self) -> "_Timer":
+    def __enter__(self) -> _Timer:
         self.wall = time.perf_counter()
         self.cpu = time.process_time()
         return self
@@ -351,7 +352,7 @@ def clough_stevenson(threshold: float = DEFAULT_THRESHOLD, shingle: int = SHINGL
 def run(n_docs: int = 20_000, peer_docs: int = 2_000, n_base: int = 400) -> dict[str, Any]:
     """All three parts; a JSON-able dict."""
     started = time.perf_counter()
-    out = {
+    out: dict[str, Any] = {
         "throughput": throughput(n_docs, peer_docs),
         "lsh": lsh_quality(n_base),
         "clough_stevenson": clough_stevenson(),

@@ -129,7 +129,7 @@ def measure_in_subprocess(corpus: str, *, workers: int, method: str = "auto", db
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any]:
+def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any] | None:
     """Story clustering scores on a labelled story file through ingest → store → analysis → stories."""
     from newsweave.pipeline import IngestOptions, ingest
     from newsweave.store import Store
@@ -198,7 +198,8 @@ def render(result: dict[str, Any]) -> None:
         for column in ("file", "articles", "pair P", "pair R", "pair F1", "B³ F1", "stories pred/gold"):
             table.add_column(column, justify="right")
         for s in result["stories"]:
-            table.add_row(s["file"], str(s["articles"]), *(f"{s[k]:.3f}" for k in ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_f1")),
+            table.add_row(s["file"], str(s["articles"]),
+                          *(f"{s[k]:.3f}" for k in ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_f1")),
                           f"{s['pred_stories']}/{s['gold_stories']}")
         console.print(table)
 

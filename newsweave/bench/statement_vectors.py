@@ -39,9 +39,14 @@ __all__ = ["grouped_pairs", "pair_agreement", "measure"]
 STATIC_THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7)
 
 
+def _given(vectors: np.ndarray) -> Callable[[Any], np.ndarray]:
+    """An ``embed`` for align_statements that hands back vectors computed beforehand."""
+    return lambda _statements: vectors
+
+
 def grouped_pairs(groups: Iterable[dict[str, Any]]) -> set[tuple[tuple[str, int], tuple[str, int]]]:
     """Every pair of statements (article id, start) that one statement group holds."""
-    pairs = set()
+    pairs: set[tuple[tuple[str, int], tuple[str, int]]] = set()
     for group in groups:
         members = sorted((m["article"], m["start"]) for m in group["members"])
         pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
@@ -69,7 +74,7 @@ def _encoders() -> dict[str, Callable[[list[str]], np.ndarray]]:
     from newsweave.enrich.embeddings import _normalise, get_embedder
 
     torch.set_num_threads(1)  # as the analysis workers run it
-    minilm = get_embedder("minilm")._model  # the SentenceTransformer the product uses
+    minilm = get_embedder("minilm")._model  # type: ignore[attr-defined]  # the SentenceTransformer the product uses
     int8 = torch.ao.quantization.quantize_dynamic(copy.deepcopy(minilm), {torch.nn.Linear}, dtype=torch.qint8)
 
     def run(model: Any, bf16: bool = False) -> Callable[[list[str]], np.ndarray]:
@@ -119,11 +124,12 @@ def measure(path: Path, stories: int | None = None) -> dict[str, Any]:
             cpu[name] += _cpu() - start
             if name.startswith("minilm-"):  # the same space as MiniLM's (the static model's is not)
                 cosines[name].extend((vectors[name] * vectors["minilm"]).sum(axis=1).tolist())
-        runs = {name: (vectors[name], None) for name in ("minilm", "minilm-bf16", "minilm-int8")}
+        runs: dict[str, tuple[np.ndarray, tuple[float, float] | None]] = {
+            name: (vectors[name], None) for name in ("minilm", "minilm-bf16", "minilm-int8")}
         runs.update({f"static@{t}": (vectors["static"], (0.3, t)) for t in STATIC_THRESHOLDS})
         for name, (vecs, threshold) in runs.items():
             groups = align_statements(articles, statements, method="embed", threshold=threshold,
-                                      embed=lambda _s, v=vecs: v)[0]
+                                      embed=_given(vecs))[0]
             found[name] |= grouped_pairs(groups)
         found["lexical"] |= grouped_pairs(align_statements(articles, statements, method="lexical")[0])
     reference = found.pop("minilm")

@@ -39,10 +39,13 @@ from newsweave.group.stories import (
     pair_scores,
 )
 
-__all__ = ["run", "data_dir", "metrics", "baseline_tfidf", "load_story_file", "render", "growth", "singleton_mix", "singletons_kept"]
+__all__ = ["run", "data_dir", "metrics", "baseline_tfidf", "load_story_file", "render", "growth", "singleton_mix",
+           "singletons_kept"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-BASELINE_THRESHOLD = 0.80  # cosine distance of the TF-IDF average-link baseline: best mean pairwise F1 on the same training sets as newsweave (ECB+ train, AllSides, BASIL)
+# cosine distance of the TF-IDF average-link baseline: best mean pairwise F1 on the same training sets as
+# newsweave (ECB+ train, AllSides, BASIL)
+BASELINE_THRESHOLD = 0.80
 
 DATASETS = ("ecbplus_dev", "ecbplus_train", "allsides", "basil", "singletons", "semeval")
 
@@ -152,7 +155,7 @@ def metrics(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     bp = sum(c * c / p_sizes[p] for (g, p), c in joint.items()) / n if n else 0.0
     br = sum(c * c / g_sizes[g] for (g, p), c in joint.items()) / n if n else 0.0
     bf = 2 * bp * br / (bp + br) if bp + br else 0.0
-    h, c, v = homogeneity_completeness_v_measure(gold, pred)
+    _, _, v = homogeneity_completeness_v_measure(gold, pred)
     return {
         "pairwise_p": pp,
         "pairwise_r": pr,
@@ -230,7 +233,8 @@ def compute_features(
             path.write_text(json.dumps({"value": value, "seconds": seconds}))
         return value, seconds, False
 
-    ents, secs, hit = cached("entities", lambda: entities_for_texts([_doc_text(d) for d in docs]))
+    ents, secs, _ = cached("entities"
+, lambda: entities_for_texts([_doc_text(d) for d in docs]))
     timings["entities_s"] = secs
     timings["entities_per_s"] = len(docs) / secs if secs else float("inf")
     for f, e in zip(feats, ents):
@@ -240,7 +244,7 @@ def compute_features(
             vecs = encode([d.title for d in docs], [d.text for d in docs], name=embedding_model)
             return [[round(float(x), 5) for x in v] for v in vecs]
 
-        vecs, secs, hit = cached(f"emb_{embedding_model}", make)
+        vecs, secs, _ = cached(f"emb_{embedding_model}", make)
         timings[f"embed_{embedding_model}_s"] = secs
         timings[f"embed_{embedding_model}_per_s"] = len(docs) / secs if secs else float("inf")
         for f, v in zip(feats, vecs):
@@ -280,12 +284,13 @@ def _run_story_set(
     res["baseline_tfidf_avglink"]["articles_per_s"] = len(docs) / bsecs if bsecs else float("inf")
     # lexical-only ablation (no embeddings): what works without the embed extra
     lex = StoryParams(**{**params.to_dict(), "embedding_model": None})
-    lex_pred = [a.story_key for a in cluster_stories(docs, lex, [{k: v for k, v in f.items() if k != "embedding"} for f in feats])]
+    lex_feats = [{k: v for k, v in f.items() if k != "embedding"} for f in feats]
+    lex_pred = [a.story_key for a in cluster_stories(docs, lex, lex_feats)]
     res["newsweave_lexical"] = metrics(gold, lex_pred)
     return res
 
 
-def _pearson(x: Sequence[float], y: Sequence[float]) -> float:
+def _pearson(x: Sequence[float] | np.ndarray, y: Sequence[float]) -> float:
     if len(x) < 2:
         return float("nan")
     return float(np.corrcoef(np.asarray(x, float), np.asarray(y, float))[0, 1])
@@ -313,7 +318,8 @@ def _run_pairs(name: str, pairs: list[dict[str, Any]], params: StoryParams, use_
         logit = [math.log(max(s, 1e-9) / max(1 - s, 1e-9)) for s in scores]
         res["newsweave"]["pearson_logit"] = _pearson(logit, gold)
     lex = StoryParams(**{**params.to_dict(), "embedding_model": None})
-    lex_scores = pair_scores(list(zip(a, b)), lex, [({k: v for k, v in fa.items() if k != "embedding"}, {k: v for k, v in fb.items() if k != "embedding"}) for fa, fb in zip(feats[: len(a)], feats[len(a) :])])
+    lexical = [{k: v for k, v in f.items() if k != "embedding"} for f in feats]
+    lex_scores = pair_scores(list(zip(a, b)), lex, list(zip(lexical[: len(a)], lexical[len(a) :])))
     res["newsweave_lexical"] = {"pearson": _pearson(lex_scores, gold)}
     vec = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit([d.text for d in a + b])
     ma, mb = vec.transform([d.text for d in a]), vec.transform([d.text for d in b])
@@ -344,7 +350,8 @@ def run(
 ) -> dict[str, Any]:
     """Run the benchmark; returns ``{"datasets": {...}, "skipped": [...], "growth": ...}``."""
     params = params or StoryParams.load()
-    out: dict[str, Any] = {"params": {"embedding_model": params.embedding_model, "threshold": params.threshold, "merge_threshold": params.merge_threshold}, "datasets": {}, "skipped": []}
+    out: dict[str, Any] = {"params": {"embedding_model": params.embedding_model, "threshold": params.threshold,
+                                      "merge_threshold": params.merge_threshold}, "datasets": {}, "skipped": []}
     if data is not None:
         path = Path(data)
         name = path.stem
@@ -465,9 +472,12 @@ def render(result: dict[str, Any], console: Any = None) -> None:
 
     console = console or Console()
     p = result.get("params", {})
-    console.print(f"newsweave story clustering — embeddings: {p.get('embedding_model')}, threshold {p.get('threshold')}, merge {p.get('merge_threshold')}")
+    console.print(f"newsweave story clustering — embeddings: {p.get('embedding_model')}, threshold {p.get('threshold')}, "
+                  f"merge {p.get('merge_threshold')}")
     table = Table(title="Story clustering (pairwise = Miranda et al. 2018)")
-    for col in ("dataset", "system", "pair P", "pair R", "pair F1", "B³ P", "B³ R", "B³ F1", "ARI", "V", "stories pred/gold", "art/s"):
+    columns = ("dataset", "system", "pair P", "pair R", "pair F1", "B³ P", "B³ R", "B³ F1", "ARI", "V",
+               "stories pred/gold", "art/s")
+    for col in columns:
         table.add_column(col, justify="right" if col not in ("dataset", "system") else "left")
     for name, res in result["datasets"].items():
         if "pairs" in res:
@@ -478,7 +488,8 @@ def render(result: dict[str, Any], console: Any = None) -> None:
                 continue
             table.add_row(
                 name, system,
-                *(f"{m[k]:.3f}" for k in ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_p", "bcubed_r", "bcubed_f1", "ari", "v_measure")),
+                *(f"{m[k]:.3f}" for k in ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_p", "bcubed_r", "bcubed_f1",
+                                          "ari", "v_measure")),
                 f"{m['pred_stories']}/{m['gold_stories']}",
                 f"{m['articles_per_s']:.0f}" if "articles_per_s" in m else "",
             )
@@ -487,7 +498,8 @@ def render(result: dict[str, Any], console: Any = None) -> None:
         for system in ("newsweave", "baseline_tfidf_avglink"):
             m = res.get(system) or {}
             if "singletons_kept" in m:
-                console.print(f"{name}: {system} left {m['singletons_kept']:.0%} of the {res['newsweave']['singletons']} true single-article stories alone")
+                console.print(f"{name}: {system} left {m['singletons_kept']:.0%} of the {res['newsweave']['singletons']} "
+                              "true single-article stories alone")
     for name, res in result["datasets"].items():
         if "pairs" not in res:
             continue
@@ -521,7 +533,9 @@ def render(result: dict[str, Any], console: Any = None) -> None:
             if "error" in g:
                 gt.add_row(str(g["articles"]), "error", str(g["error"]), "", "", "", "")
                 continue
-            gt.add_row(str(g["articles"]), f"{g['seconds']:.1f}", f"{g['articles_per_s']:.0f}", f"{g['stories']}/{g.get('gold_stories', '?')}", f"{g.get('pairwise_f1', float('nan')):.3f}", f"{g['peak_rss_mb']:.0f}", f"{g['rss_before_mb']:.0f}")
+            gt.add_row(str(g["articles"]), f"{g['seconds']:.1f}", f"{g['articles_per_s']:.0f}",
+                       f"{g['stories']}/{g.get('gold_stories', '?')}", f"{g.get('pairwise_f1', float('nan')):.3f}",
+                       f"{g['peak_rss_mb']:.0f}", f"{g['rss_before_mb']:.0f}")
         console.print(gt)
     for s in result.get("skipped", []):
         console.print(f"skipped {s}")

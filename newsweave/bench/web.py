@@ -31,10 +31,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["build_store", "load", "run"]
 
@@ -97,6 +98,7 @@ def _warm(db: str) -> tuple[list[str], list[float]]:
     with Store.open(db) as store:
         for seed in _EVENT_SEEDS:
             story_id, _group = story_of_article(store, f"gen{seed}-0000")
+            assert story_id is not None  # the filled store is grouped
             started = time.perf_counter()
             cached_compare(store, story_id)
             seconds.append(round(time.perf_counter() - started, 2))

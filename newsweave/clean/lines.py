@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["Line", "split_lines", "uses_blank_line_paragraphs"]
 
@@ -62,6 +63,6 @@ def split_lines(text: str) -> list[Line]:
 def uses_blank_line_paragraphs(lines: list[Line]) -> bool:
     """True when blank lines separate paragraphs (then a block of adjacent lines is one
     paragraph); False when every line is a paragraph of its own."""
-    same = sum(1 for a, b in zip(lines, lines[1:]) if a.block == b.block)
-    diff = sum(1 for a, b in zip(lines, lines[1:]) if a.block != b.block)
+    same = sum(1 for a, b in pairwise(lines) if a.block == b.block)
+    diff = sum(1 for a, b in pairwise(lines) if a.block != b.block)
     return diff > 0 and diff >= same

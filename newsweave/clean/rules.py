@@ -126,7 +126,7 @@ def photo_credit(text: str) -> str | None:
 def ends_with_credit(text: str) -> bool:
     """Caption and credit on one line: "Crews at the site. (Name / Agency)"."""
     match = _TRAILING_CREDIT.search(text)
-    return bool(match) and not _PAREN_CREDIT.match(text) and _credit_sides(match.group(1), bare=False)
+    return match is not None and not _PAREN_CREDIT.match(text) and _credit_sides(match.group(1), bare=False)
 
 
 _ATTRIBUTION = re.compile(
@@ -154,7 +154,7 @@ def caption_like(text: str, max_len: int = 250) -> bool:
     Used only next to a credit line; on its own a caption is indistinguishable from prose.
     """
     return (
-        2 <= len(text.split())
+        len(text.split()) >= 2
         and len(text) <= max_len
         and not any(q in text for q in _DOUBLE_QUOTES)
         and not text.endswith(":")

@@ -6,11 +6,10 @@ import sys
 
 from rich.markup import escape
 
+# Importing a command module registers its commands on ``app``.
+from newsweave.cli import articles, bench, compare, quotes, run, serve, spark, stories, watch  # noqa: F401
 from newsweave.cli.app import app, err_console, state
 from newsweave.errors import NewsweaveError
-
-# Importing a command module registers its commands on ``app``.
-from newsweave.cli import articles, bench, compare, quotes, run, serve, spark, stories, watch  # noqa: E402,F401
 
 __all__ = ["app", "main"]
 

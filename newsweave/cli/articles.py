@@ -227,7 +227,7 @@ def articles_command(
             published = ""
             if article.published:
                 published = article.published.strftime("%Y-%m-%d %H:%M" if wide else "%Y-%m-%d")
-            cells = [article.id, _cut(article.source, 18), published, _status_text(article.status)]
+            cells: list[str | Text] = [article.id, _cut(article.source, 18), published, _status_text(article.status)]
             if wide:
                 cells.append(article.language or "")
             cells.append(_cut(article.title or _first_line(article.text), title_width))

@@ -71,7 +71,6 @@ def bench_stories(
 
         render(result, Console(width=max(console.width, 150)))
 
-
 _INGEST_EPILOG = """\
 [b]Examples[/b]
 
@@ -88,7 +87,7 @@ def bench_ingest(
     n: int = typer.Option(500, "--n", min=1, help="Synthetic HTML pages to generate (also packed into a WARC)."),
     workers: int = typer.Option(None, "--workers", min=1,
                                 help="Processes for the parallel rows (default: min(2, CPUs))."),
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = typer.Option(0, "--seed", help="Seed of the synthetic pages (the same seed, the same pages)."),
     speed: bool = typer.Option(True, "--speed/--no-speed", help="Time read + clean on synthetic pages."),
     quality: bool = typer.Option(True, "--quality/--no-quality",
                                  help="Score extraction on trafilatura's evaluation pages beside trafilatura, "
@@ -130,7 +129,7 @@ _HOSTILE_EPILOG = """\
 @bench_app.command("hostile", epilog=_HOSTILE_EPILOG)
 def bench_hostile(
     cases: int = typer.Option(2040, "--cases", min=1, help="Generated cases (the classes take turns)."),
-    seed: int = typer.Option(14, "--seed"),
+    seed: int = typer.Option(14, "--seed", help="Seed of the generated cases (the same seed, the same campaign)."),
     json_out: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
     """The hostile-input campaign: bad inputs mixed with good records, ingested in one run and checked."""

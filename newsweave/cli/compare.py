@@ -110,7 +110,7 @@ _BENCH_EPILOG = """\
 def bench_compare_command(
     sizes: list[int] = typer.Option([5, 50, 200], "--sizes", min=1, help="Story sizes (articles) to time; repeatable."),
     method: str = typer.Option("lexical", "--method", help="Statement alignment: auto, embed or lexical."),
-    seed: int = typer.Option(7, "--seed"),
+    seed: int = typer.Option(7, "--seed", help="Seed of the generated stories (the same seed, the same stories)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
     """Time compare on generated stories of 5, 50 and 200 articles (target: 50 in under 10 s on 2 cores)."""

@@ -60,6 +60,7 @@ def run_command(
         table.add_row(report.story_id, Text(report.headline or ""), str(report.articles),
                       str(report.independent_sources), str(report.flags))
     console.print(table)
+    assert result.index_path is not None  # run_job writes the index last
     console.print(f"wrote {result.index_path.resolve()}  (store: {db}; {result.seconds} s)", highlight=False)
     exit_code = summary.exit_code()
     if exit_code:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from newsweave.cli.app import app, err_console, state
@@ -25,9 +27,9 @@ given once as http://HOST:PORT/?token=… . The JSON API is described at /openap
 @app.command("serve", epilog=_EPILOG)
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; anything but 127.0.0.1 needs --token."),
-    port: int = typer.Option(8000, "--port", min=1, max=65535),
-    token: str = typer.Option(None, "--token", envvar="NEWSWEAVE_TOKEN", show_default=False,
-                              help="Require this token (≥16 characters) from every visitor."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    token: str | None = typer.Option(None, "--token", envvar="NEWSWEAVE_TOKEN", show_default=False,
+                                     help="Require this token (≥16 characters) from every visitor."),
     workers: int = typer.Option(1, "--workers", min=1, max=32,
                                 help="Processes serving requests (more use more cores; each keeps its own caches)."),
 ) -> None:
@@ -44,6 +46,7 @@ def serve_command(
     except ImportError as e:
         raise MissingDependency(e.name or "fastapi", "web", "newsweave serve") from e
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    application: Any  # the app, or where uvicorn's workers import it from
     if workers == 1:
         application = create_app(state.db, token=token)
     else:  # uvicorn starts the workers from the environment: the store, the token, one CSRF secret

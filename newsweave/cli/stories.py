@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import click
 import typer
 from rich import box
 from rich.markup import escape
@@ -125,12 +124,13 @@ def stories_command(
 class StoryGroup(TyperGroup):
     """A group whose unknown first argument is a story id for ``show``."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
+    # ctx is typer's Context: click's, or the copy of click newer typer releases vendor, so it is typed Any here
+    def resolve_command(self, ctx: Any, args: list[str]):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             return "show", self.commands["show"], args
         return super().resolve_command(ctx, args)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         return [c for c in super().list_commands(ctx) if c != "show"]
 
 

@@ -34,7 +34,8 @@ from typing import Any
 
 from newsweave.model import Article
 
-__all__ = ["VERSION", "AnalysisPool", "ArticleAnalysis", "default_workers", "analyse", "analyse_many", "analysis_version", "load_models"]
+__all__ = ["VERSION", "AnalysisPool", "ArticleAnalysis", "default_workers", "analyse", "analyse_many", "analysis_version",
+           "load_models"]
 
 #: Bump when what :func:`analyse` stores changes; the store re-analyses older rows.
 VERSION = "analysis-1"
@@ -149,8 +150,10 @@ def _add_lead_vectors(articles: Sequence[Article], results: list[ArticleAnalysis
 
     vectors = encode([a.title for a in articles], [a.text or "" for a in articles], name=model)
     for result, vector in zip(results, vectors):
-        result.story_features["embedding"] = [round(float(x), 5) for x in vector]
-        result.story_features["embedding_model"] = model
+        features = result.story_features
+        assert features is not None  # analyse_many gives every result its features before the vectors
+        features["embedding"] = [round(float(x), 5) for x in vector]
+        features["embedding_model"] = model
 
 
 def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAnalysis]) -> None:

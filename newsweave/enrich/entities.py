@@ -88,7 +88,7 @@ def features_from_mentions(mentions: Iterable[tuple[str, str]], text: str) -> di
             continue
         bucket = "places" if label in _PLACE else "orgs" if label in _ORG else "others" if label in _OTHER else None
         key = normalize_entity(surface) if bucket else ""
-        if key:
+        if bucket and key:
             out[bucket].append(key)
     out["years"] = years_in(text)
     return out

@@ -2,7 +2,10 @@
 
 >>> [(n.text, n.value, n.kind, n.modifier, n.what) for n in extract_numbers(
 ...     "Harbour crews moved more than 12,400 shipping containers, up 12% from $2.5 billion in 2020.")]
-[('more than 12,400 shipping containers', 12400.0, 'count', 'more than', 'shipping containers'), ('12%', 12.0, 'percent', None, 'percent'), ('$2.5 billion', 2500000000.0, 'money', None, 'USD'), ('2020', 2020.0, 'year', None, 'year')]
+... # doctest: +NORMALIZE_WHITESPACE
+[('more than 12,400 shipping containers', 12400.0, 'count', 'more than', 'shipping containers'),
+ ('12%', 12.0, 'percent', None, 'percent'), ('$2.5 billion', 2500000000.0, 'money', None, 'USD'),
+ ('2020', 2020.0, 'year', None, 'year')]
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ _PATTERNS = [
     ("money", re.compile(rf"{_MODIFIER}(?P<num>{_NUM}){_SCALE}\s+(?P<cur>dollars|euros|pounds|yen)\b")),
     ("percent", re.compile(rf"{_MODIFIER}(?P<num>{_NUM})\s?(?:%|percent\b|per cent\b)")),
     ("year", re.compile(r"\b(?P<num>(?:19|20)\d{2})\b(?![,.]?\d)(?!\s*(?:%|percent))")),
-    ("time", re.compile(r"\b(?P<num>\d{1,2})(?::(?P<min>\d{2}))?\s?(?P<ampm>[ap]\.?m\.?)(?=\W|$)|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b")),
+    ("time", re.compile(r"\b(?P<num>\d{1,2})(?::(?P<min>\d{2}))?\s?(?P<ampm>[ap]\.?m\.?)(?=\W|$)"
+                        r"|\b(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b")),
     ("count", re.compile(rf"{_MODIFIER}\b(?<![-/:])(?P<num>{_NUM}){_SCALE}(?![\d%]|:\d)")),
     ("count", re.compile(rf"{_MODIFIER}\b(?P<word>{'|'.join(_WORD_NUMBERS)})\b(?:\s+of)?", re.I)),
 ]
@@ -126,7 +130,8 @@ def extract_numbers(text: str) -> list[NumberMention]:
                     mod = mod.lower()
                 if kind == "money":
                     cur = groups["cur"]
-                    what = _CURRENCY.get(cur, {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yen": "JPY"}.get(cur.lower(), cur))
+                    named = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yen": "JPY"}.get(cur.lower(), cur)
+                    what = _CURRENCY.get(cur, named)
                     end = e
                 elif kind == "percent":
                     what, end = "percent", e

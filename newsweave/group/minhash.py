@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -57,14 +57,14 @@ _U = np.uint64
 # ASCII folding table: letters lower-cased, digits kept, '_' kept (\w), every
 # other ASCII byte (punctuation, controls, whitespace) becomes a space; bytes
 # >= 0x80 (UTF-8 sequences) are kept as word material.
-_TABLE = bytearray(b" " * 256)
+_table = bytearray(b" " * 256)
 for _c in range(256):
     _ch = chr(_c)
     if _c >= 0x80:
-        _TABLE[_c] = _c
+        _table[_c] = _c
     elif _ch.isalnum() or _ch == "_":
-        _TABLE[_c] = ord(_ch.lower())
-_TABLE = bytes(_TABLE)
+        _table[_c] = ord(_ch.lower())
+_TABLE = bytes(_table)
 
 _C2_SEPARATORS = np.zeros(256, dtype=bool)  # U+0080..U+00BF that separate words
 for _c in (0xA0, 0xA1, 0xAB, 0xAD, 0xB7, 0xBB, 0xBF, 0xA7, 0xB6):
@@ -133,7 +133,7 @@ class Signature:
     values: np.ndarray
     size: int
 
-    def jaccard(self, other: "Signature") -> float:
+    def jaccard(self, other: Signature) -> float:
         """Estimated Jaccard similarity of the two shingle sets."""
         if len(self.values) != len(other.values):
             raise ValueError(
@@ -144,7 +144,7 @@ class Signature:
             return 0.0
         return float(np.count_nonzero(self.values == other.values)) / len(self.values)
 
-    def containment(self, other: "Signature") -> float:
+    def containment(self, other: Signature) -> float:
         """Estimated share of the smaller set found in the larger one."""
         j = self.jaccard(other)
         small = min(self.size, other.size)
@@ -159,7 +159,7 @@ class Signature:
         return header + np.ascontiguousarray(self.values, dtype="<u4").tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes, seed: int | None = None) -> "Signature":
+    def from_bytes(cls, data: bytes, seed: int | None = None) -> Signature:
         """Read a stored signature; ValueError when it was made by another format or seed (recompute it)."""
         if len(data) < 8 or (len(data) - 8) % 4:
             raise ValueError(f"not a stored signature ({len(data)} bytes): recompute it")
@@ -370,7 +370,7 @@ class MinHasher:
         hi = flat >> _U(32)
         bins = ((hi * _U(k)) >> _U(32)).astype(np.int64)
         vals = flat & _U(0xFFFFFFFF)
-        sig = np.full(n_docs * k, _EMPTY, dtype=np.uint64)
+        sig: np.ndarray = np.full(n_docs * k, _EMPTY, dtype=np.uint64)
         np.minimum.at(sig, doc * k + bins, vals)
         sig = sig.reshape(n_docs, k)
         sizes = _distinct_counts(flat, doc, n_docs) if self.exact_sizes else counts.astype(np.int64)

@@ -22,9 +22,9 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -371,8 +371,8 @@ def reprint_matches(
                 best[x] = (c, y)
     out = {}
     for aid in ids:
-        b = best.get(aid)
-        out[aid] = ReprintMatch(aid, groups.find(aid), b[1] if b else None, b[0] if b else None)
+        top = best.get(aid)
+        out[aid] = ReprintMatch(aid, groups.find(aid), top[1] if top else None, top[0] if top else None)
     return out
 
 

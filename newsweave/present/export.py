@@ -18,7 +18,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
@@ -91,10 +91,8 @@ def _row_dict(row: Any, text: bool) -> dict[str, Any]:
     published = _aware(row.published)
     original = meta.pop("_published", None)
     if isinstance(original, str):
-        try:
+        with suppress(ValueError):
             published = datetime.fromisoformat(original)
-        except ValueError:
-            pass
     out = {
         "id": row.id,
         "seq": row.seq,
@@ -185,15 +183,13 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[Any]:
         raise _cannot_write(path, e) from e
     try:
         mode = "wb" if binary else "w"
-        kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
+        kwargs: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
         os.replace(tmp, path)
     except BaseException as e:
-        try:
+        with suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(e, OSError):
             raise _cannot_write(path, e) from e
         raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,11 +122,11 @@ def _segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict[st
         cuts.add(max(0, min(n, e)))
     points = sorted(cuts)
     starts: dict[int, list[str]] = defaultdict(list)
-    for s, e, _, anchor in marks:
+    for s, _, _, anchor in marks:
         if anchor:
             starts[max(0, min(n, s))].append(anchor)
     pieces = []
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         classes = sorted({cls for s, e, cls, _ in marks if s <= a and b <= e})
         pieces.append({"text": text[a:b], "classes": " ".join(classes), "anchors": starts.get(a, [])})
     if not pieces:

@@ -25,6 +25,7 @@ image, a binary) or a saved page's asset (``.css``, ``.js``, ``.svg`` …) is a
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -40,12 +41,13 @@ from newsweave.read._common import (
     strip_credentials,
 )
 
-__all__ = ["DEFAULT_USER_AGENT", "ReadOptions", "ReadResult", "folder_files", "format_of", "read_folder_entry",
-           "read_inputs", "read_path"]
+__all__ = ["DEFAULT_USER_AGENT", "EXTENSIONS", "READERS", "ReadOptions", "ReadResult", "folder_files", "format_of",
+           "read_folder_entry", "read_inputs", "read_path"]
 
 LOGGER = logging.getLogger("newsweave.read")
 
-_EXTENSIONS: dict[str, str] = {
+#: file name ending → format (a key of READERS); the longest ending that fits wins
+EXTENSIONS: dict[str, str] = {
     ".txt": "text",
     ".text": "text",
     ".md": "markdown",
@@ -101,9 +103,9 @@ def read_inputs(inputs: Iterable[str], options: ReadOptions | None = None) -> It
 def format_of(path: Path) -> str | None:
     """The reader for a path by its extension (``None`` when unknown)."""
     name = path.name.lower()
-    for suffix in sorted(_EXTENSIONS, key=len, reverse=True):
+    for suffix in sorted(EXTENSIONS, key=len, reverse=True):
         if name.endswith(suffix):
-            return _EXTENSIONS[suffix]
+            return EXTENSIONS[suffix]
     return None
 
 
@@ -194,32 +196,24 @@ def _head(path: Path, size: int = 4096) -> bytes:
         return b""
 
 
+#: format → (module, function) of its reader, imported on first use (a run of WARC files never
+#: loads feedparser). A new format: a reader module, a row here, its extensions in EXTENSIONS.
+READERS: dict[str, tuple[str, str]] = {
+    "text": ("newsweave.read.text", "read_text_file"),
+    "markdown": ("newsweave.read.text", "read_text_file"),
+    "html": ("newsweave.read.html", "read_html_file"),
+    "jsonl": ("newsweave.read.jsonl", "read_jsonl_file"),
+    "json": ("newsweave.read.jsonl", "read_json_file"),
+    "warc": ("newsweave.read.warc", "read_warc_file"),
+    "feed": ("newsweave.read.feeds", "read_feed_file"),
+}
+
+
 def _reader(fmt: str) -> Callable[[Path, ReadOptions], Iterator[Article | Failure]]:
-    if fmt in ("text", "markdown"):
-        from newsweave.read.text import read_text_file
-
-        return read_text_file
-    if fmt == "html":
-        from newsweave.read.html import read_html_file
-
-        return read_html_file
-    if fmt == "jsonl":
-        from newsweave.read.jsonl import read_jsonl_file
-
-        return read_jsonl_file
-    if fmt == "json":
-        from newsweave.read.jsonl import read_json_file
-
-        return read_json_file
-    if fmt == "warc":
-        from newsweave.read.warc import read_warc_file
-
-        return read_warc_file
-    if fmt == "feed":
-        from newsweave.read.feeds import read_feed_file
-
-        return read_feed_file
-    raise ValueError(f"unknown input format {fmt!r}")
+    if fmt not in READERS:
+        raise ValueError(f"unknown input format {fmt!r}")
+    module, function = READERS[fmt]
+    return getattr(importlib.import_module(module), function)
 
 
 def _sniff(path: Path) -> str:

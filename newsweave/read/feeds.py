@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any, Protocol
 
 from newsweave.model import UNKNOWN_OUTLET, Article, Failure, Skipped
@@ -50,7 +51,7 @@ _JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/versi
 class PageFetcher(Protocol):
     """What the feed reader needs to fetch an entry's page (``newsweave.read.web``)."""
 
-    def __call__(self, url: str, entry: FeedEntry) -> Article | Failure: ...
+    def __call__(self, url: str, entry: FeedEntry, /) -> Article | Failure: ...
 
 
 @dataclass(slots=True)
@@ -103,7 +104,7 @@ def _xml_entry(index: int, entry: Any) -> FeedEntry:
     for key in ("published_parsed", "updated_parsed"):
         value = entry.get(key)
         if value:
-            published = datetime(*value[:6], tzinfo=timezone.utc)
+            published = datetime(*value[:6]).replace(tzinfo=timezone.utc)
             break
     return FeedEntry(index, entry.get("link"), entry.get("id"), entry.get("title"), entry.get("author"), published,
                      (best or {}).get("value") or None, entry.get("summary") or None)
@@ -179,7 +180,7 @@ def read_feed_bytes(data: bytes, origin: str, options: ReadOptions, *, feed_url:
         entries = entries[: options.max_feed_entries]
     for entry in entries:
         yield isolated(f"{origin}#entry{entry.index}",
-                       lambda entry=entry: _entry_outcome(entry, info, origin, feed_url, options, fetch_page))
+                       partial(_entry_outcome, entry, info, origin, feed_url, options, fetch_page))
 
 
 def _entry_outcome(entry: FeedEntry, info: dict[str, Any], origin: str, feed_url: str | None,

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree
 
@@ -29,6 +29,9 @@ from newsweave.read._common import (
     read_file_bytes,
     source_from_value,
 )
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 __all__ = ["article_from_html", "read_html_file"]
 
@@ -114,7 +117,7 @@ def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, option
     tree = load_html(markup, options.max_file_bytes)
     if tree is None:
         return Failure(origin, "not parseable as HTML")
-    doc = bare_extraction(
+    extracted = bare_extraction(
         tree,
         url=url,
         with_metadata=True,
@@ -123,6 +126,7 @@ def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, option
         favor_precision=options.favor_precision,
         favor_recall=options.favor_recall,
     )
+    doc = cast("Document | None", extracted)  # as_dict is left False: a Document, never a dict
     text = ""
     extractor = "trafilatura"
     if doc is not None and doc.text:
@@ -232,7 +236,7 @@ def _justext_paragraphs(html: bytes | str) -> str:
         return ""
     try:
         paragraphs = justext.justext(html, justext.get_stoplist("English"))
-    except Exception:  # noqa: BLE001 - jusText raises assorted parser errors on junk input
+    except Exception:  # jusText raises assorted parser errors on junk input
         LOGGER.debug("justext failed", exc_info=True)
         return ""
     return join_paragraphs([p.text for p in paragraphs if not p.is_boilerplate])

@@ -14,8 +14,10 @@ import json
 import logging
 import zlib
 from collections.abc import Iterable, Iterator
+from functools import partial
+from io import BufferedIOBase
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from newsweave.errors import InputError
 from newsweave.model import Article, Failure, article_id_for
@@ -80,14 +82,14 @@ def read_jsonl_file(path: Path, options: ReadOptions | None = None) -> Iterator[
     gzipped = path.suffix.lower() == ".gz"
     verified, problem = _gzip_verified_prefix(path) if gzipped else (None, None)
     try:
-        handle = gzip.open(path, "rb") if gzipped else open(path, "rb")
+        handle = gzip.open(path, "rb") if gzipped else open(path, "rb")  # noqa: SIM115 - entered below, once the open error is told
     except OSError as e:
         yield Failure(str(path), f"cannot read file: {e.strerror or e}")
         return
     lineno = offset = seen = 0
     with handle:
         try:
-            for lineno, raw, size in _bounded_lines(handle, options.max_file_bytes):  # noqa: B007
+            for lineno, raw, size in _bounded_lines(handle, options.max_file_bytes):
                 offset += size
                 if verified is not None and offset > verified:
                     break  # past the last whole, checked gzip member
@@ -118,7 +120,7 @@ def _isolated_record(raw: bytes, origin: str, path: Path, options: ReadOptions) 
                                                         options=options, fallback_source=path.stem))
 
 
-def _bounded_lines(handle: IO[bytes], cap: int) -> Iterator[tuple[int, bytes | None, int]]:
+def _bounded_lines(handle: BufferedIOBase, cap: int) -> Iterator[tuple[int, bytes | None, int]]:
     """(line number, the line — None when longer than ``cap`` —, its length in bytes).
 
     An over-long line is read past in pieces, so memory stays under ``cap`` whatever a line holds.
@@ -217,8 +219,7 @@ def read_json_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     single = len(records) == 1 and records[0] is document
     for index, record in enumerate(records):
         rec_origin = origin if single else f"{origin}[{index}]"
-        yield isolated(rec_origin, lambda record=record, rec_origin=rec_origin: _record_from_json(
-            record, data if single else None, rec_origin, options, path.stem))
+        yield isolated(rec_origin, partial(_record_from_json, record, data if single else None, rec_origin, options, path.stem))
 
 
 def article_from_record(

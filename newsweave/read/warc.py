@@ -31,6 +31,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +86,11 @@ def read_warc_file(path: Path, options: ReadOptions | None = None) -> Iterator[A
     except ImportError as e:  # pragma: no cover - a declared dependency
         from newsweave.errors import MissingDependency
 
-        raise MissingDependency("fastwarc", "warc", "Reading WARC files") from e
+        raise MissingDependency("fastwarc", None, "Reading WARC files") from e
 
     name = str(path)
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 - entered below, once the open error is told
     except OSError as e:
         yield Failure(name, f"cannot read file: {e.strerror or e}")
         return
@@ -269,7 +270,7 @@ def _read_arc(path: Path, options: ReadOptions) -> Iterator[Article | Failure]:
     except ImportError as e:  # pragma: no cover - a declared dependency
         from newsweave.errors import MissingDependency
 
-        raise MissingDependency("warcio", "warc", "Reading ARC files") from e
+        raise MissingDependency("warcio", None, "Reading ARC files") from e
     name = str(path)
     offset = 0
     try:
@@ -277,7 +278,7 @@ def _read_arc(path: Path, options: ReadOptions) -> Iterator[Article | Failure]:
             iterator = ArchiveIterator(handle, arc2warc=True)
             for record in iterator:
                 offset = iterator.offset
-                yield isolated(f"{name}#{offset}", lambda record=record: _arc_record(record, f"{name}#{offset}", options))
+                yield isolated(f"{name}#{offset}", partial(_arc_record, record, f"{name}#{offset}", options))
     except OSError as e:
         yield Failure(f"{name}#{offset}", f"cannot read ARC file: {e.strerror or e}")
     except (ArchiveLoadFailed, ValueError, EOFError, zlib.error, gzip.BadGzipFile) as e:
@@ -333,7 +334,7 @@ def _decode_transfer(body: bytes, headers, limit: int) -> bytes:
                 return _inflate(zlib.decompressobj(-15), body, limit, coding)
         if coding == "br":
             try:
-                import brotli  # type: ignore[import-not-found]
+                import brotli
             except ImportError as e:
                 raise ValueError("brotli-encoded body: pip install brotli") from e
             out = brotli.Decompressor().process(body, output_buffer_limit=limit + 1)

@@ -123,7 +123,7 @@ class Fetcher:
             LOGGER.info("robots.txt of %s unavailable (%s); fetching without rules", base, e)
             return None
         if response.status in (401, 403):
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]  # RobotFileParser's own flag, missing from typeshed
         elif response.status >= 400:
             return None
         else:
@@ -279,7 +279,7 @@ def _page_article(origin: str, response: Response, options: ReadOptions, *, inpu
     content_type = response.content_type
     if content_type and content_type not in _HTML_TYPES:
         return Failure(origin, f"not an HTML page (content type {content_type})")
-    if not content_type and not response.body.lstrip()[:1] == b"<":
+    if not content_type and response.body.lstrip()[:1] != b"<":
         return Failure(origin, "not an HTML page (no content type, not markup)")
     meta = dict(metadata or {})
     if response.url != origin:

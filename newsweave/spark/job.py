@@ -234,8 +234,8 @@ def _story_stage(spark: Any, material: Any, reprints: dict[str, Any], options: S
     lone_block = next(iter(dated_blocks)) if len(dated_blocks) == 1 else None  # one block: undated join it
 
     def placed(d: tuple) -> list[tuple[Any, tuple]]:
-        home = stages.block_of(d[3], width)
-        home = lone_block if home is None and lone_block is not None else ("undated" if home is None else home)
+        block = stages.block_of(d[3], width)
+        home = lone_block if block is None and lone_block is not None else ("undated" if block is None else block)
         copies = [(home, (*d, True))]
         if isinstance(home, int) and stages.overlaps_next(d[3], width, min(overlap, width)):
             copies.append((home + 1, (*d, False)))

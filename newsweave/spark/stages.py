@@ -132,7 +132,7 @@ def analyse_paths(paths: Iterable[str], known_ids: frozenset[str] | set[str]) ->
                 if len(batch) >= ANALYSIS_BATCH:
                     yield from analyse_batch(batch)
                     batch = []
-        except Exception as e:  # noqa: BLE001 - one bad input never fails the job
+        except Exception as e:  # one bad input never fails the job
             LOGGER.warning("reading %s failed", path, exc_info=True)
             yield failure_row(Failure(path, f"read error: {type(e).__name__}: {_one_line(e)}"), "read")
     yield from analyse_batch(batch)
@@ -158,7 +158,7 @@ def analyse_batch(batch: Sequence[Article]) -> Iterator[dict[str, Any]]:
 
     try:
         results = analyse_many(list(batch))
-    except Exception:  # noqa: BLE001 - find the article that fails, keep the others
+    except Exception:  # find the article that fails, keep the others
         LOGGER.warning("analysing a batch of %d failed; retrying one by one", len(batch), exc_info=True)
         for article in batch:
             try:

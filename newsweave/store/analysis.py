@@ -22,7 +22,8 @@ import numpy as np
 from sqlalchemy import delete, insert, select
 
 from newsweave.model import Article
-from newsweave.store.schema import analyses, annotations, articles, statement_vectors
+from newsweave.store.schema import analyses, articles, statement_vectors
+from newsweave.store.schema import annotations as annotations_table
 
 __all__ = [
     "AnalysisStep",
@@ -75,9 +76,9 @@ def store_analyses(store: Any, results: Sequence[Any]) -> None:
              "analysed_at": now} for r in results])
         featured = [r for r in results if r.story_features is not None]
         if featured:
-            conn.execute(delete(annotations).where(
-                annotations.c.kind == FEATURES_KIND, annotations.c.article_id.in_([r.article_id for r in featured])))
-            conn.execute(insert(annotations), [
+            conn.execute(delete(annotations_table).where(
+                annotations_table.c.kind == FEATURES_KIND, annotations_table.c.article_id.in_([r.article_id for r in featured])))
+            conn.execute(insert(annotations_table), [
                 {"article_id": r.article_id, "kind": FEATURES_KIND, "version": r.story_features_version,
                  "data": r.story_features} for r in featured])
         embedded = [r for r in results if r.statement_vectors is not None and r.statement_spans]

@@ -18,9 +18,10 @@ quote the same way, by the span of its words: ``(article, start, end)``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import insert, select
 

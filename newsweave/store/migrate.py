@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
-
-import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
@@ -154,7 +153,8 @@ def _main(argv: list[str] | None = None) -> int:
                 config.stdout = sys.stdout
                 number = len([p for p in _versions_dir().glob("*.py") if not p.name.startswith("__")]) + 1
                 script = command.revision(config, message=args.message, autogenerate=True, rev_id=f"{number:04d}")
-            print(f"wrote {script.path}" if script is not None else "nothing generated")
+            # one revision (a list comes only with several heads, which this project never has)
+            print(f"wrote {script.path}" if script is not None and not isinstance(script, list) else "nothing generated")
             return 0
         finally:
             engine.dispose()

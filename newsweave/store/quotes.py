@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import ColumnElement, and_, delete, insert, select
 
 from newsweave.model import Quote, Span
-from newsweave.store.schema import annotations, articles, quotes, story_assignments
+from newsweave.store.schema import annotations as annotations_table
+from newsweave.store.schema import articles, quotes, story_assignments
 
 __all__ = [
     "StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "ensure_quotes",
@@ -158,7 +159,7 @@ def iter_quotes(
     as written, case-insensitively, as a substring ("harris" finds "Kamala
     Harris"). ``min_confidence`` leaves out less likely ones.
     """
-    cols = [
+    cols: list[Any] = [
         quotes,
         articles.c.source.label("outlet"),
         articles.c.text.label("article_text"),
@@ -170,7 +171,7 @@ def iter_quotes(
         .join(articles, articles.c.id == quotes.c.article_id)
         .outerjoin(story_assignments, story_assignments.c.article_id == quotes.c.article_id)
     )
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if article_ids is not None:
         ids = list(article_ids)
         if not ids:
@@ -222,8 +223,8 @@ def ensure_quotes(store: Any, article_ids: Iterable[str] | None = None) -> int:
     """
     from newsweave.enrich.quotes import VERSION
 
-    current = select(annotations.c.article_id).where(
-        annotations.c.kind == PEOPLE_KIND, annotations.c.version == VERSION
+    current = select(annotations_table.c.article_id).where(
+        annotations_table.c.kind == PEOPLE_KIND, annotations_table.c.version == VERSION
     )
     query = select(articles.c.id).where(articles.c.id.not_in(current))
     if article_ids is not None:
@@ -246,7 +247,8 @@ def _extract_and_store(store: Any, article: Any) -> None:
 
 
 def quotes_step(batch: Any, store: Any) -> None:
-    """Post-store pipeline step (``newsweave.pipeline.POST_STORE_STEPS``): quotes of a stored batch.
+    """Post-store pipeline step (for ``IngestOptions.post_store``): quotes of a stored batch, without the
+    rest of the per-article analysis.
 
     Idempotent: each article's quotes and people annotation are replaced.
     """

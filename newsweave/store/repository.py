@@ -46,13 +46,8 @@ from sqlalchemy.pool import StaticPool
 from newsweave.errors import InputError, MissingDependency, NewsweaveError, NotFound
 from newsweave.model import Article, ArticleStatus, Failure, RemovedLine, Span
 from newsweave.store import migrate
-from newsweave.store.schema import (
-    annotations,
-    articles,
-    raw_inputs,
-    removed_lines,
-    store_changes,
-)
+from newsweave.store.schema import annotations as annotations_table
+from newsweave.store.schema import articles, raw_inputs, removed_lines, store_changes
 
 __all__ = [
     "DEFAULT_DB",
@@ -630,21 +625,21 @@ class Store:
         """Cache a stage's result for an article (replaces an older one of that kind)."""
         data = _clean_json(data)
         with self.transaction() as conn:
-            key = and_(annotations.c.article_id == article_id, annotations.c.kind == kind)
-            done = conn.execute(update(annotations).where(key).values(version=version, data=data))
+            key = and_(annotations_table.c.article_id == article_id, annotations_table.c.kind == kind)
+            done = conn.execute(update(annotations_table).where(key).values(version=version, data=data))
             if done.rowcount == 0:
                 if conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is None:
                     raise NotFound(f"no article with id {article_id!r} to annotate")
                 conn.execute(
-                    insert(annotations).values(article_id=article_id, kind=kind, version=version, data=data)
+                    insert(annotations_table).values(article_id=article_id, kind=kind, version=version, data=data)
                 )
 
     def get_annotation(self, article_id: str, kind: str) -> tuple[str, Any] | None:
         """``(version, data)`` of a cached annotation, or None when there is none."""
         with self.connect() as conn:
             row = conn.execute(
-                select(annotations.c.version, annotations.c.data).where(
-                    annotations.c.article_id == article_id, annotations.c.kind == kind
+                select(annotations_table.c.version, annotations_table.c.data).where(
+                    annotations_table.c.article_id == article_id, annotations_table.c.kind == kind
                 )
             ).first()
         return None if row is None else (row.version, row.data)

@@ -7,8 +7,6 @@ Alembic migrations in ``store/migrations`` must match this file (a test
 compares them).
 """
 
-from __future__ import annotations
-
 from sqlalchemy import (
     JSON,
     Column,

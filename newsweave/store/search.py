@@ -150,7 +150,7 @@ def search_quotes(store: Any, *, words: str | None = None, speaker: str | None =
         raise InputError("quote search: give words, a speaker, or both")
     wanted = query_words(words) if words else []
     needle = " ".join(query_words(speaker)) if speaker else None
-    article_ids = [h.article_id for h in search_articles(store, words, limit=200)] if wanted else None
+    article_ids = [h.article_id for h in search_articles(store, words, limit=200)] if words and wanted else None
     if article_ids == []:
         return []
     fixes = speaker_fixes_for(store, article_ids)
@@ -185,16 +185,16 @@ def search_people(store: Any, query: str, *, limit: int = 50) -> list[dict[str, 
     """People the quotes stage found (name, variants, descriptions) whose name holds every word of
     ``query``, one hit per article, latest stored first."""
     from newsweave.store.quotes import PEOPLE_KIND
-    from newsweave.store.schema import annotations
+    from newsweave.store.schema import annotations as annotations_table
 
     words = query_words(query)
-    data_text = cast(annotations.c.data, Text)
-    conds = [annotations.c.kind == PEOPLE_KIND]
+    data_text = cast(annotations_table.c.data, Text)
+    conds = [annotations_table.c.kind == PEOPLE_KIND]
     conds += [func.lower(data_text).contains(w.lower(), autoescape=True) for w in words if w.isascii()]
-    q = (select(annotations.c.article_id, annotations.c.data, articles.c.title, articles.c.source,
+    q = (select(annotations_table.c.article_id, annotations_table.c.data, articles.c.title, articles.c.source,
                 story_assignments.c.story_id)
-         .join(articles, articles.c.id == annotations.c.article_id)
-         .outerjoin(story_assignments, story_assignments.c.article_id == annotations.c.article_id)
+         .join(articles, articles.c.id == annotations_table.c.article_id)
+         .outerjoin(story_assignments, story_assignments.c.article_id == annotations_table.c.article_id)
          .where(*conds).order_by(articles.c.seq.desc()).limit(max(limit * 4, 200)))
     hits: list[dict[str, Any]] = []
     with store.connect() as conn:

@@ -21,14 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from newsweave.model import Article
 from newsweave.store.schema import (
     analyses,
-    annotations,
     article_versions,
     articles,
     quotes,
@@ -37,6 +36,9 @@ from newsweave.store.schema import (
     reprints,
     signatures,
     statement_vectors,
+)
+from newsweave.store.schema import (
+    annotations as annotations_table,
 )
 
 __all__ = ["Revision", "VersionRecord", "known_content_ids", "revise", "same_article_id", "versions_of"]
@@ -122,7 +124,7 @@ def revise(store: Any, stored_id: str, article: Article) -> Revision:
         del row["id"], row["seq"]
         conn.execute(update(articles).where(articles.c.id == stored_id).values(**row))
         conn.execute(update(raw_inputs).where(raw_inputs.c.article_id == stored_id).values(raw=raw["raw"]))
-        for table in (removed_lines, quotes, annotations, signatures, reprints, analyses, statement_vectors):
+        for table in (removed_lines, quotes, annotations_table, signatures, reprints, analyses, statement_vectors):
             conn.execute(delete(table).where(table.c.article_id == stored_id))
         if removed:
             conn.execute(insert(removed_lines), removed)
@@ -159,6 +161,10 @@ def versions_of(store: Any, article_id: str) -> list[VersionRecord]:
             for r in rows]
 
 
+@overload
+def _utc(value: datetime) -> datetime: ...
+@overload
+def _utc(value: None) -> None: ...
 def _utc(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)

@@ -82,9 +82,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return True
     if len(word) == 1 and word.isalpha():  # an initial: "John F. Kennedy"
         return True
-    if "." in word and all(len(p) <= 2 for p in word.split(".")):  # "u.s", "d.c"
-        return True
-    return False
+    return "." in word and all(len(p) <= 2 for p in word.split("."))  # "u.s", "d.c"
 
 
 def _next_starts_sentence(text: str, pos: int) -> bool:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterator, Literal
+from collections.abc import Iterator
+from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from newsweave.store.browse import StoryFilter
 from newsweave.web import pages
 from newsweave.web.deps import ctx, require_csrf, story_filter, who_of
+
 
 class ErrorOut(BaseModel):
     """Every error of the API: a one-line message naming the record or parameter, and the status."""
@@ -71,7 +73,7 @@ class StoryCorrectionIn(BaseModel):
 
 
 class UndoIn(BaseModel):
-    who: str | None = Field(None, max_length=100)
+    who: str | None = Field(default=None, max_length=100)
 
 
 def _jsonable(value: Any) -> Any:
@@ -102,7 +104,7 @@ def story_compare(request: Request, story_id: str = _id()) -> dict[str, Any]:
 
 @router.get("/stories/{story_id}/export", summary="Every article of a story (with texts) as JSON or CSV")
 def story_export(request: Request, story_id: str = _id(),
-                 format: Literal["json", "csv"] = "json") -> StreamingResponse:  # noqa: A002
+                 format: Literal["json", "csv"] = "json") -> StreamingResponse:
     context = ctx(request)
     detail = pages.story_page(context.store, story_id)
     members = {m["id"]: m for m in detail["members"]}
@@ -159,9 +161,10 @@ def corrections(request: Request) -> dict[str, Any]:
 def story_correction(request: Request, body: StoryCorrectionIn) -> dict[str, Any]:
     from newsweave.store.stories import record_correction
 
-    payload = {"split": {"story": body.story, "articles": body.articles},
-               "merge": {"stories": body.stories},
-               "move": {"article": body.article, "story": body.story}}[body.kind]
+    payloads: dict[str, dict[str, Any]] = {"split": {"story": body.story, "articles": body.articles},
+                                           "merge": {"stories": body.stories},
+                                           "move": {"article": body.article, "story": body.story}}
+    payload = payloads[body.kind]
     return _jsonable(record_correction(ctx(request).store, body.kind, payload, who=who_of(body.who)))
 
 

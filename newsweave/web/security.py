@@ -17,9 +17,10 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 __all__ = ["CSP", "SecurityMiddleware", "WebSecurity", "check_bind"]

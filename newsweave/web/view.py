@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from itertools import pairwise
 from typing import Any
 
 __all__ = ["KNOWN_SECTIONS", "compare_view", "coverage", "mark_text", "other_sections", "scalar_fields", "shares"]
@@ -35,7 +36,7 @@ def mark_text(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict[st
         if anchor:
             anchors[s].append(anchor)
     pieces = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         classes = sorted({cls for s, e, cls, _ in clamped if s <= a and b <= e and s < e})
         pieces.append({"text": text[a:b], "classes": " ".join(classes), "anchors": anchors.get(a, [])})
     return pieces or [{"text": text, "classes": "", "anchors": anchors.get(0, [])}]

@@ -26,7 +26,8 @@ from typing import Any
 from newsweave.enrich.quotes.people import Person, assemble
 from newsweave.model import Article, Finding, Quote, Span
 
-__all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION", "quote_to_dict", "quote_from_dict", "with_tagger"]
+__all__ = ["QuoteAnalysis", "Person", "extract_quotes", "extract_quotes_many", "quotes_for_article", "VERSION",
+           "quote_to_dict", "quote_from_dict", "with_tagger"]
 
 # bump when the output of the extractor changes (the store recomputes older annotations)
 VERSION = "quotes-6"
@@ -56,7 +57,7 @@ class QuoteAnalysis:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "QuoteAnalysis":
+    def from_dict(cls, d: dict[str, Any]) -> QuoteAnalysis:
         return cls(
             quotes=[quote_from_dict(q) for q in d.get("quotes", [])],
             people=[Person.from_dict(p) for p in d.get("people", [])],

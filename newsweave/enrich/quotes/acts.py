@@ -113,6 +113,7 @@ everyone everybody someone somebody anyone nobody
 """.split())
 # a described source whose head ends like a role noun ("questioner", "mogul" does not) is a person
 _PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|ee|eur|ive|ary|crat|mogul|tycoon|magnate)$")
+_CAPITALISED_WORDS = re.compile(r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*")  # a proper name: "Kestrel Polymers"
 _ORG_HEADS = frozenset("""
 house administration department agency committee campaign company court group coalition association
 organization organisation party government ministry office council board commission union network newspaper
@@ -265,9 +266,8 @@ def _head(tokens: list[_Token]) -> _Token | None:
     """The token of a span whose head lies outside it (the phrase's head)."""
     starts = {t.start for t in tokens}
     for t in tokens:
-        if t.head_start not in starts or t.head_start == t.start:
-            if re.match(r"[A-Za-z]", t.text):
-                return t
+        if (t.head_start not in starts or t.head_start == t.start) and re.match(r"[A-Za-z]", t.text):
+            return t
     return tokens[-1] if tokens else None
 
 
@@ -298,7 +298,7 @@ def _speaker_type(q: Quote, text: str, toks: _Tokens) -> tuple[str, str]:
         return "unresolved", f"'{head_word}' is something seen, not a source"
     if heads & _DOCUMENT_HEADS:
         return "document", f"'{min(heads & _DOCUMENT_HEADS)}' is a document or decision"
-    if heads & _ORG_HEADS or heads & _ORG_NAME_WORDS and src[:1].isupper():  # "Kestrel Polymers", "The Times"
+    if heads & _ORG_HEADS or (heads & _ORG_NAME_WORDS and src[:1].isupper()):  # "Kestrel Polymers", "The Times"
         return "organisation", f"'{src}' is an organisation"
     if q.speaker and (head_word in name_words or head_word in _PERSON_HEADS):
         if re.fullmatch(r"[A-Z]{2,6}", q.speaker) or any(w in _ORG_HEADS for w in name_words):
@@ -310,7 +310,8 @@ def _speaker_type(q: Quote, text: str, toks: _Tokens) -> tuple[str, str]:
         return "group", f"'{head_word}' is an unnamed group"
     if q.speaker:
         return "person", "a named person"
-    if head is not None and head.tag in ("NNP",) or (src[:1].isupper() and re.fullmatch(r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*", src.removeprefix("The ").removeprefix("the "))):
+    bare = src.removeprefix("The ").removeprefix("the ")
+    if (head is not None and head.tag in ("NNP",)) or (src[:1].isupper() and re.fullmatch(_CAPITALISED_WORDS, bare)):
         return "organisation", f"'{src}' is a proper name"
     return "unresolved", f"'{head_word}' is not something that speaks"
 

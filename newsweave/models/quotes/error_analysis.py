@@ -39,7 +39,7 @@ def _pred_atts(text: str, analysis: Any) -> list[dict[str, frozenset[int]]]:
     out = []
     for q in analysis.quotes:
         d = quote_roles(text, q)
-        d["_kind"] = q.kind  # type: ignore[assignment]
+        d["_kind"] = q.kind
         out.append(d)
     return out
 
@@ -89,7 +89,7 @@ def analyse(recs: list[dict[str, Any]], analyses: list[Any]) -> dict[str, Any]:
 
     forms = cue_forms()
     examples: dict[str, list[str]] = collections.defaultdict(list)
-    totals = collections.Counter()
+    totals: collections.Counter[str] = collections.Counter()
     for rec, an in zip(recs, analyses):
         text = rec["text"]
         gold = gold_attributions(text, rec)

@@ -64,10 +64,15 @@ def training_sets(embedding_model: str | None) -> dict[str, tuple[list, list, li
     return sets
 
 
+#: (features, label, has_emb), one each per example
+Examples = tuple[list[dict[str, float]], list[int], list[bool]]
+
+
 def teacher_forced_examples(
     docs: list, gold: list[str], feats: list[dict], params: StoryParams
-) -> tuple[list[dict[str, float]], list[int], list[bool]]:
-    """(features, label, has_emb) for every (article, candidate story) the index proposes."""
+) -> tuple[Examples, Examples]:
+    """(features, label, has_emb) for every (article, candidate story) the index proposes, and
+    the same for every (article, member of a candidate story) pair."""
     c = StoryClusterer(params)
     if params.prefit_idf:
         c.fit_idf(docs)
@@ -149,7 +154,7 @@ def similarity_examples(embedding_model: str = "minilm", min_df: int = 1) -> tup
 
 def fit_similarity(
     X: list[dict[str, float]], y: list[float], names: tuple[str, ...] = SIMILARITY_FEATURES, alpha: float = 0.3
-) -> tuple[dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, float], dict[str, Any]]:
     """Ridge model of −overall; returns (weights, report with 5×10-fold cross-validated Pearson)."""
     from sklearn.linear_model import Ridge
     from sklearn.model_selection import KFold, cross_val_predict
@@ -211,7 +216,8 @@ def singleton_guard(embedding_model: str | None):
         key = (params.threshold, params.merge_threshold, params.merge, params.attach_threshold)
         if key not in shares:
             shares[key] = singletons_kept([a.story_key for a in cluster_stories(docs, params, feats)], singles)
-            print(f"  attach {params.attach_threshold:.2f} merge {params.merge_threshold:.2f}: {shares[key]:.1%} singletons kept", file=sys.stderr)
+            print(f"  attach {params.attach_threshold:.2f} merge {params.merge_threshold:.2f}: "
+                  f"{shares[key]:.1%} singletons kept", file=sys.stderr)
         return shares[key]
 
     return kept
@@ -289,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
             trial = replace(params, threshold=thr, merge_threshold=mthr, merge=mthr <= 1.0, attach_threshold=athr)
             scores = evaluate(trial, sets)
             mean = float(np.mean(list(scores.values())))
-            print(f"  thr {thr:.2f} merge {mthr:.2f} attach {athr:.2f}: mean {mean:.4f} {json.dumps({k: round(v, 4) for k, v in scores.items()})}", file=sys.stderr)
+            rounded = json.dumps({k: round(v, 4) for k, v in scores.items()})
+            print(f"  thr {thr:.2f} merge {mthr:.2f} attach {athr:.2f}: mean {mean:.4f} {rounded}", file=sys.stderr)
             if best is None or mean > best[0]:
                 best = (mean, trial, scores)
 
@@ -300,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     floor = kept(best[1]) - MAX_SINGLETON_LOSS if kept else 0.0
     search([
         (thr, m, a) for m, a in itertools.product(args.merge_thresholds, args.attach_thresholds)
-        if m <= 1.0 and a <= 1.0 and (not kept or kept(replace(params, threshold=thr, merge_threshold=m, attach_threshold=a)) >= floor)
+        if m <= 1.0 and a <= 1.0
+        and (not kept or kept(replace(params, threshold=thr, merge_threshold=m, attach_threshold=a)) >= floor)
     ])
     mean, params, scores = best
     lex_scores = evaluate(params, sets, lexical=True)

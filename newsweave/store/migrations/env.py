@@ -42,7 +42,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _configure_and_run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the Alembic config names no sqlalchemy.url and passes no connection")
+    engine = create_engine(url)
     try:
         with engine.connect() as connection:
             _configure_and_run(connection)
