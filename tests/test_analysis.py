@@ -11,8 +11,8 @@ import pytest
 
 import newsweave.compare as compare_module
 import newsweave.nlp
-from newsweave.enrich.statements import Statement
 from newsweave.enrich.analyse import AnalysisPool, analyse, analyse_many, analysis_version
+from newsweave.enrich.statements import Statement
 from newsweave.model import Article
 from newsweave.store import Store
 from newsweave.store.analysis import StatementVectors, entities_for, stale_article_ids, store_analyses

@@ -69,7 +69,7 @@ def test_a_missing_cue_file_is_an_error_naming_it(tmp_path, fresh_lexicon, which
 
 def test_a_missing_cue_file_stops_extraction(tmp_path, nlp, fresh_lexicon):
     fresh_lexicon.setattr(lexicon, "STRUCTURAL_PATH", tmp_path / "cues_structural.json")
-    with pytest.raises(CueLexiconError, match="cues_structural.json"):
+    with pytest.raises(CueLexiconError, match=r"cues_structural\.json"):
         extract_quotes("“We are ready,” Jane Doe said.", nlp=nlp)
 
 

@@ -29,9 +29,12 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from newsweave.compare.records import StatementGroupRecord
 
 __all__ = ["grouped_pairs", "pair_agreement", "measure"]
 
@@ -44,7 +47,7 @@ def _given(vectors: np.ndarray) -> Callable[[Any], np.ndarray]:
     return lambda _statements: vectors
 
 
-def grouped_pairs(groups: Iterable[dict[str, Any]]) -> set[tuple[tuple[str, int], tuple[str, int]]]:
+def grouped_pairs(groups: Iterable[StatementGroupRecord]) -> set[tuple[tuple[str, int], tuple[str, int]]]:
     """Every pair of statements (article id, start) that one statement group holds."""
     pairs: set[tuple[tuple[str, int], tuple[str, int]]] = set()
     for group in groups:

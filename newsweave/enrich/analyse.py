@@ -158,8 +158,13 @@ def _add_lead_vectors(articles: Sequence[Article], results: list[ArticleAnalysis
 
 def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAnalysis]) -> None:
     """The vectors of the statements compare will align (quoted ones left out as compare does), one batch."""
-    from newsweave.enrich.statements import (STATEMENT_MODEL, embed_statements, embedder_available, split_statements,
-                                             statement_quote_spans)
+    from newsweave.enrich.statements import (
+        STATEMENT_MODEL,
+        embed_statements,
+        embedder_available,
+        split_statements,
+        statement_quote_spans,
+    )
 
     if not embedder_available():
         return

@@ -143,10 +143,10 @@ def _view(story: StoryRecord) -> dict[str, Any]:
             for k, piece in enumerate(v.get("pieces") or [v]):
                 anchor = f"{g['id']}-{v['article']}" if k == 0 else ""
                 marks[v["article"]].append((piece["start"], piece["end"], cls, anchor))
-    for g in story["statements"]:
-        for m in g["members"]:
-            cls = "ms uniq" if g["unique"] else "ms"
-            marks[m["article"]].append((m["start"], m["end"], cls, f"{g['id']}-{m['article']}"))
+    for sg in story["statements"]:
+        for m in sg["members"]:
+            cls = "ms uniq" if sg["unique"] else "ms"
+            marks[m["article"]].append((m["start"], m["end"], cls, f"{sg['id']}-{m['article']}"))
     for f in story["flags"]:
         marks[f["article"]].append((f["start"], f["end"], f"mf k-{f['kind']}", f["id"]))
     texts = {a["id"]: _segments(a.get("text") or "", marks[a["id"]]) for a in articles}

@@ -18,9 +18,12 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.model import Article, ArticleStatus, Failure, RemovedLine, Skipped, Span
+
+if TYPE_CHECKING:
+    from newsweave.compare.records import StoryRecord
 
 LOGGER = logging.getLogger("newsweave.spark")
 
@@ -368,7 +371,7 @@ def cluster_block(block: Any, docs: Sequence[tuple[str, str | None, str, datetim
 # --------------------------------------------------------------------------- compare
 
 
-def compare_story(story_id: str, rows: Iterable[Any], method: str = "auto") -> dict[str, Any]:
+def compare_story(story_id: str, rows: Iterable[Any], method: str = "auto") -> StoryRecord:
     """Compare one story (its article rows with ``reprint_group``) as the local job does."""
     from newsweave.compare import compare_articles
     from newsweave.compare.names import entities_from_spans

@@ -134,7 +134,7 @@ def _headline_quote(att: Attribution, claimed: set[int], article_id: str) -> Quo
     a0, a1 = att.content[0]
     return Quote(
         article_id=article_id,
-        kind="direct" if att.regions else "indirect",  # type: ignore[arg-type]
+        kind="direct" if att.regions else "indirect",
         content=Span(a0, a1),
         cue=Span(*att.cue) if att.cue else None,
         source=Span(*att.source) if att.source else None,

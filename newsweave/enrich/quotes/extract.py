@@ -292,7 +292,7 @@ def _classify_regions(text: str, regions: list[QuoteRegion], paragraphs: list[tu
             out.append(nwords >= 3)
             continue
         ends_sentence = inner.rstrip()[-1:] in ",.?!…" if inner.strip() else False
-        at_start = not before or before[-1] in ".?!:…" or before.endswith(("”", '"', "’")) and _words(before) == 0
+        at_start = not before or before[-1] in ".?!:…" or (before.endswith(("”", '"', "’")) and _words(before) == 0)
         after_colon_comma = bool(before) and before[-1] in ":,—–-"
         if at_start and (nwords >= 3 or ends_sentence):
             out.append(True)
@@ -306,7 +306,8 @@ def _classify_regions(text: str, regions: list[QuoteRegion], paragraphs: list[tu
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "attr", "oprd", "parataxis"}
-_TELL_LIKE = {"told", "tell", "tells", "telling", "asked", "ask", "asks", "asking", "urged", "informed", "assured", "warned", "reminded"}
+_TELL_LIKE = {"told", "tell", "tells", "telling", "asked", "ask", "asks", "asking", "urged", "informed", "assured", "warned",
+              "reminded"}
 _PRONOUN_SOURCES = {"he", "she", "they", "it", "i", "we", "you", "who", "which", "that"}
 
 
@@ -434,9 +435,7 @@ def _cue_span(tok) -> tuple[int, int]:
     """The cue: the verb with its auxiliaries, negation and particle ("has said", "called for")."""
     toks = [tok]
     for c in tok.children:
-        if c.dep_ in ("aux", "auxpass", "neg") and c.i < tok.i:
-            toks.append(c)
-        elif c.dep_ == "prt" and c.i == tok.i + 1:
+        if (c.dep_ in ("aux", "auxpass", "neg") and c.i < tok.i) or (c.dep_ == "prt" and c.i == tok.i + 1):
             toks.append(c)
     if tok.lower_ == "according":
         for c in tok.children:
@@ -499,7 +498,7 @@ _ORG_OR_PLACE = {
     "industries", "systems", "technologies", "holdings", "partners", "polymers", "chemicals", "airlines",
     "motors", "foods", "brands", "solutions", "labs", "laboratories", "networks", "communications", "energy",
     "resources", "capital", "ventures", "logistics", "materials", "products", "enterprises", "pharmaceuticals",
-    "insurance", "media", "studios", "entertainment", "financial", "healthcare", "electric", "steel", "oil",
+    "insurance", "studios", "entertainment", "financial", "healthcare", "electric", "steel", "oil",
 }
 _PLACE_PREPS = {"in", "to", "from", "into", "across", "near", "at", "toward", "towards", "throughout", "of"}
 
@@ -550,7 +549,8 @@ def _name_chains(doc) -> list[tuple[int, int, float]]:
             if head.dep_ in ("nsubj",) and head.head.lower_ in forms:
                 score += 2
             real = [t for t in name if t.text != "-"]
-            if len(real) in (2, 3, 4) and all(t.text[:1].isupper() and (t.text[1:].islower() or t.text.endswith(".")) for t in real):
+            if len(real) in (2, 3, 4) and all(t.text[:1].isupper() and (t.text[1:].islower() or t.text.endswith("."))
+                                               for t in real):
                 score += 1
             if prev is not None and prev.lower_ in _PLACE_PREPS:
                 score -= 1.5
@@ -602,7 +602,7 @@ class _AnyVerb(dict):
     def __getitem__(self, key: str) -> float:
         return 0.5
 
-    def get(self, key, default=None):  # type: ignore[override]
+    def get(self, key, default=None):
         return 0.5
 
 
@@ -717,8 +717,11 @@ def _source_of(doc, tok, low: str, pos: str) -> tuple[Any, str] | None:
             rule = "shared subject"
         if src is None and pos == "NOUN":
             # "Trump’s claim that …", "the senator’s statement that …"
-            src = next((c for c in tok.children if c.dep_ == "poss" and c.tag_ not in ("PRP$",) or c.dep_ == "poss" and c.lower_ in ("his", "her", "their")), None)
-            if src is None or not any(c.dep_ in ("ccomp", "acl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children) for c in tok.children):
+            src = next((c for c in tok.children if c.dep_ == "poss"
+                        and (c.tag_ not in ("PRP$",) or c.lower_ in ("his", "her", "their"))), None)
+            if src is None or not any(c.dep_ in ("ccomp", "acl")
+                                      and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)
+                                      for c in tok.children):
                 return None
             rule = "noun cue"
     if src is None and tok.i >= 2 and any(_is_placeholder(doc[j]) for j in range(max(0, tok.i - 4), tok.i)):
@@ -810,11 +813,12 @@ def _parenthetical_content(cue: _Cue) -> bool:
     """"Content …, he said." / "All of this, he acknowledges, could …": the cue hangs from the content."""
     tok, src, doc = cue.tok, cue.src, cue.doc
     if not (
-        src is not None
+        (src is not None
         and tok.head.i != tok.i
         and (tok.dep_ == "parataxis" or (tok.dep_ in ("advcl", "ccomp") and tok.i > 0 and tok.nbor(-1).text == ","))
-        and not any(c.dep_ in ("xcomp", "dobj") and c.i > tok.i for c in tok.children)
-        or (src is not None and tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i and tok.i > tok.head.i and src.i > tok.i)
+        and not any(c.dep_ in ("xcomp", "dobj") and c.i > tok.i for c in tok.children))
+        or (src is not None and tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i and tok.i > tok.head.i
+            and src.i > tok.i)
     ):
         return False
     for a, b in _subtree_pieces(tok.head, exclude=tok):
@@ -861,7 +865,7 @@ def _gated_content(cue: _Cue) -> bool:
     else:
         pp = next((c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _CUE_PREPS), None)
         obj = next((c for c in pp.children if c.dep_ in ("pobj", "pcomp")), None) if pp is not None else None
-        if obj is not None and pp.i - tok.i <= 3:
+        if obj is not None and pp is not None and pp.i - tok.i <= 3:
             cue.content.append(_subtree_span(obj))
             cue.rule = cue.rule or "prep"
             cue.cue_to = pp

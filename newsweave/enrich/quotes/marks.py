@@ -214,12 +214,12 @@ def _mark_while_open(scan: _Scan, pos: int, ch: str, role: str, ln: int) -> None
     assert scan.pending is not None
     open_pos, open_ch, open_ln = scan.pending
     closers = _DOUBLE_PAIRS.get(open_ch, "”")
-    if ch in closers and (role in ("close", "either") or ch in "“«" or ch == '"'):
-        # “ closes only a „ quote; for a “ quote, another “ is a new opener. A straight quote that
-        # looks like an opener while one is open means the earlier one was never closed.
-        if not (ch == "“" and open_ch == "“") and not (ch == '"' and role == "open" and open_ch == '"'):
-            _close(scan, open_pos, open_ln, pos, ln)
-            return
+    # “ closes only a „ quote; for a “ quote, another “ is a new opener. A straight quote that
+    # looks like an opener while one is open means the earlier one was never closed.
+    if (ch in closers and (role in ("close", "either") or ch in "“«" or ch == '"')
+            and not (ch == "“" and open_ch == "“") and not (ch == '"' and role == "open" and open_ch == '"')):
+        _close(scan, open_pos, open_ln, pos, ln)
+        return
     if role == "open" or ch in "“„«" or ch == '"':
         # a new opener while one is pending: the pending quote never closed;
         # it ends before this mark (degrade gracefully)

@@ -43,7 +43,7 @@ _ROLE_HEADS = {
     "president", "vice president", "governor", "senator", "secretary", "speaker", "mayor", "minister",
     "prime minister", "chancellor", "attorney general", "first lady", "nominee", "candidate", "director",
     "ambassador", "chairman", "chairwoman", "commissioner", "sheriff", "judge", "justice", "spokesman",
-    "spokeswoman", "congressman", "congresswoman", "senator", "pope", "king", "queen",
+    "spokeswoman", "congressman", "congresswoman", "pope", "king", "queen",
 }
 _ORG_WORDS = {
     "times", "post", "news", "house", "committee", "department", "party", "campaign", "council", "court",
@@ -63,7 +63,8 @@ _UPPER = "A-Z" + "".join(ch for ch in map(chr, range(0xC0, 0x250)) if ch.isupper
 _LOWER = "a-z" + "".join(ch for ch in map(chr, range(0xC0, 0x250)) if ch.islower())
 _CAP_WORD = f"[{_UPPER}][{_LOWER}]+"
 _NAME_TOKEN = re.compile(f"^[{_UPPER}][{_UPPER}{_LOWER}'’.\\-]*$")
-_SENT_WORDS = {"The", "A", "An", "But", "And", "In", "On", "When", "While", "As", "If", "That", "This", "Former", "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov"}
+_SENT_WORDS = {"The", "A", "An", "But", "And", "In", "On", "When", "While", "As", "If", "That", "This", "Former", "Mr", "Mrs",
+               "Ms", "Dr", "Sen", "Rep", "Gov"}
 _DESC_STOP = {"the", "a", "an", "and", "or", "with", "of", "by", "for", "to", "in", "on", "at", "said", "says"}
 
 
@@ -89,7 +90,7 @@ class Person:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Person":
+    def from_dict(cls, d: dict[str, Any]) -> Person:
         return cls(
             name=d["name"],
             mentions=[Span(a, b) for a, b in d.get("mentions", [])],
@@ -170,7 +171,8 @@ def _same_person(a: str, cluster: _Cluster) -> bool:
         if a == form:
             return True
         if len(at) >= 2 and len(ft) >= 2:
-            if at[-1] == ft[-1] and (at[0] == ft[0] or fuzz.ratio(at[0], ft[0]) >= 75 or at[0][0] == ft[0][0] and len(at[0]) <= 2):
+            if at[-1] == ft[-1] and (at[0] == ft[0] or fuzz.ratio(at[0], ft[0]) >= 75
+                                     or (at[0][0] == ft[0][0] and len(at[0]) <= 2)):
                 return True
             if at[0] == ft[0] and fuzz.ratio(at[-1], ft[-1]) >= 85 and len(at[-1]) > 4:
                 return True
@@ -309,7 +311,7 @@ def _names_of_persons(parsed: Parsed) -> list[tuple[str, list[str]]]:
         n, d = _clean_name(text[s:e])
         pt = _preceding_title(text, s)
         if pt:
-            d = d + [pt]
+            d = [*d, pt]
         if _is_name(n):
             raw_names.append((n, d))
     return raw_names
@@ -628,7 +630,8 @@ def _add_previous_speaker(st: _Speakers, pos: int, si: int, for_quote: int, scor
     if prev:
         last = max(prev, key=lambda k: quotes[k].content.start)
         p = st.speakers[last]
-        scores[p] = scores.get(p, 0.0) + 3.0
+        if p is not None:  # always: ``prev`` holds resolved quotes only
+            scores[p] = scores.get(p, 0.0) + 3.0
 
 
 def _gender_of_pronoun(p: str) -> str:

@@ -17,9 +17,9 @@ rules' result.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 from newsweave.enrich.quotes.extract import COLON_LABELS, QUOTE_TOKEN, Attribution, Parsed, Tok, pos_of_tag
@@ -374,10 +374,10 @@ def link(segs: list[Segment]) -> list[dict[str, Any]]:
                 "sent": c.sent, "para": para,
             }
         for pieces in contents:
-            ci = min(range(len(cues)), key=lambda i: dist(cues[i], pieces), default=None)
-            if ci is None or dist(cues[ci], pieces)[0]:
+            nearest = min(range(len(cues)), key=lambda i: dist(cues[i], pieces), default=None)
+            if nearest is None or dist(cues[nearest], pieces)[0]:
                 continue  # no cue in its sentences: the rules' handling of cue-less quotations decides
-            atts[ci]["content"].extend((p.start, p.end) for p in pieces)
+            atts[nearest]["content"].extend((p.start, p.end) for p in pieces)
         out.extend(a for a in atts.values())
     for a in out:
         a["content"].sort()
