@@ -1,4 +1,8 @@
-"""Calibrate the story clusterer on the training files; writes ``params.json``.
+"""Calibrate the story clusterer on the training files; writes the record ``params.json``.
+
+The values found become the clusterer's settings once they are copied into the defaults of
+``StoryParams`` (``newsweave/group/stories/params.py``, the one source of truth);
+``tests/test_story_params.py`` fails until the defaults and the record agree.
 
 Run from the repository root (needs ../shared/data and the ``embed`` extra)::
 
@@ -319,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     params.save(args.out)
     print(f"wrote {args.out}: threshold {params.threshold}, merge {params.merge_threshold}, mean F1 {mean:.4f}", file=sys.stderr)
+    print("copy the values into the StoryParams defaults (newsweave/group/stories/params.py)", file=sys.stderr)
     return 0
 
 
