@@ -8,14 +8,12 @@ The flow for one run (every stage a generator, so a multi-GB input streams)::
            ├─ ARTICLE_STEPS              generator in → generator out (default: clean)
            ├─ store.add_batch            one transaction per batch, insert-if-absent
            ├─ store.versions.revise      the same URL / id with new text: a new version
-           └─ POST_STORE_STEPS           step(batch, store) after each committed batch
+           └─ IngestOptions.post_store   step(batch, store) after each committed batch
 
-Later stages hook in per run through ``IngestOptions.post_store``: the main job and
-``newsweave ingest`` pass the per-article analysis (``store.analysis.AnalysisStep``, via
-``workflow.ingest_analysed``); stories are grouped once the whole ingest is done
-(``workflow.finish_ingest``), not per batch. :data:`POST_STORE_STEPS` are the steps every
-run gets (none by default). A post-store step runs after its batch committed, so a kill
-can land between the two: on the re-run the same articles come back in ``batch.present_ids``.
+Later stages hook in per run through ``IngestOptions.post_store`` (the per-article
+analysis: :func:`newsweave.workflow.ingest_analysed`). A
+post-store step runs after its batch committed, so a kill can land between
+the two: on the re-run the same articles come back in ``batch.present_ids``.
 A step must therefore be idempotent and should check ``present_ids`` for work it
 has not done yet (e.g. an annotation with its current version).
 
@@ -43,7 +41,6 @@ from newsweave.store.versions import split_revisions
 
 __all__ = [
     "ARTICLE_STEPS",
-    "POST_STORE_STEPS",
     "ArticleStep",
     "IngestOptions",
     "IngestSummary",
@@ -77,11 +74,6 @@ class PostStoreStep(Protocol):
     def __call__(self, batch: StoredBatch, store: Store, /) -> None: ...
 
 
-#: Steps every ingest runs after each committed batch, in order (none by default: the per-article
-#: analysis is passed per run through ``IngestOptions.post_store``).
-POST_STORE_STEPS: list[PostStoreStep] = []
-
-
 def clean_step(stream: Iterator[Item]) -> Iterator[Item]:
     """Clean each article (``newsweave.clean.clean_article``); a crash becomes a Failure."""
     clean_article = _cleaner()
@@ -107,7 +99,7 @@ class IngestOptions:
     batch_size: int = DEFAULT_BATCH_SIZE
     read_options: Any = None  # newsweave.read.ReadOptions; None = defaults
     article_steps: Sequence[ArticleStep] | None = None  # None = ARTICLE_STEPS
-    post_store: Sequence[PostStoreStep] | None = None  # None = POST_STORE_STEPS
+    post_store: Sequence[PostStoreStep] = ()  # run after each committed batch, in order
     reader: Callable[[list[str], Any], Iterable[Item]] | None = None  # None = read_inputs
 
     def __post_init__(self) -> None:
@@ -185,7 +177,7 @@ def ingest(
         raise InputError("nothing to ingest: give at least one path or URL")
     reader = options.reader or _reader()
     steps = list(ARTICLE_STEPS if options.article_steps is None else options.article_steps)
-    post_store = list(POST_STORE_STEPS if options.post_store is None else options.post_store)
+    post_store = list(options.post_store)
     summary = IngestSummary()
     started = time.perf_counter()
 

@@ -19,11 +19,14 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.errors import InputError
 from newsweave.model import Failure
 from newsweave.pipeline import IngestOptions, IngestSummary, ingest
+
+if TYPE_CHECKING:
+    from newsweave.store import Store
 
 __all__ = ["FeedPoll", "FeedWatcher", "failures_of", "parse_interval", "watch"]
 
@@ -71,7 +74,7 @@ class FeedWatcher:
     """Polls a fixed list of feeds into one store, remembering each feed's validators."""
 
     feeds: Sequence[str]
-    store: Any
+    store: Store
     options: IngestOptions = field(default_factory=IngestOptions)
     _validators: dict[str, _Validators] = field(default_factory=dict)
 
@@ -108,7 +111,7 @@ class FeedWatcher:
         return FeedPoll(feed, "changed", summary=ingest([feed], self.store, options))
 
 
-def watch(feeds: Sequence[str], store: Any, *, every: float, times: int | None = None,
+def watch(feeds: Sequence[str], store: Store, *, every: float, times: int | None = None,
           options: IngestOptions | None = None, on_poll: Callable[[int, list[FeedPoll]], None] | None = None,
           sleep: Callable[[float], None] = time.sleep) -> list[list[FeedPoll]]:
     """Poll ``feeds`` every ``every`` seconds, ``times`` times (None: until interrupted)."""

@@ -1,7 +1,9 @@
 """Whole-run workflows over a store: the main job and the story sets compare works on.
 
 The CLI, the web app and a notebook call these so none of them strings stages
-together on its own: ingest → quotes → stories → compare → reports.
+together on its own: ingest → analysis → stories → compare → reports. The front half
+(:func:`ingest_job`: ingest, per-article analysis, story grouping when something changed)
+is shared by ``newsweave ingest`` and the main job (:func:`run_job`, ``newsweave run``).
 
 >>> from newsweave.store import Store
 >>> with Store.open("out/newsweave.db") as store:                 # doctest: +SKIP
@@ -18,14 +20,19 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.errors import InputError
 from newsweave.model import Article
 from newsweave.pipeline import IngestOptions, IngestSummary, StoredBatch, ingest
 from newsweave.store import Store
 
+if TYPE_CHECKING:
+    from newsweave.group.stage import StoryUpdate
+    from newsweave.group.stories import StoryParams
+
 __all__ = [
+    "IngestRun",
     "JobResult",
     "StaleWork",
     "StorySet",
@@ -35,6 +42,7 @@ __all__ = [
     "compare_story_sets",
     "finish_ingest",
     "ingest_analysed",
+    "ingest_job",
     "load_story_set",
     "run_job",
     "stale_work",
@@ -63,6 +71,15 @@ class StoryReport:
     flags: int
     html: Path
     json: Path
+
+
+@dataclass(slots=True)
+class IngestRun:
+    """What :func:`ingest_job` did."""
+
+    summary: IngestSummary
+    analysed: int = 0  # articles analysed (new ones and any left stale by an earlier run)
+    grouped: StoryUpdate | None = None  # None: grouping did not run (nothing new, or stories off)
 
 
 @dataclass(slots=True)
@@ -131,15 +148,34 @@ def ingest_analysed(inputs: Iterable[str], store: Store, options: IngestOptions,
     return summary, analysis.analysed
 
 
-def finish_ingest(store: Store, summary: IngestSummary, analysed: int = 0) -> Any:
+def finish_ingest(store: Store, summary: IngestSummary, analysed: int = 0, story_params: StoryParams | None = None,
+                  say: Callable[[str], None] | None = None) -> StoryUpdate | None:
     """Group stories after an ingest that stored, revised or analysed something, or that found a
     killed run's articles without a story; returns the ``StoryUpdate``, or None when there was
-    nothing to group."""
-    from newsweave.store.stories import update_stories
+    nothing to group. ``say`` hears "grouping stories" when grouping starts."""
+    from newsweave.group.stage import update_stories
 
     if not _grouping_due(store, summary, analysed):
         return None
-    return update_stories(store)
+    if say is not None:
+        say("grouping stories")
+    return update_stories(store, story_params)
+
+
+def ingest_job(inputs: Iterable[str], store: Store, options: IngestOptions, *, stories: bool = True,
+               workers: int | None = None, statements: bool = True, progress: Any = None,
+               say: Callable[[str], None] | None = None, story_params: StoryParams | None = None) -> IngestRun:
+    """Read, clean and store ``inputs``; with ``stories``, analyse each new article once and group the
+    stories when anything changed (:func:`ingest_analysed`, then :func:`finish_ingest`).
+
+    The one front half of ``newsweave ingest`` and the main job. ``say`` hears "grouping stories"
+    when grouping starts; ``story_params`` go to the clusterer (None: the settings in force).
+    """
+    if not stories:
+        return IngestRun(ingest(list(inputs), store, options, progress=progress))
+    summary, analysed = ingest_analysed(inputs, store, options, workers=workers, statements=statements,
+                                        progress=progress)
+    return IngestRun(summary, analysed, finish_ingest(store, summary, analysed, story_params, say=say))
 
 
 def _story_material(articles: Iterable[Article]) -> list[Article]:
@@ -177,7 +213,8 @@ def story_sets_for(store: Store, article_ids: Sequence[str] | None = None, *, by
     files expects; ``by_story=True`` groups them into stories first and returns
     each story of at least ``min_articles`` articles.
     """
-    from newsweave.store.stories import list_stories, update_stories
+    from newsweave.group.stage import update_stories
+    from newsweave.store.stories import list_stories
 
     wanted = set(article_ids) if article_ids is not None else None
     if not by_story:
@@ -263,7 +300,7 @@ def _report_dir(out_dir: Path) -> Path:
 
 def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str = "auto",
             progress: Callable[[str], None] | None = None, ingest_progress: Any = None,
-            workers: int | None = None) -> JobResult:
+            workers: int | None = None, story_params: StoryParams | None = None) -> JobResult:
     """The main job: ingest ``inputs``, analyse each new article once, group stories, write a report per story.
 
     Writes ``out_dir/stories/<id>.html`` and ``.json`` for every story of two
@@ -275,24 +312,21 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     there is something new, and a story is compared again only when what its comparison is
     made from changed (its articles, their reprint groups, its headline, the method, the
     analysers or the compare code) or its report files are missing. ``workers`` analysis
-    processes (default: the cores) feed one writer.
+    processes (default: the cores) feed one writer; ``story_params`` go to the clusterer.
     """
     from newsweave.compare.statements import check_method
     from newsweave.present.report import write_report
-    from newsweave.store.stories import list_stories, update_stories
+    from newsweave.store.stories import list_stories
 
     check_method(method)
     story_dir = _report_dir(out_dir)
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     say("reading, cleaning, analysing")
-    summary, analysed = ingest_analysed(inputs, store, IngestOptions(), workers=workers,
-                                        statements=method != "lexical", progress=ingest_progress)
-    result = JobResult(ingest=summary, stories_total=0, analysed=analysed)
-    if _grouping_due(store, summary, analysed):
-        say("grouping stories")
-        update_stories(store)
-        result.stories_updated = True
+    run = ingest_job(inputs, store, IngestOptions(), workers=workers, statements=method != "lexical",
+                     progress=ingest_progress, say=say, story_params=story_params)
+    result = JobResult(ingest=run.summary, stories_total=0, analysed=run.analysed,
+                       stories_updated=run.grouped is not None)
     summaries = list_stories(store)
     result.stories_total = len(summaries)
     for story in summaries:

@@ -81,7 +81,7 @@ def _kill_in_analysis(monkeypatch):
 def _kill_in_grouping(monkeypatch):
     import newsweave.store.stories as store_stories
 
-    monkeypatch.setattr(store_stories, "_write", kill_on_call(1, store_stories._write))
+    monkeypatch.setattr(store_stories, "write_stories", kill_on_call(1, store_stories.write_stories))
 
 
 def _kill_in_compare(monkeypatch):
@@ -110,7 +110,7 @@ def test_an_ingest_killed_while_grouping_groups_on_the_next_run(tmp_path, monkey
     with Store.open(str(tmp_path / "s.db")) as store:
         first = ingest([CORPUS], store)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(store_stories, "_write", kill_on_call(1, store_stories._write))
+            patch.setattr(store_stories, "write_stories", kill_on_call(1, store_stories.write_stories))
             with pytest.raises(Killed):
                 finish_ingest(store, first)
         assert stale_work(store).without_story  # stored, never grouped

@@ -10,13 +10,13 @@ from sqlalchemy import select, text
 from newsweave.errors import InputError, NotFound
 from newsweave.model import Article, ArticleStatus, article_id_for
 from newsweave.store import Store
+from newsweave.group.stage import update_stories
 from newsweave.store.schema import stories
 from newsweave.store.stories import (
     list_corrections,
     list_stories,
     record_correction,
     story_detail,
-    update_stories,
 )
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)

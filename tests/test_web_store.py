@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from newsweave.errors import InputError, NotFound
+from newsweave.group.stage import update_stories
 from newsweave.store.browse import StoryFilter, list_story_page, load_outlet_groups, outlet_group_map
 from newsweave.store.decisions import (
     apply_decisions,
@@ -16,7 +17,7 @@ from newsweave.store.decisions import (
     speaker_fixes_for,
 )
 from newsweave.store.search import count_fts, search_articles, search_quotes
-from newsweave.store.stories import list_corrections, record_correction, story_detail, undo_correction, update_stories
+from newsweave.store.stories import list_corrections, record_correction, story_detail, undo_correction
 from tests import web_fixtures
 from tests.web_fixtures import by_topic
 

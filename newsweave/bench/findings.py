@@ -37,11 +37,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.bench.stories import data_dir
 from newsweave.model import Article
 from newsweave.text.stopwords import STOPWORDS
+
+if TYPE_CHECKING:
+    from newsweave.store import Store
 
 __all__ = ["PLANT_KINDS", "Plant", "plant_error", "false_alarms", "planted_recall", "run", "render", "main"]
 
@@ -75,14 +78,14 @@ class Plant:
     note: str
 
 
-def _stories_of(path: Path, store: Any) -> list[tuple[str, list[Article], dict[str, Any]]]:
+def _stories_of(path: Path, store: Store) -> list[tuple[str, list[Article], dict[str, Any]]]:
     """Ingest ``path`` into ``store``; each gold story (the record's ``story``) with its stored quote analyses."""
     from newsweave.pipeline import IngestOptions, StoredBatch, ingest
     from newsweave.store.quotes import analyses_for
 
     ids: list[str] = []
 
-    def remember(batch: StoredBatch, _store: Any) -> None:
+    def remember(batch: StoredBatch, _store: Store) -> None:
         ids.extend(a.id for a in batch.stored)
         ids.extend(batch.present_ids)
 
@@ -100,7 +103,7 @@ def _stories_of(path: Path, store: Any) -> list[tuple[str, list[Article], dict[s
     return out
 
 
-def compare_set(path: Path, store: Any, method: str, limit: int | None = None) -> list[ComparedStory]:
+def compare_set(path: Path, store: Store, method: str, limit: int | None = None) -> list[ComparedStory]:
     """Every gold story of one data set compared; time is compare alone (quotes come from the store)."""
     from newsweave.compare import compare_articles
 

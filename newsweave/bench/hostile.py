@@ -29,9 +29,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.bench.memory import peak_rss_mb
+
+if TYPE_CHECKING:
+    from newsweave.store import Store
 
 __all__ = ["CLASSES", "Case", "CampaignResult", "generate", "run_campaign"]
 
@@ -366,7 +369,7 @@ def run_campaign(root: Path, cases: int, seed: int = 14, db: str = "sqlite://") 
     return result
 
 
-def _stored_by_token(store: Any) -> dict[str, list[Any]]:
+def _stored_by_token(store: Store) -> dict[str, list[Any]]:
     import re
 
     token = re.compile(r"Record (c\d+[rpt]\d+) ends")

@@ -11,7 +11,7 @@ For each corpus (a JSONL file, or ``gen:N`` — N generated articles from
    process — the unit the job's CPU is given in (``cpu_ratio`` = job CPU / parse CPU).
 
 It also scores the story clusterer through the product path: a story file ingested into a
-store, analysed, grouped by ``update_stories`` and read back, beside the direct call that
+store, analysed, grouped by the grouping stage (``update_stories``) and read back, beside the direct call that
 ``newsweave bench stories`` makes.
 
     newsweave bench run --data ../shared/data/stories/basil.jsonl --generate 1000
@@ -29,9 +29,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.bench.memory import peak_rss_mb
+
+if TYPE_CHECKING:
+    from newsweave.store import Store
 
 __all__ = ["measure", "measure_in_subprocess", "render", "stored_story_scores", "story_scores_via_store"]
 
@@ -57,7 +60,7 @@ def _inputs_for(corpus: str, scratch: Path) -> list[str]:
     return [corpus]
 
 
-def _timed_job(inputs: list[str], store: Any, out: Path, workers: int, method: str) -> dict[str, Any]:
+def _timed_job(inputs: list[str], store: Store, out: Path, workers: int, method: str) -> dict[str, Any]:
     from newsweave.workflow import run_job
 
     cpu0, kids0, _, _ = _usage()
@@ -72,7 +75,7 @@ def _timed_job(inputs: list[str], store: Any, out: Path, workers: int, method: s
             "compared": result.compared, "failed": len(result.ingest.failures)}
 
 
-def _plain_parse(store: Any) -> dict[str, Any]:
+def _plain_parse(store: Store) -> dict[str, Any]:
     """The full small English pipeline over every stored text, one process (the unit of cost)."""
     from newsweave.nlp import load_english
 
@@ -131,10 +134,10 @@ def measure_in_subprocess(corpus: str, *, workers: int, method: str = "auto", db
 
 def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any] | None:
     """Story clustering scores on a labelled story file through ingest → store → analysis → stories."""
+    from newsweave.group.stage import update_stories
     from newsweave.pipeline import IngestOptions, ingest
     from newsweave.store import Store
     from newsweave.store.analysis import AnalysisStep
-    from newsweave.store.stories import update_stories
 
     with tempfile.TemporaryDirectory(prefix="newsweave-bench-stories-") as tmp, \
             Store.open(str(Path(tmp) / "stories.db")) as store:
@@ -155,7 +158,7 @@ def _gold_stories(path: Path) -> dict[str, str]:
     return gold
 
 
-def stored_story_scores(store: Any, path: Path) -> dict[str, Any] | None:
+def stored_story_scores(store: Store, path: Path) -> dict[str, Any] | None:
     """Pairwise/BCubed scores of the stories in ``store`` against ``path``'s labels (None: no labels)."""
     from sqlalchemy import select
 

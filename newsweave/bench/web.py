@@ -62,7 +62,7 @@ def build_store(db: str, articles: int, *, say: Callable[[str], None] = print) -
     from newsweave.group.stories import Assignment
     from newsweave.pipeline import IngestOptions, ingest
     from newsweave.store import Store
-    from newsweave.store.stories import update_stories
+    from newsweave.group.stage import update_stories
 
     timings: dict[str, Any] = {}
     events = [a for seed in _EVENT_SEEDS for a in story_articles(50, seed=seed)]

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.cli.app import app, console, err_console, state
+from newsweave.cli.stories import STORY_PARAM_HELP, story_params
 from newsweave.errors import InputError
 from newsweave.model import Article, ArticleStatus, Quote
 from newsweave.store import DEFAULT_BATCH_SIZE, Store
@@ -93,29 +94,35 @@ def ingest_command(
         False, "--outlet-from-filename",
         help="Local files with no outlet in their metadata or text: use the file name as the outlet "
              "(default: the outlet is 'unknown')."),
+    story_param: list[str] = typer.Option([], "--story-param", metavar="NAME=VALUE", help=STORY_PARAM_HELP),
 ) -> None:
     """Read, clean and store articles from files, folders, WARCs, JSON Lines, URLs and feeds.
 
     Prints a summary: read / stored / already present / skipped / failed (each failure with its reason; skipped records — not articles, such as WARC request records or images — counted by reason, each listed with --strict). Exits non-zero only when nothing could be read, or with --strict when any record failed.
     """
-    from newsweave.pipeline import IngestOptions, ingest
-    from newsweave.workflow import finish_ingest, ingest_analysed
+    from newsweave.pipeline import IngestOptions
+    from newsweave.workflow import ingest_job
 
     read_options = _read_options(fields, timeout=timeout, deadline=deadline, max_bytes=max_bytes,
                                  max_file_bytes=max_record_bytes, respect_robots=robots,
                                  outlet_from_filename=outlet_from_filename)
-    options = IngestOptions(batch_size=batch_size, read_options=read_options, post_store=[])
-    grouped = None
+    options = IngestOptions(batch_size=batch_size, read_options=read_options)
+    settings = story_params(story_param) if stories else None
     with Store.open(state.db) as store:
         progress, update = _ingest_progress()
-        with progress:
-            if stories:
-                summary, analysed = ingest_analysed(inputs, store, options, workers=workers or None, progress=update)
-            else:
-                summary = ingest(inputs, store, options, progress=update)
-        if stories:
-            with err_console.status("grouping stories…"):
-                grouped = finish_ingest(store, summary, analysed)
+        grouping = err_console.status("grouping stories…")
+
+        def grouping_starts(_message: str) -> None:  # the progress line gives way to a spinner
+            progress.stop()
+            grouping.start()
+
+        try:
+            with progress:
+                run = ingest_job(inputs, store, options, stories=stories, workers=workers or None, progress=update,
+                                 say=grouping_starts, story_params=settings)
+        finally:
+            grouping.stop()
+    summary, grouped = run.summary, run.grouped
     _print_summary(summary, store, strict=strict)
     if grouped is not None:
         console.print(f"stories: {grouped.stories} over {grouped.articles} articles "

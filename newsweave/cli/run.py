@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.cli.app import app, console, err_console, state
+from newsweave.cli.stories import STORY_PARAM_HELP, story_params
 
 _EPILOG = """\
 [b]Examples[/b]
@@ -17,6 +18,8 @@ _EPILOG = """\
   newsweave run examples/corpus --out out
 
   newsweave --db team.db run crawl.warc.gz feeds.jsonl --out reports/
+
+  newsweave run examples/corpus --story-param threshold=0.7   (see: newsweave stories --params)
 
 Writes out/index.html (every story), out/stories/<id>.html and .json (one report per story
 of two or more articles) and out/report.json (all stories, the compare JSON contract).
@@ -32,14 +35,16 @@ def run_command(
     method: str = typer.Option("auto", "--method", help="Statement alignment: auto, embed or lexical."),
     workers: int = typer.Option(0, "--workers", "-j", min=0,
                                 help="Analysis processes (one writer stores their results); 0 = one per core."),
+    story_param: list[str] = typer.Option([], "--story-param", metavar="NAME=VALUE", help=STORY_PARAM_HELP),
 ) -> None:
     """Run the whole job: read and clean, extract quotes, group stories, write comparison reports."""
     from newsweave.store import Store
     from newsweave.workflow import run_job
 
+    settings = story_params(story_param)
     db = state.db or str(out / "newsweave.db")
     with Store.open(db) as store:
-        result = run_job(inputs, store, out, method=method, workers=workers or None,
+        result = run_job(inputs, store, out, method=method, workers=workers or None, story_params=settings,
                          progress=lambda message: err_console.print(f"[dim]… {message}[/]", highlight=False))
     summary = result.ingest
     console.print(

@@ -1,6 +1,7 @@
 """newsweave CLI commands: stories, story (show / split / merge / move).
 
-Thin: parse options, call :mod:`newsweave.store.stories`, render with rich.
+Thin: parse options, call :mod:`newsweave.group.stage` and :mod:`newsweave.store.stories`,
+render with rich.
 ``story`` is a command group whose first argument, when it is not one of its
 subcommands, is a story id to show (``newsweave story s1a2b3c4d5e6``).
 """
@@ -20,7 +21,17 @@ from typer.core import TyperGroup
 from newsweave.cli.app import app, console, err_console, state
 from newsweave.store import Store
 
-__all__ = ["stories_command", "story_app"]
+__all__ = ["STORY_PARAM_HELP", "stories_command", "story_app", "story_params"]
+
+STORY_PARAM_HELP = ("Story clustering setting NAME=VALUE (e.g. threshold=0.7); repeatable. "
+                    "See them with: newsweave stories --params.")
+
+
+def story_params(items: list[str]) -> Any:
+    """The story settings in force (defaults, NEWSWEAVE_STORY_* environment, then ``--story-param`` items)."""
+    from newsweave.group.stories import StoryParams, parse_story_options
+
+    return StoryParams.load(**parse_story_options(items))
 
 
 def _when(value: datetime | None) -> str:
@@ -60,9 +71,14 @@ _STORIES_EPILOG = """\
 
   newsweave stories --min-articles 2 --limit 20
 
+  newsweave stories --params          (the clustering settings in force, and where each came from)
+
+  newsweave stories --update --story-param threshold=0.7
+
   newsweave story s3a114de9d6b1       (one story's articles, see `newsweave story --help`)
 
 [i]independent[/i] counts reprint groups: a wire story reprinted by 40 outlets is 1.
+Settings: --story-param NAME=VALUE or the environment, NEWSWEAVE_STORY_THRESHOLD=0.7.
 """
 
 
@@ -85,14 +101,21 @@ def stories_command(
     ),
     min_articles: int = typer.Option(1, "--min-articles", min=1, help="Only stories with at least this many articles."),
     limit: int = typer.Option(None, "--limit", min=1, help="Show at most this many stories."),
+    params: bool = typer.Option(False, "--params", help="Show the clustering settings in force and exit."),
+    story_param: list[str] = typer.Option([], "--story-param", metavar="NAME=VALUE", help=STORY_PARAM_HELP),
 ) -> None:
     """List stories: headline, articles, independent sources, outlets, first/last publication."""
-    from newsweave.store.stories import list_stories, update_stories
+    from newsweave.group.stage import update_stories
+    from newsweave.store.stories import list_stories
 
+    if params:
+        _print_params(story_param)
+        return
+    settings = story_params(story_param) if update else None
     with Store.open(state.db) as store:
         if update:
             with err_console.status("updating stories…"):
-                result = update_stories(store, features=not lexical)
+                result = update_stories(store, settings, features=not lexical)
             _print_update(result)
         rows = list_stories(store, min_articles=min_articles, limit=limit)
     if not rows:
@@ -116,6 +139,25 @@ def stories_command(
         )
     console.print(table)
     console.print("arts: articles · indep: independent sources (reprint groups)", style="dim")
+
+
+def _print_params(items: list[str]) -> None:
+    """The settings table: name, value, where it came from, what it means."""
+    import json
+
+    from newsweave.group.stories import parse_story_options, story_settings
+
+    table = Table(title="story clustering settings", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("setting", style="cyan", no_wrap=True)
+    table.add_column("value", overflow="fold", ratio=2)
+    table.add_column("from", no_wrap=True)
+    table.add_column("meaning", overflow="fold", ratio=3)
+    for s in story_settings(parse_story_options(items)):
+        value = "none" if s.value is None else json.dumps(s.value) if isinstance(s.value, (dict, bool)) else str(s.value)
+        table.add_row(s.name, Text(value), s.source, Text(s.meaning))
+    console.print(table)
+    console.print("defaults: the calibrated values (newsweave/group/stories/params.py); "
+                  "override with --story-param NAME=VALUE or NEWSWEAVE_STORY_<NAME>=VALUE", style="dim")
 
 
 # --------------------------------------------------------------------------- story group

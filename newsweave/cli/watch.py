@@ -55,7 +55,7 @@ def watch_command(
                         console.print(Text(f"  failed: {failure.origin}: {failure.reason}"))
                 console.print(Text(f"[{stamp}] poll {number} · {poll.feed} · {detail}"))
             if stories and new:
-                from newsweave.store.stories import update_stories
+                from newsweave.group.stage import update_stories
 
                 update_stories(store)
 

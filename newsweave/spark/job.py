@@ -290,14 +290,14 @@ def _merged_nodes(links: list[tuple[str, str]]) -> dict[str, str]:
 def _membership(home: list[dict[str, Any]], roots: dict[str, str], reprints: dict[str, Any],
                 material: Any) -> list[dict[str, Any]]:
     """Membership rows with story ids named as the store names them (after the earliest article)."""
-    from newsweave.store.stories import _stable_ids
+    from newsweave.store.stories import stable_story_ids
 
     order = {i: k for i, k in material.rdd.map(
         lambda r: (r.id, stages.order_key(stages.published_of(r), r.id))).collect()}
     clusters: dict[str, list[str]] = {}
     for a in home:
         clusters.setdefault(roots.get(a["node"], a["node"]), []).append(a["article_id"])
-    story_ids = _stable_ids(clusters, {}, order)
+    story_ids = stable_story_ids(clusters, {}, order)
     rows = []
     for a in home:
         match = reprints.get(a["article_id"])

@@ -4,7 +4,7 @@ What the local job would have stored, through the store's own writers: articles
 (``Store.add_batch``: an id already stored is left as it is), their analyses
 (:func:`newsweave.store.analysis.store_analyses`: entities, quotes, the clusterer's
 evidence), MinHash signatures, reprint groups, and the stories — named by the same stable-id
-rule as ``update_stories`` and with the corrections a user recorded replayed on top — so the
+rule as the grouping stage (``update_stories``) and with the corrections a user recorded replayed on top — so the
 CLI (``stories``, ``story``, ``compare``, ``run``) and the web app work on the result.
 
 >>> from newsweave.store import Store
@@ -14,16 +14,30 @@ CLI (``stories``, ``story``, ``compare``, ``run``) and the web app work on the r
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import delete, insert
+from typing import TYPE_CHECKING, Any
 
 from newsweave.errors import InputError
 from newsweave.spark import stages
+from newsweave.store.stories import (
+    AutoAssignment,
+    arrival_order,
+    corrections_in_force,
+    replace_reprints,
+    replay_corrections,
+    stable_story_ids,
+    story_material,
+    stored_assignments,
+    write_signatures,
+    write_stories,
+)
+
+if TYPE_CHECKING:
+    from newsweave.store import Store
 
 __all__ = ["LoadSummary", "load_run"]
 
@@ -60,7 +74,7 @@ def _rows(dataset: Any, columns: list[str] | None = None) -> Iterator[dict[str, 
         yield from batch.to_pylist()
 
 
-def load_run(out: str | Path, store: Any) -> LoadSummary:
+def load_run(out: str | Path, store: Store) -> LoadSummary:
     """Load the run in ``out`` into ``store``; loading it again stores nothing twice."""
     out = Path(out)
     articles = _table(out, "articles")
@@ -74,7 +88,7 @@ def load_run(out: str | Path, store: Any) -> LoadSummary:
     return summary
 
 
-def _load_articles(store: Any, dataset: Any, summary: LoadSummary) -> None:
+def _load_articles(store: Store, dataset: Any, summary: LoadSummary) -> None:
     from newsweave.store.analysis import store_analyses
 
     for batch in dataset.to_batches(batch_size=_BATCH):
@@ -88,18 +102,12 @@ def _load_articles(store: Any, dataset: Any, summary: LoadSummary) -> None:
         store_analyses(store, [stages.analysis_from_row(r) for r in rows if r["id"] in stored])
 
 
-def _load_signatures(store: Any, dataset: Any) -> None:
+def _load_signatures(store: Store, dataset: Any) -> None:
     from newsweave.group.minhash import MinHasher
-    from newsweave.store.schema import signatures
 
     hasher = MinHasher()
     for rows in _chunked(_rows(dataset, ["id", "minhash"])):
-        values = [{"article_id": r["id"], "num_perm": hasher.num_perm, "shingle": hasher.shingle,
-                   "minhash": r["minhash"]} for r in rows if r["minhash"]]
-        with store.transaction() as conn:
-            conn.execute(delete(signatures).where(signatures.c.article_id.in_([v["article_id"] for v in values])))
-            if values:
-                conn.execute(insert(signatures), values)
+        write_signatures(store, [(r["id"], r["minhash"]) for r in rows if r["minhash"]], hasher.num_perm, hasher.shingle)
 
 
 def _chunked(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -113,38 +121,23 @@ def _chunked(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield chunk
 
 
-def _load_reprints(store: Any, rows: list[dict[str, Any]]) -> None:
-    from newsweave.store.schema import reprints
-
-    values = [{"article_id": r["article_id"], "group_id": r["reprint_group"], "matched_article": r["matched_article"],
-               "containment": r["containment"]} for r in rows]
-    with store.transaction() as conn:
-        conn.execute(delete(reprints))
-        for lo in range(0, len(values), _BATCH):
-            conn.execute(insert(reprints), values[lo : lo + _BATCH])
+def _load_reprints(store: Store, rows: list[dict[str, Any]]) -> None:
+    replace_reprints(store, [{"article_id": r["article_id"], "group_id": r["reprint_group"],
+                              "matched_article": r["matched_article"], "containment": r["containment"]} for r in rows])
 
 
-def _load_stories(store: Any, rows: list[dict[str, Any]]) -> int:
-    """Stories as ``update_stories`` writes them: stable ids over the stored ones, corrections replayed."""
-    import json
-
-    from sqlalchemy import select
-
-    from newsweave.store.schema import story_assignments
-    from newsweave.store.stories import _load_corrections, _material, _order, _replay, _stable_ids, _write
-
-    material = {r.id: r for r in _material(store)}
+def _load_stories(store: Store, rows: list[dict[str, Any]]) -> int:
+    """Stories as the grouping stage writes them: stable ids over the stored ones, corrections replayed."""
+    material = {r.id: r for r in story_material(store)}
     rows = [r for r in rows if r["article_id"] in material]
     clusters: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         clusters[r["story_id"]].append(r["article_id"])
-    order = {i: _order(m.published, m.seq) for i, m in material.items()}
-    with store.connect() as conn:
-        previous = {r.article_id: r.story_id for r in conn.execute(
-            select(story_assignments.c.article_id, story_assignments.c.story_id))}
-        corrections = _load_corrections(conn)
-    mapping = _stable_ids(clusters, previous, order)
-    auto: dict[str, tuple[str, float, dict]] = {}
+    order = {i: arrival_order(m.published, m.seq) for i, m in material.items()}
+    previous = stored_assignments(store)
+    corrections = corrections_in_force(store)
+    mapping = stable_story_ids(clusters, previous, order)
+    auto: dict[str, AutoAssignment] = {}
     final: dict[str, str] = {}
     for r in rows:
         sid = mapping[r["story_id"]]
@@ -152,6 +145,6 @@ def _load_stories(store: Any, rows: list[dict[str, Any]]) -> int:
         reason["_auto_story"] = sid
         auto[r["article_id"]] = (sid, r["score"], reason)
         final[r["article_id"]] = sid
-    manual, _applied, _skipped = _replay(final, corrections)
+    manual, _applied, _skipped = replay_corrections(final, corrections)
     groups = {r["article_id"]: r["reprint_group"] for r in rows}
-    return _write(store, material, auto, final, manual, groups)
+    return write_stories(store, material, auto, final, manual, groups)

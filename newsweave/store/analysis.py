@@ -16,7 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import delete, insert, select
@@ -24,6 +24,9 @@ from sqlalchemy import delete, insert, select
 from newsweave.model import Article
 from newsweave.store.schema import analyses, articles, statement_vectors
 from newsweave.store.schema import annotations as annotations_table
+
+if TYPE_CHECKING:
+    from newsweave.store.repository import Store
 
 __all__ = [
     "AnalysisStep",
@@ -42,7 +45,7 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
         yield items[lo : lo + size]
 
 
-def stale_article_ids(store: Any, article_ids: Iterable[str] | None = None) -> list[str]:
+def stale_article_ids(store: Store, article_ids: Iterable[str] | None = None) -> list[str]:
     """Stored articles (of ``article_ids``, or all) without an analysis by this analyser, in ingest order.
 
     A run that was killed between storing articles and analysing them finds them here.
@@ -60,7 +63,7 @@ def stale_article_ids(store: Any, article_ids: Iterable[str] | None = None) -> l
         return found
 
 
-def store_analyses(store: Any, results: Sequence[Any]) -> None:
+def store_analyses(store: Store, results: Sequence[Any]) -> None:
     """Write a batch of :class:`~newsweave.enrich.analyse.ArticleAnalysis` (replacing older ones)."""
     from newsweave.store.quotes import replace_quotes
     from newsweave.store.stories import FEATURES_KIND
@@ -97,7 +100,7 @@ def _vector_row(article_id: str, model: str, spans: Sequence[tuple[int, int]], m
             "spans": [list(s) for s in spans], "vectors": matrix.tobytes()}
 
 
-def entities_for(store: Any, articles_: Sequence[Article]) -> dict[str, list[Any]]:
+def entities_for(store: Store, articles_: Sequence[Article]) -> dict[str, list[Any]]:
     """Compare's entities of each article with a current stored analysis (others are left out)."""
     from newsweave.compare.names import entities_from_spans
     from newsweave.enrich.analyse import analysis_version
@@ -122,7 +125,7 @@ class StatementVectors:
     once stored), so each one is embedded once per store, whichever story it is compared in.
     """
 
-    def __init__(self, store: Any, model: str | None = None) -> None:
+    def __init__(self, store: Store, model: str | None = None) -> None:
         from newsweave.enrich.statements import STATEMENT_MODEL
 
         self.store = store
@@ -193,14 +196,14 @@ class AnalysisStep:
     def __exit__(self, *exc: object) -> None:
         self.pool.__exit__(*exc)
 
-    def __call__(self, batch: Any, store: Any) -> None:
+    def __call__(self, batch: Any, store: Store) -> None:
         todo = list(batch.stored)
         stale = stale_article_ids(store, batch.present_ids) if batch.present_ids else []
         if stale:
             todo.extend(store.iter_articles(ids=stale, with_raw=False))
         self.analyse(store, todo)
 
-    def finish(self, store: Any) -> int:
+    def finish(self, store: Store) -> int:
         """Analyse every stored article still without a current analysis (a resumed run); returns how many."""
         before = self.analysed
         ids = stale_article_ids(store)
@@ -208,7 +211,7 @@ class AnalysisStep:
             self.analyse(store, list(store.iter_articles(ids=list(part), with_raw=False)))
         return self.analysed - before
 
-    def analyse(self, store: Any, todo: Sequence[Article]) -> None:
+    def analyse(self, store: Store, todo: Sequence[Article]) -> None:
         for results in self.pool.map_batches(todo):
             store_analyses(store, results)
             self.analysed += len(results)

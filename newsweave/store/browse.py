@@ -18,12 +18,15 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Text, and_, cast, delete, func, insert, select
 
 from newsweave.errors import InputError
 from newsweave.store.schema import articles, compare_cache, outlet_groups, stories, story_assignments
+
+if TYPE_CHECKING:
+    from newsweave.store.repository import Store
 
 __all__ = ["SORTS", "StoryFilter", "StoryPage", "StoryRow", "clear_outlet_groups", "list_story_page",
            "load_outlet_groups",
@@ -167,7 +170,7 @@ def _order(sort: str) -> list[Any]:
     }[sort]
 
 
-def list_story_page(store: Any, filters: StoryFilter | None = None, *, sort: str = "newest",
+def list_story_page(store: Store, filters: StoryFilter | None = None, *, sort: str = "newest",
                     offset: int = 0, limit: int = 50) -> StoryPage:
     """One page of stories matching ``filters``, with per-outlet and per-group article counts."""
     filters = filters or StoryFilter()
@@ -207,7 +210,7 @@ def _count(conn: Any, conds: list[Any], shown: int) -> tuple[int, bool]:
     return (cap - 1, False) if total >= cap else (total, True)
 
 
-def outlets_and_languages(store: Any) -> tuple[list[str], list[str]]:
+def outlets_and_languages(store: Store) -> tuple[list[str], list[str]]:
     """Distinct outlets and languages in the store (the choices of the list filters)."""
     with store.connect() as conn:
         outlets = list(conn.execute(select(articles.c.source).distinct().order_by(articles.c.source)).scalars())
@@ -220,7 +223,7 @@ def outlets_and_languages(store: Any) -> tuple[list[str], list[str]]:
 # --------------------------------------------------------------------------- outlet groups
 
 
-def outlet_group_map(store: Any = None, *, conn: Any = None) -> dict[str, str]:
+def outlet_group_map(store: Store = None, *, conn: Any = None) -> dict[str, str]:
     """Outlet → the group label the user gave it."""
     if conn is None:
         with store.connect() as own:
@@ -249,7 +252,7 @@ def _parse_group_csv(data: str) -> dict[str, str]:
     return mapping
 
 
-def load_outlet_groups(store: Any, data: str | bytes, *, replace: bool = True) -> int:
+def load_outlet_groups(store: Store, data: str | bytes, *, replace: bool = True) -> int:
     """Load ``outlet,group`` rows (header optional) from CSV text; returns how many outlets it labelled.
 
     ``replace`` drops the groups loaded before (a new scheme); otherwise rows
@@ -272,7 +275,7 @@ def load_outlet_groups(store: Any, data: str | bytes, *, replace: bool = True) -
     return len(mapping)
 
 
-def clear_outlet_groups(store: Any) -> None:
+def clear_outlet_groups(store: Store) -> None:
     with store.transaction() as conn:
         conn.execute(delete(outlet_groups))
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 
 from newsweave.store.schema import compare_cache
+
+if TYPE_CHECKING:
+    from newsweave.store.repository import Store
 
 __all__ = ["StoredComparison", "stored_comparison", "store_comparison"]
 
@@ -27,7 +30,7 @@ class StoredComparison:
     data: dict[str, Any]  # the compare JSON contract of one story, without article texts
 
 
-def stored_comparison(store: Any, story_id: str) -> StoredComparison | None:
+def stored_comparison(store: Store, story_id: str) -> StoredComparison | None:
     """The story's last stored comparison, whatever its fingerprint (None when it was never compared)."""
     with store.connect() as conn:
         row = conn.execute(select(compare_cache.c.fingerprint, compare_cache.c.flags, compare_cache.c.data)
@@ -35,7 +38,7 @@ def stored_comparison(store: Any, story_id: str) -> StoredComparison | None:
     return StoredComparison(row.fingerprint, row.flags, dict(row.data)) if row is not None else None
 
 
-def store_comparison(store: Any, story_id: str, fingerprint: str, compared: dict[str, Any]) -> dict[str, Any]:
+def store_comparison(store: Store, story_id: str, fingerprint: str, compared: dict[str, Any]) -> dict[str, Any]:
     """Keep ``compared`` (one story's compare result) under ``fingerprint``; returns what was stored."""
     data = json.loads(json.dumps(compared, default=str))  # plain JSON for either backend; the caller's copy stays
     for article in data.get("articles", []):

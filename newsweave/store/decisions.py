@@ -21,13 +21,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
 from newsweave.errors import InputError, NotFound
 from newsweave.store.schema import articles, corrections
 from newsweave.store.stories import _who
+
+if TYPE_CHECKING:
+    from newsweave.store.repository import Store
 
 __all__ = [
     "FLAG_DECISIONS",
@@ -79,7 +82,7 @@ def _check_span(conn: Any, article_id: str, start: int, end: int) -> None:
         raise InputError(f"span {start}–{end} is outside article {article_id} (0–{len(length)})")
 
 
-def record_flag_decision(store: Any, flag: dict[str, Any], decision: str, *, who: str | None = None,
+def record_flag_decision(store: Store, flag: dict[str, Any], decision: str, *, who: str | None = None,
                          note: str | None = None, story: str | None = None) -> dict[str, Any]:
     """Dismiss or confirm a flag; the latest verdict on a flag is the one in force."""
     if decision not in FLAG_DECISIONS:
@@ -91,7 +94,7 @@ def record_flag_decision(store: Any, flag: dict[str, Any], decision: str, *, who
     return _insert(store, "flag", payload, who)
 
 
-def record_speaker_fix(store: Any, article_id: str, start: int, end: int, speaker: str, *,
+def record_speaker_fix(store: Store, article_id: str, start: int, end: int, speaker: str, *,
                        who: str | None = None) -> dict[str, Any]:
     """Give the quote whose words span ``start``–``end`` of an article a corrected speaker."""
     speaker = " ".join((speaker or "").split())
@@ -104,7 +107,7 @@ def record_speaker_fix(store: Any, article_id: str, start: int, end: int, speake
     return _insert(store, "speaker", payload, who)
 
 
-def _insert(store: Any, kind: str, payload: dict[str, Any], who: str | None) -> dict[str, Any]:
+def _insert(store: Store, kind: str, payload: dict[str, Any], who: str | None) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
     with store.transaction() as conn:
         _check_span(conn, payload["article"], payload["start"], payload["end"])
@@ -114,7 +117,7 @@ def _insert(store: Any, kind: str, payload: dict[str, Any], who: str | None) -> 
     return {"id": int(cid), "kind": kind, "payload": payload, "created_at": now, "who": _who(who)}
 
 
-def _in_force(store: Any, kind: str, key_field: str, value_field: str,
+def _in_force(store: Store, kind: str, key_field: str, value_field: str,
               article_ids: Iterable[str] | None) -> dict[str, Decision]:
     wanted = set(article_ids) if article_ids is not None else None
     q = (select(corrections).where(corrections.c.kind == kind, corrections.c.undone_at.is_(None))
@@ -130,17 +133,17 @@ def _in_force(store: Any, kind: str, key_field: str, value_field: str,
     return found
 
 
-def decisions_for(store: Any, article_ids: Iterable[str] | None = None) -> dict[str, Decision]:
+def decisions_for(store: Store, article_ids: Iterable[str] | None = None) -> dict[str, Decision]:
     """Flag key → the verdict in force, for flags on ``article_ids`` (all when None)."""
     return _in_force(store, "flag", "flag", "decision", article_ids)
 
 
-def speaker_fixes_for(store: Any, article_ids: Iterable[str] | None = None) -> dict[str, Decision]:
+def speaker_fixes_for(store: Store, article_ids: Iterable[str] | None = None) -> dict[str, Decision]:
     """``article:start:end`` of a quote → the speaker a user gave it."""
     return _in_force(store, "speaker", "quote", "speaker", article_ids)
 
 
-def apply_decisions(store: Any, compared: dict[str, Any]) -> dict[str, Any]:
+def apply_decisions(store: Store, compared: dict[str, Any]) -> dict[str, Any]:
     """Mark a compare result (the JSON contract) with the user's verdicts, in place.
 
     Each flag gets ``key`` and ``decision`` (None or a :meth:`Decision.to_dict`);

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, delete, insert, select
 
 from newsweave.model import Quote, Span
 from newsweave.store.schema import annotations as annotations_table
 from newsweave.store.schema import articles, quotes, story_assignments
+
+if TYPE_CHECKING:
+    from newsweave.store.repository import Store
 
 __all__ = [
     "StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "ensure_quotes",
@@ -100,7 +103,7 @@ def _row(article_id: str, idx: int, q: Quote) -> dict[str, Any]:
     }
 
 
-def replace_quotes(store: Any, article_id: str, analysis: Any, version: str | None = None) -> int:
+def replace_quotes(store: Store, article_id: str, analysis: Any, version: str | None = None) -> int:
     """Store ``analysis.quotes`` for an article (replacing older ones); people go to an annotation.
 
     Returns the number of quotes stored. ``analysis`` is a
@@ -143,7 +146,7 @@ def _quote_from_row(r: Any) -> Quote:
 
 
 def iter_quotes(
-    store: Any,
+    store: Store,
     article_ids: Iterable[str] | None = None,
     speaker: str | None = None,
     story_id: str | None = None,
@@ -207,14 +210,14 @@ def iter_quotes(
             )
 
 
-def quotes_of(store: Any, article_id: str) -> list[Quote]:
+def quotes_of(store: Store, article_id: str) -> list[Quote]:
     """The stored quotes of one article (empty when none were stored)."""
     with store.connect() as conn:
         rows = conn.execute(select(quotes).where(quotes.c.article_id == article_id).order_by(quotes.c.idx)).all()
     return [_quote_from_row(r) for r in rows]
 
 
-def ensure_quotes(store: Any, article_ids: Iterable[str] | None = None) -> int:
+def ensure_quotes(store: Store, article_ids: Iterable[str] | None = None) -> int:
     """Extract and store the quotes of stored articles that lack them or have an older extractor's.
 
     Articles ingested without the quotes step (or before the extractor changed)
@@ -236,7 +239,7 @@ def ensure_quotes(store: Any, article_ids: Iterable[str] | None = None) -> int:
     return len(todo)
 
 
-def _extract_and_store(store: Any, article: Any) -> None:
+def _extract_and_store(store: Store, article: Any) -> None:
     """Replace an article's quotes and people; one that is not story material (paywall stub,
     boilerplate) gets an empty analysis so it is not retried."""
     from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
@@ -246,9 +249,8 @@ def _extract_and_store(store: Any, article: Any) -> None:
     replace_quotes(store, article.id, quotes_for_article(article) if material else QuoteAnalysis())
 
 
-def quotes_step(batch: Any, store: Any) -> None:
-    """Post-store pipeline step (for ``IngestOptions.post_store``): quotes of a stored batch, without the
-    rest of the per-article analysis.
+def quotes_step(batch: Any, store: Store) -> None:
+    """Post-store pipeline step (``IngestOptions.post_store``): quotes of a stored batch.
 
     Idempotent: each article's quotes and people annotation are replaced.
     """
@@ -256,7 +258,7 @@ def quotes_step(batch: Any, store: Any) -> None:
         _extract_and_store(store, article)
 
 
-def analyses_for(store: Any, articles: Iterable[Any]) -> dict[str, Any]:
+def analyses_for(store: Store, articles: Iterable[Any]) -> dict[str, Any]:
     """Quote analyses of stored articles: read from the store when current, else extracted and stored.
 
     "Current" means the ``people`` annotation carries this extractor's

@@ -19,12 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Text, bindparam, cast, func, select, text
 
 from newsweave.errors import InputError
 from newsweave.store.schema import articles, story_assignments
+
+if TYPE_CHECKING:
+    from newsweave.store.repository import Store
 
 __all__ = ["ArticleHit", "MAX_QUERY", "ORDERS", "query_words", "search_articles", "search_people", "search_quotes"]
 
@@ -104,7 +107,7 @@ def _snippet(body: str, words: list[str]) -> tuple[int, str, list[tuple[int, int
     return start, piece, spans
 
 
-def search_articles(store: Any, query: str, *, order: str = "recent", limit: int = 20,
+def search_articles(store: Store, query: str, *, order: str = "recent", limit: int = 20,
                     offset: int = 0) -> list[ArticleHit]:
     """Articles holding every word of ``query``, with a snippet around the first hit.
 
@@ -136,7 +139,7 @@ def search_articles(store: Any, query: str, *, order: str = "recent", limit: int
     return hits
 
 
-def search_quotes(store: Any, *, words: str | None = None, speaker: str | None = None,
+def search_quotes(store: Store, *, words: str | None = None, speaker: str | None = None,
                   limit: int = 50) -> list[dict[str, Any]]:
     """Quotes whose words hold every word of ``words`` and/or whose speaker matches ``speaker``.
 
@@ -173,7 +176,7 @@ def search_quotes(store: Any, *, words: str | None = None, speaker: str | None =
     return found
 
 
-def count_fts(store: Any) -> int:
+def count_fts(store: Store) -> int:
     """Rows in the SQLite full-text index (a health check for tests); PostgreSQL indexes every row."""
     with store.connect() as conn:
         if store.dialect != "sqlite":
@@ -181,7 +184,7 @@ def count_fts(store: Any) -> int:
         return int(conn.execute(text("SELECT count(*) FROM articles_fts")).scalar_one())
 
 
-def search_people(store: Any, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+def search_people(store: Store, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
     """People the quotes stage found (name, variants, descriptions) whose name holds every word of
     ``query``, one hit per article, latest stored first."""
     from newsweave.store.quotes import PEOPLE_KIND

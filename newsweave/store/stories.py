@@ -1,41 +1,35 @@
 """Stories in the store: signatures, reprint groups, story assignments and corrections.
 
-:func:`update_stories` brings the story tables up to date with the articles:
+The store keeps what the grouping stage (:func:`newsweave.group.stage.update_stories`)
+found, and the rules that make stored stories last:
 
-1. MinHash signatures of articles that lack one are computed and stored
-   (``signatures``); each is computed once.
-2. Reprint groups of every story-material article (status ok) are found from
-   the stored signatures plus an exact containment check (``reprints``).
-3. All story-material articles are clustered again in publication order
-   (:func:`newsweave.group.stories.cluster_stories`), with per-article
-   features cached as ``story_features`` annotations.
-4. Clusters get **stable story ids**: a cluster keeps the id of the previous
-   story it shares most articles with; a new cluster is named after its
-   earliest article. Re-running gives the same ids.
-5. User corrections (``corrections``: split / merge / move, in the order they
-   were recorded) are replayed on top, so they survive re-clustering and new
-   ingests. Corrected assignments have ``method='manual'`` and keep the
-   clusterer's choice in ``reason['auto_story']``.
+* reads and writes the stage uses: :func:`story_material` (the articles that take part),
+  :func:`stored_signatures` / :func:`write_signatures` (MinHash, computed once),
+  :func:`replace_reprints`, :func:`stored_features` / :func:`write_features` (the
+  clusterer's cached evidence), :func:`stored_assignments`, :func:`write_stories`;
+* **stable story ids** (:func:`stable_story_ids`): a cluster keeps the id of the
+  previous story it shares most articles with; a new cluster is named after its
+  earliest article. Re-running gives the same ids;
+* **user corrections** (``corrections``: split / merge / move, in the order they were
+  recorded; :func:`record_correction`, :func:`undo_correction`) are replayed on top
+  (:func:`replay_corrections`), so they survive re-clustering and new ingests. Corrected
+  assignments have ``method='manual'`` and keep the clusterer's choice in
+  ``reason['auto_story']``.
 
-Query helpers: :func:`list_stories`, :func:`story_detail`;
-:func:`record_correction` records a correction and applies it at once.
-The ingest pipeline calls :func:`update_stories` after storing a batch.
+Query helpers: :func:`list_stories`, :func:`story_detail`, :func:`story_of_article`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from sqlalchemy import delete, func, insert, select
 
 from newsweave.errors import InputError, NotFound
-from newsweave.group.minhash import MinHasher, Signature
-from newsweave.group.reprints import DEFAULT_THRESHOLD, ReprintMatch, find_reprints
 from newsweave.model import ArticleStatus
 from newsweave.store.schema import (
     annotations,
@@ -47,20 +41,35 @@ from newsweave.store.schema import (
     story_assignments,
 )
 
+if TYPE_CHECKING:
+    from newsweave.store.repository import Store
+
 __all__ = [
+    "AutoAssignment",
     "CORRECTION_KINDS",
     "FEATURES_KIND",
     "StoryArticle",
     "StoryDetail",
+    "StoryMaterial",
     "StorySummary",
-    "StoryUpdate",
+    "arrival_order",
+    "corrections_in_force",
     "list_corrections",
     "list_stories",
     "record_correction",
+    "replace_reprints",
+    "replay_corrections",
+    "stable_story_ids",
     "story_detail",
+    "story_material",
     "story_of_article",
+    "stored_assignments",
+    "stored_features",
+    "stored_signatures",
     "undo_correction",
-    "update_stories",
+    "write_features",
+    "write_signatures",
+    "write_stories",
 ]
 
 FEATURES_KIND = "story_features"
@@ -69,22 +78,6 @@ _CHUNK = 500
 
 
 # --------------------------------------------------------------------------- results
-
-
-@dataclass
-class StoryUpdate:
-    """What :func:`update_stories` did."""
-
-    articles: int = 0  # story-material articles clustered
-    stories: int = 0
-    signatures_computed: int = 0
-    features_computed: int = 0
-    reprint_groups: int = 0  # groups with more than one member
-    reprinted_articles: int = 0  # articles that are a later copy of another
-    corrections_applied: int = 0
-    corrections_skipped: list[str] = field(default_factory=list)  # why a correction no longer applies
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
 @dataclass
@@ -125,7 +118,7 @@ class StoryDetail:
     articles: list[StoryArticle]
 
 
-# --------------------------------------------------------------------------- helpers
+# --------------------------------------------------------------------------- material
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -141,15 +134,15 @@ def _story_id_for(article_id: str, salt: str = "") -> str:
     return "s" + digest
 
 
-def _order(published: datetime | None, seq: int) -> tuple:
+def arrival_order(published: datetime | None, seq: int) -> tuple:
     """Earliest first; undated after dated; then ingest order."""
     p = _utc(published)
     return (0, p.timestamp(), seq) if p is not None else (1, 0.0, seq)
 
 
 @dataclass
-class _Row:
-    """One story-material article as update_stories needs it."""
+class StoryMaterial:
+    """One story-material article (status ok) as the grouping stage needs it."""
 
     id: str
     seq: int
@@ -159,7 +152,8 @@ class _Row:
     published: datetime | None
 
 
-def _material(store: Any) -> list[_Row]:
+def story_material(store: Store) -> list[StoryMaterial]:
+    """Every story-material article, in ingest order."""
     cols = [articles.c.id, articles.c.seq, articles.c.source, articles.c.title, articles.c.text, articles.c.published]
     out = []
     with store.connect() as conn:
@@ -167,7 +161,7 @@ def _material(store: Any) -> list[_Row]:
             select(*cols).where(articles.c.status == ArticleStatus.OK.value).order_by(articles.c.seq)
         )
         for r in rows:
-            out.append(_Row(r.id, r.seq, r.source, r.title, r.text or "", _utc(r.published)))
+            out.append(StoryMaterial(r.id, r.seq, r.source, r.title, r.text or "", _utc(r.published)))
     return out
 
 
@@ -179,66 +173,42 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
 # --------------------------------------------------------------------------- signatures and reprints
 
 
-def _ensure_signatures(store: Any, rows: Sequence[_Row], hasher: MinHasher) -> tuple[list[Signature], int]:
-    stored: dict[str, Signature] = {}
-    ids = [r.id for r in rows]
+def stored_signatures(store: Store, ids: Sequence[str], num_perm: int, shingle: int) -> dict[str, bytes]:
+    """The stored MinHash signatures of ``ids`` made with ``num_perm`` permutations of ``shingle``-shingles."""
+    found: dict[str, bytes] = {}
     with store.connect() as conn:
-        for part in _chunks(ids):
+        for part in _chunks(list(ids)):
             q = select(signatures).where(signatures.c.article_id.in_(list(part)))
             for s in conn.execute(q):
-                if s.num_perm == hasher.num_perm and s.shingle == hasher.shingle:
-                    try:
-                        stored[s.article_id] = Signature.from_bytes(bytes(s.minhash), seed=hasher.seed)
-                    except ValueError:  # another format or seed: recomputed below
-                        continue
-    missing = [r for r in rows if r.id not in stored]
-    if missing:
-        computed = hasher.signatures([r.text for r in missing])
-        with store.transaction() as conn:
-            for part in _chunks(list(zip(missing, computed))):
-                conn.execute(delete(signatures).where(signatures.c.article_id.in_([r.id for r, _ in part])))
-                conn.execute(
-                    insert(signatures),
-                    [
-                        {
-                            "article_id": r.id,
-                            "num_perm": hasher.num_perm,
-                            "shingle": hasher.shingle,
-                            "minhash": sig.to_bytes(seed=hasher.seed),
-                        }
-                        for r, sig in part
-                    ],
-                )
-        stored.update({r.id: sig for r, sig in zip(missing, computed)})
-    return [stored[r.id] for r in rows], len(missing)
+                if s.num_perm == num_perm and s.shingle == shingle:
+                    found[s.article_id] = bytes(s.minhash)
+    return found
 
 
-def _update_reprints(
-    store: Any, rows: Sequence[_Row], sigs: Sequence[Signature], hasher: MinHasher, threshold: float
-) -> dict[str, ReprintMatch]:
-    ordered = sorted(range(len(rows)), key=lambda i: _order(rows[i].published, rows[i].seq))
-    docs = [(rows[i].id, rows[i].text, rows[i].published) for i in ordered]
-    matches = find_reprints(docs, threshold, hasher=hasher, signatures=[sigs[i] for i in ordered])
+def write_signatures(store: Store, values: Sequence[tuple[str, bytes]], num_perm: int, shingle: int) -> None:
+    """Store ``(article id, signature bytes)`` pairs, replacing any signature those articles had."""
+    with store.transaction() as conn:
+        for part in _chunks(list(values)):
+            conn.execute(delete(signatures).where(signatures.c.article_id.in_([a for a, _ in part])))
+            conn.execute(
+                insert(signatures),
+                [{"article_id": a, "num_perm": num_perm, "shingle": shingle, "minhash": sig} for a, sig in part],
+            )
+
+
+def replace_reprints(store: Store, values: Sequence[dict[str, Any]]) -> None:
+    """Replace every reprint link: ``{"article_id", "group_id", "matched_article", "containment"}`` rows."""
     with store.transaction() as conn:
         conn.execute(delete(reprints))
-        values = [
-            {
-                "article_id": m.article_id,
-                "group_id": m.group_id,
-                "matched_article": m.matched_article,
-                "containment": m.containment,
-            }
-            for m in matches.values()
-        ]
-        for part in _chunks(values):
+        for part in _chunks(list(values)):
             conn.execute(insert(reprints), list(part))
-    return matches
 
 
-# --------------------------------------------------------------------------- features and clustering
+# --------------------------------------------------------------------------- clusterer evidence
 
 
-def _load_features(store: Any, ids: Sequence[str], version: str) -> dict[str, Any]:
+def stored_features(store: Store, ids: Sequence[str], version: str) -> dict[str, Any]:
+    """The clusterer's cached evidence (``story_features`` annotations) of ``ids`` made by ``version``."""
     found: dict[str, Any] = {}
     with store.connect() as conn:
         for part in _chunks(list(ids)):
@@ -251,38 +221,22 @@ def _load_features(store: Any, ids: Sequence[str], version: str) -> dict[str, An
     return found
 
 
-def _features(store: Any, inputs: Sequence[Any], extract: Callable | None, version: str) -> tuple[list, int]:
-    if extract is None:
-        return [None] * len(inputs), 0
-    cached = _load_features(store, [d.id for d in inputs], version)
-    missing = [d for d in inputs if d.id not in cached]
-    if missing:
-        for part in _chunks(missing, 256):
-            feats = extract(list(part))
-            ids = [d.id for d in part]
-            with store.transaction() as conn:  # one write per chunk, not one per article
-                conn.execute(
-                    delete(annotations).where(annotations.c.kind == FEATURES_KIND, annotations.c.article_id.in_(ids))
-                )
-                conn.execute(
-                    insert(annotations),
-                    [{"article_id": i, "kind": FEATURES_KIND, "version": version, "data": f} for i, f in zip(ids, feats)],
-                )
-            cached.update(zip(ids, feats))
-    return [cached.get(d.id) for d in inputs], len(missing)
-
-
-def _default_cluster() -> tuple[Callable, Callable | None, str, type]:
-    from newsweave.group import stories as clustering
-
-    version = f"v{getattr(clustering, 'FEATURE_VERSION', 1)}"
-    return clustering.cluster_stories, clustering.extract_story_features, version, clustering.StoryInput
+def write_features(store: Store, ids: Sequence[str], feats: Sequence[Any], version: str) -> None:
+    """Cache the clusterer's evidence of ``ids`` (one write for the lot, not one per article)."""
+    with store.transaction() as conn:
+        conn.execute(
+            delete(annotations).where(annotations.c.kind == FEATURES_KIND, annotations.c.article_id.in_(list(ids)))
+        )
+        conn.execute(
+            insert(annotations),
+            [{"article_id": i, "kind": FEATURES_KIND, "version": version, "data": f} for i, f in zip(ids, feats)],
+        )
 
 
 # --------------------------------------------------------------------------- stable ids
 
 
-def _stable_ids(
+def stable_story_ids(
     clusters: dict[str, list[str]], previous: dict[str, str], order: dict[str, tuple]
 ) -> dict[str, str]:
     """Map clusterer keys to story ids: keep the previous id with the largest overlap."""
@@ -327,7 +281,9 @@ def _resolve(sid: str, members: Iterable[str], assign: dict[str, str]) -> str:
     return sid
 
 
-def _replay(assign: dict[str, str], items: Sequence[tuple[int, str, dict]]) -> tuple[set[str], int, list[str]]:
+def replay_corrections(
+    assign: dict[str, str], items: Sequence[tuple[int, str, dict]]
+) -> tuple[set[str], int, list[str]]:
     """Apply corrections in order to ``assign`` (article -> story); returns touched articles."""
     manual: set[str] = set()
     applied = 0
@@ -368,6 +324,21 @@ def _replay(assign: dict[str, str], items: Sequence[tuple[int, str, dict]]) -> t
     return manual, applied, skipped
 
 
+def corrections_in_force(store: Store) -> list[tuple[int, str, dict]]:
+    """The story corrections in force (not undone), oldest first, as ``(id, kind, payload)``."""
+    with store.connect() as conn:
+        return _load_corrections(conn)
+
+
+def stored_assignments(store: Store) -> dict[str, str]:
+    """Article id -> the story it is stored in now."""
+    with store.connect() as conn:
+        return {
+            r.article_id: r.story_id
+            for r in conn.execute(select(story_assignments.c.article_id, story_assignments.c.story_id))
+        }
+
+
 def _load_corrections(conn: Any) -> list[tuple[int, str, dict]]:
     """The story corrections in force (not undone), oldest first; flag and speaker ones apply elsewhere."""
     q = (
@@ -378,7 +349,7 @@ def _load_corrections(conn: Any) -> list[tuple[int, str, dict]]:
     return [(r.id, r.kind, dict(r.payload)) for r in conn.execute(q)]
 
 
-def list_corrections(store: Any, kinds: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def list_corrections(store: Store, kinds: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Recorded corrections of every kind (or of ``kinds``), oldest first, with who/when and any undo."""
     with store.connect() as conn:
         q = select(corrections).order_by(corrections.c.id)
@@ -391,7 +362,7 @@ def list_corrections(store: Any, kinds: Sequence[str] | None = None) -> list[dic
         ]
 
 
-def undo_correction(store: Any, correction_id: int, who: str | None = None) -> dict[str, Any]:
+def undo_correction(store: Store, correction_id: int, who: str | None = None) -> dict[str, Any]:
     """Undo a recorded correction (of any kind): it stays listed, marked undone, and stops applying.
 
     A story correction is undone by replaying the remaining ones over the
@@ -424,16 +395,24 @@ def _who(who: str | None) -> str | None:
 
 # --------------------------------------------------------------------------- writing stories
 
+# what the clusterer said of an article: (its story, score, reason with "_auto_story")
+AutoAssignment = tuple[str, float, dict]
 
-def _write(
-    store: Any,
-    rows_by_id: dict[str, _Row],
-    auto: dict[str, tuple[str, float, dict]],
+
+def write_stories(
+    store: Store,
+    material: dict[str, StoryMaterial],
+    auto: dict[str, AutoAssignment],
     final: dict[str, str],
     manual: set[str],
     groups: dict[str, str],
 ) -> int:
-    """Replace the story tables with ``final`` (article -> story id)."""
+    """Replace the story tables with ``final`` (article -> story id); returns the number of stories.
+
+    ``auto`` is the clusterer's own choice per article (``reason["_auto_story"]`` its story
+    before corrections), ``manual`` the articles a correction moved, ``groups`` the reprint
+    groups (headlines come from originals, not reprints).
+    """
     now = datetime.now(timezone.utc)
     with store.transaction() as conn:
         old_created = {r.id: r.created_at for r in conn.execute(select(stories.c.id, stories.c.created_at))}
@@ -446,48 +425,11 @@ def _write(
         members: dict[str, list[str]] = defaultdict(list)
         for a, sid in final.items():
             members[sid].append(a)
-        story_rows = []
-        for sid, ids in members.items():
-            ids.sort(key=lambda a: _order(rows_by_id[a].published, rows_by_id[a].seq))
-            dates = [rows_by_id[a].published for a in ids if rows_by_id[a].published is not None]
-            originals = [a for a in ids if groups.get(a, a) == a and rows_by_id[a].title]
-            titled = originals or [a for a in ids if rows_by_id[a].title]
-            headline = rows_by_id[titled[0]].title if titled else None
-            story_rows.append(
-                {
-                    "id": sid,
-                    "headline": headline,
-                    "first_published": min(dates) if dates else None,
-                    "last_published": max(dates) if dates else None,
-                    "created_at": _utc(old_created.get(sid)) or now,
-                    "updated_at": now,
-                    "meta": {"manual": any(a in manual for a in ids)},
-                    "articles": len(ids),
-                    "independent_sources": len({groups.get(a, a) for a in ids}),
-                    "outlets": _outlet_counts(rows_by_id[a].source for a in ids),
-                }
-            )
-        assign_rows = []
-        for a, sid in final.items():
-            _key, score, reason = auto[a]
-            reason = dict(reason)
-            auto_sid = reason.pop("_auto_story")
-            method = "auto"
-            if a in manual and sid != auto_sid:
-                method = "manual"
-                reason["auto_story"] = auto_sid
-            prev = old_assign.get(a)
-            assigned_at = _utc(prev[1]) if prev and prev[0] == sid else now
-            assign_rows.append(
-                {
-                    "article_id": a,
-                    "story_id": sid,
-                    "score": float(score),
-                    "reason": reason,
-                    "method": method,
-                    "assigned_at": assigned_at,
-                }
-            )
+        story_rows = [
+            _story_row(sid, ids, material, groups, manual, _utc(old_created.get(sid)) or now, now)
+            for sid, ids in members.items()
+        ]
+        assign_rows = [_assignment_row(a, sid, auto[a], a in manual, old_assign.get(a), now) for a, sid in final.items()]
         conn.execute(delete(story_assignments))
         conn.execute(delete(stories))
         for part in _chunks(story_rows):
@@ -497,96 +439,54 @@ def _write(
     return len(members)
 
 
+def _story_row(sid: str, ids: list[str], material: dict[str, StoryMaterial], groups: dict[str, str],
+               manual: set[str], created_at: datetime, now: datetime) -> dict[str, Any]:
+    """A ``stories`` row: the headline of the earliest original with a title, the span, the counts."""
+    ids.sort(key=lambda a: arrival_order(material[a].published, material[a].seq))
+    dates = [material[a].published for a in ids if material[a].published is not None]
+    originals = [a for a in ids if groups.get(a, a) == a and material[a].title]
+    titled = originals or [a for a in ids if material[a].title]
+    headline = material[titled[0]].title if titled else None
+    return {
+        "id": sid,
+        "headline": headline,
+        "first_published": min(dates) if dates else None,
+        "last_published": max(dates) if dates else None,
+        "created_at": created_at,
+        "updated_at": now,
+        "meta": {"manual": any(a in manual for a in ids)},
+        "articles": len(ids),
+        "independent_sources": len({groups.get(a, a) for a in ids}),
+        "outlets": _outlet_counts(material[a].source for a in ids),
+    }
+
+
 def _outlet_counts(sources: Iterable[str]) -> dict[str, int]:
     """Outlet -> articles, most first (then by name): the order a coverage bar draws them in."""
     return dict(sorted(Counter(sources).items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-# --------------------------------------------------------------------------- update
 
 
-def update_stories(
-    store: Any,
-    params: Any = None,
-    *,
-    reprint_threshold: float = DEFAULT_THRESHOLD,
-    features: bool = True,
-    cluster: Callable | None = None,
-    extract: Callable | None = None,
-    hasher: MinHasher | None = None,
-) -> StoryUpdate:
-    """Bring signatures, reprint groups and stories up to date with the store's articles.
-
-    ``params`` go to the clusterer (``StoryParams``; None: the shipped
-    defaults). ``features=False`` skips entity/embedding extraction (lexical
-    clustering only). ``cluster``/``extract`` replace the clusterer and the
-    feature extractor (same signatures as ``cluster_stories`` and
-    ``extract_story_features``), e.g. in tests.
-    """
-    started = time.perf_counter()
-    result = StoryUpdate()
-    hasher = hasher or MinHasher()
-    rows = _material(store)
-    result.articles = len(rows)
-    rows_by_id = {r.id: r for r in rows}
-
-    lap = started
-
-    def step(name: str) -> None:
-        nonlocal lap
-        now = time.perf_counter()
-        result.timings[name] = round(now - lap, 3)
-        lap = now
-
-    step("load")
-    sigs, result.signatures_computed = _ensure_signatures(store, rows, hasher)
-    step("signatures")
-    matches = _update_reprints(store, rows, sigs, hasher, reprint_threshold)
-    groups = {a: m.group_id for a, m in matches.items()}
-    sizes = Counter(groups.values())
-    result.reprint_groups = sum(1 for n in sizes.values() if n > 1)
-    result.reprinted_articles = sum(1 for m in matches.values() if m.is_reprint)
-    step("reprints")
-
-    default_cluster, default_extract, version, story_input = _default_cluster()
-    cluster = cluster or default_cluster
-    if extract is None and features:
-        extract = default_extract
-    inputs = [story_input(r.id, r.title, r.text, r.published, r.source) for r in rows]
-    feats, result.features_computed = _features(store, inputs, extract if features else None, version)
-    step("features")
-    assignments = cluster(inputs, params, feats) if rows else []
-    step("cluster")
-
-    order = {r.id: _order(r.published, r.seq) for r in rows}
-    clusters: dict[str, list[str]] = defaultdict(list)
-    for a in assignments:
-        clusters[a.story_key].append(a.article_id)
-    with store.connect() as conn:
-        previous = {
-            r.article_id: r.story_id
-            for r in conn.execute(select(story_assignments.c.article_id, story_assignments.c.story_id))
-        }
-        items = _load_corrections(conn)
-    mapping = _stable_ids(clusters, previous, order)
-    auto: dict[str, tuple[str, float, dict]] = {}
-    final: dict[str, str] = {}
-    for a in assignments:
-        sid = mapping[a.story_key]
-        reason = dict(a.reason or {})
-        if "matched_story" in reason:
-            reason["matched_story"] = mapping.get(reason["matched_story"], reason["matched_story"])
-        for k in ("merged_from", "nearest_story"):
-            if k in reason:
-                reason[k] = mapping.get(reason[k], reason[k])
-        reason["_auto_story"] = sid
-        auto[a.article_id] = (sid, a.score, reason)
-        final[a.article_id] = sid
-    manual, result.corrections_applied, result.corrections_skipped = _replay(final, items)
-    result.stories = _write(store, rows_by_id, auto, final, manual, groups)
-    step("write")
-    result.seconds = round(time.perf_counter() - started, 3)
-    return result
+def _assignment_row(article_id: str, sid: str, auto: AutoAssignment, manual: bool,
+                    previous: tuple[str, datetime] | None, now: datetime) -> dict[str, Any]:
+    """A ``story_assignments`` row; a corrected one is ``manual`` and keeps the clusterer's story."""
+    _key, score, reason = auto
+    reason = dict(reason)
+    auto_sid = reason.pop("_auto_story")
+    method = "auto"
+    if manual and sid != auto_sid:
+        method = "manual"
+        reason["auto_story"] = auto_sid
+    assigned_at = _utc(previous[1]) if previous and previous[0] == sid else now
+    return {
+        "article_id": article_id,
+        "story_id": sid,
+        "score": float(score),
+        "reason": reason,
+        "method": method,
+        "assigned_at": assigned_at,
+    }
 
 
 # --------------------------------------------------------------------------- corrections API
@@ -638,7 +538,7 @@ def _resolve_article_id(key: str, assign: dict[str, str]) -> str:
     raise NotFound(f"article id prefix {key!r} is ambiguous: matches {', '.join(sorted(hits)[:5])}")
 
 
-def record_correction(store: Any, kind: str, payload: dict[str, Any], who: str | None = None) -> dict[str, Any]:
+def record_correction(store: Store, kind: str, payload: dict[str, Any], who: str | None = None) -> dict[str, Any]:
     """Record a user's correction and apply it to the current stories.
 
     ``kind`` and ``payload``:
@@ -699,22 +599,23 @@ def record_correction(store: Any, kind: str, payload: dict[str, Any], who: str |
     return stored
 
 
-def _reapply(store: Any, final: dict[str, str], auto: dict[str, tuple[str, float, dict]]) -> None:
+def _reapply(store: Store, final: dict[str, str], auto: dict[str, tuple[str, float, dict]]) -> None:
     """Replay the corrections in force over the clusterer's assignments and rewrite the story tables."""
     with store.connect() as conn:
         items = _load_corrections(conn)
         groups = {r.article_id: r.group_id for r in conn.execute(select(reprints.c.article_id, reprints.c.group_id))}
-    manual, _applied, _skipped = _replay(final, items)
-    _write(store, _rows_for(store, list(final)), auto, final, manual, groups)
+    manual, _applied, _skipped = replay_corrections(final, items)
+    write_stories(store, _material_of(store, list(final)), auto, final, manual, groups)
 
 
-def _rows_for(store: Any, ids: Sequence[str]) -> dict[str, _Row]:
+def _material_of(store: Store, ids: Sequence[str]) -> dict[str, StoryMaterial]:
+    """``ids`` as story material without their text (what writing the story tables needs)."""
     cols = [articles.c.id, articles.c.seq, articles.c.source, articles.c.title, articles.c.published]
-    out: dict[str, _Row] = {}
+    out: dict[str, StoryMaterial] = {}
     with store.connect() as conn:
         for part in _chunks(list(ids)):
             for r in conn.execute(select(*cols).where(articles.c.id.in_(list(part)))):
-                out[r.id] = _Row(r.id, r.seq, r.source, r.title, "", _utc(r.published))
+                out[r.id] = StoryMaterial(r.id, r.seq, r.source, r.title, "", _utc(r.published))
     return out
 
 
@@ -756,7 +657,7 @@ def _summary(story: Any, members: Sequence[Any]) -> StorySummary:
     )
 
 
-def list_stories(store: Any, *, min_articles: int = 1, limit: int | None = None) -> list[StorySummary]:
+def list_stories(store: Store, *, min_articles: int = 1, limit: int | None = None) -> list[StorySummary]:
     """Stories, largest first (then most recent, then id)."""
     with store.connect() as conn:
         out = [s for s in _summaries(conn) if s.articles >= min_articles]
@@ -765,7 +666,7 @@ def list_stories(store: Any, *, min_articles: int = 1, limit: int | None = None)
     return out[:limit] if limit is not None else out
 
 
-def story_detail(store: Any, story_id: str) -> StoryDetail:
+def story_detail(store: Store, story_id: str) -> StoryDetail:
     """A story and its articles (publication order) with reprint groups, scores and reasons."""
     with store.connect() as conn:
         sid = _resolve_story_id(conn, story_id)
@@ -781,7 +682,7 @@ def story_detail(store: Any, story_id: str) -> StoryDetail:
         )
         rows = list(conn.execute(q))
     summary = _summary(story, rows)
-    rows.sort(key=lambda r: _order(_utc(r.published), r.seq))
+    rows.sort(key=lambda r: arrival_order(_utc(r.published), r.seq))
     items = [
         StoryArticle(
             id=r.article_id,
@@ -802,7 +703,7 @@ def story_detail(store: Any, story_id: str) -> StoryDetail:
     return StoryDetail(summary, items)
 
 
-def story_of_article(store: Any, article_id: str) -> tuple[str | None, str | None]:
+def story_of_article(store: Store, article_id: str) -> tuple[str | None, str | None]:
     """The story and reprint group of one article; ``None`` for each until it is clustered."""
     with store.connect() as conn:
         story = conn.execute(

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
@@ -40,6 +40,9 @@ from newsweave.store.schema import (
 from newsweave.store.schema import (
     annotations as annotations_table,
 )
+
+if TYPE_CHECKING:
+    from newsweave.store.repository import Store
 
 __all__ = ["Revision", "VersionRecord", "known_content_ids", "revise", "same_article_id", "versions_of"]
 
@@ -95,7 +98,7 @@ def same_article_id(conn: Any, article: Article) -> str | None:
     return row.id if row else None
 
 
-def revise(store: Any, stored_id: str, article: Article) -> Revision:
+def revise(store: Store, stored_id: str, article: Article) -> Revision:
     """Make ``article`` the latest version of the stored article ``stored_id`` (one transaction)."""
     from newsweave.compare.revisions import sentence_diff
     from newsweave.store.repository import _article_row
@@ -152,7 +155,7 @@ def _fetched_at(meta: dict[str, Any]) -> datetime | None:
     return None
 
 
-def versions_of(store: Any, article_id: str) -> list[VersionRecord]:
+def versions_of(store: Store, article_id: str) -> list[VersionRecord]:
     """Every stored version of an article, oldest first (empty when it was never revised)."""
     with store.connect() as conn:
         rows = conn.execute(select(article_versions).where(article_versions.c.article_id == article_id)
@@ -171,7 +174,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value
 
 
-def split_revisions(store: Any, batch: Sequence[Article]) -> tuple[list[Article], list[tuple[str | None, Article]]]:
+def split_revisions(store: Store, batch: Sequence[Article]) -> tuple[list[Article], list[tuple[str | None, Article]]]:
     """(articles new to the store, articles that are a version of one stored or earlier in the batch).
 
     A revision's stored id is None when its first version is earlier in this same batch

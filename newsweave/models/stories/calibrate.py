@@ -1,4 +1,8 @@
-"""Calibrate the story clusterer on the training files; writes ``params.json``.
+"""Calibrate the story clusterer on the training files; writes the record ``params.json``.
+
+The values found become the clusterer's settings once they are copied into the defaults of
+``StoryParams`` (``newsweave/group/stories/params.py``, the one source of truth);
+``tests/test_story_params.py`` fails until the defaults and the record agree.
 
 Run from the repository root (needs ../shared/data and the ``embed`` extra)::
 
@@ -249,8 +253,30 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     base = StoryParams(embedding_model=model, link=args.link, min_df=args.min_df)
     sets = training_sets(model)
+    params, examples = fit_all_weights(base, sets, model)  # 1. weights
+    mean, params, scores, kept = search_thresholds(params, sets, args, model)  # 2. thresholds
+    lex_scores = evaluate(params, sets, lexical=True)  # the lexical model's scores are reported
+    params = replace(
+        params,
+        calibration={
+            "data": "ECB+ train topics, AllSides (even roundups), BASIL — ../shared/data/stories",
+            "objective": "mean pairwise F1 over the training sets",
+            "train_pairwise_f1": {k: round(v, 4) for k, v in scores.items()},
+            "train_pairwise_f1_lexical": {k: round(v, 4) for k, v in lex_scores.items()},
+            "examples": examples,
+            "singletons_kept_train": round(kept(params), 4) if kept else None,
+            "similarity": sim_report,
+        },
+        similarity_weights=sim_weights,
+    )
+    params.save(args.out)
+    print(f"wrote {args.out}: threshold {params.threshold}, merge {params.merge_threshold}, mean F1 {mean:.4f}", file=sys.stderr)
+    print("copy the values into the StoryParams defaults (newsweave/group/stories/params.py)", file=sys.stderr)
+    return 0
 
-    # 1. weights
+
+def fit_all_weights(base: StoryParams, sets: dict, model: str | None) -> tuple[StoryParams, int]:
+    """``base`` with the four weight sets fitted on teacher-forced examples; and how many examples."""
     X, y, E = [], [], []
     PX, Py, PE = [], [], []
     for name, (docs, gold, feats) in sets.items():
@@ -285,8 +311,15 @@ def main(argv: list[str] | None = None) -> int:
         pair_weights=pair_weights,
         pair_weights_lexical=pair_weights_lexical,
     )
+    return params, len(X)
 
-    # 2. thresholds (with embeddings), then the lexical model's scores are reported
+
+def search_thresholds(params: StoryParams, sets: dict, args: argparse.Namespace,
+                      model: str | None) -> tuple[float, StoryParams, dict, Any]:
+    """The join and merge thresholds, then merge and attach bars together under the singleton guard.
+
+    Returns (mean F1, best params, their scores per set, the guard or None).
+    """
     best: tuple[float, Any, dict] | None = None
 
     def search(trials: list[tuple[float, float, float]]) -> None:
@@ -310,24 +343,8 @@ def main(argv: list[str] | None = None) -> int:
         if m <= 1.0 and a <= 1.0
         and (not kept or kept(replace(params, threshold=thr, merge_threshold=m, attach_threshold=a)) >= floor)
     ])
-    mean, params, scores = best
-    lex_scores = evaluate(params, sets, lexical=True)
-    params = replace(
-        params,
-        calibration={
-            "data": "ECB+ train topics, AllSides (even roundups), BASIL — ../shared/data/stories",
-            "objective": "mean pairwise F1 over the training sets",
-            "train_pairwise_f1": {k: round(v, 4) for k, v in scores.items()},
-            "train_pairwise_f1_lexical": {k: round(v, 4) for k, v in lex_scores.items()},
-            "examples": len(X),
-            "singletons_kept_train": round(kept(params), 4) if kept else None,
-            "similarity": sim_report,
-        },
-        similarity_weights=sim_weights,
-    )
-    params.save(args.out)
-    print(f"wrote {args.out}: threshold {params.threshold}, merge {params.merge_threshold}, mean F1 {mean:.4f}", file=sys.stderr)
-    return 0
+    mean, best_params, scores = best
+    return mean, best_params, scores, kept
 
 
 if __name__ == "__main__":
