@@ -28,6 +28,7 @@ from newsweave.pipeline import IngestOptions, IngestSummary, StoredBatch, ingest
 from newsweave.store import Store
 
 if TYPE_CHECKING:
+    from newsweave.compare.records import StoryRecord
     from newsweave.group.stage import StoryUpdate
     from newsweave.group.stories import StoryParams
 
@@ -231,7 +232,7 @@ def story_sets_for(store: Store, article_ids: Sequence[str] | None = None, *, by
     return sets
 
 
-def compare_story_sets(sets: Sequence[StorySet], method: str = "auto") -> list[dict[str, Any]]:
+def compare_story_sets(sets: Sequence[StorySet], method: str = "auto") -> list[StoryRecord]:
     """Run compare over each story set (the JSON contract's story objects); a bad ``method`` fails before any."""
     from newsweave.compare import compare_articles
     from newsweave.compare.statements import check_method
@@ -245,7 +246,7 @@ def compare_story_sets(sets: Sequence[StorySet], method: str = "auto") -> list[d
     ]
 
 
-def compare_story(store: Store, story_id: str, method: str = "auto") -> dict[str, Any]:
+def compare_story(store: Store, story_id: str, method: str = "auto") -> StoryRecord:
     """Compare one stored story; ``method`` is checked before its quotes are (re)extracted."""
     from newsweave.compare.statements import check_method
 
@@ -254,7 +255,7 @@ def compare_story(store: Store, story_id: str, method: str = "auto") -> dict[str
 
 
 def compare_inputs(inputs: Sequence[str], store: Store | None = None, *, by_story: bool = False,
-                   method: str = "auto") -> tuple[IngestSummary, list[dict[str, Any]]]:
+                   method: str = "auto") -> tuple[IngestSummary, list[StoryRecord]]:
     """Ingest ``inputs`` and compare them: as one set, or (``by_story``) each story of two or more articles.
 
     Without ``store`` the articles go to a temporary one, so comparing a few
@@ -275,7 +276,7 @@ def compare_inputs(inputs: Sequence[str], store: Store | None = None, *, by_stor
 
 
 def _compare_ingested(inputs: Sequence[str], store: Store, *, by_story: bool,
-                      method: str) -> tuple[IngestSummary, list[dict[str, Any]]]:
+                      method: str) -> tuple[IngestSummary, list[StoryRecord]]:
     """Compare what ``inputs`` gave (new or already stored), never the rest of ``store``."""
     ids: list[str] = []
 

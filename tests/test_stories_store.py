@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select, text
 
 from newsweave.errors import InputError, NotFound
+from newsweave.group.stage import update_stories
 from newsweave.model import Article, ArticleStatus, article_id_for
 from newsweave.store import Store
-from newsweave.group.stage import update_stories
 from newsweave.store.schema import stories
 from newsweave.store.stories import (
     list_corrections,

@@ -54,7 +54,7 @@ def test_a_bad_value_or_a_typo_fails_with_a_message_that_says_how_to_fix_it(over
 
 
 def test_construction_validates_too():
-    with pytest.raises(InputError, match="threshold=1.5"):
+    with pytest.raises(InputError, match=r"threshold=1\.5"):
         StoryParams(threshold=1.5)
     assert StoryParams(attach_threshold=1.01).attach_threshold == 1.01  # 1.01 switches the step off
 

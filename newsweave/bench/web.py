@@ -59,10 +59,10 @@ def build_store(db: str, articles: int, *, say: Callable[[str], None] = print) -
     """Fill ``db`` with ``articles`` articles (the user's ingest path) and their stories; returns timings."""
     from newsweave.bench.compare import story_articles
     from newsweave.bench.generate import generate
+    from newsweave.group.stage import update_stories
     from newsweave.group.stories import Assignment
     from newsweave.pipeline import IngestOptions, ingest
     from newsweave.store import Store
-    from newsweave.group.stage import update_stories
 
     timings: dict[str, Any] = {}
     events = [a for seed in _EVENT_SEEDS for a in story_articles(50, seed=seed)]

@@ -8,13 +8,16 @@ Thin: resolve the articles (ingest paths into a store, or load a story), call
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from newsweave.cli.app import app, bench_app, err_console, state
 from newsweave.errors import InputError
+
+if TYPE_CHECKING:
+    from newsweave.compare.records import StoryRecord
 
 __all__ = ["compare_command"]
 
@@ -33,7 +36,7 @@ them into stories first and compares each story of two or more articles.
 """
 
 
-def _sets_for_paths(paths: list[str], save: bool, by_story: bool, method: str) -> list[dict[str, Any]]:
+def _sets_for_paths(paths: list[str], save: bool, by_story: bool, method: str) -> list[StoryRecord]:
     from newsweave.store import Store
     from newsweave.workflow import compare_inputs
 
@@ -50,7 +53,7 @@ def _sets_for_paths(paths: list[str], save: bool, by_story: bool, method: str) -
     return results
 
 
-def _sets_for_story(story_id: str, method: str) -> list[dict[str, Any]]:
+def _sets_for_story(story_id: str, method: str) -> list[StoryRecord]:
     from newsweave.store import Store
     from newsweave.workflow import compare_story
 

@@ -30,8 +30,8 @@ from newsweave.store.stories import (
     replace_reprints,
     replay_corrections,
     stable_story_ids,
-    story_material,
     stored_assignments,
+    story_material,
     write_signatures,
     write_stories,
 )

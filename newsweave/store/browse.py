@@ -223,9 +223,11 @@ def outlets_and_languages(store: Store) -> tuple[list[str], list[str]]:
 # --------------------------------------------------------------------------- outlet groups
 
 
-def outlet_group_map(store: Store = None, *, conn: Any = None) -> dict[str, str]:
+def outlet_group_map(store: Store | None = None, *, conn: Any = None) -> dict[str, str]:
     """Outlet → the group label the user gave it."""
     if conn is None:
+        if store is None:
+            raise TypeError("outlet_group_map needs a store or a connection")
         with store.connect() as own:
             return outlet_group_map(conn=own)
     return {r.outlet: r.label for r in conn.execute(select(outlet_groups.c.outlet, outlet_groups.c.label))}

@@ -9,6 +9,7 @@ app at once. Article texts are left out of the stored result: they are in ``arti
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ def stored_comparison(store: Store, story_id: str) -> StoredComparison | None:
     return StoredComparison(row.fingerprint, row.flags, dict(row.data)) if row is not None else None
 
 
-def store_comparison(store: Store, story_id: str, fingerprint: str, compared: dict[str, Any]) -> dict[str, Any]:
+def store_comparison(store: Store, story_id: str, fingerprint: str, compared: Mapping[str, Any]) -> dict[str, Any]:
     """Keep ``compared`` (one story's compare result) under ``fingerprint``; returns what was stored."""
     data = json.loads(json.dumps(compared, default=str))  # plain JSON for either backend; the caller's copy stays
     for article in data.get("articles", []):

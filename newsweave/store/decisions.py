@@ -111,9 +111,10 @@ def _insert(store: Store, kind: str, payload: dict[str, Any], who: str | None) -
     now = datetime.now(timezone.utc)
     with store.transaction() as conn:
         _check_span(conn, payload["article"], payload["start"], payload["end"])
+        # SQLAlchemy types the key Optional; an INSERT into a table with a primary key always has one
         cid = conn.execute(
             insert(corrections).values(kind=kind, payload=payload, created_at=now, who=_who(who))
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]
     return {"id": int(cid), "kind": kind, "payload": payload, "created_at": now, "who": _who(who)}
 
 

@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
 
 from newsweave.errors import InputError, NotFound
 from newsweave.model import ArticleStatus
+from newsweave.store.schema import annotations as annotations_table
 from newsweave.store.schema import (
-    annotations,
     articles,
     corrections,
     reprints,
@@ -130,7 +131,7 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def _story_id_for(article_id: str, salt: str = "") -> str:
-    digest = hashlib.blake2b(f"{salt}{article_id}".encode("utf-8"), digest_size=6).hexdigest()
+    digest = hashlib.blake2b(f"{salt}{article_id}".encode(), digest_size=6).hexdigest()
     return "s" + digest
 
 
@@ -212,8 +213,8 @@ def stored_features(store: Store, ids: Sequence[str], version: str) -> dict[str,
     found: dict[str, Any] = {}
     with store.connect() as conn:
         for part in _chunks(list(ids)):
-            q = select(annotations.c.article_id, annotations.c.version, annotations.c.data).where(
-                annotations.c.kind == FEATURES_KIND, annotations.c.article_id.in_(list(part))
+            q = select(annotations_table.c.article_id, annotations_table.c.version, annotations_table.c.data).where(
+                annotations_table.c.kind == FEATURES_KIND, annotations_table.c.article_id.in_(list(part))
             )
             for r in conn.execute(q):
                 if r.version == version:
@@ -225,10 +226,11 @@ def write_features(store: Store, ids: Sequence[str], feats: Sequence[Any], versi
     """Cache the clusterer's evidence of ``ids`` (one write for the lot, not one per article)."""
     with store.transaction() as conn:
         conn.execute(
-            delete(annotations).where(annotations.c.kind == FEATURES_KIND, annotations.c.article_id.in_(list(ids)))
+            delete(annotations_table).where(annotations_table.c.kind == FEATURES_KIND,
+                                            annotations_table.c.article_id.in_(list(ids)))
         )
         conn.execute(
-            insert(annotations),
+            insert(annotations_table),
             [{"article_id": i, "kind": FEATURES_KIND, "version": version, "data": f} for i, f in zip(ids, feats)],
         )
 
@@ -443,7 +445,7 @@ def _story_row(sid: str, ids: list[str], material: dict[str, StoryMaterial], gro
                manual: set[str], created_at: datetime, now: datetime) -> dict[str, Any]:
     """A ``stories`` row: the headline of the earliest original with a title, the span, the counts."""
     ids.sort(key=lambda a: arrival_order(material[a].published, material[a].seq))
-    dates = [material[a].published for a in ids if material[a].published is not None]
+    dates = [p for p in (material[a].published for a in ids) if p is not None]
     originals = [a for a in ids if groups.get(a, a) == a and material[a].title]
     titled = originals or [a for a in ids if material[a].title]
     headline = material[titled[0]].title if titled else None
@@ -579,7 +581,7 @@ def record_correction(store: Store, kind: str, payload: dict[str, Any], who: str
             arts = sorted(set(arts))
             recorded = conn.execute(select(func.count()).select_from(corrections)).scalar_one()
             new_story = _story_id_for(arts[0], f"split:{recorded}:")
-            stored = {"story": sid, "articles": arts, "new_story": new_story}
+            stored: dict[str, Any] = {"story": sid, "articles": arts, "new_story": new_story}
         elif kind == "merge":
             names = [_resolve_story_id(conn, s) for s in payload.get("stories") or []]
             names = list(dict.fromkeys(names))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -132,10 +132,10 @@ class StoryClusterer:
         d.months = months_in(full)
         d.numbers = numbers_in(full)
         d.weekdays = weekdays_in(full)
-        counts: Counter[str] = Counter(body_tokens)
+        counts: dict[str, float] = dict(Counter(body_tokens))  # a title token weighs title_weight
         for tok in title_tokens:
-            counts[tok] += p.title_weight
-        idf = self._idf
+            counts[tok] = counts.get(tok, 0) + p.title_weight
+        idf: Callable[[str], float] = self._idf
         if self._idf_frozen:
             cache = self._idf_cache
             missing = [t for t in counts if t not in cache]
@@ -219,8 +219,8 @@ class StoryClusterer:
             sims = block @ d.emb
             k = min(p.vector_candidates + 4, len(sims))
             if k:
-                top = np.argpartition(-sims, k - 1)[:k]
-                top = sorted(top.tolist(), key=lambda i: (-float(sims[i]), i))
+                nearest = np.argpartition(-sims, k - 1)[:k]
+                top = sorted(nearest.tolist(), key=lambda i: (-float(sims[i]), i))
                 seen = set(cands)
                 added = 0
                 for i in top:
@@ -321,7 +321,7 @@ class StoryClusterer:
         scored.sort(key=lambda x: (-x[0], x[1]))
         if self.params.link == "average":
             rescored = []
-            for prob, s, f in scored[: self.params.rescore_top]:
+            for _prob, s, _f in scored[: self.params.rescore_top]:
                 avg, mean_f = self._average_prob(d, self.stories[s])
                 rescored.append((avg, s, mean_f))
             rescored.sort(key=lambda x: (-x[0], x[1]))
@@ -416,6 +416,8 @@ class StoryClusterer:
 
     def _compact_vectors(self) -> bool:
         """Drop stale rows (a story's older vector, dead stories); keeps order."""
+        if self._emb_matrix is None:
+            return False
         last_row: dict[int, int] = {}
         for row, s in enumerate(self._emb_rows[: self._emb_count]):
             last_row[s] = row

@@ -104,7 +104,8 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+           "December")
 # month names and abbreviations ("Oct.", "Sept.") -> a three-letter key; "May" is also a name: it
 # counts only before a day number (the pattern's lookahead)
 _MONTH_FORMS = {form: m[:3].lower() for m in _MONTHS for form in (m, m[:3] + ".")} | {"Sept.": "sep"}

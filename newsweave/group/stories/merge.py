@@ -55,7 +55,7 @@ def story_pair_prob(c: StoryClusterer, a: _Story, b: _Story) -> tuple[float, dic
     da = story_as_doc(c, a)
     f = c._features(da, b)
     # time gap between the two stories' spans
-    if a.first_t is not None and b.first_t is not None:
+    if a.first_t is not None and b.first_t is not None and a.last_t is not None and b.last_t is not None:
         gap = max(0.0, max(a.first_t, b.first_t) - min(a.last_t, b.last_t))
         f["gap"] = min(gap, c.params.window_days) / max(c.params.window_days, 1e-9)
     return c._prob(f, da.emb is not None and b.emb is not None, merge=True), f

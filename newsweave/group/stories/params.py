@@ -154,7 +154,7 @@ class StoryParams:
                 raise InputError(_message(f.name, getattr(self, f.name), problem))
 
     @classmethod
-    def load(cls, path: str | Path | None = None, **overrides: Any) -> "StoryParams":
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> StoryParams:
         """The settings in force: defaults, then a params file (``path``), the environment, ``overrides``."""
         values = {name: value for name, (value, _source) in _layers(path, overrides, os.environ).items()}
         return cls(**values)
