@@ -117,6 +117,48 @@ def test_she_after_a_woman_named_between_is_not_flagged():
     assert flags_of(compare(a, b, make("c", "three.example", text)), "pronoun_gender") == []
 
 
+_PIECES = ("Harbour master Olaf Grint criticised the dredging plan on Monday. Grint called it a waste of money, "
+           "and he said the channel was deep enough. He argued that the funds should go to the sea wall.\n\n"
+           "“Nobody asked the pilots,” {p} told reporters. “We would have said no.”")
+
+
+def test_a_cue_between_two_pieces_of_one_quotation_is_judged_as_the_writers():
+    """The cue sits inside the quotation's overall span but between its pieces: it is the writer's word."""
+    story = compare(make("a", "one.example", _PIECES.format(p="she")))
+    assert flags_of(story, "pronoun_gender") == [("a", "she")]
+
+
+def test_a_cue_between_two_pieces_after_a_woman_named_is_not_flagged():
+    text = _PIECES.format(p="she").replace("He argued", "Pilot Marta Oyelaran agreed. He argued")
+    assert flags_of(compare(make("a", "one.example", text)), "pronoun_gender") == []
+
+
+_ROLE = ("Harbour spokeswoman Ana Duarte answered questions about the ferry on Tuesday.{extra} {p} said the ferry "
+         "would run again on Sunday once the ramp was repaired.")
+
+
+def test_a_gendered_role_before_the_name_settles_the_speakers_gender():
+    """"spokeswoman Ana Duarte" says who she is as an honorific does; the cue pronoun alone is on trial."""
+    story = compare(make("a", "one.example", _ROLE.format(extra="", p="He")),
+                    make("b", "two.example", _ROLE.format(extra="", p="She")))
+    assert flags_of(story, "pronoun_gender") == [("a", "He")]
+
+
+def test_a_man_named_after_the_gendered_speaker_is_a_rival_referent():
+    extra = " Duarte stood beside the mayor, Tomas Brenner."
+    story = compare(make("a", "one.example", _ROLE.format(extra=extra, p="He")),
+                    make("b", "two.example", _ROLE.format(extra="", p="She")))
+    assert flags_of(story, "pronoun_gender") == []
+
+
+def test_hashtags_handles_and_acronyms_are_not_people_a_pronoun_refers_to():
+    from newsweave.compare.signals import _not_a_name
+
+    text = "She posted #standfirm and tagged @HarbourNews; the NAACP replied to Duarte."
+    assert [_not_a_name(text, text.index(w)) for w in ("standfirm", "HarbourNews", "NAACP", "Duarte")] == [
+        True, True, True, False]
+
+
 # ----------------------------------------------------------------------------- number_conflict
 
 def test_two_amounts_in_one_sentence_are_not_paired_crosswise():
