@@ -280,6 +280,42 @@ def test_a_resolved_pronoun_does_not_outvote_outlets_that_name_another_speaker()
     assert [f for f in story["flags"] if f["kind"] == "speaker_mismatch"] == []
 
 
+def _unattributed(aid: str) -> Article:
+    return make(aid, f"{aid}.example", f"The depot burned overnight in Oldmere.\n\n“{_QUOTE}.”\n\n"
+                                       "Crews stayed at the site until dawn.")
+
+
+def test_a_named_speaker_against_a_resolved_pronoun_on_a_tie_is_flagged_saying_nothing_settles_it():
+    """One outlet names Vantreck, another's "he said" is Osei, a third gives no speaker: the named cue
+    is flagged with the disagreement, whichever side the tie-break took."""
+    for first in ("a", "c"):
+        arts = {"a": _he_said("a"), "c": _quoted("c", _QUOTE), "u": _unattributed("u")}
+        story = compare(arts[first], *[a for k, a in arts.items() if k != first])
+        flagged = [f for f in story["flags"] if f["kind"] == "speaker_mismatch"]
+        assert [f["article"] for f in flagged] == ["c"]
+        assert "Jalen Osei" in flagged[0]["reason"] and "Petra Vantreck" in flagged[0]["reason"]
+
+
+_REPORTED = ("The depot burned overnight in Oldmere. {who} told reporters that {quote} and that crews would stay "
+             "at the site until dawn.")
+
+
+def test_a_quoted_passage_in_reported_speech_given_to_another_person_is_flagged():
+    passage = "“no family will return home until the air is safe to breathe again”"
+    story = compare(make("a", "a.example", _REPORTED.format(who="Mayor Petra Vantreck", quote=passage)),
+                    make("b", "b.example", _REPORTED.format(who="Mayor Petra Vantreck", quote=passage)),
+                    _quoted("c", "No family will return home until the air is safe to breathe again", "Jalen Osei"))
+    assert [f["article"] for f in story["flags"] if f["kind"] == "speaker_mismatch"] == ["c"]
+
+
+def test_a_short_phrase_in_reported_speech_from_two_people_is_not_a_mismatch():
+    phrase = "the plan was “a reckless power grab”"
+    story = compare(make("a", "a.example", _REPORTED.format(who="Mayor Petra Vantreck", quote=phrase)),
+                    make("b", "b.example", _REPORTED.format(who="Mayor Petra Vantreck", quote=phrase)),
+                    _quoted("c", "It is a reckless power grab", "Jalen Osei"))
+    assert [f for f in story["flags"] if f["kind"] == "speaker_mismatch"] == []
+
+
 def test_a_changed_speaker_in_a_copy_is_flagged_on_the_copy_not_the_original():
     original = _quoted("orig", _QUOTE, "Fire Chief Jalen Osei")
     original.text = original.text + "\n\nThe city will publish the inspection reports for the depot next week."
@@ -354,3 +390,9 @@ def test_ranks_and_truncated_amounts_are_not_number_conflicts():
     b = make("b", "two.example", "Democrats re-elected Steny Hoyer on Tuesday, and Jim Clyburn kept the No. 3 position. "
                                  "The Clintons paid $43,885,310 in federal taxes since 2007, the returns show.")
     assert flags_of(compare(a, b), "number_conflict") == []
+
+
+def test_cue_debris_opening_with_a_clause_word_is_not_a_person():
+    from newsweave.compare.quotes import _person_like
+
+    assert [_person_like(n) for n in ("After Biden", "When Osei", "Jalen Osei", "Osei")] == [False, False, True, True]
