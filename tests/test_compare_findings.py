@@ -234,6 +234,46 @@ def test_a_cut_marked_by_an_ellipsis_is_an_omission_not_drift():
     assert ("quote_omission", "c") in {(d["kind"], d["article"]) for d in story["differences"]}
 
 
+def test_a_changed_word_where_the_other_version_goes_on_past_a_sentence_end_is_drift():
+    """"… safe to breathe. Our first duty …" / "… safe to inhale": the changed last word, then an excerpt."""
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE),
+                    _quoted("c", "We will not let anyone return home until the air is safe to inhale"))
+    assert flags_of(story, "wording_drift") == [("c", "inhale")]
+
+
+def test_a_different_ending_away_from_any_boundary_is_an_excerpt_not_drift():
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE),
+                    _quoted("c", "We will not let anyone return home until the smoke clears"))
+    assert flags_of(story, "wording_drift") == []
+    assert ("quote_excerpt", "c") in {(d["kind"], d["article"]) for d in story["differences"]}
+
+
+def test_a_changed_word_beside_a_passage_only_one_outlet_carries_is_drift():
+    """The changed word ends a quoted piece; the passage after it, only this outlet's, is an omission elsewhere."""
+    said = "Nobody goes home until the air is safe. Our first duty is to the families"
+    c = make("c", "c.example", "The depot burned overnight in Oldmere.\n\n“Nobody goes home until the air is clean,” "
+                               "said Mayor Petra Vantreck. “Crews will test it every day and every night. Our first "
+                               "duty is to the families.”")
+    story = compare(_quoted("a", said), _quoted("b", said), c)
+    assert flags_of(story, "wording_drift") == [("c", "clean")]
+
+
+_PARTIAL = ("Mayor Petra Vantreck said on Tuesday that the crews had “worked through the night to save the depot” "
+            "before the roof fell at dawn.")
+
+
+def test_reported_speech_around_a_partial_quote_is_not_compared_as_quoted_words():
+    story = compare(make("a", "a.example", _PARTIAL), make("b", "b.example", _PARTIAL),
+                    _quoted("c", "The crews worked through the night to save the depot"))
+    assert flags_of(story, "wording_drift") == []
+
+
+def test_a_changed_word_inside_a_partial_quote_is_drift():
+    story = compare(make("a", "a.example", _PARTIAL), make("b", "b.example", _PARTIAL.replace("night", "day")),
+                    _quoted("c", "The crews worked through the night to save the depot"))
+    assert flags_of(story, "wording_drift") == [("b", "day")]
+
+
 def test_punctuation_only_differences_are_not_drift():
     hyphen = _QUOTE.replace("first duty", "first-duty")
     story = compare(_quoted("a", _QUOTE), _quoted("b", hyphen))

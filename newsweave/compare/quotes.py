@@ -65,6 +65,9 @@ def _make_item(article: Article, pieces: list[tuple[int, int]], q: Quote, source
     raw: list[tuple[str, int, int]] = []
     for s, e in pieces:
         raw.extend((w, s + a, s + b) for w, a, b in word_tokens(article.text[s:e]))
+    if q.kind == "mixed":  # reported speech with a quoted passage: only the words in quotation marks are quoted
+        regions = _regions(article.text)
+        raw = [w for w in raw if any(r.start <= w[1] < r.end for r in regions)] or raw
     text = " ".join(article.text[s:e].strip() for s, e in pieces)
     return QuoteItem(
         article_id=article.id, source=article.source, text=text, start=pieces[0][0], end=pieces[-1][1],
@@ -158,7 +161,38 @@ def same_person(a: str | None, b: str | None) -> bool:
 
 
 def _opcodes(canonical: QuoteItem, variant: QuoteItem) -> list[tuple[str, int, int, int, int]]:
-    return difflib.SequenceMatcher(None, canonical.words, variant.words, autojunk=False).get_opcodes()
+    codes = difflib.SequenceMatcher(None, canonical.words, variant.words, autojunk=False).get_opcodes()
+    return [op for code in codes for op in _split_substitution(code, canonical, variant)]
+
+
+def _split_substitution(code: tuple[str, int, int, int, int], canonical: QuoteItem,
+                        variant: QuoteItem) -> list[tuple[str, int, int, int, int]]:
+    """A changed word beside a passage one side has and the other has not, told apart.
+
+    difflib reports "war on terror" / "war on though. … And for the sake of …" as one replaced block;
+    where the longer side's sentence, quotation or quoted piece ends (or starts) right after (or
+    before) as many words as the shorter side has (one or two), those words are a substitution and
+    the rest a passage left out or added: "terror" → "though", then an excerpt.
+    """
+    tag, i1, i2, j1, j2 = code
+    n = min(i2 - i1, j2 - j1)
+    if tag != "replace" or n > 2 or max(i2 - i1, j2 - j1) < _PASSAGE:
+        return [code]
+    rest = "delete" if i2 - i1 > j2 - j1 else "insert"
+    longer, a, b = (canonical, i1, i2) if rest == "delete" else (variant, j1, j2)
+    if _boundary(longer, a + n):  # the substitution first, then the passage
+        return [("replace", i1, i1 + n, j1, j1 + n),
+                (rest, i1 + n, i2, j1 + n, j2) if rest == "delete" else (rest, i2, i2, j1 + n, j2)]
+    if _boundary(longer, b - n):  # the passage first, then the substitution
+        return [(rest, i1, i2 - n, j1, j1) if rest == "delete" else (rest, i1, i1, j1, j2 - n),
+                ("replace", i2 - n, i2, j2 - n, j2)]
+    return [code]
+
+
+def _boundary(item: QuoteItem, j: int) -> bool:
+    """Whether a sentence, the quotation or one of its pieces ends between words ``j - 1`` and ``j``."""
+    gap = item.gap_before(j)
+    return bool(re.search(r"[.!?;:]", gap)) or bool(set(gap) & _QUOTE_MARKS) or any(m in gap for m in _ELLIPSIS)
 
 
 def word_diff(canonical: QuoteItem, variant: QuoteItem) -> list[dict[str, Any]]:
