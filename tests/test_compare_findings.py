@@ -188,6 +188,23 @@ def test_amounts_for_different_things_in_unlike_sentences_are_not_paired():
     assert flags_of(compare(a, b), "number_conflict") == []
 
 
+_PIER = " The harbour board spent $2 million on the new pier."
+_VOLK = ("Councillor Ines Volk, who chaired the harbour board for eleven years before the flood, said she would "
+         "{what} to the reserve." + _PIER)
+
+
+def test_one_amount_in_sentences_about_the_same_person_worded_differently_is_a_conflict():
+    a = make("a", "one.example", _VOLK.format(what="repay the $94,000"))
+    b = make("b", "two.example", "Volk has promised to repay the $84,000 taken from the reserve." + _PIER)
+    assert sorted(flags_of(compare(a, b), "number_conflict")) == [("a", "$94,000"), ("b", "$84,000")]
+
+
+def test_two_amounts_about_the_same_person_for_different_things_are_not_paired():
+    a = make("a", "one.example", _VOLK.format(what="spend $94,000 on new street lamps").replace(" to the reserve", ""))
+    b = make("b", "two.example", "Volk has promised to repay the $84,000 taken from the reserve." + _PIER)
+    assert flags_of(compare(a, b), "number_conflict") == []
+
+
 def test_a_figure_the_article_also_gives_is_another_claim_not_a_conflict():
     a = make("a", "one.example", "The program costs $800 billion over ten years, the budget office said. "
                                  "A smaller version would cost $500 billion.")
