@@ -434,6 +434,16 @@ def test_independent_outlets_evenly_split_are_both_flagged():
     assert drift == [("a", "safe"), ("b", "clean")]
 
 
+def test_an_excerpt_without_the_changed_part_does_not_outvote_a_two_outlet_disagreement():
+    """Two outlets differ on one word; the third carries only the quotation's first sentence: nothing
+    settles which wording is right, so both sides are flagged."""
+    other = make("b", "b.example", "Firefighters fought a blaze at a freight depot in Oldmere through Tuesday night.\n\n"
+                                   f"“{_QUOTE.replace('families', 'workers')},” Mayor Petra Vantreck told reporters.")
+    story = compare(_quoted("a", _QUOTE), other, _quoted("c", _QUOTE.split(". ")[0]))
+    drift = sorted((f["article"], f["text"]) for f in story["flags"] if f["kind"] == "wording_drift")
+    assert drift == [("a", "families"), ("b", "workers")]
+
+
 def test_accents_and_another_person_after_a_title_are_not_name_variants():
     base = "President Jovenel Moise of Haiti met aide Matt Mika on Tuesday. Moise thanked Mika for his work."
     a, b = make("a", "one.example", base), make("b", "two.example", base)

@@ -531,7 +531,7 @@ def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Find
     out: list[Finding] = []
     record = next(r for r in records if r["canonical"])
     drifted = [f for f in found if f.kind == "wording_drift" and independent(f.article_id, canonical.article_id)]
-    if drifted and len(members) - len(drifted) <= len(drifted):
+    if drifted and 1 + _supporters(canonical, members, drifted[0].article_id) <= len(drifted):
         other = next(it for it in members if it.article_id == drifted[0].article_id)
         ops = word_diff(other, canonical)
         kind, changed = classify_variant(other, canonical)
@@ -539,6 +539,22 @@ def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Find
             out.append(_drift_finding(other, canonical, ops, changed))
             record["flags"].append("wording_drift")
     return out + _even_speakers(members, speaker, records, independent)
+
+
+def _supporters(canonical: QuoteItem, members: list[QuoteItem], drifted_id: str) -> int:
+    """How many other outlets carry the canonical wording where ``drifted_id``'s version differs from it:
+    an outlet whose excerpt leaves that part out says nothing about which wording is right."""
+    other = next(it for it in members if it.article_id == drifted_id)
+    codes = _opcodes(canonical, other)
+    _, changed = classify_variant(canonical, other)
+    spans = [(i1, i2) if i2 > i1 else (i1 - 1, i1 + 1) for _, i1, i2, _, _ in (codes[k] for k in changed)]
+    count = 0
+    for item in members:
+        if item is canonical or item is other:
+            continue
+        equal = [(a1, a2) for tag, a1, a2, _, _ in _opcodes(canonical, item) if tag == "equal"]
+        count += all(any(a1 <= lo and hi <= a2 for a1, a2 in equal) for lo, hi in spans)
+    return count
 
 
 def _even_speakers(members: list[QuoteItem], speaker: str | None, records: list[dict[str, Any]],
