@@ -463,3 +463,13 @@ def test_cue_debris_opening_with_a_clause_word_is_not_a_person():
     from newsweave.compare.quotes import _person_like
 
     assert [_person_like(n) for n in ("After Biden", "When Osei", "Jalen Osei", "Osei")] == [False, False, True, True]
+
+
+def test_an_abbreviations_period_is_no_lowercase_sentence_start():
+    """"Trump Jr. said" is house style, not a sign of machine translation; "the vote. then" is one."""
+    from newsweave.compare.signals import _pattern_findings
+
+    text = "Harbour master Olaf Grint Jr. said the pier was safe. Sen. ines Volk agreed. The vote passed. then it rained."
+    found = [text[f.start:f.end] for f in _pattern_findings(make("a", "one.example", text))
+             if f.data["signal"] == "lowercase_sentence_start"]
+    assert found == ["then"]

@@ -30,6 +30,8 @@ _DASH_ASYMMETRIC = re.compile(r"\w[—–]\s|\s[—–]\w")
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I)
 _DOUBLED_OK = {"that", "had", "is", "very", "no", "so", "bye", "far", "again", "more", "really"}
 _LOWER_START = re.compile(r"[.!?]\s+([a-z]\w*)")
+_ABBREVIATION = re.compile(r"\b(?:Jr|Sr|Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Adm|Rev|Prof|Inc|Co|Corp|Ltd|"
+                           r"vs|etc|No|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|[A-Z])\.$")
 
 # (signal, weight per occurrence, cap)
 _WEIGHTS = {
@@ -92,6 +94,8 @@ def _pattern_findings(article: Article) -> list[Finding]:
         word = m.group(1)
         if word in ("com", "org", "m", "s") or text[max(0, m.start() - 3) : m.start() + 1].lower().endswith(("u.s.", "a.m.", "p.m.", "...", "…")):
             continue
+        if _ABBREVIATION.search(text, max(0, m.start() - 8), m.start() + 1):
+            continue  # "Trump Jr. said", "Sen. … said": an abbreviation's period ends no sentence
         add("lowercase_sentence_start", m.start(1), m.end(1), f"sentence starts in lower case: '{word}'")
     return out
 
