@@ -48,3 +48,21 @@ def test_a_planted_misspelling_is_caught_and_a_clean_story_is_not(story):
     result = compare_articles(articles, story_id="s", method="lexical")
     assert caught(plant, result)
     assert not caught(plant, story.result)  # the unchanged story has no flag there
+
+
+def test_a_changed_quote_word_is_planted_inside_the_quotation_marks():
+    """A partial quote's piece holds the reported speech around its marks: the plant changes a quoted word."""
+    from newsweave.enrich.quotes.marks import find_regions
+
+    text = ("Mayor Marisol Quintero of Oldmere opened the ferry terminal on Tuesday. Quintero told reporters that "
+            "the waiting hall would stay “warm and open all night for anyone stranded by storms” during winter.")
+    articles = [Article(id=k, source=f"{k}.example", origin=k, input_format="text", raw=b"", text=text,
+                        extracted_text=text) for k in ("a", "b", "c")]
+    analyses = quote_analyses(articles)
+    result = compare_articles(articles, story_id="s", analyses=analyses, method="lexical")
+    story = ComparedStory("s", articles, analyses, result, 0.0)
+    for seed in range(6):
+        plant = plant_error("quote_word", story, random.Random(seed))
+        assert plant is not None
+        (start, end), = plant.spans
+        assert any(r.start <= start and end <= r.end for r in find_regions(plant.article.text))

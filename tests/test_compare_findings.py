@@ -117,6 +117,48 @@ def test_she_after_a_woman_named_between_is_not_flagged():
     assert flags_of(compare(a, b, make("c", "three.example", text)), "pronoun_gender") == []
 
 
+_PIECES = ("Harbour master Olaf Grint criticised the dredging plan on Monday. Grint called it a waste of money, "
+           "and he said the channel was deep enough. He argued that the funds should go to the sea wall.\n\n"
+           "“Nobody asked the pilots,” {p} told reporters. “We would have said no.”")
+
+
+def test_a_cue_between_two_pieces_of_one_quotation_is_judged_as_the_writers():
+    """The cue sits inside the quotation's overall span but between its pieces: it is the writer's word."""
+    story = compare(make("a", "one.example", _PIECES.format(p="she")))
+    assert flags_of(story, "pronoun_gender") == [("a", "she")]
+
+
+def test_a_cue_between_two_pieces_after_a_woman_named_is_not_flagged():
+    text = _PIECES.format(p="she").replace("He argued", "Pilot Marta Oyelaran agreed. He argued")
+    assert flags_of(compare(make("a", "one.example", text)), "pronoun_gender") == []
+
+
+_ROLE = ("Harbour spokeswoman Ana Duarte answered questions about the ferry on Tuesday.{extra} {p} said the ferry "
+         "would run again on Sunday once the ramp was repaired.")
+
+
+def test_a_gendered_role_before_the_name_settles_the_speakers_gender():
+    """"spokeswoman Ana Duarte" says who she is as an honorific does; the cue pronoun alone is on trial."""
+    story = compare(make("a", "one.example", _ROLE.format(extra="", p="He")),
+                    make("b", "two.example", _ROLE.format(extra="", p="She")))
+    assert flags_of(story, "pronoun_gender") == [("a", "He")]
+
+
+def test_a_man_named_after_the_gendered_speaker_is_a_rival_referent():
+    extra = " Duarte stood beside the mayor, Tomas Brenner."
+    story = compare(make("a", "one.example", _ROLE.format(extra=extra, p="He")),
+                    make("b", "two.example", _ROLE.format(extra="", p="She")))
+    assert flags_of(story, "pronoun_gender") == []
+
+
+def test_hashtags_handles_and_acronyms_are_not_people_a_pronoun_refers_to():
+    from newsweave.compare.signals import _not_a_name
+
+    text = "She posted #standfirm and tagged @HarbourNews; the NAACP replied to Duarte."
+    assert [_not_a_name(text, text.index(w)) for w in ("standfirm", "HarbourNews", "NAACP", "Duarte")] == [
+        True, True, True, False]
+
+
 # ----------------------------------------------------------------------------- number_conflict
 
 def test_two_amounts_in_one_sentence_are_not_paired_crosswise():
@@ -143,6 +185,23 @@ def test_amounts_for_different_things_in_unlike_sentences_are_not_paired():
                                  "before winter. The council has offered $1.2 million for road repairs.")
     b = make("b", "two.example", "Negotiators left City Hall without a deal. The school board separately asked "
                                  "for $6.7 million to rebuild a gymnasium. Road repairs would get $1.2 million.")
+    assert flags_of(compare(a, b), "number_conflict") == []
+
+
+_PIER = " The harbour board spent $2 million on the new pier."
+_VOLK = ("Councillor Ines Volk, who chaired the harbour board for eleven years before the flood, said she would "
+         "{what} to the reserve." + _PIER)
+
+
+def test_one_amount_in_sentences_about_the_same_person_worded_differently_is_a_conflict():
+    a = make("a", "one.example", _VOLK.format(what="repay the $94,000"))
+    b = make("b", "two.example", "Volk has promised to repay the $84,000 taken from the reserve." + _PIER)
+    assert sorted(flags_of(compare(a, b), "number_conflict")) == [("a", "$94,000"), ("b", "$84,000")]
+
+
+def test_two_amounts_about_the_same_person_for_different_things_are_not_paired():
+    a = make("a", "one.example", _VOLK.format(what="spend $94,000 on new street lamps").replace(" to the reserve", ""))
+    b = make("b", "two.example", "Volk has promised to repay the $84,000 taken from the reserve." + _PIER)
     assert flags_of(compare(a, b), "number_conflict") == []
 
 
@@ -192,6 +251,46 @@ def test_a_cut_marked_by_an_ellipsis_is_an_omission_not_drift():
     assert ("quote_omission", "c") in {(d["kind"], d["article"]) for d in story["differences"]}
 
 
+def test_a_changed_word_where_the_other_version_goes_on_past_a_sentence_end_is_drift():
+    """"… safe to breathe. Our first duty …" / "… safe to inhale": the changed last word, then an excerpt."""
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE),
+                    _quoted("c", "We will not let anyone return home until the air is safe to inhale"))
+    assert flags_of(story, "wording_drift") == [("c", "inhale")]
+
+
+def test_a_different_ending_away_from_any_boundary_is_an_excerpt_not_drift():
+    story = compare(_quoted("a", _QUOTE), _quoted("b", _QUOTE),
+                    _quoted("c", "We will not let anyone return home until the smoke clears"))
+    assert flags_of(story, "wording_drift") == []
+    assert ("quote_excerpt", "c") in {(d["kind"], d["article"]) for d in story["differences"]}
+
+
+def test_a_changed_word_beside_a_passage_only_one_outlet_carries_is_drift():
+    """The changed word ends a quoted piece; the passage after it, only this outlet's, is an omission elsewhere."""
+    said = "Nobody goes home until the air is safe. Our first duty is to the families"
+    c = make("c", "c.example", "The depot burned overnight in Oldmere.\n\n“Nobody goes home until the air is clean,” "
+                               "said Mayor Petra Vantreck. “Crews will test it every day and every night. Our first "
+                               "duty is to the families.”")
+    story = compare(_quoted("a", said), _quoted("b", said), c)
+    assert flags_of(story, "wording_drift") == [("c", "clean")]
+
+
+_PARTIAL = ("Mayor Petra Vantreck said on Tuesday that the crews had “worked through the night to save the depot” "
+            "before the roof fell at dawn.")
+
+
+def test_reported_speech_around_a_partial_quote_is_not_compared_as_quoted_words():
+    story = compare(make("a", "a.example", _PARTIAL), make("b", "b.example", _PARTIAL),
+                    _quoted("c", "The crews worked through the night to save the depot"))
+    assert flags_of(story, "wording_drift") == []
+
+
+def test_a_changed_word_inside_a_partial_quote_is_drift():
+    story = compare(make("a", "a.example", _PARTIAL), make("b", "b.example", _PARTIAL.replace("night", "day")),
+                    _quoted("c", "The crews worked through the night to save the depot"))
+    assert flags_of(story, "wording_drift") == [("b", "day")]
+
+
 def test_punctuation_only_differences_are_not_drift():
     hyphen = _QUOTE.replace("first duty", "first-duty")
     story = compare(_quoted("a", _QUOTE), _quoted("b", hyphen))
@@ -235,6 +334,42 @@ def test_a_quotation_another_outlet_gives_by_a_resolved_pronoun_is_flagged_on_th
 
 def test_a_resolved_pronoun_does_not_outvote_outlets_that_name_another_speaker():
     story = compare(_he_said("a"), _quoted("c", _QUOTE), _quoted("d", _QUOTE))
+    assert [f for f in story["flags"] if f["kind"] == "speaker_mismatch"] == []
+
+
+def _unattributed(aid: str) -> Article:
+    return make(aid, f"{aid}.example", f"The depot burned overnight in Oldmere.\n\n“{_QUOTE}.”\n\n"
+                                       "Crews stayed at the site until dawn.")
+
+
+def test_a_named_speaker_against_a_resolved_pronoun_on_a_tie_is_flagged_saying_nothing_settles_it():
+    """One outlet names Vantreck, another's "he said" is Osei, a third gives no speaker: the named cue
+    is flagged with the disagreement, whichever side the tie-break took."""
+    for first in ("a", "c"):
+        arts = {"a": _he_said("a"), "c": _quoted("c", _QUOTE), "u": _unattributed("u")}
+        story = compare(arts[first], *[a for k, a in arts.items() if k != first])
+        flagged = [f for f in story["flags"] if f["kind"] == "speaker_mismatch"]
+        assert [f["article"] for f in flagged] == ["c"]
+        assert "Jalen Osei" in flagged[0]["reason"] and "Petra Vantreck" in flagged[0]["reason"]
+
+
+_REPORTED = ("The depot burned overnight in Oldmere. {who} told reporters that {quote} and that crews would stay "
+             "at the site until dawn.")
+
+
+def test_a_quoted_passage_in_reported_speech_given_to_another_person_is_flagged():
+    passage = "“no family will return home until the air is safe to breathe again”"
+    story = compare(make("a", "a.example", _REPORTED.format(who="Mayor Petra Vantreck", quote=passage)),
+                    make("b", "b.example", _REPORTED.format(who="Mayor Petra Vantreck", quote=passage)),
+                    _quoted("c", "No family will return home until the air is safe to breathe again", "Jalen Osei"))
+    assert [f["article"] for f in story["flags"] if f["kind"] == "speaker_mismatch"] == ["c"]
+
+
+def test_a_short_phrase_in_reported_speech_from_two_people_is_not_a_mismatch():
+    phrase = "the plan was “a reckless power grab”"
+    story = compare(make("a", "a.example", _REPORTED.format(who="Mayor Petra Vantreck", quote=phrase)),
+                    make("b", "b.example", _REPORTED.format(who="Mayor Petra Vantreck", quote=phrase)),
+                    _quoted("c", "It is a reckless power grab", "Jalen Osei"))
     assert [f for f in story["flags"] if f["kind"] == "speaker_mismatch"] == []
 
 
@@ -299,6 +434,16 @@ def test_independent_outlets_evenly_split_are_both_flagged():
     assert drift == [("a", "safe"), ("b", "clean")]
 
 
+def test_an_excerpt_without_the_changed_part_does_not_outvote_a_two_outlet_disagreement():
+    """Two outlets differ on one word; the third carries only the quotation's first sentence: nothing
+    settles which wording is right, so both sides are flagged."""
+    other = make("b", "b.example", "Firefighters fought a blaze at a freight depot in Oldmere through Tuesday night.\n\n"
+                                   f"“{_QUOTE.replace('families', 'workers')},” Mayor Petra Vantreck told reporters.")
+    story = compare(_quoted("a", _QUOTE), other, _quoted("c", _QUOTE.split(". ")[0]))
+    drift = sorted((f["article"], f["text"]) for f in story["flags"] if f["kind"] == "wording_drift")
+    assert drift == [("a", "families"), ("b", "workers")]
+
+
 def test_accents_and_another_person_after_a_title_are_not_name_variants():
     base = "President Jovenel Moise of Haiti met aide Matt Mika on Tuesday. Moise thanked Mika for his work."
     a, b = make("a", "one.example", base), make("b", "two.example", base)
@@ -312,3 +457,19 @@ def test_ranks_and_truncated_amounts_are_not_number_conflicts():
     b = make("b", "two.example", "Democrats re-elected Steny Hoyer on Tuesday, and Jim Clyburn kept the No. 3 position. "
                                  "The Clintons paid $43,885,310 in federal taxes since 2007, the returns show.")
     assert flags_of(compare(a, b), "number_conflict") == []
+
+
+def test_cue_debris_opening_with_a_clause_word_is_not_a_person():
+    from newsweave.compare.quotes import _person_like
+
+    assert [_person_like(n) for n in ("After Biden", "When Osei", "Jalen Osei", "Osei")] == [False, False, True, True]
+
+
+def test_an_abbreviations_period_is_no_lowercase_sentence_start():
+    """"Trump Jr. said" is house style, not a sign of machine translation; "the vote. then" is one."""
+    from newsweave.compare.signals import _pattern_findings
+
+    text = "Harbour master Olaf Grint Jr. said the pier was safe. Sen. ines Volk agreed. The vote passed. then it rained."
+    found = [text[f.start:f.end] for f in _pattern_findings(make("a", "one.example", text))
+             if f.data["signal"] == "lowercase_sentence_start"]
+    assert found == ["then"]

@@ -229,12 +229,16 @@ def _carried_elsewhere(story: ComparedStory, variant: dict[str, Any]) -> set[str
 
 
 def _plant_quote_word(story: ComparedStory, article: Article, rng: random.Random) -> Plant | None:
+    from newsweave.enrich.quotes.marks import find_regions
+
     variants = _multi_outlet_variants(story, article)
     rng.shuffle(variants)
     outside = [w for w in re.findall(r"\b[a-z]{5,9}\b", article.text) if w not in STOPWORDS]
+    marked = find_regions(article.text)  # a partial quote's piece holds reported speech around its marks
     for v in variants:
         words = [(m.start() + p["start"], m.end() + p["start"], m.group(0)) for p in v["pieces"]
-                 for m in re.finditer(r"\b[A-Za-z]{4,}\b", article.text[p["start"]:p["end"]])]
+                 for m in re.finditer(r"\b[A-Za-z]{4,}\b", article.text[p["start"]:p["end"]])
+                 if any(r.start <= m.start() + p["start"] < r.end for r in marked)]
         elsewhere = _carried_elsewhere(story, v)  # the word must lie in the part another outlet carries
         words = [w for w in words[1:-1] if w[2].lower() not in STOPWORDS and w[2].lower() in elsewhere]
         if not words:

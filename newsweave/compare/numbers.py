@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.records import NumberRecord
 from newsweave.compare.statements import group_spans
 from newsweave.enrich.numbers import NumberMention, extract_numbers
 from newsweave.model import Article, Finding
+from newsweave.text.fold import fold
 from newsweave.text.sentences import split_sentences
+from newsweave.text.stem import stem
 from newsweave.text.words import content_words
 
 __all__ = ["NumbersAspect", "compare_numbers"]
@@ -92,6 +94,7 @@ class _Mention:
     near: set[str]  # content words of its clause: up to 60 characters either side, inside its sentence
     group: str | None  # the aligned statement holding it
     place: tuple[int, int]  # (its rank among same-unit mentions of its sentence, how many there are)
+    names: set[str] = field(default_factory=set)  # proper names of its sentence (folded, stemmed)
 
     @property
     def form(self) -> tuple[float, str | None]:
@@ -117,7 +120,27 @@ def _mentions(articles: list[Article], statement_group_of: dict[str, list[tuple[
             peers = [m for m in found if sent and sent.start <= m.start < sent.end
                      and m.kind == n.kind and m.unit_key == n.unit_key]
             place = (peers.index(n), len(peers)) if n in peers else (0, 1)
-            out.append(_Mention(article, n, context, near, group, place))
+            out.append(_Mention(article, n, context, near, group, place, _proper_names(article.text, lo, hi)))
+    return out
+
+
+_CAPITALISED = re.compile(r"(?<![“\"(])\b[A-Z][a-z][\w’'-]*")
+#: capitalised words that name no one: days, months, titles, pronouns
+_NOT_NAMES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december mr mrs ms dr sen rep gov president i he she it they we the
+    republican republicans democrat democrats democratic""".split())
+
+
+def _proper_names(text: str, start: int, end: int) -> set[str]:
+    """Capitalised words of a sentence (folded, stemmed): who or what it is about ("Farenthold",
+    "Social Security"), which two outlets' sentences about one figure share."""
+    out = set()
+    for m in _CAPITALISED.finditer(text, start, end):
+        if m.start() == start and re.search(rf"\b{re.escape(m.group(0).lower())}\b", text):
+            continue  # a sentence's first word is a name only if the article never writes it in lower case
+        word = re.sub(r"[’']s?$", "", fold(m.group(0)))
+        if word not in _NOT_NAMES:
+            out.add(stem(word))
     return out
 
 
@@ -125,6 +148,16 @@ def _mentions(articles: list[Article], statement_group_of: dict[str, list[tuple[
 _NEAR = 60
 #: content words the clauses around two figures must share to be one quantity, sentences aside
 _NEAR_SHARED = 3
+
+
+#: counted nouns too common to tie two figures to one thing ("six months", "200 people")
+_GENERIC_UNITS = frozenset("""year month week day hour minute second time people person percent point member
+    vote votes""".split())
+
+
+def _specific(n: NumberMention) -> bool:
+    """A count of a particular thing ("60,000 emails", "100 pages"), not of time or people."""
+    return n.kind == "count" and n.unit_key is not None and n.unit_key not in _GENERIC_UNITS
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -141,13 +174,24 @@ def same_quantity(a: _Mention, b: _Mention, only_figures: bool, context: float =
     statements, or sentences sharing a quarter of their content words, or sentences sharing some
     words when each article gives only this figure for the thing (``only_figures``), or clauses
     around the figures sharing three content words ("$5.7 billion for a border wall" / "$6.7
-    billion in funds for his border wall").
+    billion in funds for his border wall"), or the same subject (:func:`_same_subject`).
     """
     if a.place != b.place or not slip(a.number.value, b.number.value):
         return False
     jac = _jaccard(a.context, b.context)
     return ((a.group is not None and a.group == b.group) or jac >= context
-            or (only_figures and jac >= weak_context) or len(a.near & b.near) >= _NEAR_SHARED)
+            or (only_figures and jac >= weak_context) or len(a.near & b.near) >= _NEAR_SHARED
+            or _same_subject(a, b))
+
+
+def _same_subject(a: _Mention, b: _Mention) -> bool:
+    """Sentences worded differently about one figure: they name the same person or body, and the
+    clauses around the figures share two other content words ("the $6.7 billion Trump demanded for
+    the wall" / "Trump demanded $5.7 billion for a wall") or the figure counts a particular thing
+    ("Clinton … roughly 70,000 emails" / "Clinton's roughly 60,000 emails")."""
+    if not a.names & b.names:
+        return False
+    return len((a.near & b.near) - a.names - b.names) >= 2 or _specific(a.number)
 
 
 def compare_numbers(

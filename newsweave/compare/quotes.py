@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -72,6 +73,9 @@ def _make_item(article: Article, pieces: list[tuple[int, int]], q: Quote, source
     raw: list[tuple[str, int, int]] = []
     for s, e in pieces:
         raw.extend((w, s + a, s + b) for w, a, b in word_tokens(article.text[s:e]))
+    if q.kind == "mixed":  # reported speech with a quoted passage: only the words in quotation marks are quoted
+        regions = _regions(article.text)
+        raw = [w for w in raw if any(r.start <= w[1] < r.end for r in regions)] or raw
     text = " ".join(article.text[s:e].strip() for s, e in pieces)
     return QuoteItem(
         article_id=article.id, source=article.source, text=text, start=pieces[0][0], end=pieces[-1][1],
@@ -165,7 +169,38 @@ def same_person(a: str | None, b: str | None) -> bool:
 
 
 def _opcodes(canonical: QuoteItem, variant: QuoteItem) -> list[tuple[str, int, int, int, int]]:
-    return difflib.SequenceMatcher(None, canonical.words, variant.words, autojunk=False).get_opcodes()
+    codes = difflib.SequenceMatcher(None, canonical.words, variant.words, autojunk=False).get_opcodes()
+    return [op for code in codes for op in _split_substitution(code, canonical, variant)]
+
+
+def _split_substitution(code: tuple[str, int, int, int, int], canonical: QuoteItem,
+                        variant: QuoteItem) -> list[tuple[str, int, int, int, int]]:
+    """A changed word beside a passage one side has and the other has not, told apart.
+
+    difflib reports "war on terror" / "war on though. … And for the sake of …" as one replaced block;
+    where the longer side's sentence, quotation or quoted piece ends (or starts) right after (or
+    before) as many words as the shorter side has (one or two), those words are a substitution and
+    the rest a passage left out or added: "terror" → "though", then an excerpt.
+    """
+    tag, i1, i2, j1, j2 = code
+    n = min(i2 - i1, j2 - j1)
+    if tag != "replace" or n > 2 or max(i2 - i1, j2 - j1) < _PASSAGE:
+        return [code]
+    rest = "delete" if i2 - i1 > j2 - j1 else "insert"
+    longer, a, b = (canonical, i1, i2) if rest == "delete" else (variant, j1, j2)
+    if _boundary(longer, a + n):  # the substitution first, then the passage
+        return [("replace", i1, i1 + n, j1, j1 + n),
+                (rest, i1 + n, i2, j1 + n, j2) if rest == "delete" else (rest, i2, i2, j1 + n, j2)]
+    if _boundary(longer, b - n):  # the passage first, then the substitution
+        return [(rest, i1, i2 - n, j1, j1) if rest == "delete" else (rest, i1, i1, j1, j2 - n),
+                ("replace", i2 - n, i2, j2 - n, j2)]
+    return [code]
+
+
+def _boundary(item: QuoteItem, j: int) -> bool:
+    """Whether a sentence, the quotation or one of its pieces ends between words ``j - 1`` and ``j``."""
+    gap = item.gap_before(j)
+    return bool(re.search(r"[.!?;:]", gap)) or bool(set(gap) & _QUOTE_MARKS) or any(m in gap for m in _ELLIPSIS)
 
 
 def word_diff(canonical: QuoteItem, variant: QuoteItem) -> list[DiffOp]:
@@ -315,12 +350,33 @@ def _clusters(items: list[QuoteItem], min_containment: float) -> tuple[list[list
     return list(clusters.values()), sims
 
 
-def _same_words(a: QuoteItem, b: QuoteItem, min_words: int = 6, min_containment: float = 0.7) -> bool:
+def _same_words(a: QuoteItem, b: QuoteItem, min_words: int = 6, min_containment: float = 0.7,
+                min_fragment: int = 8) -> bool:
     """One quotation word for word (a direct quote of six words or more, 70 % contained): a shared
-    catch-phrase ("a power grab") or a fragment inside reported speech can come from several people."""
-    if a.kind != "direct" or b.kind != "direct" or min(len(a.words), len(b.words)) < min_words:
+    catch-phrase ("a power grab") or a short fragment inside reported speech can come from several
+    people; a quoted passage inside reported speech (``mixed``) counts from eight words."""
+    if "indirect" in (a.kind, b.kind):
+        return False
+    shortest = min(_quoted_words(a), _quoted_words(b))
+    if shortest < (min_fragment if "mixed" in (a.kind, b.kind) else min_words):
         return False
     return _similarity(a, b)[0] >= min_containment
+
+
+def _quoted_words(item: QuoteItem) -> int:
+    """How many of the item's words the article sets inside quotation marks (all, for a direct quote)."""
+    if item.kind == "direct" or not item.doc:
+        return len(item.words)
+    regions = _regions(item.doc)
+    return sum(1 for _, start, _ in item.raw_words if any(r.start <= start < r.end for r in regions))
+
+
+@functools.lru_cache(maxsize=64)
+def _regions(text: str) -> tuple[Any, ...]:
+    """Every quoted stretch of an article (marks included), found once per text."""
+    from newsweave.enrich.quotes.marks import find_regions
+
+    return tuple(find_regions(text))
 
 
 def named_in_cue(item: QuoteItem) -> bool:
@@ -334,9 +390,14 @@ def named_in_cue(item: QuoteItem) -> bool:
 
 def _person_like(name: str) -> bool:
     """A person's name: its last word capitalised, not an acronym, a title or a body's head word."""
-    last = name.split()[-1]
+    words = name.split()
+    last = words[-1]
     return (last[:1].isupper() and not last.isupper() and fold(last) not in _NOT_PERSON
-            and fold(last).rstrip(".") not in _TITLES)
+            and fold(last).rstrip(".") not in _TITLES and fold(words[0]) not in _CLAUSE_WORDS)
+
+
+#: words that open a clause, never a name: "After Biden" is a cue's debris, not a person
+_CLAUSE_WORDS = frozenset("after before when while as if but and then since with once though although".split())
 
 
 #: head words of a source that is a document or a body, not a person: resolved, nothing to ask
@@ -410,10 +471,13 @@ def _speaker_findings(item: QuoteItem, speaker: str | None, members: list[QuoteI
     return ["speaker_mismatch"], [_mismatch(item, speaker, *(backed or by_pronoun))], []
 
 
-def _mismatch(item: QuoteItem, speaker: str, *backed: QuoteItem) -> Finding:
+def _mismatch(item: QuoteItem, speaker: str, *backed: QuoteItem, tie: bool = False) -> Finding:
     return Finding(
         "speaker_mismatch", item.article_id, item.start, item.end, 0.8,
-        f"this outlet names {item.speaker} as the speaker; {backed[0].source} names {speaker} for the same quotation",
+        f"this outlet names {item.speaker} as the speaker; {backed[0].source} "
+        f"{'names' if named_in_cue(backed[0]) else 'gives (by a resolved ' + repr(backed[0].speaker_as_written) + ')'} "
+        f"{speaker} for the same quotation"
+        + ("; as many outlets give it to each, and nothing in the texts settles which is right" if tie else ""),
         {"speaker": item.speaker, "consensus": speaker,
          "others": [{"article": o.article_id, "start": o.start, "end": o.end} for o in backed[:5]]})
 
@@ -455,34 +519,70 @@ def _variant(canonical: QuoteItem, item: QuoteItem, speaker: str | None,
 
 
 def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Finding],
-                copies: dict[str, str], records: list[dict[str, Any]], wording: dict[str, float]) -> list[Finding]:
+                copies: dict[str, str], records: list[dict[str, Any]], wording: dict[str, float],
+                speaker: str | None = None) -> list[Finding]:
     """Flags for the canonical side when as many independent outlets differ from it as agree with it.
 
     A copy that changed the quotation does not count against the original: one of the same
     reprint group, or a rewrite whose wording shows twice the signs of machine translation or
     spinning (at least one per 2,000 characters) of the canonical article's.
     """
-    def independent(f: Finding) -> bool:
-        if copies.get(f.article_id, f.article_id) == copies.get(canonical.article_id, canonical.article_id):
+    def independent(theirs_id: str, ours_id: str) -> bool:
+        if copies.get(theirs_id, theirs_id) == copies.get(ours_id, ours_id):
             return False
-        theirs, ours = wording.get(f.article_id, 0.0), wording.get(canonical.article_id, 0.0)
+        theirs, ours = wording.get(theirs_id, 0.0), wording.get(ours_id, 0.0)
         return not (theirs >= 0.5 and theirs >= 2 * ours)
 
     out: list[Finding] = []
     record = next(r for r in records if r["canonical"])
-    drifted = [f for f in found if f.kind == "wording_drift" and independent(f)]
-    if drifted and len(members) - len(drifted) <= len(drifted):
+    drifted = [f for f in found if f.kind == "wording_drift" and independent(f.article_id, canonical.article_id)]
+    if drifted and 1 + _supporters(canonical, members, drifted[0].article_id) <= len(drifted):
         other = next(it for it in members if it.article_id == drifted[0].article_id)
         ops = word_diff(other, canonical)
         kind, changed = classify_variant(other, canonical)
         if kind == "drift":
             out.append(_drift_finding(other, canonical, ops, changed))
             record["flags"].append("wording_drift")
-    renamed = [f for f in found if f.kind == "speaker_mismatch" and independent(f)]
-    if renamed and len(members) - len(renamed) <= len(renamed):
-        other = next(it for it in members if it.article_id == renamed[0].article_id)
-        out.append(_mismatch(canonical, other.speaker or "", other))
-        record["flags"].append("speaker_mismatch")
+    return out + _even_speakers(members, speaker, records, independent)
+
+
+def _supporters(canonical: QuoteItem, members: list[QuoteItem], drifted_id: str) -> int:
+    """How many other outlets carry the canonical wording where ``drifted_id``'s version differs from it:
+    an outlet whose excerpt leaves that part out says nothing about which wording is right."""
+    other = next(it for it in members if it.article_id == drifted_id)
+    codes = _opcodes(canonical, other)
+    _, changed = classify_variant(canonical, other)
+    spans = [(i1, i2) if i2 > i1 else (i1 - 1, i1 + 1) for _, i1, i2, _, _ in (codes[k] for k in changed)]
+    count = 0
+    for item in members:
+        if item is canonical or item is other:
+            continue
+        equal = [(a1, a2) for tag, a1, a2, _, _ in _opcodes(canonical, item) if tag == "equal"]
+        count += all(any(a1 <= lo and hi <= a2 for a1, a2 in equal) for lo, hi in spans)
+    return count
+
+
+def _even_speakers(members: list[QuoteItem], speaker: str | None, records: list[dict[str, Any]],
+                   independent: Any) -> list[Finding]:
+    """``speaker_mismatch`` on the consensus side when as many outlets give the quotation to someone else.
+
+    Only outlets that give a speaker vote; a dissenting cue counts when it names its speaker or is a
+    "he"/"she" the quotes stage resolved, for the same words.  The consensus side is flagged where its
+    cue names the speaker and the dissent is independent of it: nothing in the texts settles who is right.
+    """
+    voters = [it for it in members if it.speaker]
+    dissent = [it for it in voters if not same_person(it.speaker, speaker)
+               and (named_in_cue(it) or fold(it.speaker_as_written or "") in _CUE_PRONOUNS)]
+    if not speaker or not dissent or len(voters) - len(dissent) > len(dissent):
+        return []
+    out = []
+    for item in voters:
+        rivals = [o for o in dissent if independent(o.article_id, item.article_id) and _same_words(item, o)]
+        if not same_person(item.speaker, speaker) or not named_in_cue(item) or not rivals:
+            continue
+        out.append(_mismatch(item, rivals[0].speaker or "", *rivals, tie=True))
+        next(r for r in records if r["article"] == item.article_id and r["start"] == item.start)["flags"].append(
+            "speaker_mismatch")
     return out
 
 
@@ -522,7 +622,8 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
             variants.append(record)
             found_here.extend(found)
             differences.extend(diffs)
-        found_here += _even_split(items[canonical_i], members, found_here, copies or {}, variants, wording or {})
+        found_here += _even_split(items[canonical_i], members, found_here, copies or {}, variants, wording or {},
+                                  speaker)
         flags.extend(found_here)
         for record in variants:
             group_flags.update(record["flags"])

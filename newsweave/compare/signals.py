@@ -34,6 +34,8 @@ _DASH_ASYMMETRIC = re.compile(r"\w[—–]\s|\s[—–]\w")
 _DOUBLED = re.compile(r"\b(\w{2,})\s+\1\b", re.I)
 _DOUBLED_OK = {"that", "had", "is", "very", "no", "so", "bye", "far", "again", "more", "really"}
 _LOWER_START = re.compile(r"[.!?]\s+([a-z]\w*)")
+_ABBREVIATION = re.compile(r"\b(?:Jr|Sr|Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Adm|Rev|Prof|Inc|Co|Corp|Ltd|"
+                           r"vs|etc|No|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|[A-Z])\.$")
 
 # (signal, weight per occurrence, cap)
 _WEIGHTS = {
@@ -96,6 +98,8 @@ def _pattern_findings(article: Article) -> list[Finding]:
         word = m.group(1)
         if word in ("com", "org", "m", "s") or text[max(0, m.start() - 3) : m.start() + 1].lower().endswith(("u.s.", "a.m.", "p.m.", "...", "…")):
             continue
+        if _ABBREVIATION.search(text, max(0, m.start() - 8), m.start() + 1):
+            continue  # "Trump Jr. said", "Sen. … said": an abbreviation's period ends no sentence
         add("lowercase_sentence_start", m.start(1), m.end(1), f"sentence starts in lower case: '{word}'")
     return out
 
@@ -287,7 +291,7 @@ def _another_referent(article: Article, analysis: object, surname: str, span: Sp
     return False
 
 
-def _mentioned(analysis: object, named: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+def _mentioned(article: Article, analysis: object, named: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
     """(start, lower-case surname) of every mention of a person in an article: the names NER found
     and the quotes stage's mentions of its people, by name or by a pronoun it resolved to them."""
     out = set(named)
@@ -296,12 +300,30 @@ def _mentioned(analysis: object, named: Sequence[tuple[int, str]]) -> list[tuple
         if tokens:
             out.update((m.start, tokens[-1].lower()) for m in person.mentions)
             out.update((sp.start, tokens[-1].lower()) for spans in (person.pronouns or {}).values() for sp in spans)
-    return sorted(out)
+    return sorted(m for m in out if not _not_a_name(article.text, m[0]))
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,}\b")
+
+
+def _not_a_name(text: str, at: int) -> bool:
+    """A hashtag or handle ("#unapologeticallyme", "@POTUS") or an acronym ("NAACP") that NER took
+    for a person: no one a "he" or "she" refers to."""
+    return text[at - 1:at] in ("#", "@") or _ACRONYM.match(text, at) is not None
 
 
 def _possessive(text: str, at: int, surname: str) -> bool:
     """Whether the mention at ``at`` is a possessor ("William Barr's summary")."""
     return re.match(rf"(?:[\w.-]+\s+){{0,3}}?{re.escape(surname)}['’]s\b", text[at:at + 80], re.I) is not None
+
+
+def _as_subject(text: str, at: int, surname: str) -> bool:
+    """Whether the mention at ``at`` can be a sentence's subject: a name not as a possessor, or "he"/"she"
+    ("her emails", "Clinton's lawyer" and "told him" are about the person, not what they do)."""
+    word = re.match(r"[\w’']+", text[at:at + 20])
+    if word and word.group(0).lower() in _GENDER_OF:
+        return word.group(0).lower() in _SUBJECT
+    return not _possessive(text, at, surname)
 
 
 def _cue_referents(article: Article, analysis: object, sentences: list[Span],
@@ -339,19 +361,35 @@ def _cue_referents(article: Article, analysis: object, sentences: list[Span],
         against = "female" if used == "male" else "male"
         if _GENDERED[used].search(article.text, sentences[max(0, k - 1)].start, sentences[k].end):
             continue
-        # someone of the pronoun's gender unsettles it, and so does anyone the story gives no gender
-        # (only as a possessor, "Barr's summary", is such a person no rival to the quotes stage's speaker)
-        others = [(genders.get(last), referent == said and _possessive(article.text, at, last))
+        # someone of the pronoun's gender unsettles it, and so does anyone the story gives no gender,
+        # unless only as a possessor ("Barr's summary") or mentioned before the quotes stage's speaker
+        # was last mentioned ("Dean and Schumer … McConnell suggested … “…,” he said"): no rival then
+        last_seen = max((at for at, last in before if last == referent and _as_subject(article.text, at, last)),
+                        default=-1)
+        others = [(genders.get(last), referent == said and (_possessive(article.text, at, last) or at < last_seen))
                   for at, last in before if last != referent]
-        if genders.get(referent) == against and all(g == against or (g is None and owner) for g, owner in others):
+        if _gender_besides(people[referent], article.id, span) == against \
+                and all(g == against or (g is None and owner) for g, owner in others):
             out.append((span, referent))
     return out
 
 
+def _gender_besides(usage: _Usage, aid: str, span: Span) -> str | None:
+    """The gender the story gives the person leaving this pronoun out (it is the one on trial):
+    at least one pronoun or honorific, three to one."""
+    counts = _counts(usage)
+    for gender, spans in usage.spans.get(aid, {}).items():
+        counts[gender] -= sum(1 for sp in spans if sp.start == span.start)
+    top = max(counts, key=counts.get)
+    other = sum(counts.values()) - counts[top]
+    return top if counts[top] >= 1 and counts[top] >= 3 * other else None
+
+
 def _in_quotation(analysis: object, span: Span) -> bool:
     """Pronouns inside a quotation are the speaker's, about someone else: never a slip of the writer's."""
-    return any(q.content.start <= span.start < q.content.end
-               for q in getattr(analysis, "quotes", []) or [] if q.kind != "indirect")
+    return any(piece.start <= span.start < piece.end
+               for q in getattr(analysis, "quotes", []) or [] if q.kind != "indirect"
+               for piece in (getattr(q, "pieces", None) or [q.content]))  # the cue between two pieces is the writer's
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,16 +406,22 @@ def _counts(usage: _Usage) -> Counter[str]:
                     for g in ("male", "female")})
 
 
-_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms)\.?\s+(?:[A-Z][\w'’.-]*\s+){0,2}([A-Z][\w'’-]+)")
+#: honorifics and gendered role nouns written before a name ("Ms. Tlaib", "spokeswoman Dana Rucker")
+_TITLE_GENDER = {"mr": "male", "mrs": "female", "ms": "female", "spokesman": "male", "spokeswoman": "female",
+                 "congressman": "male", "congresswoman": "female", "chairman": "male", "chairwoman": "female",
+                 "businessman": "male", "businesswoman": "female"}
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|(?i:spokes|congress|chair|business)(?i:wo)?(?i:man))\.?\s+"
+                        r"(?:[A-Z][\w'’.-]*\s+){0,2}([A-Z][\w'’-]+)")
 
 
 def _count_titles(articles: list[Article], people: dict[str, _Usage]) -> None:
-    """Add each person's honorifics across the story ("Mr. Hoyer", "Ms. Rashida Tlaib") to their gender evidence."""
+    """Add each person's honorifics and gendered roles across the story ("Mr. Hoyer", "Ms. Rashida Tlaib",
+    "spokeswoman Dana Rucker") to their gender evidence."""
     for article in articles:
         for m in _HONORIFIC.finditer(article.text):
             usage = people.get(m.group(2).lower())
             if usage is not None:
-                usage.titles["male" if m.group(1) == "Mr" else "female"] += 1
+                usage.titles[_TITLE_GENDER[m.group(1).lower()]] += 1
 
 
 def _outnumbered(usage: _Usage, aid: str, used: str, against: str, totals: Counter[str]) -> bool:
@@ -407,6 +451,8 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
     people = _story_people(articles, analyses)
     _count_titles(articles, people)
     by_id = {a.id: a for a in articles}
+    named = {aid: [(at, last) for at, last in found if not _not_a_name(by_id[aid].text, at)]
+             for aid, found in (named or {}).items() if aid in by_id}
     settled: set[tuple[str, int]] = set()
     for cue in cues:
         usage = people.get(cue.person.split()[-1].lower())
@@ -418,16 +464,18 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
             spans.append(cue.span)
         settled.add((cue.article_id, cue.span.start))
     sentences: dict[str, list[Span]] = {}
+    by_text: set[tuple[str, int]] = set()  # cues whose referent the text settles (:func:`_cue_referents`)
     for article in articles:
         sentences[article.id] = split_sentences(article.text)
         for span, surname in _cue_referents(article, analyses.get(article.id), sentences[article.id],
-                                            _mentioned(analyses.get(article.id), (named or {}).get(article.id, ())),
+                                            _mentioned(article, analyses.get(article.id), named.get(article.id, ())),
                                             people):
             gender = _GENDER_OF[article.text[span.start:span.end].lower()]
             spans = people[surname].spans[article.id][gender]
             if all(sp.start != span.start for sp in spans):
                 spans.append(span)
             settled.add((article.id, span.start))
+            by_text.add((article.id, span.start))
     genders = _genders(people)
     findings: list[Finding] = []
     for surname, usage in people.items():
@@ -436,14 +484,15 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
             slips: list[tuple[Span, str]] = []
             for used, found in spans.items():
                 against = "female" if used == "male" else "male"
-                if not _outnumbered(usage, aid, used, against, totals):
-                    continue
+                outnumbered = _outnumbered(usage, aid, used, against, totals)
                 for span in found:
+                    if not (outnumbered or (aid, span.start) in by_text):
+                        continue  # a settled cue needs only the story's other pronouns, three to one
                     if by_id[aid].text[span.start:span.end].lower() not in _SUBJECT:
                         continue  # "her", "his", "him" refer back to whoever the paragraph is about too often
                     if (aid, span.start) in settled or not (_in_quotation(analyses.get(aid), span) or _another_referent(
                             by_id[aid], analyses.get(aid), surname, span, used,
-                            sentences[aid], (named or {}).get(aid, ()),
+                            sentences[aid], named.get(aid, ()),
                             genders)):
                         slips.append((span, against))
             if slips:
