@@ -44,6 +44,7 @@ from newsweave.model import Article
 from newsweave.text.stopwords import STOPWORDS
 
 if TYPE_CHECKING:
+    from newsweave.compare.records import QuoteVariantRecord, StoryRecord
     from newsweave.store import Store
 
 __all__ = ["PLANT_KINDS", "Plant", "plant_error", "false_alarms", "planted_recall", "run", "render", "main"]
@@ -64,7 +65,7 @@ class ComparedStory:
     story_id: str
     articles: list[Article]
     analyses: dict[str, Any]
-    result: dict[str, Any]
+    result: StoryRecord
     seconds: float
 
 
@@ -216,12 +217,12 @@ def _plant_number(story: ComparedStory, article: Article, rng: random.Random) ->
     return None
 
 
-def _multi_outlet_variants(story: ComparedStory, article: Article) -> list[dict[str, Any]]:
+def _multi_outlet_variants(story: ComparedStory, article: Article) -> list[QuoteVariantRecord]:
     return [v for g in story.result["quotes"] if len({a for a in g["articles"]}) >= 2
             for v in g["variants"] if v["article"] == article.id]
 
 
-def _carried_elsewhere(story: ComparedStory, variant: dict[str, Any]) -> set[str]:
+def _carried_elsewhere(story: ComparedStory, variant: QuoteVariantRecord) -> set[str]:
     """Lower-case words of the other outlets' versions of the quotation holding ``variant``."""
     group = next(g for g in story.result["quotes"] if variant in g["variants"])
     return {w.lower() for v in group["variants"] if v["article"] != variant["article"]
@@ -312,7 +313,7 @@ def plant_error(kind: str, story: ComparedStory, rng: random.Random) -> Plant | 
     return None
 
 
-def caught(plant: Plant, result: dict[str, Any]) -> bool:
+def caught(plant: Plant, result: StoryRecord) -> bool:
     """A flag of the plant's matching kind on the planted article, overlapping a planted span."""
     want = PLANT_KINDS[plant.kind]
     return any(f["kind"] == want and f["article"] == plant.article.id and f["start"] < e and s < f["end"]

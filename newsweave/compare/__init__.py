@@ -108,8 +108,10 @@ def compare_articles(
     check_method(method)  # before sentence splitting and NER
     timings: dict[str, float] = {}
     lap = _stopwatch(timings)
-    seen: set[str] = set()
-    articles = [a for a in articles if not (a.id in seen or seen.add(a.id))]
+    unique: dict[str, Article] = {}
+    for article in articles:
+        unique.setdefault(article.id, article)  # the first of each id, in order
+    articles = list(unique.values())
     missing = [a for a in articles if a.id not in (entities or {})]
     entities = {**(extract_entities(missing) if missing else {}), **(entities or {})}
     lap("entities")

@@ -191,7 +191,7 @@ def _reach(ents: list[Entity]) -> tuple[int, int]:
 def _group_entities(entities: dict[str, list[Entity]]) -> dict[tuple[str, str], list[Entity]]:
     """Mentions grouped by (label, key): surname for people, folded form otherwise."""
     groups: dict[tuple[str, str], list[Entity]] = defaultdict(list)
-    for aid, ents in entities.items():
+    for ents in entities.values():
         for ent in ents:
             core = ent.core
             if not core:

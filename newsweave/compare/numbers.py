@@ -272,7 +272,7 @@ def _entry(mentions: list[_Mention], idx: list[int], order: dict[str, int],
         "kind": first.kind,
         "what": first.what,
         "values": sorted({mentions[i].number.value for i in idx}),
-        "articles": sorted({mentions[i].article.id for i in idx}, key=order.get),
+        "articles": sorted({mentions[i].article.id for i in idx}, key=lambda a: order[a]),
         "conflict": any(clashes.get(i) for i in idx),
         "mentions": [{
             "article": mentions[i].article.id, "text": mentions[i].number.text, "value": mentions[i].number.value,

@@ -422,17 +422,18 @@ def _consensus_speaker(members: list[QuoteItem], rank: dict[str, int]) -> str | 
     votes: Counter[str] = Counter()
     first: dict[str, int] = {}
     for it in speakers:
-        votes[it.speaker] = sum(1 for other in speakers if same_person(it.speaker, other.speaker))
-        first[it.speaker] = min(first.get(it.speaker, 1 << 30), rank.get(it.article_id, 0))
+        name = it.speaker or ""  # never empty: ``speakers`` holds the variants that give one
+        votes[name] = sum(1 for other in speakers if same_person(name, other.speaker))
+        first[name] = min(first.get(name, 1 << 30), rank.get(it.article_id, 0))
     return sorted(votes, key=lambda s: (-votes[s], first[s], -len(s), s))[0]
 
 
-def _drift_finding(canonical: QuoteItem, item: QuoteItem, ops: list[dict[str, Any]], changed: list[int]) -> Finding:
+def _drift_finding(canonical: QuoteItem, item: QuoteItem, ops: list[DiffOp], changed: list[int]) -> Finding:
     desc = "; ".join(
         f"'{ops[k]['canonical']}' → '{ops[k]['variant']}'" if ops[k]["op"] == "replace"
         else f"{'added' if ops[k]['op'] == 'insert' else 'left out'}: '{ops[k]['canonical'] or ops[k]['variant']}'"
         for k in changed[:4])
-    spans = [(ops[k]["start"], ops[k]["end"]) for k in changed if ops[k]["start"] is not None]
+    spans = [(s, e) for k in changed if (s := ops[k]["start"]) is not None and (e := ops[k]["end"]) is not None]
     start, end = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else (item.start, item.end)
     _, ratio = _similarity(canonical, item)
     return Finding("wording_drift", item.article_id, start, end, round(max(0.5, 1 - ratio), 3),
@@ -441,7 +442,8 @@ def _drift_finding(canonical: QuoteItem, item: QuoteItem, ops: list[dict[str, An
                     "canonical_article": canonical.article_id})
 
 
-def _speaker_findings(item: QuoteItem, speaker: str | None, members: list[QuoteItem]) -> tuple[list[str], list[Finding], list[Finding]]:
+def _speaker_findings(item: QuoteItem, speaker: str | None,
+                      members: list[QuoteItem]) -> tuple[list[str], list[Finding], list[Finding]]:
     """(variant flags, flags, differences) about who said it.
 
     A different speaker is a flag only when this cue names its speaker and another outlet's
@@ -487,6 +489,8 @@ def _variant(canonical: QuoteItem, item: QuoteItem, speaker: str | None,
     """One variant's record (diff, flags) with its flags and differences."""
     flags: list[Finding] = []
     differences: list[Finding] = []
+    ops: list[DiffOp]
+    changed: list[int]
     if item is canonical:
         ops = [{"op": "equal", "canonical": item.text, "variant": item.text, "start": item.start, "end": item.end}]
         kind, changed = "same", []
@@ -519,7 +523,7 @@ def _variant(canonical: QuoteItem, item: QuoteItem, speaker: str | None,
 
 
 def _even_split(canonical: QuoteItem, members: list[QuoteItem], found: list[Finding],
-                copies: dict[str, str], records: list[dict[str, Any]], wording: dict[str, float],
+                copies: dict[str, str], records: list[QuoteVariantRecord], wording: dict[str, float],
                 speaker: str | None = None) -> list[Finding]:
     """Flags for the canonical side when as many independent outlets differ from it as agree with it.
 
@@ -562,7 +566,7 @@ def _supporters(canonical: QuoteItem, members: list[QuoteItem], drifted_id: str)
     return count
 
 
-def _even_speakers(members: list[QuoteItem], speaker: str | None, records: list[dict[str, Any]],
+def _even_speakers(members: list[QuoteItem], speaker: str | None, records: list[QuoteVariantRecord],
                    independent: Any) -> list[Finding]:
     """``speaker_mismatch`` on the consensus side when as many outlets give the quotation to someone else.
 
@@ -615,7 +619,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
         members = [items[i] for i in idx_list]
         speaker = _consensus_speaker(members, rank)
         group_flags: set[str] = set()
-        variants = []
+        variants: list[QuoteVariantRecord] = []
         found_here: list[Finding] = []
         for item in members:
             record, found, diffs = _variant(items[canonical_i], item, speaker, members)
@@ -635,6 +639,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
             "flags": sorted(group_flags),
             "articles": sorted({it.article_id for it in members}, key=lambda a: order.get(a, 0)),
             "variants": variants,
+            "id": "",  # numbered below, once the groups are in order
         })
     groups.sort(key=lambda g: (-len(g["articles"]), order.get(g["articles"][0], 0), g["variants"][0]["start"]))
     for n, g in enumerate(groups):

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.names import _similar
 from newsweave.compare.quotes import cue_pronouns
-from newsweave.compare.records import SignalRecord
+from newsweave.compare.records import SignalReason, SignalRecord
 from newsweave.model import Article, Finding, Span
 from newsweave.text.sentences import split_sentences
 from newsweave.text.words import word_tokens
@@ -87,7 +88,7 @@ def _pattern_findings(article: Article) -> list[Finding]:
         if m.group(1).lower() not in _DOUBLED_OK:
             add("doubled_word", m.start(), m.end(), f"word repeated: '{m.group(0)}'")
     sentences = split_sentences(text)
-    for prev, sent in zip(sentences, sentences[1:]):
+    for prev, sent in pairwise(sentences):
         piece = text[sent.start : sent.end]
         words = piece.rstrip(".!?").split()
         prev_words = {w.strip(".,;:!?").lower() for w in text[prev.start : prev.end].split()}
@@ -96,7 +97,8 @@ def _pattern_findings(article: Article) -> list[Finding]:
             add("stray_word", sent.start, sent.end, f"stray fragment repeating the previous sentence: '{piece}'")
     for m in _LOWER_START.finditer(text):
         word = m.group(1)
-        if word in ("com", "org", "m", "s") or text[max(0, m.start() - 3) : m.start() + 1].lower().endswith(("u.s.", "a.m.", "p.m.", "...", "…")):
+        before = text[max(0, m.start() - 3) : m.start() + 1].lower()
+        if word in ("com", "org", "m", "s") or before.endswith(("u.s.", "a.m.", "p.m.", "...", "…")):
             continue
         if _ABBREVIATION.search(text, max(0, m.start() - 8), m.start() + 1):
             continue  # "Trump Jr. said", "Sen. … said": an abbreviation's period ends no sentence
@@ -151,7 +153,7 @@ def article_signals(
             contributions["name_variant"].append(f)
         for f in patterns[article.id]:
             contributions[f.data["signal"]].append(f)
-        reasons = []
+        reasons: list[SignalReason] = []
         weights = []
         for signal, found in sorted(contributions.items()):
             per, cap = _WEIGHTS[signal]
@@ -214,7 +216,7 @@ class _Usage:
     titles: Counter[str] = field(default_factory=Counter)  # "Mr. Hoyer", "Ms. Tlaib": gender by honorific
 
 
-def _story_people(articles: list[Article], analyses: dict[str, object]) -> dict[str, _Usage]:
+def _story_people(articles: list[Article], analyses: Mapping[str, object]) -> dict[str, _Usage]:
     """People of the story by surname, with the pronouns the quotes stage resolved to them.
 
     A surname two people carry inside one article ("Donald Trump" and "Ivanka Trump") is
@@ -247,7 +249,7 @@ def _genders(people: dict[str, _Usage]) -> dict[str, str]:
     out = {}
     for key, usage in people.items():
         counts = _counts(usage)
-        top = max(counts, key=counts.get)
+        top = max(counts, key=lambda g: counts[g])
         if counts[top] >= 1 and counts[top] >= 3 * (sum(counts.values()) - counts[top]):
             out[key] = top
     return out
@@ -279,7 +281,7 @@ def _another_referent(article: Article, analysis: object, surname: str, span: Sp
             continue
         own = {g: sum(1 for p, sp in person.pronouns.items() for _ in sp if _GENDER_OF.get(p.lower()) == g)
                for g in ("male", "female")}
-        their = person.gender or (max(own, key=own.get) if any(own.values()) else None)
+        their = person.gender or (max(own, key=lambda g: own[g]) if any(own.values()) else None)
         if their not in (gender, None):
             continue
         for m in person.mentions:
@@ -380,7 +382,7 @@ def _gender_besides(usage: _Usage, aid: str, span: Span) -> str | None:
     counts = _counts(usage)
     for gender, spans in usage.spans.get(aid, {}).items():
         counts[gender] -= sum(1 for sp in spans if sp.start == span.start)
-    top = max(counts, key=counts.get)
+    top = max(counts, key=lambda g: counts[g])
     other = sum(counts.values()) - counts[top]
     return top if counts[top] >= 1 and counts[top] >= 3 * other else None
 
@@ -434,7 +436,7 @@ def _outnumbered(usage: _Usage, aid: str, used: str, against: str, totals: Count
     return sum(1 for sp in others if sp.get(against)) >= 2 and not any(sp.get(used) for sp in others)
 
 
-def pronoun_findings(articles: list[Article], analyses: dict[str, object],
+def pronoun_findings(articles: list[Article], analyses: Mapping[str, object],
                      cues: Sequence[CueClaim] = (), named: dict[str, list[tuple[int, str]]] | None = None,
                      ) -> list[Finding]:
     """``pronoun_gender`` flags: a pronoun for a person the story establishes as the other gender.
@@ -480,9 +482,9 @@ def pronoun_findings(articles: list[Article], analyses: dict[str, object],
     findings: list[Finding] = []
     for surname, usage in people.items():
         totals = _counts(usage)
-        for aid, spans in usage.spans.items():
+        for aid, by_gender in usage.spans.items():
             slips: list[tuple[Span, str]] = []
-            for used, found in spans.items():
+            for used, found in by_gender.items():
                 against = "female" if used == "male" else "male"
                 outnumbered = _outnumbered(usage, aid, used, against, totals)
                 for span in found:

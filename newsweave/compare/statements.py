@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -112,7 +113,7 @@ def _scored_pairs(
 
     n = len(statements)
     pairs: list[tuple[float, int, int]] = []
-    vectorizer = TfidfVectorizer(analyzer=lambda words: words + [a + " " + b for a, b in zip(words, words[1:])],
+    vectorizer = TfidfVectorizer(analyzer=lambda words: words + [a + " " + b for a, b in pairwise(words)],
                                  sublinear_tf=True, min_df=1)
     matrix = vectorizer.fit_transform([s.words for s in statements])
     embeddings, used = _choose_embeddings(statements, method, embed_limit, embed)
