@@ -32,7 +32,7 @@ import random
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +244,19 @@ def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict
         pairs = candidate_pairs(matrix, rows)
         score(f"newsweave banding {NUM_PERM // rows}x{rows}", {tuple(p) for p in pairs.tolist()},
               time.perf_counter() - t, "default" if rows == DEFAULT_ROWS else "")
+    out["find_reprints"] = _grouping_figures(corpus, made, threshold, hasher)
+    token_sets = [_py_shingles(t) for t in corpus]
+    _datasketch_figures(token_sets, threshold, score, methods)
+    _rensa_figures(token_sets, threshold, score, methods)
+    return out
+
+
+_Score = Callable[[str, set[tuple[int, int]], float], None]
+
+
+def _grouping_figures(corpus: list[str], made: list[tuple[int, int, str]], threshold: float,
+                      hasher: MinHasher) -> dict[str, Any]:
+    """How ``find_reprints`` (the store's grouping) groups each constructed reprint with its source, by kind."""
     t = time.perf_counter()
     res = find_reprints([(str(i), corpus[i], None) for i in range(len(corpus))], threshold, hasher=hasher)
     seconds = time.perf_counter() - t
@@ -251,7 +264,7 @@ def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict
     for k, m in res.items():
         groups.setdefault(m.group_id, []).append(int(k))
     same = sum(1 for v, b, _ in made if res[str(v)].group_id == res[str(b)].group_id)
-    out["find_reprints"] = {
+    return {
         "seconds": round(seconds, 3),
         "constructed_reprints_grouped_with_source": round(same / max(1, len(made)), 4),
         "by_kind": {
@@ -262,7 +275,10 @@ def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict
         },
         "reprint_groups": sum(1 for g in groups.values() if len(g) > 1),
     }
-    token_sets = [_py_shingles(t) for t in corpus]
+
+
+def _datasketch_figures(token_sets: list[list[str]], threshold: float, score: _Score, methods: dict[str, Any]) -> None:
+    """datasketch's MinHashLSH (two Jaccard thresholds) and MinHashLSHEnsemble (containment) as peers."""
     try:
         from datasketch import MinHash, MinHashLSH, MinHashLSHEnsemble
 
@@ -281,6 +297,10 @@ def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict
         score(f"datasketch MinHashLSHEnsemble (containment {threshold})", cands, time.perf_counter() - t)
     except ImportError:
         methods["datasketch"] = {"skipped": "datasketch not installed"}
+
+
+def _rensa_figures(token_sets: list[list[str]], threshold: float, score: _Score, methods: dict[str, Any]) -> None:
+    """rensa's RMinHashLSH (64 and 32 bands) as a peer."""
     try:
         import rensa
 
@@ -294,7 +314,6 @@ def lsh_quality(n_base: int = 400, threshold: float = DEFAULT_THRESHOLD) -> dict
             score(f"rensa RMinHashLSH ({bands} bands)", cands, time.perf_counter() - t)
     except ImportError:
         methods["rensa"] = {"skipped": "rensa not installed"}
-    return out
 
 
 # --------------------------------------------------------------------------- 3. Clough & Stevenson

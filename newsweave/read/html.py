@@ -139,18 +139,7 @@ def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, option
         return Failure(origin, "no article text found")
 
     page = _page_metadata(tree)
-    published = None
-    for candidate in page["dates"]:
-        published = parse_datetime(candidate, warnings)
-        if published is not None:
-            break
-    if published is None and defaults.get("published") is not None:
-        published = defaults["published"]
-    if published is None and doc is not None and doc.date:
-        published = parse_datetime(doc.date, None)
-        if published is not None:
-            warnings.append(f"only the publication day is known ({doc.date}); time set to 00:00 UTC")
-
+    published = _published(page, doc, defaults, warnings)
     title = (doc.title if doc is not None else None) or page["title"] or defaults.get("title")
     # structured metadata first: trafilatura's byline heuristics can swallow "· Published March …"
     byline = (page["jsonld_author"] or page["author"] or (doc.author if doc is not None else None)
@@ -161,19 +150,7 @@ def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, option
         or source_from_value(defaults.get("source"))
     )
     page_url = url or (doc.url if doc is not None and doc.url else None) or page["canonical"]
-    if doc is not None:
-        for key in ("description", "hostname", "categories", "tags", "image", "pagetype"):
-            value = getattr(doc, key, None)
-            if value:
-                meta.setdefault(key, value)
-        if doc.sitename:
-            meta.setdefault("sitename", doc.sitename)
-        if doc.date:
-            meta.setdefault("date", doc.date)
-    if page["lang"]:
-        meta.setdefault("html_lang", page["lang"])
-    if fetched_at is not None:
-        meta.setdefault("fetched_at", fetched_at.isoformat())
+    _keep_page_metadata(meta, doc, page, fetched_at)
     return finish_article(
         raw=html,
         text=text,
@@ -192,6 +169,41 @@ def _extract(html: bytes, *, origin, url, fetched_at, input_format, meta, option
         warnings=warnings,
         metadata=meta,
     )
+
+
+def _published(page: dict[str, Any], doc: Document | None, defaults: dict[str, Any],
+               warnings: list[str]) -> datetime | None:
+    """The page's own dates first, then the caller's, then trafilatura's day (noted as day-only)."""
+    for candidate in page["dates"]:
+        published = parse_datetime(candidate, warnings)
+        if published is not None:
+            return published
+    if defaults.get("published") is not None:
+        return defaults["published"]
+    if doc is not None and doc.date:
+        published = parse_datetime(doc.date, None)
+        if published is not None:
+            warnings.append(f"only the publication day is known ({doc.date}); time set to 00:00 UTC")
+        return published
+    return None
+
+
+def _keep_page_metadata(meta: dict[str, Any], doc: Document | None, page: dict[str, Any],
+                        fetched_at: datetime | None) -> None:
+    """What trafilatura and the page head say beyond the article fields, kept in ``meta`` (the caller's wins)."""
+    if doc is not None:
+        for key in ("description", "hostname", "categories", "tags", "image", "pagetype"):
+            value = getattr(doc, key, None)
+            if value:
+                meta.setdefault(key, value)
+        if doc.sitename:
+            meta.setdefault("sitename", doc.sitename)
+        if doc.date:
+            meta.setdefault("date", doc.date)
+    if page["lang"]:
+        meta.setdefault("html_lang", page["lang"])
+    if fetched_at is not None:
+        meta.setdefault("fetched_at", fetched_at.isoformat())
 
 
 _DECLARED_CHARSET = re.compile(
