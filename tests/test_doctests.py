@@ -31,7 +31,7 @@ MODULES = _modules_with_examples()
 
 def test_the_package_has_examples_to_run():
     # the finder itself: it must see the examples the package is known to carry
-    assert {"newsweave.group.reprints", "newsweave.enrich.numbers", "newsweave.clean.normalize"} <= set(MODULES)
+    assert {"newsweave.group.reprints", "newsweave.enrich.numbers", "newsweave.text.fold"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)
