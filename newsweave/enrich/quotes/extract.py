@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 
 from newsweave.enrich.quotes.lexicon import cue_forms, may_take_any_content, structural_ok
 from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
+from newsweave.model import Span
 from newsweave.text.sentences import QUOTE_FRAME_ABBREVIATIONS as _ABBREV
 from newsweave.text.sentences import QUOTE_FRAME_STARTERS as _STARTERS
 from newsweave.text.titles import NAME_RUN_TITLES as _PERSON_TITLES
@@ -86,7 +87,7 @@ class Parsed:
     """Everything the rules found, for the people/speaker stage and the API."""
 
     text: str
-    paragraphs: list[tuple[int, int]]
+    paragraphs: list[Span]
     sentences: list[tuple[int, int]]  # original coordinates
     sentence_para: list[int]
     regions: list[QuoteRegion]
@@ -176,7 +177,7 @@ class _Masked:
                 chunk = text[pos:r.start]
                 self._add(pieces, chunk, m, pos, -1)
                 m += len(chunk)
-            last = text[r.pieces[-1][1] - 1] if r.pieces[-1][1] > r.pieces[-1][0] else ""
+            last = text[r.pieces[-1].end - 1] if len(r.pieces[-1]) > 0 else ""
             punct = last if last in ",.?!" else ""
             ph = f'"{_PLACEHOLDER}{punct}"'
             if r.end < len(text) and text[r.end].isalnum():
@@ -278,15 +279,15 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _classify_regions(text: str, regions: list[QuoteRegion], paragraphs: list[tuple[int, int]]) -> list[bool]:
+def _classify_regions(text: str, regions: list[QuoteRegion], paragraphs: list[Span]) -> list[bool]:
     """True for regions that stand as a quotation of their own (masked and parsed around)."""
-    para_starts = [p[0] for p in paragraphs]
+    para_starts = [p.start for p in paragraphs]
     out = []
     for r in regions:
-        inner = " ".join(text[a:b] for a, b in r.pieces)
+        inner = " ".join(p.of(text) for p in r.pieces)
         nwords = _words(inner)
         pi = max(0, bisect.bisect_right(para_starts, r.start) - 1)
-        ps = paragraphs[pi][0] if paragraphs else 0
+        ps = paragraphs[pi].start if paragraphs else 0
         before = text[ps:r.start].rstrip()
         if r.open_pos < 0:
             out.append(nwords >= 3)
@@ -924,10 +925,11 @@ def _sentence_index(sent_starts: list[int], pos: int) -> int:
     return max(0, bisect.bisect_right(sent_starts, pos) - 1)
 
 
-def _colon_rules(text, paragraphs, regions, direct, sent_starts: list[int]) -> list[Attribution]:
+def _colon_rules(text: str, paragraphs: list[Span], regions, direct, sent_starts: list[int]) -> list[Attribution]:
     """'Name: content' at a paragraph start (headlines, transcripts); labels such as "Photo:" are not names."""
     out: list[Attribution] = []
-    for pi, (ps, pe) in enumerate(paragraphs):
+    for pi, para in enumerate(paragraphs):
+        ps, pe = para.start, para.end
         m = _COLON_RE.match(text, ps, pe)
         if not m:
             continue
@@ -1004,7 +1006,7 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
     forms = _AnyVerb() if permissive else cue_forms()
     msents = _masked_sentences(masked, regions, direct)
     sentences = [(masked.to_orig(s), masked.to_orig(e, end=True)) for s, e in msents]
-    para_starts = [p[0] for p in paragraphs]
+    para_starts = [p.start for p in paragraphs]
     sentence_para = [max(0, bisect.bisect_right(para_starts, s) - 1) for s, _ in sentences]
     todo = _sentences_to_parse(masked.text, msents, forms, permissive)
     parsed = Parsed(
@@ -1040,7 +1042,7 @@ def _masked_sentences(masked: _Masked, regions: list[QuoteRegion], direct: list[
             a, b = masked.to_masked(r.start), masked.to_masked(r.end)
             if 0 <= a < b:
                 protect.append((a, b))
-    return [span for ps, pe in paragraph_spans(mtext) for span in split_sentences(mtext, ps, pe, protect)]
+    return [span for p in paragraph_spans(mtext) for span in split_sentences(mtext, p.start, p.end, protect)]
 
 
 def _sentences_to_parse(mtext: str, msents: list[tuple[int, int]], forms: dict[str, float], permissive: bool) -> list[int]:
