@@ -44,7 +44,7 @@ class Doc:
     @classmethod
     def of(cls, parsed: Parsed) -> Doc:
         spans = [Span(r.start, r.end) for r in parsed.regions]
-        return cls(parsed, spans, [s.start for s in spans], [s for s, _ in parsed.sentences])
+        return cls(parsed, spans, [s.start for s in spans], [s.start for s in parsed.sentences])
 
     @property
     def text(self) -> str:
@@ -116,28 +116,27 @@ def _kept_attributions(doc: Doc) -> list[Attribution]:
     attribution of this article; a cue inside a higher-ranked attribution's
     content is part of that content (univocal annotation).
     """
-    atts = sorted(doc.parsed.attributions, key=lambda a: (a.cue[0] if a.cue else 0))
-    atts = [a for a in atts if not (a.cue and a.rule != "colon headline" and doc.in_quote(a.cue[0]))]
+    atts = sorted(doc.parsed.attributions, key=lambda a: (a.cue.start if a.cue is not None else 0))
+    atts = [a for a in atts if not (a.cue is not None and a.rule != "colon headline" and doc.in_quote(a.cue.start))]
     kept: list[Attribution] = []
-    for a in sorted(atts, key=lambda a: (_RANK.get(a.rule, 2), a.cue[0] if a.cue else 0)):
+    for a in sorted(atts, key=lambda a: (_RANK.get(a.rule, 2), a.cue.start if a.cue is not None else 0)):
         inside = a.cue is not None and any(
-            b.content and b.content[0][0] <= a.cue[0] and a.cue[1] <= b.content[-1][1] for b in kept
+            b.content and b.content[0].start <= a.cue.start and a.cue.end <= b.content[-1].end for b in kept
         )
         if not inside:
             kept.append(a)
-    return sorted(kept, key=lambda a: (a.cue[0] if a.cue else 0))
+    return sorted(kept, key=lambda a: (a.cue.start if a.cue is not None else 0))
 
 
 def _headline_quote(att: Attribution, claimed: set[int], article_id: str) -> Quote:
     """'Name: content' — the content is the text after the colon, quoted or not."""
     claimed.update(att.regions)
-    a0, a1 = att.content[0]
     return Quote(
         article_id=article_id,
         kind="direct" if att.regions else "indirect",
-        content=Span(a0, a1),
-        cue=Span(*att.cue) if att.cue else None,
-        source=Span(*att.source) if att.source else None,
+        content=att.content[0],
+        cue=att.cue,
+        source=att.source,
     )
 
 
@@ -149,33 +148,32 @@ def _attributed_quote(doc: Doc, att: Attribution, claimed: set[int], article_id:
     for i in regs:
         claimed.add(i)
         frags.extend(p for p in regions[i].pieces if len(p) > 0)
-    content = [Span(a, b) for a, b in att.content]
     kind = att.kind
     if not regs:
-        frags = content
+        frags = list(att.content)
         if not frags:
             return None
         kind = _widen_to_marks(doc, frags)
     elif att.content:
         kind = "mixed"
-        frags = sorted(frags + content)
+        frags = sorted(frags + att.content)
     if not frags:
         return None
     frags.sort()
-    if regs and att.cue is not None and att.cue[1] <= frags[0].start:
+    if regs and att.cue is not None and att.cue.end <= frags[0].start:
         # 'said that, “…”': the complementiser belongs to the (now mixed) content
-        gap = doc.text[att.cue[1]:regions[regs[0]].start]
+        gap = doc.text[att.cue.end:regions[regs[0]].start]
         mm = re.search(r"\bthat,?\s*$", gap)
         if mm and re.fullmatch(r"[^.!?\n]*", gap):
-            frags[0] = Span(att.cue[1] + mm.start(), frags[0].end)
+            frags[0] = Span(att.cue.end + mm.start(), frags[0].end)
             kind = "mixed"
     return Quote(
         article_id=article_id,
         kind=kind,  # type: ignore[arg-type]
         content=Span(frags[0].start, frags[-1].end),
         fragments=list(frags) if len(frags) > 1 else [],
-        cue=Span(*att.cue) if att.cue else None,
-        source=Span(*att.source) if att.source else None,
+        cue=att.cue,
+        source=att.source,
     )
 
 
@@ -202,7 +200,7 @@ def _colon_quotes(doc: Doc, colon_atts: list[Attribution], out: Drafts, article_
     parsed = doc.parsed
     for att in colon_atts:
         for i, r in enumerate(parsed.regions):
-            if i in out.claimed or not parsed.direct[i] or r.start < (att.cue[1] if att.cue else 0):
+            if i in out.claimed or not parsed.direct[i] or r.start < (att.cue.end if att.cue is not None else 0):
                 continue
             if doc.sent_of(r.start) - att.sent <= 2:
                 out.claimed.add(i)
@@ -213,8 +211,8 @@ def _colon_quotes(doc: Doc, colon_atts: list[Attribution], out: Drafts, article_
                         kind="direct",
                         content=Span(frags[0].start, frags[-1].end),
                         fragments=frags if len(frags) > 1 else [],
-                        cue=Span(*att.cue) if att.cue else None,
-                        source=Span(*att.source) if att.source else None,
+                        cue=att.cue,
+                        source=att.source,
                     ),
                     Draft(att, att.sent, att.para),
                 )

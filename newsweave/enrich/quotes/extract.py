@@ -67,16 +67,16 @@ class Tok(NamedTuple):
 class Attribution:
     """One attribution found by the rules (character spans into the original text)."""
 
-    cue: tuple[int, int] | None
-    source: tuple[int, int] | None
-    content: list[tuple[int, int]]  # one or more pieces, in order, without outer quote marks
+    cue: Span | None
+    source: Span | None
+    content: list[Span]  # one or more pieces, in order, without outer quote marks
     regions: list[int] = field(default_factory=list)  # direct regions it carries
     kind: str = "indirect"
     sent: int = -1  # sentence index (original coordinates)
     para: int = -1
     rule: str = ""
     source_tokens: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (start, end, text, pos, ent)
-    source_head: tuple[int, int] | None = None  # the subject's head word
+    source_head: Span | None = None  # the subject's head word
     continued_from: int | None = None  # index of the attribution a cue-less quote continues
     cue_head: str = ""  # the cue word, lower-cased
     group: str = ""  # which rule family found it: quote / ccomp / xcomp / object / according / paren / other
@@ -88,13 +88,13 @@ class Parsed:
 
     text: str
     paragraphs: list[Span]
-    sentences: list[tuple[int, int]]  # original coordinates
+    sentences: list[Span]  # original coordinates
     sentence_para: list[int]
     regions: list[QuoteRegion]
     direct: list[bool]  # per region: stands as a quotation (masked) or inline
     attributions: list[Attribution]
     persons: list[tuple[int, int, float]]  # name spans found in parsed sentences, with a person score
-    subjects: dict[int, tuple[int, int]]  # sentence index -> main subject span
+    subjects: dict[int, Span]  # sentence index -> main subject span
     parsed_sentences: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
     tokens: list[list[Tok]] = field(default_factory=list)  # per paragraph: the parsed tokens (for the tagger)
@@ -950,16 +950,16 @@ def _colon_rules(text: str, paragraphs: list[Span], regions, direct, sent_starts
         colon = m.end(2)
         out.append(
             Attribution(
-                cue=(colon, colon + 1),
-                source=(m.start(2), m.end(2)),
-                content=[(c0, c1)],
+                cue=Span(colon, colon + 1),
+                source=Span(m.start(2), m.end(2)),
+                content=[Span(c0, c1)],
                 regions=[i for i, r in enumerate(regions) if direct[i] and r.start <= c0 < r.end],
                 kind="direct" if m.group(1) else "indirect",
                 sent=_sentence_index(sent_starts, ps),
                 para=pi,
                 rule="colon headline",
                 source_tokens=[(m.start(2), m.end(2), name, "PROPN", "")],
-                source_head=(m.start(2), m.end(2)),
+                source_head=Span(m.start(2), m.end(2)),
             )
         )
     return out
@@ -978,8 +978,8 @@ def _dash_rules(text, regions, direct, sentence_para, sent_starts: list[int]) ->
         si = _sentence_index(sent_starts, r.start)
         out.append(
             Attribution(
-                cue=(m.start(1), m.end(1)),
-                source=(s0, s1),
+                cue=Span(m.start(1), m.end(1)),
+                source=Span(s0, s1),
                 content=[],
                 regions=[i],
                 kind="direct",
@@ -987,7 +987,7 @@ def _dash_rules(text, regions, direct, sentence_para, sent_starts: list[int]) ->
                 para=sentence_para[si] if si < len(sentence_para) else -1,
                 rule="dash",
                 source_tokens=[(s0, s1, text[s0:s1], "PROPN", "")],
-                source_head=(s0, s1),
+                source_head=Span(s0, s1),
             )
         )
     return out
@@ -1005,9 +1005,9 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
     masked = _Masked(text, regions, direct)
     forms = _AnyVerb() if permissive else cue_forms()
     msents = _masked_sentences(masked, regions, direct)
-    sentences = [(masked.to_orig(s), masked.to_orig(e, end=True)) for s, e in msents]
+    sentences = [Span(masked.to_orig(s), masked.to_orig(e, end=True)) for s, e in msents]
     para_starts = [p.start for p in paragraphs]
-    sentence_para = [max(0, bisect.bisect_right(para_starts, s) - 1) for s, _ in sentences]
+    sentence_para = [max(0, bisect.bisect_right(para_starts, s.start) - 1) for s in sentences]
     todo = _sentences_to_parse(masked.text, msents, forms, permissive)
     parsed = Parsed(
         text=text,
@@ -1027,7 +1027,7 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
         chunks = [masked.text[msents[i][0]:msents[i][1]] for i in todo]
         for i, doc in zip(todo, nlp.pipe(chunks, batch_size=64)):
             _apply_rules(parsed, _Sentence(doc, msents[i][0], masked, i), forms)
-    sent_starts = [a for a, _ in sentences]
+    sent_starts = [s.start for s in sentences]
     parsed.attributions.extend(_colon_rules(text, paragraphs, regions, direct, sent_starts))
     parsed.attributions.extend(_dash_rules(text, regions, direct, sentence_para, sent_starts))
     return parsed
@@ -1068,8 +1068,9 @@ class _Sentence:
     masked: _Masked
     index: int
 
-    def orig(self, a: int, b: int) -> tuple[int, int]:
-        return self.masked.to_orig(self.m0 + a), self.masked.to_orig(self.m0 + b, end=True)
+    def orig(self, a: int, b: int) -> Span:
+        """Sentence offsets ``[a, b)`` (``a <= b``) as a span of the original text (the mapping keeps order)."""
+        return Span(self.masked.to_orig(self.m0 + a), self.masked.to_orig(self.m0 + b, end=True))
 
     def in_quotation(self, a: int) -> bool:
         """Whether sentence offset ``a`` is a masked quotation (its words are not the frame's)."""
@@ -1086,11 +1087,13 @@ def _apply_rules(parsed: Parsed, sent: _Sentence, forms: dict[str, float]) -> No
     if doc.has_annotation("ENT_IOB"):
         for ent in doc.ents:
             if ent.label_ == "PERSON" and not sent.in_quotation(ent.start_char):
-                parsed.persons.append((*sent.orig(ent.start_char, ent.end_char), 3.0))
+                name = sent.orig(ent.start_char, ent.end_char)
+                parsed.persons.append((name.start, name.end, 3.0))
     else:
         for a, b, score in _name_chains(doc):
             if not sent.in_quotation(a):
-                parsed.persons.append((*sent.orig(a, b), score))
+                name = sent.orig(a, b)
+                parsed.persons.append((name.start, name.end, score))
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is not None:
         sj = _subject(root)
@@ -1117,10 +1120,11 @@ def _attribution(sent: _Sentence, cue: _Cue, para: int, forms: dict[str, float])
         if se > ss and not sent.in_quotation(ss):
             source = sent.orig(ss, se)
             head_span = sent.orig(cue.src.idx, cue.src.idx + len(cue.src.text))
-            stoks = [
-                (*sent.orig(t.idx, t.idx + len(t.text)), t.text, _pos(t), t.ent_type_) for t in doc if ss <= t.idx < se
-            ]
-    content = []
+            for t in doc:
+                if ss <= t.idx < se:
+                    word = sent.orig(t.idx, t.idx + len(t.text))
+                    stoks.append((word.start, word.end, t.text, _pos(t), t.ent_type_))
+    content: list[Span] = []
     for a, b in cue.content:
         a, b = _trim_punct(doc.text, a, b)
         dl = _DATELINE.match(doc.text, a, b)
