@@ -100,6 +100,11 @@ class Parsed:
     tokens: list[list[Tok]] = field(default_factory=list)  # per paragraph: the parsed tokens (for the tagger)
 
 
+# Coordinates: what is kept (Attribution, Parsed) indexes the original text and is a Span.
+# Offsets into the masked copy or into one parsed sentence stay plain (start, end) pairs:
+# they are working positions of the parse, never evidence, and become Spans when mapped
+# back (``_Sentence.orig``).
+
 # ---------------------------------------------------------------------------
 # sentences
 
