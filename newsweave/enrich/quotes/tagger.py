@@ -388,16 +388,13 @@ def link(segs: list[Segment]) -> list[dict[str, Any]]:
 _MARKS_AND_SPACE = ALL_MARKS + " \t\n"
 
 
-def _minus(pieces: list[tuple[int, int]], holes: list[tuple[int, int]], text: str) -> list[Span]:
-    """``pieces`` without the ``holes``, each remainder trimmed of spaces and quotation marks.
-
-    Takes ``link``'s ``(start, end)`` pairs; what remains is a span of the text.
-    """
+def _minus(pieces: list[Span], holes: list[Span], text: str) -> list[Span]:
+    """``pieces`` without the ``holes``, each remainder trimmed of spaces and quotation marks."""
     out = []
-    for s, e in pieces:
-        cuts = [(s, e)]
-        for hs, he in holes:
-            cuts = [c for a, b in cuts for c in ((a, min(b, hs)), (max(a, he), b)) if c[1] > c[0]]
+    for piece in pieces:
+        cuts = [(piece.start, piece.end)]  # working bounds: a cut may come out empty (dropped)
+        for hole in holes:
+            cuts = [c for a, b in cuts for c in ((a, min(b, hole.start)), (max(a, hole.end), b)) if c[1] > c[0]]
         for a, b in cuts:
             while a < b and text[a] in _MARKS_AND_SPACE:
                 a += 1
@@ -425,12 +422,12 @@ def attributions(parsed: Parsed, linked: list[dict[str, Any]]) -> list[Attributi
             continue
         if a["source"] is not None and text[a["source"][0]:a["source"][1]].strip(" (").lower() in COLON_LABELS:
             continue
-        pieces = a["content"]
+        pieces = [Span(s, e) for s, e in a["content"]]
         regs = [
             ri for ri, r in enumerate(parsed.regions)
-            if parsed.direct[ri] and any(s <= r.start and r.end <= e for s, e in pieces)
+            if parsed.direct[ri] and any(p.start <= r.start and r.end <= p.end for p in pieces)
         ]
-        rest = _minus(pieces, [(parsed.regions[ri].start, parsed.regions[ri].end) for ri in regs], text)
+        rest = _minus(pieces, [Span(parsed.regions[ri].start, parsed.regions[ri].end) for ri in regs], text)
         toks = parsed.tokens[a["para"]] if 0 <= a["para"] < len(parsed.tokens) else []
         source_tokens: list[tuple[int, int, str, str, str]] = []
         head = None
