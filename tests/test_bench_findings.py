@@ -35,8 +35,8 @@ def test_each_plant_changes_one_article_at_its_recorded_spans(story, kind):
     assert plant is not None and plant.kind == kind
     original = next(a for a in story.articles if a.id == plant.article.id)
     assert plant.article.text != original.text
-    for start, end in plant.spans:
-        assert 0 <= start < end <= len(plant.article.text)
+    for span in plant.spans:
+        assert 0 <= span.start < span.end <= len(plant.article.text)
     # the plant is deterministic by seed
     again = plant_error(kind, story, random.Random(1))
     assert again.article.text == plant.article.text and again.spans == plant.spans
@@ -64,5 +64,5 @@ def test_a_changed_quote_word_is_planted_inside_the_quotation_marks():
     for seed in range(6):
         plant = plant_error("quote_word", story, random.Random(seed))
         assert plant is not None
-        (start, end), = plant.spans
-        assert any(r.start <= start and end <= r.end for r in find_regions(plant.article.text))
+        (span,) = plant.spans
+        assert any(r.start <= span.start and span.end <= r.end for r in find_regions(plant.article.text))

@@ -86,9 +86,9 @@ def test_tagger_links_an_indirect_quote(nlp):
     tagged = [a for a in atts if a.rule == "tagger"]
     assert tagged, "the tagger found no attribution"
     a = tagged[0]
-    assert text[a.cue[0]:a.cue[1]].startswith("said")
-    assert "the bridge would reopen" in " ".join(text[s:e] for s, e in a.content)
-    assert a.source is not None and "Ardent" in text[a.source[0]:a.source[1]]
+    assert a.cue is not None and a.cue.of(text).startswith("said")
+    assert "the bridge would reopen" in " ".join(p.of(text) for p in a.content)
+    assert a.source is not None and "Ardent" in a.source.of(text)
 
 
 @pytest.mark.skipif(not MODEL_PATH.exists(), reason="no trained tagger in the package")

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsweave.bench.stories import data_dir
-from newsweave.model import Article
+from newsweave.model import Article, Span
 from newsweave.text.stopwords import STOPWORDS
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class Plant:
 
     kind: str
     article: Article
-    spans: list[tuple[int, int]]
+    spans: list[Span]
     note: str
 
 
@@ -146,12 +146,14 @@ def flag_sample(stories: Sequence[ComparedStory], per_kind: int, seed: int) -> l
 
 # -- planting -----------------------------------------------------------------------------------
 
-def _replace(article: Article, edits: list[tuple[int, int, str]]) -> tuple[Article, list[tuple[int, int]]]:
+def _replace(article: Article, edits: list[tuple[int, int, str]]) -> tuple[Article, list[Span]]:
     """The article with non-overlapping ``(start, end, new)`` edits applied, and the new spans."""
-    text, spans, shift, last = [], [], 0, 0
+    text: list[str] = []
+    spans: list[Span] = []
+    shift, last = 0, 0
     for start, end, new in sorted(edits):
         text.append(article.text[last:start])
-        spans.append((start + shift, start + shift + len(new)))
+        spans.append(Span(start + shift, start + shift + len(new)))
         text.append(new)
         shift += len(new) - (end - start)
         last = end
@@ -291,7 +293,7 @@ def _plant_speaker(story: ComparedStory, article: Article, rng: random.Random) -
         new = other if len(written.split()) > 1 else other.split()[-1]
         changed, spans = _replace(article, [(q.source.start, q.source.end, new)])
         shift = len(new) - len(written) if q.content.start > q.source.start else 0
-        spans.append((q.content.start + shift, q.content.end + shift))
+        spans.append(Span(q.content.start + shift, q.content.end + shift))
         return Plant("speaker", changed, spans, f"quote of {q.speaker} given to {other}")
     return None
 
@@ -316,8 +318,8 @@ def plant_error(kind: str, story: ComparedStory, rng: random.Random) -> Plant | 
 def caught(plant: Plant, result: StoryRecord) -> bool:
     """A flag of the plant's matching kind on the planted article, overlapping a planted span."""
     want = PLANT_KINDS[plant.kind]
-    return any(f["kind"] == want and f["article"] == plant.article.id and f["start"] < e and s < f["end"]
-               for f in result["flags"] for s, e in plant.spans)
+    return any(f["kind"] == want and f["article"] == plant.article.id and f["start"] < s.end and s.start < f["end"]
+               for f in result["flags"] for s in plant.spans)
 
 
 def planted_recall(stories: Sequence[ComparedStory], per_kind: int, seed: int, method: str) -> dict[str, Any]:
@@ -343,8 +345,8 @@ def planted_recall(stories: Sequence[ComparedStory], per_kind: int, seed: int, m
             if caught(plant, result):
                 hits += 1
             else:
-                missed.append({"story": story.story_id, "article": plant.article.id, "spans": plant.spans,
-                               "note": plant.note})
+                missed.append({"story": story.story_id, "article": plant.article.id,
+                               "spans": [[s.start, s.end] for s in plant.spans], "note": plant.note})
         out[kind] = {"flag": PLANT_KINDS[kind], "planted": tried, "caught": hits,
                      "recall": round(hits / tried, 3) if tried else None, "missed": missed}
     return out

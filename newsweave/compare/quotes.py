@@ -20,7 +20,7 @@ from typing import Any
 
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.records import DiffOp, QuoteGroupRecord, QuoteVariantRecord
-from newsweave.model import Article, Finding, Quote, outlet_key
+from newsweave.model import Article, Finding, Quote, Span, outlet_key
 from newsweave.text.fold import fold
 from newsweave.text.stem import stem
 from newsweave.text.stopwords import STOPWORDS
@@ -41,10 +41,10 @@ class QuoteItem:
     speaker_as_written: str | None
     speaker: str | None
     reason: str = ""
-    speaker_span: tuple[int, int] | None = None  # the speaker as written, in the article
+    speaker_span: Span | None = None  # the speaker as written, in the article
     words: list[str] = field(default_factory=list)  # folded, stemmed words
     raw_words: list[tuple[str, int, int]] = field(default_factory=list)  # as written, spans in the article
-    pieces: list[tuple[int, int]] = field(default_factory=list)  # the quoted pieces' spans in the article
+    pieces: list[Span] = field(default_factory=list)  # the quoted pieces' spans in the article
     doc: str = field(default="", repr=False)  # the article's clean text
 
     def words_as_written(self, i: int, j: int) -> str:
@@ -55,7 +55,7 @@ class QuoteItem:
         if not self.doc:
             return " ".join(w for w, _, _ in self.raw_words[i:j])
         # each piece's stretch as written (commas, marks inside kept), pieces joined by a space
-        parts = [self.doc[max(a, s) : min(b, e)].strip() for s, e in self.pieces if s < b and a < e]
+        parts = [self.doc[max(a, p.start) : min(b, p.end)].strip() for p in self.pieces if p.start < b and a < p.end]
         return " ".join(p for p in parts if p)
 
     def gap_before(self, j: int) -> str:
@@ -65,21 +65,17 @@ class QuoteItem:
         return self.doc[self.raw_words[j - 1][2] : self.raw_words[j][1]]
 
 
-def _pieces(quote: Quote) -> list[tuple[int, int]]:
-    return [(f.start, f.end) for f in quote.pieces]
-
-
-def _make_item(article: Article, pieces: list[tuple[int, int]], q: Quote, source: tuple[int, int] | None) -> QuoteItem:
+def _make_item(article: Article, pieces: list[Span], q: Quote, source: Span | None) -> QuoteItem:
     raw: list[tuple[str, int, int]] = []
-    for s, e in pieces:
-        raw.extend((w, s + a, s + b) for w, a, b in word_tokens(article.text[s:e]))
+    for p in pieces:
+        raw.extend((w, p.start + a, p.start + b) for w, a, b in word_tokens(p.of(article.text)))
     if q.kind == "mixed":  # reported speech with a quoted passage: only the words in quotation marks are quoted
         regions = _regions(article.text)
         raw = [w for w in raw if any(r.start <= w[1] < r.end for r in regions)] or raw
-    text = " ".join(article.text[s:e].strip() for s, e in pieces)
+    text = " ".join(p.of(article.text).strip() for p in pieces)
     return QuoteItem(
-        article_id=article.id, source=article.source, text=text, start=pieces[0][0], end=pieces[-1][1],
-        kind=q.kind, speaker_as_written=article.text[source[0]:source[1]] if source else None, speaker=q.speaker,
+        article_id=article.id, source=article.source, text=text, start=pieces[0].start, end=pieces[-1].end,
+        kind=q.kind, speaker_as_written=source.of(article.text) if source is not None else None, speaker=q.speaker,
         reason=q.reason, speaker_span=source,
         words=[stem(fold(w)) for w, _, _ in raw], raw_words=raw, pieces=list(pieces), doc=article.text,
     )
@@ -97,28 +93,28 @@ def quote_items(article: Article, quotes: list[Quote], min_words: int = 3, max_g
     patience. “…”), are one utterance and become one item with several pieces.
     """
     ranked = sorted(quotes, key=lambda q: (q.kind == "indirect", q.speaker is None, -(q.content.end - q.content.start)))
-    taken: list[tuple[int, int]] = []
+    taken: list[Span] = []
     kept: list[Quote] = []
     for q in ranked:
         if q.kind == "indirect":
             continue
-        pieces = _pieces(q)
-        start, end = pieces[0][0], pieces[-1][1]
-        if any(start < e and s < end for s, e in taken):
+        pieces = q.pieces
+        start, end = pieces[0].start, pieces[-1].end
+        if any(start < t.end and t.start < end for t in taken):
             continue
-        taken.append((start, end))
+        taken.append(Span(start, end))
         kept.append(q)
-    kept.sort(key=lambda q: _pieces(q)[0][0])
-    merged: list[tuple[Quote, list[tuple[int, int]], tuple[int, int] | None]] = []
+    kept.sort(key=lambda q: q.pieces[0].start)
+    merged: list[tuple[Quote, list[Span], Span | None]] = []
     for q in kept:
-        pieces = _pieces(q)
-        written = (q.source.start, q.source.end) if q.source is not None else None
+        pieces = list(q.pieces)
+        written = q.source
         if merged:
             prev, prev_pieces, prev_written = merged[-1]
-            gap = article.text[prev_pieces[-1][1] : pieces[0][0]]
+            gap = article.text[prev_pieces[-1].end : pieces[0].start]
             if (q.speaker and q.speaker == prev.speaker and q.kind == prev.kind == "direct"
                     and len(gap) <= max_gap and "\n" not in gap and len(set(gap) & _QUOTE_MARKS) <= 2):
-                merged[-1] = (prev, prev_pieces + pieces, prev_written or written)
+                merged[-1] = (prev, prev_pieces + pieces, prev_written if prev_written is not None else written)
                 continue
         merged.append((q, pieces, written))
     items = []
@@ -515,8 +511,10 @@ def _variant(canonical: QuoteItem, item: QuoteItem, speaker: str | None,
         "article": item.article_id, "source": item.source, "text": item.text,
         "start": item.start, "end": item.end, "kind": item.kind,
         "speaker_as_written": item.speaker_as_written, "speaker": item.speaker,
-        "speaker_span": {"start": item.speaker_span[0], "end": item.speaker_span[1]} if item.speaker_span else None,
-        "pieces": [{"start": a, "end": b} for a, b in item.pieces],
+        "speaker_span": (
+            {"start": item.speaker_span.start, "end": item.speaker_span.end} if item.speaker_span is not None else None
+        ),
+        "pieces": [{"start": p.start, "end": p.end} for p in item.pieces],
         "diff": ops, "flags": variant_flags, "canonical": item is canonical,
     }
     return record, flags + who, differences + who_diff
@@ -650,7 +648,7 @@ def group_quotes(articles: list[Article], items: list[QuoteItem], min_containmen
 _CUE_PRONOUNS = frozenset({"he", "she"})
 
 
-def cue_pronouns(groups: list[QuoteGroupRecord]) -> list[tuple[str, tuple[int, int], str]]:
+def cue_pronouns(groups: list[QuoteGroupRecord]) -> list[tuple[str, Span, str]]:
     """(article, span, person) for each "he said"/"she said" cue of a quotation that another
     outlet's cue gives to ``person`` by name: who the pronoun refers to is then settled."""
     out = []
@@ -664,7 +662,7 @@ def cue_pronouns(groups: list[QuoteGroupRecord]) -> list[tuple[str, tuple[int, i
         for v in g["variants"]:
             span = v.get("speaker_span")
             if span and fold(v["speaker_as_written"] or "") in _CUE_PRONOUNS and named - {v["article"]}:
-                out.append((v["article"], (span["start"], span["end"]), person))
+                out.append((v["article"], Span(span["start"], span["end"]), person))
     return out
 
 

@@ -533,7 +533,7 @@ class SignalsAspect:
 
 def _pronoun_flags(story: PreparedStory) -> list[Finding]:
     """Wrong-gender pronouns for speakers: the cues' pronouns judged against the people NER found."""
-    cues = [CueClaim(aid, Span(*span), person) for aid, span, person in cue_pronouns(story.sections["quotes"].records)]
+    cues = [CueClaim(aid, span, person) for aid, span, person in cue_pronouns(story.sections["quotes"].records)]
     named = {aid: [(e.start, e.core.split()[-1].lower()) for e in ents if e.label == "person" and e.core.split()]
              for aid, ents in story.entities.items()}
     return pronoun_findings(story.articles, story.analyses, cues, named)

@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsweave.model import Article
+from newsweave.model import Article, Span
 
 __all__ = ["VERSION", "AnalysisPool", "ArticleAnalysis", "default_workers", "analyse", "analyse_many", "analysis_version",
            "load_models"]
@@ -55,7 +55,7 @@ class ArticleAnalysis:
     quotes: Any  # newsweave.enrich.quotes.QuoteAnalysis
     story_features_version: str = ""
     # the article's statements (newsweave.enrich.statements.split_statements) and their unit vectors
-    statement_spans: list[tuple[int, int]] = field(default_factory=list)
+    statement_spans: list[Span] = field(default_factory=list)
     statement_vectors: Any = None  # float32 array, one row a statement; None when not embedded
     statement_model: str | None = None
 
@@ -175,7 +175,7 @@ def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAna
     vectors = embed_statements(texts) if texts else None
     row = 0
     for result, sts in found:
-        result.statement_spans = [(st.start, st.end) for st in sts]
+        result.statement_spans = [Span(st.start, st.end) for st in sts]
         result.statement_vectors = vectors[row : row + len(sts)] if vectors is not None else None
         result.statement_model = STATEMENT_MODEL
         row += len(sts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsweave.model import Span
 from newsweave.text.stem import stem
 from newsweave.text.stopwords import STOPWORDS
 
@@ -83,11 +84,11 @@ def _counted(text: str, pos: int, limit: int = 3) -> tuple[str | None, int]:
 
 def extract_numbers(text: str) -> list[NumberMention]:
     """Every quantity in ``text`` with its span; overlapping matches keep the first (most specific) kind."""
-    taken: list[tuple[int, int]] = []
+    taken: list[Span] = []
     out: list[NumberMention] = []
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        return all(e <= t.start or s >= t.end for t in taken)
 
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
@@ -144,6 +145,6 @@ def extract_numbers(text: str) -> list[NumberMention]:
                         pass
                 mention = NumberMention(s, end, text[s:end], value, kind, mod, what)
             out.append(mention)
-            taken.append((num_start, e))
+            taken.append(Span(num_start, e))
     out.sort(key=lambda n: n.start)
     return out

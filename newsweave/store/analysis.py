@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import delete, insert, select
 
-from newsweave.model import Article
+from newsweave.model import Article, Span
 from newsweave.store.schema import analyses, articles, statement_vectors
 from newsweave.store.schema import annotations as annotations_table
 
@@ -94,10 +94,10 @@ def store_analyses(store: Store, results: Sequence[Any]) -> None:
         replace_quotes(store, r.article_id, r.quotes)
 
 
-def _vector_row(article_id: str, model: str, spans: Sequence[tuple[int, int]], matrix: Any) -> dict[str, Any]:
+def _vector_row(article_id: str, model: str, spans: Sequence[Span], matrix: Any) -> dict[str, Any]:
     matrix = np.asarray(matrix, dtype=np.float32)
     return {"article_id": article_id, "model": model, "dim": int(matrix.shape[1]),
-            "spans": [list(s) for s in spans], "vectors": matrix.tobytes()}
+            "spans": [[s.start, s.end] for s in spans], "vectors": matrix.tobytes()}
 
 
 def entities_for(store: Store, articles_: Sequence[Article]) -> dict[str, list[Any]]:
@@ -137,30 +137,30 @@ class StatementVectors:
         for st in statements:
             by_article[st.article_id].append(st)
         known = self._load(list(by_article))
-        missing = [st for st in statements if (st.start, st.end) not in known.get(st.article_id, {})]
+        missing = [st for st in statements if Span(st.start, st.end) not in known.get(st.article_id, {})]
         if missing:
             self._add(missing, known)
-        rows = [known[st.article_id][(st.start, st.end)] for st in statements]
+        rows = [known[st.article_id][Span(st.start, st.end)] for st in statements]
         return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
 
-    def _load(self, article_ids: list[str]) -> dict[str, dict[tuple[int, int], np.ndarray]]:
-        known: dict[str, dict[tuple[int, int], np.ndarray]] = {}
+    def _load(self, article_ids: list[str]) -> dict[str, dict[Span, np.ndarray]]:
+        known: dict[str, dict[Span, np.ndarray]] = {}
         with self.store.connect() as conn:
             q = select(statement_vectors).where(statement_vectors.c.model == self.model,
                                                 statement_vectors.c.article_id.in_(article_ids))
             for r in conn.execute(q):
                 matrix = np.frombuffer(bytes(r.vectors), dtype=np.float32).reshape(len(r.spans), r.dim)
-                known[r.article_id] = {(int(s), int(e)): matrix[i] for i, (s, e) in enumerate(r.spans)}
+                known[r.article_id] = {Span(int(s), int(e)): matrix[i] for i, (s, e) in enumerate(r.spans)}
         return known
 
-    def _add(self, missing: Sequence[Any], known: dict[str, dict[tuple[int, int], np.ndarray]]) -> None:
+    def _add(self, missing: Sequence[Any], known: dict[str, dict[Span, np.ndarray]]) -> None:
         from newsweave.enrich.statements import embed_statements
 
         vectors = embed_statements([st.text for st in missing])
         self.computed += len(missing)
         touched: set[str] = set()
         for st, vector in zip(missing, vectors):
-            known.setdefault(st.article_id, {})[(st.start, st.end)] = vector
+            known.setdefault(st.article_id, {})[Span(st.start, st.end)] = vector
             touched.add(st.article_id)
         with self.store.transaction() as conn:
             conn.execute(delete(statement_vectors).where(statement_vectors.c.model == self.model,

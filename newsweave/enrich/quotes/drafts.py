@@ -37,14 +37,14 @@ class Doc:
     """
 
     parsed: Parsed
-    region_spans: list[tuple[int, int]]  # outer span of each quotation region, in order
+    region_spans: list[Span]  # outer span of each quotation region, in order
     region_starts: list[int]
     sent_starts: list[int]
 
     @classmethod
     def of(cls, parsed: Parsed) -> Doc:
-        spans = [(r.start, r.end) for r in parsed.regions]
-        return cls(parsed, spans, [s for s, _ in spans], [s for s, _ in parsed.sentences])
+        spans = [Span(r.start, r.end) for r in parsed.regions]
+        return cls(parsed, spans, [s.start for s in spans], [s.start for s in parsed.sentences])
 
     @property
     def text(self) -> str:
@@ -61,7 +61,7 @@ class Doc:
     def in_quote(self, pos: int) -> bool:
         """Whether ``pos`` lies inside a quotation region (words there are the quoted speaker's)."""
         i = bisect.bisect_right(self.region_starts, pos) - 1
-        return i >= 0 and self.region_spans[i][0] <= pos < self.region_spans[i][1]
+        return i >= 0 and self.region_spans[i].start <= pos < self.region_spans[i].end
 
 
 @dataclass(slots=True)
@@ -116,28 +116,27 @@ def _kept_attributions(doc: Doc) -> list[Attribution]:
     attribution of this article; a cue inside a higher-ranked attribution's
     content is part of that content (univocal annotation).
     """
-    atts = sorted(doc.parsed.attributions, key=lambda a: (a.cue[0] if a.cue else 0))
-    atts = [a for a in atts if not (a.cue and a.rule != "colon headline" and doc.in_quote(a.cue[0]))]
+    atts = sorted(doc.parsed.attributions, key=lambda a: (a.cue.start if a.cue is not None else 0))
+    atts = [a for a in atts if not (a.cue is not None and a.rule != "colon headline" and doc.in_quote(a.cue.start))]
     kept: list[Attribution] = []
-    for a in sorted(atts, key=lambda a: (_RANK.get(a.rule, 2), a.cue[0] if a.cue else 0)):
+    for a in sorted(atts, key=lambda a: (_RANK.get(a.rule, 2), a.cue.start if a.cue is not None else 0)):
         inside = a.cue is not None and any(
-            b.content and b.content[0][0] <= a.cue[0] and a.cue[1] <= b.content[-1][1] for b in kept
+            b.content and b.content[0].start <= a.cue.start and a.cue.end <= b.content[-1].end for b in kept
         )
         if not inside:
             kept.append(a)
-    return sorted(kept, key=lambda a: (a.cue[0] if a.cue else 0))
+    return sorted(kept, key=lambda a: (a.cue.start if a.cue is not None else 0))
 
 
 def _headline_quote(att: Attribution, claimed: set[int], article_id: str) -> Quote:
     """'Name: content' — the content is the text after the colon, quoted or not."""
     claimed.update(att.regions)
-    a0, a1 = att.content[0]
     return Quote(
         article_id=article_id,
         kind="direct" if att.regions else "indirect",
-        content=Span(a0, a1),
-        cue=Span(*att.cue) if att.cue else None,
-        source=Span(*att.source) if att.source else None,
+        content=att.content[0],
+        cue=att.cue,
+        source=att.source,
     )
 
 
@@ -145,10 +144,10 @@ def _attributed_quote(doc: Doc, att: Attribution, claimed: set[int], article_id:
     """The quote of one attribution: its unclaimed regions (direct), its content (indirect), or both (mixed)."""
     regions = doc.parsed.regions
     regs = [i for i in att.regions if i not in claimed]
-    frags: list[tuple[int, int]] = []
+    frags: list[Span] = []
     for i in regs:
         claimed.add(i)
-        frags.extend(p for p in regions[i].pieces if p[1] > p[0])
+        frags.extend(p for p in regions[i].pieces if len(p) > 0)
     kind = att.kind
     if not regs:
         frags = list(att.content)
@@ -157,42 +156,42 @@ def _attributed_quote(doc: Doc, att: Attribution, claimed: set[int], article_id:
         kind = _widen_to_marks(doc, frags)
     elif att.content:
         kind = "mixed"
-        frags = sorted(frags + list(att.content))
+        frags = sorted(frags + att.content)
     if not frags:
         return None
     frags.sort()
-    if regs and att.cue is not None and att.cue[1] <= frags[0][0]:
+    if regs and att.cue is not None and att.cue.end <= frags[0].start:
         # 'said that, “…”': the complementiser belongs to the (now mixed) content
-        gap = doc.text[att.cue[1]:regions[regs[0]].start]
+        gap = doc.text[att.cue.end:regions[regs[0]].start]
         mm = re.search(r"\bthat,?\s*$", gap)
         if mm and re.fullmatch(r"[^.!?\n]*", gap):
-            frags[0] = (att.cue[1] + mm.start(), frags[0][1])
+            frags[0] = Span(att.cue.end + mm.start(), frags[0].end)
             kind = "mixed"
     return Quote(
         article_id=article_id,
         kind=kind,  # type: ignore[arg-type]
-        content=Span(frags[0][0], frags[-1][1]),
-        fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
-        cue=Span(*att.cue) if att.cue else None,
-        source=Span(*att.source) if att.source else None,
+        content=Span(frags[0].start, frags[-1].end),
+        fragments=list(frags) if len(frags) > 1 else [],
+        cue=att.cue,
+        source=att.source,
     )
 
 
-def _widen_to_marks(doc: Doc, frags: list[tuple[int, int]]) -> str:
+def _widen_to_marks(doc: Doc, frags: list[Span]) -> str:
     """Stretch a content (in place) over the quotation marks at its ends; 'mixed' when it holds a quotation.
 
     A content never ends inside an inline quotation: the closing mark it ends
     in is kept, and so is the opening mark of one it starts with.
     """
-    s0, e0 = frags[0][0], frags[-1][1]
+    s0, e0 = frags[0].start, frags[-1].end
     regions = doc.parsed.regions
     for ri, r in enumerate(regions):
         if s0 <= r.start < e0 < r.end and (r.end <= e0 + 3 or not doc.parsed.direct[ri]):
             e0 = r.end
-            frags[-1] = (frags[-1][0], e0)
+            frags[-1] = Span(frags[-1].start, e0)
         if r.start < s0 < r.end and not doc.text[r.start:s0].strip(_MARKS_AND_SPACE):
             s0 = r.start
-            frags[0] = (s0, frags[0][1])
+            frags[0] = Span(s0, frags[0].end)
     return "mixed" if any(s0 <= r.start and r.end <= e0 + 1 for r in regions) else "indirect"
 
 
@@ -201,19 +200,19 @@ def _colon_quotes(doc: Doc, colon_atts: list[Attribution], out: Drafts, article_
     parsed = doc.parsed
     for att in colon_atts:
         for i, r in enumerate(parsed.regions):
-            if i in out.claimed or not parsed.direct[i] or r.start < (att.cue[1] if att.cue else 0):
+            if i in out.claimed or not parsed.direct[i] or r.start < (att.cue.end if att.cue is not None else 0):
                 continue
             if doc.sent_of(r.start) - att.sent <= 2:
                 out.claimed.add(i)
-                frags = [p for p in r.pieces if p[1] > p[0]]
+                frags = [p for p in r.pieces if len(p) > 0]
                 out.add(
                     Quote(
                         article_id=article_id,
                         kind="direct",
-                        content=Span(frags[0][0], frags[-1][1]),
-                        fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
-                        cue=Span(*att.cue) if att.cue else None,
-                        source=Span(*att.source) if att.source else None,
+                        content=Span(frags[0].start, frags[-1].end),
+                        fragments=frags if len(frags) > 1 else [],
+                        cue=att.cue,
+                        source=att.source,
                     ),
                     Draft(att, att.sent, att.para),
                 )
@@ -232,7 +231,7 @@ def _cueless_quotes(doc: Doc, out: Drafts, article_id: str) -> None:
     for i, r in enumerate(parsed.regions):
         if i in out.claimed or not parsed.direct[i]:
             continue
-        frags = [p for p in r.pieces if p[1] > p[0]]
+        frags = [p for p in r.pieces if len(p) > 0]
         if not frags:
             continue
         si = doc.sent_of(r.start)
@@ -245,9 +244,8 @@ def _cueless_quotes(doc: Doc, out: Drafts, article_id: str) -> None:
             between = text[pq.content.end:r.start]
             if (ppara == pi and "\n" not in between) or (pi - ppara == 1 and _CONTINUE_MERGE):
                 # "“…,” he said. “…”": the same quotation goes on
-                pieces = [Span(a, b) for a, b in frags]
-                pq.fragments = pq.pieces + pieces
-                pq.content = Span(pq.content.start, pieces[-1].end)
+                pq.fragments = pq.pieces + frags
+                pq.content = Span(pq.content.start, frags[-1].end)
                 out.claimed.add(i)
                 continue
             if pi - ppara == 1:
@@ -260,11 +258,11 @@ def _cueless_quotes(doc: Doc, out: Drafts, article_id: str) -> None:
         order = sorted(range(len(quotes)), key=lambda k: quotes[k].content.start)
 
 
-def _direct_quote(article_id: str, frags: list[tuple[int, int]]) -> Quote:
+def _direct_quote(article_id: str, frags: list[Span]) -> Quote:
     """A direct quotation from its pieces (several when interrupted or run over paragraphs)."""
     return Quote(
         article_id=article_id,
         kind="direct",
-        content=Span(frags[0][0], frags[-1][1]),
-        fragments=[Span(a, b) for a, b in frags] if len(frags) > 1 else [],
+        content=Span(frags[0].start, frags[-1].end),
+        fragments=frags if len(frags) > 1 else [],
     )

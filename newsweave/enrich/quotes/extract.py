@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 
 from newsweave.enrich.quotes.lexicon import cue_forms, may_take_any_content, structural_ok
 from newsweave.enrich.quotes.marks import QuoteRegion, find_regions, paragraph_spans
+from newsweave.model import Span
 from newsweave.text.sentences import QUOTE_FRAME_ABBREVIATIONS as _ABBREV
 from newsweave.text.sentences import QUOTE_FRAME_STARTERS as _STARTERS
 from newsweave.text.titles import NAME_RUN_TITLES as _PERSON_TITLES
@@ -66,16 +67,16 @@ class Tok(NamedTuple):
 class Attribution:
     """One attribution found by the rules (character spans into the original text)."""
 
-    cue: tuple[int, int] | None
-    source: tuple[int, int] | None
-    content: list[tuple[int, int]]  # one or more pieces, in order, without outer quote marks
+    cue: Span | None
+    source: Span | None
+    content: list[Span]  # one or more pieces, in order, without outer quote marks
     regions: list[int] = field(default_factory=list)  # direct regions it carries
     kind: str = "indirect"
     sent: int = -1  # sentence index (original coordinates)
     para: int = -1
     rule: str = ""
     source_tokens: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # (start, end, text, pos, ent)
-    source_head: tuple[int, int] | None = None  # the subject's head word
+    source_head: Span | None = None  # the subject's head word
     continued_from: int | None = None  # index of the attribution a cue-less quote continues
     cue_head: str = ""  # the cue word, lower-cased
     group: str = ""  # which rule family found it: quote / ccomp / xcomp / object / according / paren / other
@@ -86,18 +87,23 @@ class Parsed:
     """Everything the rules found, for the people/speaker stage and the API."""
 
     text: str
-    paragraphs: list[tuple[int, int]]
-    sentences: list[tuple[int, int]]  # original coordinates
+    paragraphs: list[Span]
+    sentences: list[Span]  # original coordinates
     sentence_para: list[int]
     regions: list[QuoteRegion]
     direct: list[bool]  # per region: stands as a quotation (masked) or inline
     attributions: list[Attribution]
     persons: list[tuple[int, int, float]]  # name spans found in parsed sentences, with a person score
-    subjects: dict[int, tuple[int, int]]  # sentence index -> main subject span
+    subjects: dict[int, Span]  # sentence index -> main subject span
     parsed_sentences: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
     tokens: list[list[Tok]] = field(default_factory=list)  # per paragraph: the parsed tokens (for the tagger)
 
+
+# Coordinates: what is kept (Attribution, Parsed) indexes the original text and is a Span.
+# Offsets into the masked copy or into one parsed sentence stay plain (start, end) pairs:
+# they are working positions of the parse, never evidence, and become Spans when mapped
+# back (``_Sentence.orig``).
 
 # ---------------------------------------------------------------------------
 # sentences
@@ -176,7 +182,7 @@ class _Masked:
                 chunk = text[pos:r.start]
                 self._add(pieces, chunk, m, pos, -1)
                 m += len(chunk)
-            last = text[r.pieces[-1][1] - 1] if r.pieces[-1][1] > r.pieces[-1][0] else ""
+            last = text[r.pieces[-1].end - 1] if len(r.pieces[-1]) > 0 else ""
             punct = last if last in ",.?!" else ""
             ph = f'"{_PLACEHOLDER}{punct}"'
             if r.end < len(text) and text[r.end].isalnum():
@@ -278,15 +284,15 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _classify_regions(text: str, regions: list[QuoteRegion], paragraphs: list[tuple[int, int]]) -> list[bool]:
+def _classify_regions(text: str, regions: list[QuoteRegion], paragraphs: list[Span]) -> list[bool]:
     """True for regions that stand as a quotation of their own (masked and parsed around)."""
-    para_starts = [p[0] for p in paragraphs]
+    para_starts = [p.start for p in paragraphs]
     out = []
     for r in regions:
-        inner = " ".join(text[a:b] for a, b in r.pieces)
+        inner = " ".join(p.of(text) for p in r.pieces)
         nwords = _words(inner)
         pi = max(0, bisect.bisect_right(para_starts, r.start) - 1)
-        ps = paragraphs[pi][0] if paragraphs else 0
+        ps = paragraphs[pi].start if paragraphs else 0
         before = text[ps:r.start].rstrip()
         if r.open_pos < 0:
             out.append(nwords >= 3)
@@ -924,10 +930,11 @@ def _sentence_index(sent_starts: list[int], pos: int) -> int:
     return max(0, bisect.bisect_right(sent_starts, pos) - 1)
 
 
-def _colon_rules(text, paragraphs, regions, direct, sent_starts: list[int]) -> list[Attribution]:
+def _colon_rules(text: str, paragraphs: list[Span], regions, direct, sent_starts: list[int]) -> list[Attribution]:
     """'Name: content' at a paragraph start (headlines, transcripts); labels such as "Photo:" are not names."""
     out: list[Attribution] = []
-    for pi, (ps, pe) in enumerate(paragraphs):
+    for pi, para in enumerate(paragraphs):
+        ps, pe = para.start, para.end
         m = _COLON_RE.match(text, ps, pe)
         if not m:
             continue
@@ -948,16 +955,16 @@ def _colon_rules(text, paragraphs, regions, direct, sent_starts: list[int]) -> l
         colon = m.end(2)
         out.append(
             Attribution(
-                cue=(colon, colon + 1),
-                source=(m.start(2), m.end(2)),
-                content=[(c0, c1)],
+                cue=Span(colon, colon + 1),
+                source=Span(m.start(2), m.end(2)),
+                content=[Span(c0, c1)],
                 regions=[i for i, r in enumerate(regions) if direct[i] and r.start <= c0 < r.end],
                 kind="direct" if m.group(1) else "indirect",
                 sent=_sentence_index(sent_starts, ps),
                 para=pi,
                 rule="colon headline",
                 source_tokens=[(m.start(2), m.end(2), name, "PROPN", "")],
-                source_head=(m.start(2), m.end(2)),
+                source_head=Span(m.start(2), m.end(2)),
             )
         )
     return out
@@ -976,8 +983,8 @@ def _dash_rules(text, regions, direct, sentence_para, sent_starts: list[int]) ->
         si = _sentence_index(sent_starts, r.start)
         out.append(
             Attribution(
-                cue=(m.start(1), m.end(1)),
-                source=(s0, s1),
+                cue=Span(m.start(1), m.end(1)),
+                source=Span(s0, s1),
                 content=[],
                 regions=[i],
                 kind="direct",
@@ -985,7 +992,7 @@ def _dash_rules(text, regions, direct, sentence_para, sent_starts: list[int]) ->
                 para=sentence_para[si] if si < len(sentence_para) else -1,
                 rule="dash",
                 source_tokens=[(s0, s1, text[s0:s1], "PROPN", "")],
-                source_head=(s0, s1),
+                source_head=Span(s0, s1),
             )
         )
     return out
@@ -1003,9 +1010,9 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
     masked = _Masked(text, regions, direct)
     forms = _AnyVerb() if permissive else cue_forms()
     msents = _masked_sentences(masked, regions, direct)
-    sentences = [(masked.to_orig(s), masked.to_orig(e, end=True)) for s, e in msents]
-    para_starts = [p[0] for p in paragraphs]
-    sentence_para = [max(0, bisect.bisect_right(para_starts, s) - 1) for s, _ in sentences]
+    sentences = [Span(masked.to_orig(s), masked.to_orig(e, end=True)) for s, e in msents]
+    para_starts = [p.start for p in paragraphs]
+    sentence_para = [max(0, bisect.bisect_right(para_starts, s.start) - 1) for s in sentences]
     todo = _sentences_to_parse(masked.text, msents, forms, permissive)
     parsed = Parsed(
         text=text,
@@ -1025,7 +1032,7 @@ def analyse_structure(text: str, nlp, *, permissive: bool = False) -> Parsed:
         chunks = [masked.text[msents[i][0]:msents[i][1]] for i in todo]
         for i, doc in zip(todo, nlp.pipe(chunks, batch_size=64)):
             _apply_rules(parsed, _Sentence(doc, msents[i][0], masked, i), forms)
-    sent_starts = [a for a, _ in sentences]
+    sent_starts = [s.start for s in sentences]
     parsed.attributions.extend(_colon_rules(text, paragraphs, regions, direct, sent_starts))
     parsed.attributions.extend(_dash_rules(text, regions, direct, sentence_para, sent_starts))
     return parsed
@@ -1040,7 +1047,7 @@ def _masked_sentences(masked: _Masked, regions: list[QuoteRegion], direct: list[
             a, b = masked.to_masked(r.start), masked.to_masked(r.end)
             if 0 <= a < b:
                 protect.append((a, b))
-    return [span for ps, pe in paragraph_spans(mtext) for span in split_sentences(mtext, ps, pe, protect)]
+    return [span for p in paragraph_spans(mtext) for span in split_sentences(mtext, p.start, p.end, protect)]
 
 
 def _sentences_to_parse(mtext: str, msents: list[tuple[int, int]], forms: dict[str, float], permissive: bool) -> list[int]:
@@ -1066,8 +1073,9 @@ class _Sentence:
     masked: _Masked
     index: int
 
-    def orig(self, a: int, b: int) -> tuple[int, int]:
-        return self.masked.to_orig(self.m0 + a), self.masked.to_orig(self.m0 + b, end=True)
+    def orig(self, a: int, b: int) -> Span:
+        """Sentence offsets ``[a, b)`` (``a <= b``) as a span of the original text (the mapping keeps order)."""
+        return Span(self.masked.to_orig(self.m0 + a), self.masked.to_orig(self.m0 + b, end=True))
 
     def in_quotation(self, a: int) -> bool:
         """Whether sentence offset ``a`` is a masked quotation (its words are not the frame's)."""
@@ -1084,11 +1092,13 @@ def _apply_rules(parsed: Parsed, sent: _Sentence, forms: dict[str, float]) -> No
     if doc.has_annotation("ENT_IOB"):
         for ent in doc.ents:
             if ent.label_ == "PERSON" and not sent.in_quotation(ent.start_char):
-                parsed.persons.append((*sent.orig(ent.start_char, ent.end_char), 3.0))
+                name = sent.orig(ent.start_char, ent.end_char)
+                parsed.persons.append((name.start, name.end, 3.0))
     else:
         for a, b, score in _name_chains(doc):
             if not sent.in_quotation(a):
-                parsed.persons.append((*sent.orig(a, b), score))
+                name = sent.orig(a, b)
+                parsed.persons.append((name.start, name.end, score))
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is not None:
         sj = _subject(root)
@@ -1115,10 +1125,11 @@ def _attribution(sent: _Sentence, cue: _Cue, para: int, forms: dict[str, float])
         if se > ss and not sent.in_quotation(ss):
             source = sent.orig(ss, se)
             head_span = sent.orig(cue.src.idx, cue.src.idx + len(cue.src.text))
-            stoks = [
-                (*sent.orig(t.idx, t.idx + len(t.text)), t.text, _pos(t), t.ent_type_) for t in doc if ss <= t.idx < se
-            ]
-    content = []
+            for t in doc:
+                if ss <= t.idx < se:
+                    word = sent.orig(t.idx, t.idx + len(t.text))
+                    stoks.append((word.start, word.end, t.text, _pos(t), t.ent_type_))
+    content: list[Span] = []
     for a, b in cue.content:
         a, b = _trim_punct(doc.text, a, b)
         dl = _DATELINE.match(doc.text, a, b)

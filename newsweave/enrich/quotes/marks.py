@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from newsweave.model import Span
+
 __all__ = ["QuoteRegion", "find_regions", "paragraph_spans", "OPENERS", "CLOSERS", "QUOTE_CHARS"]
 
 # opener -> closers that end it
@@ -46,32 +48,23 @@ class QuoteRegion:
     close_pos: int  # index of the closing mark, or -1 when it never closed
     start: int  # outer start (the opening mark, or the paragraph start)
     end: int  # outer end (after the closing mark, or the paragraph end)
-    pieces: list[tuple[int, int]] = field(default_factory=list)
+    pieces: list[Span] = field(default_factory=list)
     balanced: bool = True
     note: str = ""
 
     @property
-    def inner(self) -> tuple[int, int]:
-        return self.pieces[0][0], self.pieces[-1][1]
+    def inner(self) -> Span:
+        return Span(self.pieces[0].start, self.pieces[-1].end)
 
 
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Paragraphs as (start, end) pairs, split at line breaks, trimmed of spaces."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraphs as spans, split at line breaks, trimmed of spaces."""
+    bounds = [0]
     for m in _PARA_SPLIT.finditer(text):
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+        bounds += [m.start(), m.end()]
+    bounds.append(len(text))
+    spans = (_trim(text, bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2))
+    return [span for span in spans if len(span) > 0]
 
 
 def _straight_role(text: str, i: int, para_start: int, para_end: int, width: int = 1) -> str:
@@ -87,12 +80,13 @@ def _straight_role(text: str, i: int, para_start: int, para_end: int, width: int
     return "either"
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+def _trim(text: str, s: int, e: int) -> Span:
+    """``[s, e)`` without the spaces at its ends (callers pass ``s <= e``: marks are read in order)."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
         e -= 1
-    return s, e
+    return Span(s, e)
 
 
 def _marks(text: str, ps: int, pe: int) -> list[tuple[int, str, str, int]]:
@@ -123,7 +117,7 @@ def _marks(text: str, ps: int, pe: int) -> list[tuple[int, str, str, int]]:
     return out
 
 
-def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[QuoteRegion]:
+def find_regions(text: str, paragraphs: list[Span] | None = None) -> list[QuoteRegion]:
     """Quoted regions of ``text`` (double-quote level), in order, never overlapping.
 
     One pass over each paragraph's marks: an opener waits (``pending``) for
@@ -133,7 +127,8 @@ def find_regions(text: str, paragraphs: list[tuple[int, int]] | None = None) -> 
     if paragraphs is None:
         paragraphs = paragraph_spans(text)
     scan = _Scan(text)
-    for pidx, (ps, pe) in enumerate(paragraphs):
+    for pidx, para in enumerate(paragraphs):
+        ps, pe = para.start, para.end
         marks = _marks(text, ps, pe)
         scan.pending = None
         scan.seg_start = ps
@@ -203,9 +198,9 @@ def _mark_while_closed(
     if ch == "«" or role == "open" or (role == "either" and ch == '"'):
         scan.pending = (pos, ch, ln)
         return
-    s, e = _trim(scan.text, scan.seg_start, pos)
-    if e > s:
-        scan.regions.append(QuoteRegion(-1, pos, s, pos + ln, [(s, e)], balanced=False, note="no opening mark"))
+    inner = _trim(scan.text, scan.seg_start, pos)
+    if len(inner) > 0:
+        scan.regions.append(QuoteRegion(-1, pos, inner.start, pos + ln, [inner], balanced=False, note="no opening mark"))
     scan.seg_start = pos + ln
 
 
@@ -223,57 +218,57 @@ def _mark_while_open(scan: _Scan, pos: int, ch: str, role: str, ln: int) -> None
     if role == "open" or ch in "“„«" or ch == '"':
         # a new opener while one is pending: the pending quote never closed;
         # it ends before this mark (degrade gracefully)
-        s, e = _trim(scan.text, open_pos + open_ln, pos)
+        inner = _trim(scan.text, open_pos + open_ln, pos)
         if scan.carry is not None:
-            scan.carry.pieces.append((s, e))
-            scan.carry.end = e
+            scan.carry.pieces.append(inner)
+            scan.carry.end = inner.end
             scan.carry.balanced = False
             scan.carry.note = "unclosed"
             scan.regions.append(scan.carry)
             scan.carry = None
-        elif e > s:
-            scan.regions.append(QuoteRegion(open_pos, -1, open_pos, e, [(s, e)], balanced=False, note="unclosed"))
+        elif len(inner) > 0:
+            scan.regions.append(QuoteRegion(open_pos, -1, open_pos, inner.end, [inner], balanced=False, note="unclosed"))
         scan.pending = (pos, ch, ln)
     # a closer of another kind while open: ignored
 
 
 def _close(scan: _Scan, open_pos: int, open_ln: int, pos: int, ln: int) -> None:
     """The open quote ends at the closing mark at ``pos`` (finishing a carried multi-paragraph one)."""
-    s, e = _trim(scan.text, open_pos + open_ln, pos)
+    inner = _trim(scan.text, open_pos + open_ln, pos)
     if scan.carry is not None:
-        scan.carry.pieces.append((s, e))
+        scan.carry.pieces.append(inner)
         scan.carry.close_pos = pos
         scan.carry.end = pos + ln
         scan.regions.append(scan.carry)
         scan.carry = None
     else:
-        scan.regions.append(QuoteRegion(open_pos, pos, open_pos, pos + ln, [(s, e)] if e > s else [(s, s)]))
+        scan.regions.append(QuoteRegion(open_pos, pos, open_pos, pos + ln, [inner]))  # an empty quote keeps its empty piece
     scan.pending = None
     scan.seg_start = pos + ln
 
 
-def _paragraph_end(scan: _Scan, paragraphs: list[tuple[int, int]], pidx: int, pe: int) -> None:
+def _paragraph_end(scan: _Scan, paragraphs: list[Span], pidx: int, pe: int) -> None:
     """A quote still open at a paragraph end runs to it; it is carried on when the next paragraph opens with a mark."""
     if scan.pending is None:
         scan.carry = None
         return
     open_pos, _open_ch, open_ln = scan.pending
-    s, e = _trim(scan.text, open_pos + open_ln, pe)
+    inner = _trim(scan.text, open_pos + open_ln, pe)
     nxt = paragraphs[pidx + 1] if pidx + 1 < len(paragraphs) else None
     continues = False
     if nxt is not None:
-        first = scan.text[nxt[0]]
+        first = scan.text[nxt.start]
         continues = first in OPENERS or first == '"'
     if scan.carry is None:
         scan.carry = QuoteRegion(open_pos, -1, open_pos, pe, [], balanced=True)
     carry = scan.carry
-    carry.pieces.append((s, e))
+    carry.pieces.append(inner)
     carry.end = pe
     if continues:
         carry.note = "multi-paragraph"
         return
     carry.balanced = False
     carry.note = "unclosed"
-    if carry.pieces and carry.pieces[-1][1] > carry.pieces[-1][0]:
+    if carry.pieces and len(carry.pieces[-1]) > 0:
         scan.regions.append(carry)
     scan.carry = None

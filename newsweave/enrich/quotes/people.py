@@ -235,16 +235,16 @@ def _preceding_title(text: str, start: int) -> str:
     return " ".join(got)
 
 
-def _beside(text: str, head: tuple[int, int], start: int) -> bool:
+def _beside(text: str, head: Span, start: int) -> bool:
     """Is what starts at ``start`` set right beside the source's head ("its president, Amira Solberg")?
 
     Only a comma or a space may separate them: "a spokeswoman for Mayor Brandt"
     has a preposition in between and is the spokeswoman, not the mayor.
     """
-    return start >= head[1] and re.fullmatch(r"\s*,?\s*", text[head[1]:start]) is not None
+    return start >= head.end and re.fullmatch(r"\s*,?\s*", text[head.end:start]) is not None
 
 
-def _apposed_name(text: str, head: tuple[int, int], inside: list[_Mention]) -> _Mention | None:
+def _apposed_name(text: str, head: Span, inside: list[_Mention]) -> _Mention | None:
     """The name mention set beside the source phrase's head, if any."""
     return next((mm for mm in inside if mm.kind in ("name", "surname", "variant") and _beside(text, head, mm.start)), None)
 
@@ -351,7 +351,7 @@ def _add_source_names(parsed: Parsed, raw_names: list[tuple[str, list[str]]]) ->
         for run in runs:
             if not run:
                 continue
-            if run[0][0] <= head[0] <= run[-1][0] or _beside(parsed.text, head, run[0][0]):
+            if run[0][0] <= head.start <= run[-1][0] or _beside(parsed.text, head, run[0][0]):
                 n, d = _clean_name(parsed.text[run[0][0]:run[-1][1]])
                 if _is_name(n) and not any(n == x for x, _ in raw_names):
                     raw_names.append((n, d))
@@ -572,10 +572,10 @@ def _subject_person(st: _Speakers, si: int) -> int | None:
     ms = st.cast.by_sent.get(si, [])
     if span is not None:
         for mm in ms:
-            if span[0] <= mm.start < span[1]:
+            if span.start <= mm.start < span.end:
                 return mm.person
         return None
-    if ms and ms[0].start - st.doc.parsed.sentences[si][0] <= 60:
+    if ms and ms[0].start - st.doc.parsed.sentences[si].start <= 60:
         return ms[0].person
     return None
 
@@ -826,7 +826,7 @@ def _speaker_from_source(st: _Speakers, k: int, att: Attribution | None) -> None
     if appositive:
         assert head is not None
         q.confidence = 0.85
-        q.reason = f"named beside the source '{text[head[0]:head[1]]}'"
+        q.reason = f"named beside the source '{head.of(text)}'"
         return
     q.confidence = 0.95 if chosen.kind in ("name", "surname") else 0.8
     q.reason = {
@@ -837,7 +837,7 @@ def _speaker_from_source(st: _Speakers, k: int, att: Attribution | None) -> None
     }.get(chosen.kind, "named as the source")
 
 
-def _source_mention(text: str, inside: list[_Mention], head: tuple[int, int] | None) -> tuple[_Mention | None, bool]:
+def _source_mention(text: str, inside: list[_Mention], head: Span | None) -> tuple[_Mention | None, bool]:
     """The mention inside a source that is the speaker, and whether it was found beside the head (appositive).
 
     With a parsed head: the mention covering the head (or a role phrase
@@ -848,7 +848,7 @@ def _source_mention(text: str, inside: list[_Mention], head: tuple[int, int] | N
     if head is None:
         return inside[0], False
     for mm in inside:
-        if mm.start <= head[0] < mm.end or (mm.kind == "role" and mm.end >= head[1] - 1):
+        if mm.start <= head.start < mm.end or (mm.kind == "role" and mm.end >= head.end - 1):
             return mm, False
     chosen = _apposed_name(text, head, inside)
     return chosen, chosen is not None

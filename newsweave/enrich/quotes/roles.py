@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from newsweave.model import Span
+
 __all__ = ["ROLES", "quote_roles", "role_chars", "roles_of", "with_marks"]
 
 ROLES = ("source", "cue", "content")
@@ -19,7 +21,11 @@ _CLOSE = "”»«\"’'“"
 
 
 def role_chars(text: str, pieces: Iterable[tuple[int, int]]) -> frozenset[int]:
-    """The non-space character offsets the pieces cover (pieces of one span join)."""
+    """The non-space character offsets the pieces cover (pieces of one span join).
+
+    Plain (start, end) pairs, not Spans: the scorer passes gold offsets as the data
+    files hold them, and they are clamped to the text here rather than validated.
+    """
     out = set()
     for s, e in pieces:
         for i in range(max(0, s), min(len(text), e)):
@@ -28,8 +34,9 @@ def role_chars(text: str, pieces: Iterable[tuple[int, int]]) -> frozenset[int]:
     return frozenset(out)
 
 
-def with_marks(text: str, s: int, e: int) -> tuple[int, int]:
+def with_marks(text: str, piece: Span) -> Span:
     """Widen a direct-quote piece to the quotation marks around it."""
+    s, e = piece.start, piece.end
     j = s
     while j > 0 and text[j - 1] == " ":
         j -= 1
@@ -44,7 +51,7 @@ def with_marks(text: str, s: int, e: int) -> tuple[int, int]:
         e = k + 2
     elif k < len(text) and text[k] in _CLOSE:
         e = k + 1
-    return s, e
+    return Span(s, e)
 
 
 def quote_roles(text: str, quote: Any) -> dict[str, frozenset[int]]:
@@ -54,10 +61,8 @@ def quote_roles(text: str, quote: Any) -> dict[str, frozenset[int]]:
         out["source"] = role_chars(text, [(quote.source.start, quote.source.end)])
     if quote.cue is not None:
         out["cue"] = role_chars(text, [(quote.cue.start, quote.cue.end)])
-    pieces = [(f.start, f.end) for f in quote.pieces]
-    if quote.kind in ("direct", "mixed"):
-        pieces = [with_marks(text, s, e) for s, e in pieces]
-    out["content"] = role_chars(text, pieces)
+    pieces = [with_marks(text, f) for f in quote.pieces] if quote.kind in ("direct", "mixed") else quote.pieces
+    out["content"] = role_chars(text, [(p.start, p.end) for p in pieces])
     return out
 
 

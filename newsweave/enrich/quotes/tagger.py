@@ -26,6 +26,7 @@ from newsweave.enrich.quotes.extract import COLON_LABELS, QUOTE_TOKEN, Attributi
 from newsweave.enrich.quotes.lexicon import cue_forms
 from newsweave.enrich.quotes.marks import ALL_MARKS, QuoteRegion
 from newsweave.enrich.quotes.roles import ROLES, roles_of
+from newsweave.model import Span
 
 __all__ = [
     "LABELS", "MODEL_PATH", "Segment", "attributions", "bio", "features", "link", "owners", "retag", "rule_labels",
@@ -387,20 +388,20 @@ def link(segs: list[Segment]) -> list[dict[str, Any]]:
 _MARKS_AND_SPACE = ALL_MARKS + " \t\n"
 
 
-def _minus(pieces: list[tuple[int, int]], holes: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+def _minus(pieces: list[Span], holes: list[Span], text: str) -> list[Span]:
     """``pieces`` without the ``holes``, each remainder trimmed of spaces and quotation marks."""
     out = []
-    for s, e in pieces:
-        cuts = [(s, e)]
-        for hs, he in holes:
-            cuts = [c for a, b in cuts for c in ((a, min(b, hs)), (max(a, he), b)) if c[1] > c[0]]
+    for piece in pieces:
+        cuts = [(piece.start, piece.end)]  # working bounds: a cut may come out empty (dropped)
+        for hole in holes:
+            cuts = [c for a, b in cuts for c in ((a, min(b, hole.start)), (max(a, hole.end), b)) if c[1] > c[0]]
         for a, b in cuts:
             while a < b and text[a] in _MARKS_AND_SPACE:
                 a += 1
             while b > a and text[b - 1] in _MARKS_AND_SPACE:
                 b -= 1
             if b > a:
-                out.append((a, b))
+                out.append(Span(a, b))
     return out
 
 
@@ -421,12 +422,12 @@ def attributions(parsed: Parsed, linked: list[dict[str, Any]]) -> list[Attributi
             continue
         if a["source"] is not None and text[a["source"][0]:a["source"][1]].strip(" (").lower() in COLON_LABELS:
             continue
-        pieces = a["content"]
+        pieces = [Span(s, e) for s, e in a["content"]]
         regs = [
             ri for ri, r in enumerate(parsed.regions)
-            if parsed.direct[ri] and any(s <= r.start and r.end <= e for s, e in pieces)
+            if parsed.direct[ri] and any(p.start <= r.start and r.end <= p.end for p in pieces)
         ]
-        rest = _minus(pieces, [(parsed.regions[ri].start, parsed.regions[ri].end) for ri in regs], text)
+        rest = _minus(pieces, [Span(parsed.regions[ri].start, parsed.regions[ri].end) for ri in regs], text)
         toks = parsed.tokens[a["para"]] if 0 <= a["para"] < len(parsed.tokens) else []
         source_tokens: list[tuple[int, int, str, str, str]] = []
         head = None
@@ -436,10 +437,10 @@ def attributions(parsed: Parsed, linked: list[dict[str, Any]]) -> list[Attributi
             source_tokens = [(toks[k].start, toks[k].end, toks[k].text, pos_of_tag(toks[k].tag), "") for k in inside]
             top = next((k for k in inside if toks[k].head not in inside or toks[k].head == k), None)
             if top is not None:
-                head = (toks[top].start, toks[top].end)
+                head = Span(toks[top].start, toks[top].end)
         out.append(Attribution(
-            cue=a["cue"],
-            source=a["source"],
+            cue=Span(*a["cue"]),
+            source=Span(*a["source"]) if a["source"] is not None else None,
             content=rest,
             regions=regs,
             kind="direct" if regs and not rest else ("mixed" if regs else "indirect"),
@@ -457,8 +458,8 @@ def attributions(parsed: Parsed, linked: list[dict[str, Any]]) -> list[Attributi
 def _overlaps(rule: Attribution, tagged: list[Attribution]) -> bool:
     """Does a rule attribution share its cue, a content piece or a quotation with a tagged one?"""
 
-    def ov(x: tuple[int, int] | None, y: tuple[int, int] | None) -> bool:
-        return x is not None and y is not None and x[0] < y[1] and y[0] < x[1]
+    def ov(x: Span | None, y: Span | None) -> bool:
+        return x is not None and y is not None and x.start < y.end and y.start < x.end
 
     return any(
         ov(rule.cue, t.cue)

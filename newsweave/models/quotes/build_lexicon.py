@@ -83,9 +83,9 @@ def build_structural(train: Path, limit: int | None = None) -> dict[str, dict[st
                         gold.append((f["start"], f["end"]))
             parsed = analyse_structure(text, nlp, permissive=True)
             for a in parsed.attributions:
-                if not a.cue or not a.cue_head:
+                if a.cue is None or not a.cue_head:
                     continue
-                hit = any(a.cue[0] < e and s < a.cue[1] for s, e in gold)
+                hit = any(a.cue.start < e and s < a.cue.end for s, e in gold)
                 g = stats.setdefault(a.cue_head, {}).setdefault(a.group or "other", [0, 0])
                 g[0] += int(hit)
                 g[1] += 1
