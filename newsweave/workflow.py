@@ -36,8 +36,8 @@ __all__ = [
     "IngestRun",
     "JobResult",
     "StaleWork",
-    "StorySet",
     "StoryReport",
+    "StorySet",
     "compare_inputs",
     "compare_story",
     "compare_story_sets",
@@ -47,6 +47,7 @@ __all__ = [
     "load_story_set",
     "run_job",
     "stale_work",
+    "stored_entities",
     "story_sets_for",
 ]
 
@@ -118,8 +119,8 @@ def stale_work(store: Store) -> StaleWork:
     """
     from sqlalchemy import select
 
+    from newsweave.enrich.stage import stale_for_this_analyser
     from newsweave.model import ArticleStatus
-    from newsweave.store.analysis import stale_article_ids
     from newsweave.store.schema import articles, story_assignments
 
     assigned = select(story_assignments.c.article_id)
@@ -127,7 +128,8 @@ def stale_work(store: Store) -> StaleWork:
         without_story = conn.execute(
             select(articles.c.id).where(articles.c.status == ArticleStatus.OK.value,
                                         articles.c.id.not_in(assigned)).order_by(articles.c.seq)).scalars()
-        return StaleWork(stale_article_ids(store), list(without_story))
+        without = list(without_story)
+    return StaleWork(stale_for_this_analyser(store), without)
 
 
 def _grouping_due(store: Store, summary: IngestSummary, analysed: int) -> bool:
@@ -141,7 +143,7 @@ def ingest_analysed(inputs: Iterable[str], store: Store, options: IngestOptions,
     then analyse what an interrupted earlier run stored but left unanalysed; returns the summary
     and how many articles were analysed. ``newsweave ingest`` and the main job share it."""
     from newsweave.enrich.analyse import default_workers
-    from newsweave.store.analysis import AnalysisStep
+    from newsweave.enrich.stage import AnalysisStep
 
     with AnalysisStep(workers or default_workers(), statements=statements) as analysis:
         summary = ingest(list(inputs), store, replace(options, post_store=[analysis]), progress=progress)
@@ -199,11 +201,21 @@ def load_story_set(store: Store, story_id: str, detail: Any = None) -> StorySet:
 
 
 def _stored_set(store: Store, story_id: str | None, articles: list[Article], groups: dict[str, str]) -> StorySet:
-    from newsweave.store.analysis import StatementVectors, entities_for
-    from newsweave.store.quotes import analyses_for
+    from newsweave.enrich.stage import StatementVectors, analyses_for
 
     return StorySet(story_id, articles, groups, analyses_for(store, articles),
-                    entities_for(store, articles), StatementVectors(store))
+                    stored_entities(store, articles), StatementVectors(store))
+
+
+def stored_entities(store: Store, articles: Sequence[Article]) -> dict[str, list[Any]]:
+    """Compare's entities of each article with a current stored analysis (others are left out: compare runs NER)."""
+    from newsweave.compare.names import entities_from_spans
+    from newsweave.enrich.analyse import analysis_version
+    from newsweave.store.analysis import entity_spans_for
+
+    by_id = {a.id: a for a in articles}
+    spans = entity_spans_for(store, list(by_id), analysis_version())
+    return {article_id: entities_from_spans(by_id[article_id], found) for article_id, found in spans.items()}
 
 
 def story_sets_for(store: Store, article_ids: Sequence[str] | None = None, *, by_story: bool = False,

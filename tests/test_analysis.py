@@ -12,12 +12,13 @@ import pytest
 import newsweave.compare as compare_module
 import newsweave.nlp
 from newsweave.enrich.analyse import AnalysisPool, analyse, analyse_many, analysis_version
+from newsweave.enrich.stage import StatementVectors, stale_for_this_analyser
 from newsweave.enrich.statements import Statement
 from newsweave.model import Article
 from newsweave.store import Store
-from newsweave.store.analysis import StatementVectors, entities_for, stale_article_ids, store_analyses
+from newsweave.store.analysis import store_analyses
 from newsweave.store.stories import list_stories, story_detail
-from newsweave.workflow import run_job
+from newsweave.workflow import run_job, stored_entities
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
@@ -97,11 +98,11 @@ def test_stored_entities_are_read_back_for_compare(db_url):
     with Store.open(db_url) as store:
         article = _article("a1", "Mara Quellwood spoke in Port Ellery.")
         store.add_batch([article])
-        assert stale_article_ids(store) == ["a1"]
+        assert stale_for_this_analyser(store) == ["a1"]
         store_analyses(store, analyse_many([article], embeddings=None))
-        assert stale_article_ids(store) == []
+        assert stale_for_this_analyser(store) == []
         (stored,) = store.iter_articles(ids=["a1"])
-        entities = entities_for(store, [stored])["a1"]
+        entities = stored_entities(store, [stored])["a1"]
         assert [(e.label, e.text) for e in entities] == [("person", "Mara Quellwood"), ("place", "Port Ellery")]
 
 
@@ -112,7 +113,7 @@ def test_statement_vectors_are_embedded_once_per_store(db_url, monkeypatch):
         calls.append(len(texts))
         return np.eye(len(texts), 4, dtype=np.float32)
 
-    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", fake_embed)
+    monkeypatch.setattr("newsweave.enrich.stage.embed_statements", fake_embed)
     with Store.open(db_url) as store:
         store.add_batch([_article("a1", "One two three four five. Six seven eight nine ten.")])
         one = Statement("a1", "a1.example", 0, 24, "One two three four five.", [])
@@ -188,10 +189,10 @@ def test_a_run_analyses_articles_an_earlier_ingest_stored_without_analysis(corpu
 
     with Store.open(str(tmp_path / "job.db")) as store:
         stored = ingest([str(corpus)], store, IngestOptions(post_store=[])).stored  # as if killed before analysing
-        assert len(stale_article_ids(store)) == stored
+        assert len(stale_for_this_analyser(store)) == stored
         result = _job(corpus, store, tmp_path / "out")
         assert result.ingest.stored == 0 and result.analysed == stored
-        assert stale_article_ids(store) == [] and result.compared == 2
+        assert stale_for_this_analyser(store) == [] and result.compared == 2
 
 
 def test_statement_vectors_made_by_the_pass_are_what_compare_reads(tmp_path, monkeypatch):
@@ -203,7 +204,8 @@ def test_statement_vectors_made_by_the_pass_are_what_compare_reads(tmp_path, mon
         embedded.extend(texts)
         return np.eye(len(texts), 8, dtype=np.float32)
 
-    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", fake_embed)
+    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", fake_embed)  # the analysis pass
+    monkeypatch.setattr("newsweave.enrich.stage.embed_statements", fake_embed)  # compare's statement vectors
     monkeypatch.setattr("newsweave.enrich.statements.embedder_available", lambda: True)
     article = _article("a1", "The council approved the new harbour bridge on Monday evening. "
                              "Work on the eastern span starts in the spring, officials said.")

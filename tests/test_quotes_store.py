@@ -173,7 +173,7 @@ def test_extract_quotes_many_in_order():
 def test_quotes_step_for_the_ingest_pipeline(tmp_path):
     from types import SimpleNamespace
 
-    from newsweave.store.quotes import quotes_step
+    from newsweave.enrich.stage import quotes_step
 
     store = Store.open(f"sqlite:///{tmp_path / 'step.db'}")
     art = _article(9)
@@ -186,7 +186,7 @@ def test_quotes_step_for_the_ingest_pipeline(tmp_path):
 
 
 def test_ensure_quotes_extracts_only_articles_without_current_quotes(tmp_path):
-    from newsweave.store.quotes import ensure_quotes
+    from newsweave.enrich.stage import ensure_quotes
 
     store = Store.open(str(tmp_path / "q.db"))
     text = "“We are ready,” Ana Ruiz said on Monday at the harbour."
@@ -205,7 +205,7 @@ MIXED_TEXT = (
 
 
 def test_store_keeps_every_act_and_lists_reported_speech_by_default(tmp_path, nlp):
-    from newsweave.store.quotes import analyses_for
+    from newsweave.enrich.stage import analyses_for
 
     store = Store.open(f"sqlite:///{tmp_path / 'acts.db'}")
     art = make_article(7, text=MIXED_TEXT, paragraphs=[], removed=[], extracted_text=MIXED_TEXT)

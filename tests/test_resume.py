@@ -73,9 +73,9 @@ def _kill_while_reading(monkeypatch):
 
 
 def _kill_in_analysis(monkeypatch):
-    import newsweave.store.analysis as store_analysis
+    import newsweave.enrich.stage as analysis_stage
 
-    monkeypatch.setattr(store_analysis, "store_analyses", kill_on_call(1, store_analysis.store_analyses))
+    monkeypatch.setattr(analysis_stage, "store_analyses", kill_on_call(1, analysis_stage.store_analyses))
 
 
 def _kill_in_grouping(monkeypatch):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from newsweave.enrich.stage import ensure_quotes
 from newsweave.group.stage import update_stories
 from newsweave.group.stories import Assignment
 from newsweave.model import Article, ArticleStatus, Span, article_id_for
 from newsweave.store import Store
-from newsweave.store.quotes import ensure_quotes
 
 XSS = [
     "<script>window.__xss=1</script>",

@@ -81,8 +81,8 @@ class Plant:
 
 def _stories_of(path: Path, store: Store) -> list[tuple[str, list[Article], dict[str, Any]]]:
     """Ingest ``path`` into ``store``; each gold story (the record's ``story``) with its stored quote analyses."""
+    from newsweave.enrich.stage import analyses_for
     from newsweave.pipeline import IngestOptions, StoredBatch, ingest
-    from newsweave.store.quotes import analyses_for
 
     ids: list[str] = []
 

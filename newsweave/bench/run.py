@@ -134,10 +134,10 @@ def measure_in_subprocess(corpus: str, *, workers: int, method: str = "auto", db
 
 def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any] | None:
     """Story clustering scores on a labelled story file through ingest → store → analysis → stories."""
+    from newsweave.enrich.stage import AnalysisStep
     from newsweave.group.stage import update_stories
     from newsweave.pipeline import IngestOptions, ingest
     from newsweave.store import Store
-    from newsweave.store.analysis import AnalysisStep
 
     with tempfile.TemporaryDirectory(prefix="newsweave-bench-stories-") as tmp, \
             Store.open(str(Path(tmp) / "stories.db")) as store:

@@ -283,7 +283,8 @@ def show_command(
     ),
 ) -> None:
     """Show one article: metadata, clean text with paragraph numbers, removed debris, quotes."""
-    from newsweave.store.quotes import ensure_quotes, quotes_of
+    from newsweave.enrich.stage import ensure_quotes
+    from newsweave.store.quotes import quotes_of
     from newsweave.store.stories import story_of_article
     from newsweave.store.versions import versions_of
 

@@ -1,6 +1,6 @@
 """newsweave CLI commands: ``quotes`` (list who said what) and ``bench quotes``.
 
-Quotes are extracted on demand (:func:`newsweave.store.quotes.ensure_quotes`):
+Quotes are extracted on demand (:func:`newsweave.enrich.stage.ensure_quotes`):
 articles whose quotes were never extracted, or were extracted by an older
 extractor version, are processed first.
 """
@@ -51,9 +51,10 @@ def quotes_command(
 
     By default only reported speech and writing by a speaker the text names or describes. Each quote shows the resolved speaker (canonical name) and the speaker as written ("he", "a senior official"), its kind (direct / indirect / mixed), its act (speech / writing, with --every-act also thought / nominal / other) and speaker type, the outlet and the confidence. JSON and CSV give the character spans of the words, cue and speaker as written.
     """
+    from newsweave.enrich.stage import ensure_quotes
     from newsweave.present.export import write_csv
     from newsweave.store import Store
-    from newsweave.store.quotes import ensure_quotes, iter_quotes
+    from newsweave.store.quotes import iter_quotes
     from newsweave.store.stories import story_detail
 
     fmt = fmt.lower()

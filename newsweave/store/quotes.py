@@ -24,8 +24,7 @@ if TYPE_CHECKING:
     from newsweave.store.repository import Store
 
 __all__ = [
-    "StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "ensure_quotes",
-    "quotes_step", "analyses_for",
+    "StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "articles_without_quotes",
 ]
 
 PEOPLE_KIND = "people"
@@ -217,71 +216,13 @@ def quotes_of(store: Store, article_id: str) -> list[Quote]:
     return [_quote_from_row(r) for r in rows]
 
 
-def ensure_quotes(store: Store, article_ids: Iterable[str] | None = None) -> int:
-    """Extract and store the quotes of stored articles that lack them or have an older extractor's.
-
-    Articles ingested without the quotes step (or before the extractor changed)
-    then list with everyone else. Articles that are not story material get an
-    empty analysis so they are not retried. Returns how many articles it processed.
-    """
-    from newsweave.enrich.quotes import VERSION
-
+def articles_without_quotes(store: Store, version: str, article_ids: Iterable[str] | None = None) -> list[str]:
+    """Stored articles (of ``article_ids``, or all) whose quotes are missing or by another extractor ``version``."""
     current = select(annotations_table.c.article_id).where(
-        annotations_table.c.kind == PEOPLE_KIND, annotations_table.c.version == VERSION
+        annotations_table.c.kind == PEOPLE_KIND, annotations_table.c.version == version
     )
     query = select(articles.c.id).where(articles.c.id.not_in(current))
     if article_ids is not None:
         query = query.where(articles.c.id.in_(list(article_ids)))
     with store.connect() as conn:
-        todo = list(conn.execute(query.order_by(articles.c.seq)).scalars())
-    for article_id in todo:
-        _extract_and_store(store, store.get_article(article_id, with_raw=False))
-    return len(todo)
-
-
-def _extract_and_store(store: Store, article: Any) -> None:
-    """Replace an article's quotes and people; one that is not story material (paywall stub,
-    boilerplate) gets an empty analysis so it is not retried."""
-    from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
-
-    status = getattr(article, "status", None)
-    material = getattr(status, "is_story_material", True)
-    replace_quotes(store, article.id, quotes_for_article(article) if material else QuoteAnalysis())
-
-
-def quotes_step(batch: Any, store: Store) -> None:
-    """Post-store pipeline step (``IngestOptions.post_store``): quotes of a stored batch.
-
-    Idempotent: each article's quotes and people annotation are replaced.
-    """
-    for article in batch.stored:
-        _extract_and_store(store, article)
-
-
-def analyses_for(store: Store, articles: Iterable[Any]) -> dict[str, Any]:
-    """Quote analyses of stored articles: read from the store when current, else extracted and stored.
-
-    "Current" means the ``people`` annotation carries this extractor's
-    ``VERSION``; an older or missing one is recomputed, so a changed extractor
-    never serves stale quotes. Every act is returned; compare keeps the
-    reported ones (:attr:`Quote.is_reported`).
-    """
-    from newsweave.enrich.quotes import VERSION, QuoteAnalysis, quotes_for_article
-    from newsweave.enrich.quotes.people import Person
-    from newsweave.model import Finding
-
-    result: dict[str, Any] = {}
-    for article in articles:
-        cached = store.get_annotation(article.id, PEOPLE_KIND)
-        if cached is not None and cached[0] == VERSION:
-            data = cached[1]
-            result[article.id] = QuoteAnalysis(
-                quotes=quotes_of(store, article.id),
-                people=[Person.from_dict(p) for p in data.get("people", [])],
-                findings=[Finding.from_dict(f, article.id) for f in data.get("findings", [])],
-            )
-            continue
-        analysis = quotes_for_article(article)
-        replace_quotes(store, article.id, analysis)
-        result[article.id] = analysis
-    return result
+        return list(conn.execute(query.order_by(articles.c.seq)).scalars())
