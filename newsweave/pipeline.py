@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from newsweave.batches import batched
 from newsweave.errors import InputError, NewsweaveError
 from newsweave.model import Article, ArticleStatus, Failure, Skipped
 from newsweave.store import DEFAULT_BATCH_SIZE, Store
@@ -198,7 +199,7 @@ def ingest(
                     tick()
                 yield item
 
-    for batch in _batched(counted(reader(inputs, options.read_options)), options.batch_size):
+    for batch in batched(counted(reader(inputs, options.read_options)), options.batch_size):
         summary.batches += 1
         present = _present_ids(store, [a.id for a in batch])
         fresh = [a for a in batch if a.id not in present]
@@ -267,17 +268,6 @@ def _run_post_store(step: PostStoreStep, batch: StoredBatch, store: Store, summa
             Failure(f"batch {batch.number} ({len(batch.stored)} articles)",
                     f"{name} failed: {type(e).__name__}: {_one_line(e)}")
         )
-
-
-def _batched(stream: Iterator[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in stream:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _present_ids(store: Store, ids: list[str]) -> set[str]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from newsweave.batches import batched
 from newsweave.enrich.analyse import AnalysisPool, analysis_version
 from newsweave.enrich.quotes import VERSION as QUOTES_VERSION
 from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
@@ -111,9 +112,9 @@ class AnalysisStep:
     def finish(self, store: Store) -> int:
         """Analyse every stored article still without a current analysis (a resumed run); returns how many."""
         before = self.analysed
-        ids = stale_article_ids(store, analysis_version())
-        for lo in range(0, len(ids), 64):
-            self.analyse(store, list(store.iter_articles(ids=ids[lo : lo + 64], with_raw=False)))
+        ids = stale_for_this_analyser(store)
+        for part in batched(ids, 64):
+            self.analyse(store, list(store.iter_articles(ids=part, with_raw=False)))
         return self.analysed - before
 
     def analyse(self, store: Store, todo: Sequence[Article]) -> None:

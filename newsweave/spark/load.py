@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsweave.batches import batched
 from newsweave.errors import InputError
 from newsweave.spark import stages
 from newsweave.store.stories import (
@@ -106,19 +107,8 @@ def _load_signatures(store: Store, dataset: Any) -> None:
     from newsweave.group.minhash import MinHasher
 
     hasher = MinHasher()
-    for rows in _chunked(_rows(dataset, ["id", "minhash"])):
+    for rows in batched(_rows(dataset, ["id", "minhash"]), _BATCH):
         write_signatures(store, [(r["id"], r["minhash"]) for r in rows if r["minhash"]], hasher.num_perm, hasher.shingle)
-
-
-def _chunked(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    chunk: list[dict[str, Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= _BATCH:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _load_reprints(store: Store, rows: list[dict[str, Any]]) -> None:

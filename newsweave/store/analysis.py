@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import delete, insert, select
 
+from newsweave.batches import batched
 from newsweave.model import Span
 from newsweave.store.schema import analyses, articles, statement_vectors
 from newsweave.store.schema import annotations as annotations_table
@@ -43,10 +44,6 @@ LOGGER = logging.getLogger("newsweave.store.analysis")
 _CHUNK = 500
 
 
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for lo in range(0, len(items), size):
-        yield items[lo : lo + size]
-
 
 def stale_article_ids(store: Store, version: str, article_ids: Iterable[str] | None = None) -> list[str]:
     """Stored articles (of ``article_ids``, or all) without an analysis by analyser ``version``, in ingest order.
@@ -59,7 +56,7 @@ def stale_article_ids(store: Store, version: str, article_ids: Iterable[str] | N
         if article_ids is None:
             return list(conn.execute(query).scalars())
         found: list[str] = []
-        for part in _chunks(list(article_ids)):
+        for part in batched(article_ids, _CHUNK):
             found.extend(conn.execute(query.where(articles.c.id.in_(list(part)))).scalars())
         return found
 
@@ -105,7 +102,7 @@ def entity_spans_for(store: Store, article_ids: Sequence[str], version: str) -> 
     """(label, start, end) NER spans of each article whose stored analysis is by analyser ``version`` (others left out)."""
     found: dict[str, list[tuple[str, int, int]]] = {}
     with store.connect() as conn:
-        for part in _chunks(list(dict.fromkeys(article_ids))):
+        for part in batched(dict.fromkeys(article_ids), _CHUNK):
             rows = conn.execute(select(analyses.c.article_id, analyses.c.version, analyses.c.entities)
                                 .where(analyses.c.article_id.in_(list(part))))
             for r in rows:

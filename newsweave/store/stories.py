@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
 
+from newsweave.batches import batched
 from newsweave.errors import InputError, NotFound
 from newsweave.model import ArticleStatus
 from newsweave.store.schema import annotations as annotations_table
@@ -166,10 +167,6 @@ def story_material(store: Store) -> list[StoryMaterial]:
     return out
 
 
-def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
-    for lo in range(0, len(items), size):
-        yield items[lo : lo + size]
-
 
 # --------------------------------------------------------------------------- signatures and reprints
 
@@ -178,7 +175,7 @@ def stored_signatures(store: Store, ids: Sequence[str], num_perm: int, shingle: 
     """The stored MinHash signatures of ``ids`` made with ``num_perm`` permutations of ``shingle``-shingles."""
     found: dict[str, bytes] = {}
     with store.connect() as conn:
-        for part in _chunks(list(ids)):
+        for part in batched(ids, _CHUNK):
             q = select(signatures).where(signatures.c.article_id.in_(list(part)))
             for s in conn.execute(q):
                 if s.num_perm == num_perm and s.shingle == shingle:
@@ -189,7 +186,7 @@ def stored_signatures(store: Store, ids: Sequence[str], num_perm: int, shingle: 
 def write_signatures(store: Store, values: Sequence[tuple[str, bytes]], num_perm: int, shingle: int) -> None:
     """Store ``(article id, signature bytes)`` pairs, replacing any signature those articles had."""
     with store.transaction() as conn:
-        for part in _chunks(list(values)):
+        for part in batched(values, _CHUNK):
             conn.execute(delete(signatures).where(signatures.c.article_id.in_([a for a, _ in part])))
             conn.execute(
                 insert(signatures),
@@ -201,7 +198,7 @@ def replace_reprints(store: Store, values: Sequence[dict[str, Any]]) -> None:
     """Replace every reprint link: ``{"article_id", "group_id", "matched_article", "containment"}`` rows."""
     with store.transaction() as conn:
         conn.execute(delete(reprints))
-        for part in _chunks(list(values)):
+        for part in batched(values, _CHUNK):
             conn.execute(insert(reprints), list(part))
 
 
@@ -212,7 +209,7 @@ def stored_features(store: Store, ids: Sequence[str], version: str) -> dict[str,
     """The clusterer's cached evidence (``story_features`` annotations) of ``ids`` made by ``version``."""
     found: dict[str, Any] = {}
     with store.connect() as conn:
-        for part in _chunks(list(ids)):
+        for part in batched(ids, _CHUNK):
             q = select(annotations_table.c.article_id, annotations_table.c.version, annotations_table.c.data).where(
                 annotations_table.c.kind == FEATURES_KIND, annotations_table.c.article_id.in_(list(part))
             )
@@ -434,9 +431,9 @@ def write_stories(
         assign_rows = [_assignment_row(a, sid, auto[a], a in manual, old_assign.get(a), now) for a, sid in final.items()]
         conn.execute(delete(story_assignments))
         conn.execute(delete(stories))
-        for part in _chunks(story_rows):
+        for part in batched(story_rows, _CHUNK):
             conn.execute(insert(stories), list(part))
-        for part in _chunks(assign_rows):
+        for part in batched(assign_rows, _CHUNK):
             conn.execute(insert(story_assignments), list(part))
     return len(members)
 
@@ -615,7 +612,7 @@ def _material_of(store: Store, ids: Sequence[str]) -> dict[str, StoryMaterial]:
     cols = [articles.c.id, articles.c.seq, articles.c.source, articles.c.title, articles.c.published]
     out: dict[str, StoryMaterial] = {}
     with store.connect() as conn:
-        for part in _chunks(list(ids)):
+        for part in batched(ids, _CHUNK):
             for r in conn.execute(select(*cols).where(articles.c.id.in_(list(part)))):
                 out[r.id] = StoryMaterial(r.id, r.seq, r.source, r.title, "", _utc(r.published))
     return out
