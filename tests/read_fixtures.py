@@ -69,6 +69,23 @@ def write_warc(path: Path, pages: list[tuple[str, bytes]], *, gzip: bool = True,
     return path
 
 
+class SiteWithoutRobots(BaseHTTPRequestHandler):
+    """A test site that logs nothing and has no robots.txt (404); subclasses answer the rest in ``page``."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # http.server API
+        if self.path == "/robots.txt":
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.page()
+
+    def page(self) -> None:
+        raise NotImplementedError
+
+
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 

@@ -7,12 +7,11 @@ import json
 import os
 import time
 import zlib
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from conftest import make_article
-from read_fixtures import article_html, local_http_server, write_warc
+from read_fixtures import SiteWithoutRobots, article_html, local_http_server, write_warc
 from typer.testing import CliRunner
 
 from newsweave.cli import app
@@ -258,15 +257,8 @@ def test_terminal_output_carries_no_control_characters(tmp_path):
 # 9 ------------------------------------------------------------------ deadline per URL
 
 
-class _Stalling(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):  # http.server API
-        if self.path == "/robots.txt":
-            self.send_response(404)
-            self.end_headers()
-            return
+class _Stalling(SiteWithoutRobots):
+    def page(self):
         if self.path == "/silent":
             time.sleep(3)
             return

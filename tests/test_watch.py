@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import pytest
-from read_fixtures import local_http_server
+from read_fixtures import SiteWithoutRobots, local_http_server
 
 from newsweave.errors import InputError
 from newsweave.pipeline import IngestOptions
@@ -42,15 +41,8 @@ class FeedState:
     }
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):  # http.server API
-        if self.path == "/robots.txt":
-            self.send_response(404)
-            self.end_headers()
-            return
+class Handler(SiteWithoutRobots):
+    def page(self):
         FeedState.requests.append({k: v for k, v in self.headers.items() if k.startswith("If-")})
         etag = f'"v{FeedState.version}"'
         if self.headers.get("If-None-Match") == etag:
