@@ -11,7 +11,7 @@ The flow for one run (every stage a generator, so a multi-GB input streams)::
            └─ IngestOptions.post_store   step(batch, store) after each committed batch
 
 Later stages hook in per run through ``IngestOptions.post_store`` (the per-article
-analysis: :func:`newsweave.workflow.ingest_analysed`). A
+analysis: :func:`newsweave.workflow.ingest_job`). A
 post-store step runs after its batch committed, so a kill can land between
 the two: on the re-run the same articles come back in ``batch.present_ids``.
 A step must therefore be idempotent and should check ``present_ids`` for work it

@@ -42,7 +42,6 @@ __all__ = [
     "compare_story",
     "compare_story_sets",
     "finish_ingest",
-    "ingest_analysed",
     "ingest_job",
     "load_story_set",
     "run_job",
@@ -82,6 +81,7 @@ class IngestRun:
     summary: IngestSummary
     analysed: int = 0  # articles analysed (new ones and any left stale by an earlier run)
     grouped: StoryUpdate | None = None  # None: grouping did not run (nothing new, or stories off)
+    statements_embedded: int = 0  # statements of the stories compare will align, embedded by the workers
 
 
 @dataclass(slots=True)
@@ -90,6 +90,7 @@ class JobResult:
     stories_total: int
     analysed: int = 0  # articles analysed in this run (new ones and any left stale by an earlier run)
     stories_updated: bool = False  # whether grouping ran (nothing new: the stored stories stand)
+    statements_embedded: int = 0  # statements of the stories to compare, embedded after grouping
     compared: int = 0  # stories compared in this run; the rest were unchanged and kept their reports
     reports: list[StoryReport] = field(default_factory=list)
     index_path: Path | None = None
@@ -137,20 +138,6 @@ def _grouping_due(store: Store, summary: IngestSummary, analysed: int) -> bool:
     return bool(summary.stored or summary.revised or analysed or stale_work(store).without_story)
 
 
-def ingest_analysed(inputs: Iterable[str], store: Store, options: IngestOptions, *, workers: int | None = None,
-                    statements: bool = True, progress: Any = None) -> tuple[IngestSummary, int]:
-    """Ingest with the per-article analysis as the post-store step (``workers`` processes, one writer),
-    then analyse what an interrupted earlier run stored but left unanalysed; returns the summary
-    and how many articles were analysed. ``newsweave ingest`` and the main job share it."""
-    from newsweave.enrich.analyse import default_workers
-    from newsweave.enrich.stage import AnalysisStep
-
-    with AnalysisStep(workers or default_workers(), statements=statements) as analysis:
-        summary = ingest(list(inputs), store, replace(options, post_store=[analysis]), progress=progress)
-        analysis.finish(store)
-    return summary, analysis.analysed
-
-
 def finish_ingest(store: Store, summary: IngestSummary, analysed: int = 0, story_params: StoryParams | None = None,
                   say: Callable[[str], None] | None = None) -> StoryUpdate | None:
     """Group stories after an ingest that stored, revised or analysed something, or that found a
@@ -166,19 +153,28 @@ def finish_ingest(store: Store, summary: IngestSummary, analysed: int = 0, story
 
 
 def ingest_job(inputs: Iterable[str], store: Store, options: IngestOptions, *, stories: bool = True,
-               workers: int | None = None, statements: bool = True, progress: Any = None,
+               workers: int | None = None, method: str = "auto", progress: Any = None,
                say: Callable[[str], None] | None = None, story_params: StoryParams | None = None) -> IngestRun:
-    """Read, clean and store ``inputs``; with ``stories``, analyse each new article once and group the
-    stories when anything changed (:func:`ingest_analysed`, then :func:`finish_ingest`).
+    """Read, clean and store ``inputs``; with ``stories``, analyse each new article once (``workers``
+    processes, one writer; then what an interrupted earlier run left unanalysed), group the stories
+    when anything changed (:func:`finish_ingest`), and have the same workers embed the statements of
+    the stories compare will align by ``method`` ("lexical": none).
 
     The one front half of ``newsweave ingest`` and the main job. ``say`` hears "grouping stories"
     when grouping starts; ``story_params`` go to the clusterer (None: the settings in force).
     """
+    from newsweave.enrich.analyse import default_workers
+    from newsweave.enrich.stage import AnalysisStep
+
     if not stories:
         return IngestRun(ingest(list(inputs), store, options, progress=progress))
-    summary, analysed = ingest_analysed(inputs, store, options, workers=workers, statements=statements,
-                                        progress=progress)
-    return IngestRun(summary, analysed, finish_ingest(store, summary, analysed, story_params, say=say))
+    with AnalysisStep(workers or default_workers()) as analysis:
+        summary = ingest(list(inputs), store, replace(options, post_store=[analysis]), progress=progress)
+        analysis.finish(store)
+        grouped = finish_ingest(store, summary, analysis.analysed, story_params, say=say)
+        if method != "lexical":
+            analysis.embed_story_statements(store, method)
+    return IngestRun(summary, analysis.analysed, grouped, analysis.statements_embedded)
 
 
 def _story_material(articles: Iterable[Article]) -> list[Article]:
@@ -336,10 +332,10 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     say("reading, cleaning, analysing")
-    run = ingest_job(inputs, store, IngestOptions(), workers=workers, statements=method != "lexical",
+    run = ingest_job(inputs, store, IngestOptions(), workers=workers, method=method,
                      progress=ingest_progress, say=say, story_params=story_params)
     result = JobResult(ingest=run.summary, stories_total=0, analysed=run.analysed,
-                       stories_updated=run.grouped is not None)
+                       stories_updated=run.grouped is not None, statements_embedded=run.statements_embedded)
     summaries = list_stories(store)
     result.stories_total = len(summaries)
     for story in summaries:
@@ -418,15 +414,19 @@ def _compare_code_digest() -> str:
 
 
 def _write_all_stories(path: Path, story_files: Sequence[Path]) -> None:
-    """``report.json``: every story's object, copied one file at a time (memory flat in the story count)."""
+    """``report.json``: every story's object, copied one file at a time (memory flat in the story count).
+
+    One story a line: written by the C encoder (an indented dump runs the pure-Python one, which
+    cost more than comparing a story), and still one object per story for ``grep`` or a line reader.
+    """
     from newsweave.present.export import atomic_output
 
     with atomic_output(path) as out:
-        out.write('{\n  "stories": [')
+        out.write('{"stories": [')
         for n, story_file in enumerate(story_files):
             story = json.loads(story_file.read_text(encoding="utf-8"))["stories"][0]
-            out.write(("," if n else "") + "\n" + json.dumps(story, ensure_ascii=False, indent=2, default=str))
-        out.write("\n  ]\n}\n")
+            out.write(("," if n else "") + "\n" + json.dumps(story, ensure_ascii=False))
+        out.write("\n]}\n")
 
 
 def _index_html(result: JobResult, summaries: Sequence[Any]) -> str:

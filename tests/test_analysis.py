@@ -195,28 +195,95 @@ def test_a_run_analyses_articles_an_earlier_ingest_stored_without_analysis(corpu
         assert stale_for_this_analyser(store) == [] and result.compared == 2
 
 
-def test_statement_vectors_made_by_the_pass_are_what_compare_reads(tmp_path, monkeypatch):
-    from newsweave.enrich.statements import split_statements
+def _unit_vectors(texts: list[str]) -> np.ndarray:
+    """Deterministic stand-in for MiniLM: one unit vector per text, from its hash."""
+    rows = [np.random.default_rng(abs(hash(t)) % (2**32)).normal(size=8) for t in texts]
+    return np.array([r / np.linalg.norm(r) for r in rows], dtype=np.float32).reshape(len(texts), 8)
 
+
+_LONE = ("Lindmoor library reopens after repairs\n\n"
+         "The Lindmoor public library reopened its reading room on Tuesday after eight months of roof repairs. "
+         "Librarian Wren Ibsely said the collection of maritime maps had been moved to a dry archive in Oldmere. "
+         "The council paid for the work from its heritage fund, according to the annual accounts.\n")
+
+
+def _vector_rows(store: Store) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from newsweave.store.schema import statement_vectors
+
+    with store.connect() as conn:
+        return {r.article_id: len(r.spans) for r in conn.execute(select(statement_vectors))}
+
+
+def test_statements_are_embedded_for_the_stories_compare_aligns_and_no_others(corpus, tmp_path, monkeypatch):
     embedded: list[str] = []
 
     def fake_embed(texts):
         embedded.extend(texts)
-        return np.eye(len(texts), 8, dtype=np.float32)
+        return _unit_vectors(texts)
 
-    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", fake_embed)  # the analysis pass
-    monkeypatch.setattr("newsweave.enrich.stage.embed_statements", fake_embed)  # compare's statement vectors
+    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", fake_embed)  # the step after grouping
     monkeypatch.setattr("newsweave.enrich.statements.embedder_available", lambda: True)
-    article = _article("a1", "The council approved the new harbour bridge on Monday evening. "
-                             "Work on the eastern span starts in the spring, officials said.")
-    with Store.open(str(tmp_path / "s.db")) as store:
-        store.add_batch([article])
-        (result,) = analyse_many([article], embeddings=None)
-        assert len(result.statement_spans) == 2 and len(embedded) == 2
-        store_analyses(store, [result])
-        vectors = StatementVectors(store)
-        got = vectors(split_statements(article))
-        assert vectors.computed == 0 and len(embedded) == 2  # read back, not embedded again
-        assert np.allclose(got, np.eye(2, 8))
-        (lexical,) = analyse_many([article], embeddings=None, statements=False)
-        assert lexical.statement_vectors is None and len(embedded) == 2
+    monkeypatch.setattr("newsweave.enrich.stage.embed_statements",  # compare's own fallback
+                        lambda texts: pytest.fail("compare embedded a statement the step should have"))
+    (corpus / "lindmoor-library.txt").write_text(_LONE, encoding="utf-8")
+    out = tmp_path / "out"
+    with Store.open(str(tmp_path / "job.db")) as store:
+        first = run_job([str(corpus)], store, out, method="auto", workers=1)
+        in_stories = {a.id for s in list_stories(store, min_articles=2) for a in story_detail(store, s.id).articles}
+        alone = {a.id for s in list_stories(store) if s.articles == 1 for a in story_detail(store, s.id).articles}
+        rows = _vector_rows(store)
+        assert first.compared == 2 and alone and in_stories
+        assert set(rows) == in_stories  # every article compare aligns, and no article alone in its story
+        assert len(embedded) == sum(rows.values()) > 0
+        statements_of_the_first_run = len(embedded)
+
+        again = run_job([str(corpus)], store, out, method="auto", workers=1)
+        assert again.compared == 0 and len(embedded) == statements_of_the_first_run  # nothing embedded twice
+
+        (corpus / "lindmoor-library-copy.txt").write_text(_LONE.replace("Tuesday", "Tuesday morning"),
+                                                          encoding="utf-8")
+        run_job([str(corpus)], store, out, method="auto", workers=1)
+        now_in_stories = {a.id for s in list_stories(store, min_articles=2)
+                          for a in story_detail(store, s.id).articles}
+        assert alone & now_in_stories  # the lone article found a partner ...
+        assert set(_vector_rows(store)) == now_in_stories  # ... and its statements were embedded then
+
+
+def test_a_run_killed_while_embedding_statements_embeds_them_when_run_again(corpus, tmp_path, monkeypatch):
+    import newsweave.enrich.stage as stage
+
+    class Killed(BaseException):
+        """Stands for SIGKILL: nothing catches it."""
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", _unit_vectors)
+    monkeypatch.setattr("newsweave.enrich.statements.embedder_available", lambda: True)
+    out = tmp_path / "out"
+    with Store.open(str(tmp_path / "job.db")) as store:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(stage, "save_statement_vectors", killed)
+            with pytest.raises(Killed):
+                run_job([str(corpus)], store, out, method="auto", workers=1)
+        assert _vector_rows(store) == {} and list_stories(store, min_articles=2)  # grouped, nothing embedded
+        again = run_job([str(corpus)], store, out, method="auto", workers=1)
+        in_stories = {a.id for s in list_stories(store, min_articles=2) for a in story_detail(store, s.id).articles}
+        assert again.ingest.stored == 0 and again.statements_embedded > 0
+        assert set(_vector_rows(store)) == in_stories and again.compared == len(list_stories(store, min_articles=2))
+
+
+def test_a_pool_embeds_statements_in_the_order_given(monkeypatch):
+    from newsweave.enrich.statements import embed_statements, embedder_available
+
+    if not embedder_available():
+        pytest.skip("the embed extra (MiniLM) is not installed")
+    texts = ["a much longer statement than the others, about the harbour bridge", "short one here",
+             "a middling statement about the tram", "tiny text"]
+    monkeypatch.setattr("newsweave.enrich.analyse._STATEMENT_CHUNK", 2)  # two tasks, each sorted by length
+    with AnalysisPool(2, embeddings=None) as pool:
+        got = pool.embed_statements(texts)
+    alone = np.vstack([embed_statements([t]) for t in texts])
+    assert got.shape == alone.shape and np.allclose(got, alone, atol=1e-2)

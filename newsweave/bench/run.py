@@ -72,6 +72,7 @@ def _timed_job(inputs: list[str], store: Store, out: Path, workers: int, method:
             "cpu_main_s": round(cpu1 - cpu0, 2), "cpu_workers_s": round(kids1 - kids0, 2),
             "peak_rss_mb": round(rss), "peak_worker_rss_mb": round(kids_rss),
             "stored": result.ingest.stored, "analysed": result.analysed, "stories": result.stories_total,
+            "statements_embedded": result.statements_embedded,
             "compared": result.compared, "failed": len(result.ingest.failures)}
 
 
@@ -141,7 +142,7 @@ def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any] | None
 
     with tempfile.TemporaryDirectory(prefix="newsweave-bench-stories-") as tmp, \
             Store.open(str(Path(tmp) / "stories.db")) as store:
-        with AnalysisStep(workers, statements=False) as step:  # grouping needs no statement vectors
+        with AnalysisStep(workers) as step:
             ingest([str(path)], store, IngestOptions(post_store=[step]))
         update_stories(store)
         return stored_story_scores(store, path)

@@ -9,6 +9,7 @@ form most outlets use.  A spelling that is close to the consensus but not equal
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -90,6 +91,7 @@ def _person_key(core: str) -> str:
     return fold(tokens[-1]) if tokens else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a story's few hundred names are compared pairwise: fold each once
 def _plain(text: str) -> str:
     """Folded and without accents: "Moïse" and "Moise", "Peña" and "Pena" are one spelling."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", fold(text)) if not unicodedata.combining(ch))

@@ -25,7 +25,14 @@ import numpy as np
 
 from newsweave.compare.aspect import PreparedStory, Section
 from newsweave.compare.records import StatementGroupRecord
-from newsweave.enrich.statements import Statement, embedder_available, split_statements, statement_quote_spans
+from newsweave.enrich.statements import (
+    EMBED_LIMIT,
+    Statement,
+    embedder_available,
+    embeds_story,
+    split_statements,
+    statement_quote_spans,
+)
 from newsweave.enrich.statements import embed_statements as _embed
 from newsweave.errors import InputError
 from newsweave.model import Article, outlet_key
@@ -58,7 +65,7 @@ def _choose_embeddings(
     n = len(statements)
     used = "lexical"
     embeddings = None
-    if method == "embed" or (method == "auto" and n <= embed_limit and embedder_available()):
+    if embeds_story(method, n, embed_limit):
         embeddings = embed(statements) if embed is not None else _embed([s.text for s in statements])
         used = "embed+lexical"
     elif method == "auto" and n > embed_limit:
@@ -202,7 +209,7 @@ def _group_records(
 def align_statements(
     articles: list[Article], statements: list[Statement], method: str = "auto",
     threshold: tuple[float, float] | None = None,
-    embed_limit: int = 300,
+    embed_limit: int = EMBED_LIMIT,
     embed: Callable[[list[Statement]], np.ndarray] | None = None,
 ) -> tuple[list[StatementGroupRecord], dict[str, list[tuple[int, int, str]]], str]:
     """Statement groups (JSON-ready), each article's (start, end, group id), and the method used.

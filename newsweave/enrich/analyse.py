@@ -9,10 +9,13 @@ batched. One pass costs:
 - **the quotes stage**, which parses only the sentences that may carry a quotation
   (a quotation mark or a speech verb), not the whole text;
 - **one lead vector** (title + first sentences) for the story clusterer;
-- **statement vectors** (MiniLM, one thread a worker, bfloat16 where the CPU has it) for
-  compare's statement alignment — the costliest part by far (~12 CPU-ms a statement in float32,
-  about half in bfloat16; ~30 statements an article), made here so
-  compare reads them instead of embedding in the writer process; off for ``--method lexical``.
+
+Not in the pass: **statement vectors** (MiniLM, one thread a worker, bfloat16 where the CPU has
+it) for compare's statement alignment, the costliest model by far (~12 CPU-ms a statement in
+float32, about half in bfloat16; ~30 statements an article). Only the stories compare aligns
+need them, and grouping decides which those are: an article alone in its story (most of a
+crawl) is never compared. The main job has the same workers embed them after grouping
+(:meth:`AnalysisPool.embed_statements`); a Spark job embeds them in its per-story compare.
 
 Sentences, numbers and years are regular expressions over the text, cheaper to recompute than
 to read back, so they are not part of the record.
@@ -29,10 +32,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from newsweave.model import Article, Span
+import numpy as np
+
+from newsweave.model import Article
 
 __all__ = ["VERSION", "AnalysisPool", "ArticleAnalysis", "default_workers", "analyse", "analyse_many", "analysis_version",
            "load_models"]
@@ -42,6 +47,7 @@ VERSION = "analysis-1"
 
 # the story clusterer reads entities in the title and the first characters of the text
 _STORY_HEAD_CHARS = 3000
+_STATEMENT_CHUNK = 128  # statements a worker embeds per task: MiniLM batches of 64, little to ship back
 
 
 @dataclass(slots=True)
@@ -54,10 +60,6 @@ class ArticleAnalysis:
     story_features: dict[str, Any] | None  # the clusterer's evidence (newsweave.group.stories)
     quotes: Any  # newsweave.enrich.quotes.QuoteAnalysis
     story_features_version: str = ""
-    # the article's statements (newsweave.enrich.statements.split_statements) and their unit vectors
-    statement_spans: list[Span] = field(default_factory=list)
-    statement_vectors: Any = None  # float32 array, one row a statement; None when not embedded
-    statement_model: str | None = None
 
 
 def analysis_version() -> str:
@@ -99,12 +101,11 @@ def analyse(article: Article, *, embeddings: str | None = "auto") -> ArticleAnal
 
 
 def analyse_many(articles: Sequence[Article], *, embeddings: str | None = "auto",
-                 statements: bool = True, batch_size: int = 32) -> list[ArticleAnalysis]:
+                 batch_size: int = 32) -> list[ArticleAnalysis]:
     """:func:`analyse` over a batch, in order; each model runs once over the whole batch.
 
     ``embeddings``: the lead-vector model ("minilm", "static"), None for none, or "auto"
-    (the story clusterer's shipped model when its extra is installed). ``statements``: also
-    embed the article's statements for compare (when its embedder is installed).
+    (the story clusterer's shipped model when its extra is installed).
     """
     from newsweave.enrich.entities import NER_DISABLED, features_from_mentions
     from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
@@ -131,8 +132,6 @@ def analyse_many(articles: Sequence[Article], *, embeddings: str | None = "auto"
         results.append(ArticleAnalysis(article.id, version, spans, features, quotes,
                                        story_features_version=f"v{_feature_version()}"))
     _add_lead_vectors(articles, results, _embedding_model(embeddings))
-    if statements:
-        _add_statement_vectors(articles, results)
     return results
 
 
@@ -156,31 +155,6 @@ def _add_lead_vectors(articles: Sequence[Article], results: list[ArticleAnalysis
         features["embedding_model"] = model
 
 
-def _add_statement_vectors(articles: Sequence[Article], results: list[ArticleAnalysis]) -> None:
-    """The vectors of the statements compare will align (quoted ones left out as compare does), one batch."""
-    from newsweave.enrich.statements import (
-        STATEMENT_MODEL,
-        embed_statements,
-        embedder_available,
-        split_statements,
-        statement_quote_spans,
-    )
-
-    if not embedder_available():
-        return
-    found = [(result, split_statements(article, statement_quote_spans(article, result.quotes))
-              if article.status.is_story_material else [])
-             for article, result in zip(articles, results)]
-    texts = [st.text for _, sts in found for st in sts]
-    vectors = embed_statements(texts) if texts else None
-    row = 0
-    for result, sts in found:
-        result.statement_spans = [Span(st.start, st.end) for st in sts]
-        result.statement_vectors = vectors[row : row + len(sts)] if vectors is not None else None
-        result.statement_model = STATEMENT_MODEL
-        row += len(sts)
-
-
 def default_workers() -> int:
     """The cores this process may use."""
     import os
@@ -200,13 +174,11 @@ class AnalysisPool:
     time and memory show in its ``RUSAGE_CHILDREN`` once the pool is closed.
     """
 
-    def __init__(self, workers: int = 1, embeddings: str | None = "auto", chunk: int = 16,
-                 statements: bool = True) -> None:
+    def __init__(self, workers: int = 1, embeddings: str | None = "auto", chunk: int = 16) -> None:
         if not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
         self.workers = workers
         self.embeddings = embeddings
-        self.statements = statements
         self.chunk = chunk
         self._pool: Any = None
 
@@ -224,12 +196,28 @@ class AnalysisPool:
         chunks = [list(articles[lo : lo + self.chunk]) for lo in range(0, len(articles), self.chunk)]
         if self.workers == 1 or not chunks:  # nothing to do never starts the workers
             for part in chunks:
-                yield analyse_many(part, embeddings=self.embeddings, statements=self.statements)
+                yield analyse_many(part, embeddings=self.embeddings)
             return
         # the raw input bytes are not analysed: do not ship them to the workers
-        jobs = [([dataclasses.replace(a, raw=b"") for a in part], self.embeddings, self.statements)
-                for part in chunks]
+        jobs = [([dataclasses.replace(a, raw=b"") for a in part], self.embeddings) for part in chunks]
         yield from self._started().imap(_worker_analyse, jobs)
+
+    def embed_statements(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of statement texts, in order, made by the workers (by this process when it is the one).
+
+        The texts go out sorted by length, so each MiniLM batch pads little: on BASIL statements,
+        tasks of 128 in arrival order cost 1.4x the CPU of the same tasks sorted.
+        """
+        from newsweave.enrich.statements import embed_statements
+
+        if self.workers == 1 or not texts:
+            return embed_statements(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        chunks = [[texts[i] for i in order[lo : lo + _STATEMENT_CHUNK]] for lo in range(0, len(order), _STATEMENT_CHUNK)]
+        by_length = np.vstack(list(self._started().imap(_worker_embed, chunks)))
+        vectors = np.empty_like(by_length)
+        vectors[order] = by_length
+        return vectors
 
     def _started(self) -> Any:
         if self._pool is None:
@@ -251,6 +239,12 @@ def _worker_start(embeddings: str | None) -> None:
     load_models(embeddings)
 
 
-def _worker_analyse(job: tuple[list[Article], str | None, bool]) -> list[ArticleAnalysis]:
-    articles, embeddings, statements = job
-    return analyse_many(articles, embeddings=embeddings, statements=statements)
+def _worker_embed(texts: list[str]) -> np.ndarray:
+    from newsweave.enrich.statements import embed_statements
+
+    return embed_statements(texts)
+
+
+def _worker_analyse(job: tuple[list[Article], str | None]) -> list[ArticleAnalysis]:
+    articles, embeddings = job
+    return analyse_many(articles, embeddings=embeddings)

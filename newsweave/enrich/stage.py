@@ -2,7 +2,9 @@
 
 - :class:`AnalysisStep` — the post-store pipeline step: the batch's new (and stale) articles
   analysed in worker processes (:class:`~newsweave.enrich.analyse.AnalysisPool`), written by
-  this process (:func:`newsweave.store.analysis.store_analyses`).
+  this process (:func:`newsweave.store.analysis.store_analyses`); after grouping, the same
+  workers embed the statements of the stories compare will align
+  (:meth:`AnalysisStep.embed_story_statements`), and no others.
 - :class:`StatementVectors` — ``embed(statements)`` for compare: stored vectors where there are
   some, else embedded here and stored.
 - :func:`ensure_quotes`, :func:`quotes_step`, :func:`analyses_for` — the quotes stage alone over
@@ -26,13 +28,21 @@ from newsweave.enrich.analyse import AnalysisPool, analysis_version
 from newsweave.enrich.quotes import VERSION as QUOTES_VERSION
 from newsweave.enrich.quotes import QuoteAnalysis, quotes_for_article
 from newsweave.enrich.quotes.people import Person
-from newsweave.enrich.statements import STATEMENT_MODEL, embed_statements
+from newsweave.enrich.statements import (
+    STATEMENT_MODEL,
+    Statement,
+    embed_statements,
+    embeds_story,
+    split_statements,
+    statement_quote_spans,
+)
 from newsweave.model import Article, Finding, Span
 from newsweave.store.analysis import (
     load_statement_vectors,
     save_statement_vectors,
     stale_article_ids,
     store_analyses,
+    stories_awaiting_statement_vectors,
 )
 from newsweave.store.quotes import PEOPLE_KIND, articles_without_quotes, quotes_of, replace_quotes
 
@@ -87,13 +97,19 @@ class AnalysisStep:
 
         with AnalysisStep(workers=2) as step:
             ingest(inputs, store, IngestOptions(post_store=[step]))
+            ...  # group the stories
+            step.embed_story_statements(store)
+
+    The per-article pass leaves statement vectors out: only the stories compare aligns need
+    them, and grouping decides which those are (most articles of a crawl are alone in theirs).
     """
 
     __name__ = "analysis"
 
-    def __init__(self, workers: int = 1, embeddings: str | None = "auto", statements: bool = True) -> None:
-        self.pool = AnalysisPool(workers, embeddings=embeddings, statements=statements)
+    def __init__(self, workers: int = 1, embeddings: str | None = "auto") -> None:
+        self.pool = AnalysisPool(workers, embeddings=embeddings)
         self.analysed = 0
+        self.statements_embedded = 0
 
     def __enter__(self) -> AnalysisStep:
         self.pool.__enter__()
@@ -121,6 +137,62 @@ class AnalysisStep:
         for results in self.pool.map_batches(todo):
             store_analyses(store, results)
             self.analysed += len(results)
+
+    def embed_story_statements(self, store: Store, method: str = "auto") -> int:
+        """Embed and store, in the workers, the statements compare will align by ``method``; returns how many.
+
+        Every story of two articles or more with an article that has no vectors row yet is read
+        (one query finds them: an unchanged store costs nothing more); its statements are split
+        as compare splits them and, when compare would embed them (:func:`embeds_story`), the
+        articles' that lack vectors are embedded. The others get an empty row, so they are not
+        read again; compare embeds anything it lacks itself.
+        """
+        pending = _PendingVectors(self.pool, store)
+        for members, missing in stories_awaiting_statement_vectors(store, STATEMENT_MODEL).values():
+            statements = _story_statements(store, members)
+            embeds = embeds_story(method, sum(len(found) for found in statements.values()))
+            for article_id in missing:
+                pending.add(article_id, statements.get(article_id, []) if embeds else [])
+        pending.flush()
+        self.statements_embedded += pending.embedded
+        return pending.embedded
+
+
+def _story_statements(store: Store, members: Sequence[str]) -> dict[str, list[Statement]]:
+    """Each story-material member's statements, split as compare splits them (its quotes left out)."""
+    articles = [a for a in store.iter_articles(ids=list(members), with_raw=False) if a.status.is_story_material]
+    analyses = analyses_for(store, articles)
+    return {a.id: split_statements(a, statement_quote_spans(a, analyses[a.id])) for a in articles}
+
+
+class _PendingVectors:
+    """Statements waiting to be embedded, sent to the workers in batches and stored per article."""
+
+    BATCH = 4096  # statements per round trip: sorted by length in the pool, both workers busy, ~6 MB of vectors
+
+    def __init__(self, pool: AnalysisPool, store: Store) -> None:
+        self.pool, self.store = pool, store
+        self.articles: dict[str, list[Statement]] = {}
+        self.size = 0
+        self.embedded = 0
+
+    def add(self, article_id: str, statements: list[Statement]) -> None:
+        self.articles[article_id] = statements
+        self.size += len(statements)
+        if self.size >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        texts = [st.text for sts in self.articles.values() for st in sts]
+        vectors = self.pool.embed_statements(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+        rows: dict[str, dict[Span, np.ndarray]] = {}
+        row = 0
+        for article_id, sts in self.articles.items():
+            rows[article_id] = {Span(st.start, st.end): vectors[row + k] for k, st in enumerate(sts)}
+            row += len(sts)
+        save_statement_vectors(self.store, STATEMENT_MODEL, rows)
+        self.embedded += len(texts)
+        self.articles, self.size = {}, 0
 
 
 # --------------------------------------------------------------------------- the quotes stage alone

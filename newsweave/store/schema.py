@@ -207,8 +207,9 @@ analyses = Table(
     Column("analysed_at", DateTime(timezone=True), nullable=False),
 )
 
-# Statement vectors, computed the first time a story with the article is compared and kept:
-# ``spans`` are [[start, end], …] into articles.text, ``vectors`` float32 rows of ``dim`` values.
+# Statement vectors, computed once the article is in a story compare aligns, and kept:
+# ``spans`` are [[start, end], …] into articles.text, ``vectors`` float32 rows of ``dim`` values
+# (no spans: looked at, nothing to embed).
 statement_vectors = Table(
     "statement_vectors",
     metadata,
