@@ -352,7 +352,7 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
 def _report_story(store: Store, story: Any, story_dir: Path, method: str, result: JobResult,
                   say: Callable[[str], None]) -> None:
     """Compare one story and write its reports, unless its stored fingerprint says nothing changed."""
-    from newsweave.present.report import render, write_report
+    from newsweave.present.report import render, render_json, write_report
     from newsweave.store.comparisons import store_comparison, stored_comparison
     from newsweave.store.stories import story_detail
 
@@ -372,7 +372,7 @@ def _report_story(store: Store, story: Any, story_dir: Path, method: str, result
         compared.setdefault("headline", story.headline)
         document = {"stories": [compared]}
         write_report(html_path, render(document, "html"))
-        write_report(json_path, render(document, "json"))
+        write_report(json_path, render_json(document, indent=None))
         flags = len(compared.get("flags", []))
         store_comparison(store, story.id, fingerprint, compared)  # the web app reads it too
         result.compared += 1

@@ -316,10 +316,16 @@ def _candidates(items: list[QuoteItem]) -> set[tuple[int, int]]:
 def _clusters(items: list[QuoteItem], min_containment: float) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
     """Items linked greedily from the most similar pair down, one item per article per cluster."""
     scored = []
+    bags = [Counter(it.words) for it in items]
     for i, j in _candidates(items):
-        containment, ratio = _similarity(items[i], items[j])
         shorter = min(len(items[i].words), len(items[j].words))
         needed = 1.0 if shorter <= 4 else min_containment
+        # the words both have bound what the matching blocks can match: most candidate pairs
+        # (two shared content words) fail here, without the quadratic SequenceMatcher
+        shared = (bags[i] & bags[j]).total()
+        if shared < 3 or shared < needed * shorter - 1e-9:
+            continue
+        containment, ratio = _similarity(items[i], items[j])
         if containment >= needed and containment * shorter >= 3 and _one_utterance(items[i], items[j]):
             scored.append((containment + ratio, i, j))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))

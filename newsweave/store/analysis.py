@@ -6,8 +6,8 @@ writer) and the statement-vector cache that embeds what is missing are
 
 - :func:`stale_article_ids` — the one place that says which stored articles still need a
   pass (none yet, or one by an older analyser); the main job and a resumed run use it.
-- :func:`store_analyses` — the single writer: NER spans to ``analyses``, quotes through
-  :func:`newsweave.store.quotes.replace_quotes`, the clusterer's evidence as the
+- :func:`store_analyses` — the single writer, one transaction a batch: NER spans to ``analyses``,
+  quotes through :func:`newsweave.store.quotes.write_quotes`, the clusterer's evidence as the
   ``story_features`` annotation the grouping stage reads instead of computing it again.
 - :func:`entity_spans_for` — the stored NER spans of current analyses, for compare.
 - :func:`load_statement_vectors` / :func:`save_statement_vectors` — statement vectors by
@@ -65,7 +65,7 @@ def stale_article_ids(store: Store, version: str, article_ids: Iterable[str] | N
 
 def store_analyses(store: Store, results: Sequence[Any]) -> None:
     """Write a batch of :class:`~newsweave.enrich.analyse.ArticleAnalysis` (replacing older ones)."""
-    from newsweave.store.quotes import replace_quotes
+    from newsweave.store.quotes import write_quotes
     from newsweave.store.stories import FEATURES_KIND
 
     if not results:
@@ -86,8 +86,7 @@ def store_analyses(store: Store, results: Sequence[Any]) -> None:
                  "data": r.story_features} for r in featured])
         # a new analysis means new (or revised) text: vectors of the old spans no longer hold
         conn.execute(delete(statement_vectors).where(statement_vectors.c.article_id.in_(ids)))
-    for r in results:
-        replace_quotes(store, r.article_id, r.quotes)
+        write_quotes(conn, {r.article_id: r.quotes for r in results})
 
 
 def entity_spans_for(store: Store, article_ids: Sequence[str], version: str) -> dict[str, list[tuple[str, int, int]]]:

@@ -10,11 +10,11 @@ replaces an article's quotes (and its people annotation) in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select
 
 from newsweave.model import Quote, Span
 from newsweave.store.schema import annotations as annotations_table
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from newsweave.store.repository import Store
 
 __all__ = [
-    "StoredQuote", "replace_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "articles_without_quotes",
+    "StoredQuote", "replace_quotes", "write_quotes", "iter_quotes", "quotes_of", "PEOPLE_KIND", "articles_without_quotes",
 ]
 
 PEOPLE_KIND = "people"
@@ -109,21 +109,29 @@ def replace_quotes(store: Store, article_id: str, analysis: Any, version: str | 
     :class:`newsweave.enrich.quotes.QuoteAnalysis` (or anything with ``quotes``
     and, optionally, ``people`` and ``findings``).
     """
-    from newsweave.enrich.quotes import VERSION
-
-    rows = [_row(article_id, i, q) for i, q in enumerate(analysis.quotes)]
     with store.transaction() as conn:
-        conn.execute(delete(quotes).where(quotes.c.article_id == article_id))
-        if rows:
-            conn.execute(insert(quotes), rows)
-    people = getattr(analysis, "people", None)
-    findings = getattr(analysis, "findings", None)
-    if people is not None or findings is not None:
-        data = {
-            "people": [p.to_dict() for p in (people or [])],
-            "findings": [f.to_dict() for f in (findings or [])],
-        }
-        store.put_annotation(article_id, PEOPLE_KIND, version or VERSION, data)
+        return write_quotes(conn, {article_id: analysis}, version)
+
+
+def write_quotes(conn: Connection, analyses: Mapping[str, Any], version: str | None = None) -> int:
+    """:func:`replace_quotes` for many articles inside the caller's transaction (one write for a batch)."""
+    from newsweave.enrich.quotes import VERSION
+    from newsweave.store.repository import clean_json
+
+    ids = list(analyses)
+    rows = [_row(article_id, i, q) for article_id, analysis in analyses.items() for i, q in enumerate(analysis.quotes)]
+    people = [{"article_id": article_id, "kind": PEOPLE_KIND, "version": version or VERSION,
+               "data": clean_json({"people": [p.to_dict() for p in (getattr(analysis, "people", None) or [])],
+                                   "findings": [f.to_dict() for f in (getattr(analysis, "findings", None) or [])]})}
+              for article_id, analysis in analyses.items()
+              if getattr(analysis, "people", None) is not None or getattr(analysis, "findings", None) is not None]
+    conn.execute(delete(quotes).where(quotes.c.article_id.in_(ids)))
+    if rows:
+        conn.execute(insert(quotes), rows)
+    if people:
+        conn.execute(delete(annotations_table).where(annotations_table.c.kind == PEOPLE_KIND,
+                                                     annotations_table.c.article_id.in_([p["article_id"] for p in people])))
+        conn.execute(insert(annotations_table), people)
     return len(rows)
 
 

@@ -50,6 +50,7 @@ from newsweave.store.schema import annotations as annotations_table
 from newsweave.store.schema import articles, raw_inputs, removed_lines, store_changes
 
 __all__ = [
+    "clean_json",
     "DEFAULT_DB",
     "DEFAULT_BATCH_SIZE",
     "AddCounts",
@@ -203,13 +204,14 @@ def _clean_str(value: str) -> tuple[str, bool]:
     return value, changed
 
 
-def _clean_json(value: Any) -> Any:
+def clean_json(value: Any) -> Any:
+    """``value`` as JSON the database takes: lone surrogates replaced, NaN/inf as null, other objects as text."""
     if isinstance(value, str):
         return _clean_str(value)[0]
     if isinstance(value, dict):
-        return {_clean_str(str(k))[0]: _clean_json(v) for k, v in value.items()}
+        return {_clean_str(str(k))[0]: clean_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_clean_json(v) for v in value]
+        return [clean_json(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, (int, float, bool)) or value is None:
@@ -238,7 +240,7 @@ def _article_row(article: Article, seq: int, now: datetime) -> tuple[dict, dict,
         values[name] = value
     if not values["source"]:
         values["source"] = "unknown"
-    meta = _clean_json(dict(article.metadata))
+    meta = clean_json(dict(article.metadata))
     published = article.published
     if published is not None and (published.tzinfo is None or published.utcoffset()):
         # keep the offset as written (or that it was unknown): the column holds UTC
@@ -623,7 +625,7 @@ class Store:
 
     def put_annotation(self, article_id: str, kind: str, version: str, data: Any) -> None:
         """Cache a stage's result for an article (replaces an older one of that kind)."""
-        data = _clean_json(data)
+        data = clean_json(data)
         with self.transaction() as conn:
             key = and_(annotations_table.c.article_id == article_id, annotations_table.c.kind == kind)
             done = conn.execute(update(annotations_table).where(key).values(version=version, data=data))
