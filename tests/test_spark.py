@@ -303,3 +303,15 @@ def test_load_names_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
 
     with Store.open(str(tmp_path / "x.db")) as store, pytest.raises(InputError, match="articles/ is missing"):
         load_run(tmp_path, store)
+
+
+def test_blocks_start_at_the_corpus_first_day() -> None:
+    # a 100-day corpus that an epoch-aligned 366-day block boundary cuts in two (2025-01-01 is
+    # day 20,089 since the epoch; 55 × 366 = 20,130 falls on 2025-02-11)
+    first, last = datetime(2025, 1, 1, 9, tzinfo=timezone.utc), datetime(2025, 4, 11, 17, tzinfo=timezone.utc)
+    assert stages.block_of(first, 366.0) != stages.block_of(last, 366.0)
+    origin = stages.first_day(min(first.timestamp(), last.timestamp()))
+    assert origin == 20089.0
+    assert stages.block_of(first, 366.0, origin) == stages.block_of(last, 366.0, origin) == 0
+    assert not stages.overlaps_next(last, 366.0, 7.0, origin)
+    assert stages.first_day(float("inf")) == 0.0  # nothing dated

@@ -23,6 +23,7 @@ Tables under ``out``: articles, quotes, failures, membership, stories, compariso
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -230,14 +231,18 @@ def _story_stage(spark: Any, material: Any, reprints: dict[str, Any], options: S
         lambda t: (t, 1)).reduceByKey(lambda a, b: a + b).collectAsMap()
     idf = sc.broadcast((dict(frequencies), docs.count()))
     width, overlap = options.block_days, StoryParams.load().window_days
-    dated_blocks = set(docs.map(lambda d: stages.block_of(d[3], width)).filter(lambda b: b is not None).distinct().collect())
+    # blocks start at the corpus' first day, not the epoch: a corpus shorter than a block is one
+    # block, clustered as the local job clusters it (epoch-aligned blocks split a 257-day corpus in two)
+    origin = stages.first_day(docs.filter(lambda d: d[3] is not None).map(lambda d: d[3].timestamp()).fold(math.inf, min))
+    dated_blocks = set(docs.map(lambda d: stages.block_of(d[3], width, origin)).filter(
+        lambda b: b is not None).distinct().collect())
     lone_block = next(iter(dated_blocks)) if len(dated_blocks) == 1 else None  # one block: undated join it
 
     def placed(d: tuple) -> list[tuple[Any, tuple]]:
-        block = stages.block_of(d[3], width)
+        block = stages.block_of(d[3], width, origin)
         home = lone_block if block is None and lone_block is not None else ("undated" if block is None else block)
         copies = [(home, (*d, True))]
-        if isinstance(home, int) and stages.overlaps_next(d[3], width, min(overlap, width)):
+        if isinstance(home, int) and stages.overlaps_next(d[3], width, min(overlap, width), origin):
             copies.append((home + 1, (*d, False)))
         return copies
 

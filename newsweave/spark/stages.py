@@ -334,19 +334,26 @@ def verified_containment(text_a: str, text_b: str) -> float:
 # --------------------------------------------------------------------------- stories
 
 
-def block_of(published: datetime | None, block_days: float) -> int | None:
-    """The time block (``block_days`` wide, from the epoch) of a publication time; None when undated."""
+def block_of(published: datetime | None, block_days: float, origin_day: float = 0.0) -> int | None:
+    """The time block of a publication time, ``block_days`` wide from ``origin_day`` (days since the
+    epoch: the job passes the corpus' first day, so a corpus shorter than a block is one block); None
+    when undated."""
     if published is None:
         return None
-    return math.floor(published.timestamp() / 86400.0 / block_days)
+    return math.floor((published.timestamp() / 86400.0 - origin_day) / block_days)
 
 
-def overlaps_next(published: datetime | None, block_days: float, overlap_days: float) -> bool:
+def overlaps_next(published: datetime | None, block_days: float, overlap_days: float, origin_day: float = 0.0) -> bool:
     """Whether an article falls in the last ``overlap_days`` of its block (so it is clustered in the next too)."""
     if published is None:
         return False
-    days = published.timestamp() / 86400.0
+    days = published.timestamp() / 86400.0 - origin_day
     return days >= (math.floor(days / block_days) + 1) * block_days - overlap_days
+
+
+def first_day(earliest: float) -> float:
+    """The whole day (since the epoch) of the earliest publication timestamp; 0 when nothing is dated (inf)."""
+    return float(math.floor(earliest / 86400.0)) if math.isfinite(earliest) else 0.0
 
 
 def cluster_block(block: Any, docs: Sequence[tuple[str, str | None, str, datetime | None, str, str | None, bool]],
