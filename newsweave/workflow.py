@@ -172,8 +172,7 @@ def ingest_job(inputs: Iterable[str], store: Store, options: IngestOptions, *, s
         summary = ingest(list(inputs), store, replace(options, post_store=[analysis]), progress=progress)
         analysis.finish(store)
         grouped = finish_ingest(store, summary, analysis.analysed, story_params, say=say)
-        if method != "lexical":
-            analysis.embed_story_statements(store, method)
+        analysis.embed_story_statements(store, method)
     return IngestRun(summary, analysis.analysed, grouped, analysis.statements_embedded)
 
 

@@ -287,3 +287,15 @@ def test_a_pool_embeds_statements_in_the_order_given(monkeypatch):
         got = pool.embed_statements(texts)
     alone = np.vstack([embed_statements([t]) for t in texts])
     assert got.shape == alone.shape and np.allclose(got, alone, atol=1e-2)
+
+
+def test_a_lexical_run_marks_nothing_so_a_later_auto_run_embeds(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr("newsweave.enrich.statements.embed_statements", _unit_vectors)
+    monkeypatch.setattr("newsweave.enrich.statements.embedder_available", lambda: True)
+    out = tmp_path / "out"
+    with Store.open(str(tmp_path / "job.db")) as store:
+        lexical = run_job([str(corpus)], store, out, method="lexical", workers=1)
+        assert lexical.statements_embedded == 0 and _vector_rows(store) == {}
+        auto = run_job([str(corpus)], store, out, method="auto", workers=1)
+        in_stories = {a.id for s in list_stories(store, min_articles=2) for a in story_detail(store, s.id).articles}
+        assert auto.statements_embedded > 0 and set(_vector_rows(store)) == in_stories

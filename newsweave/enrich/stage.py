@@ -145,8 +145,11 @@ class AnalysisStep:
         (one query finds them: an unchanged store costs nothing more); its statements are split
         as compare splits them and, when compare would embed them (:func:`embeds_story`), the
         articles' that lack vectors are embedded. The others get an empty row, so they are not
-        read again; compare embeds anything it lacks itself.
+        read again; compare embeds anything it lacks itself. ``lexical`` embeds and marks nothing,
+        so a later ``auto`` run still finds the work.
         """
+        if method == "lexical":
+            return 0
         pending = _PendingVectors(self.pool, store)
         for members, missing in stories_awaiting_statement_vectors(store, STATEMENT_MODEL).values():
             statements = _story_statements(store, members)

@@ -116,15 +116,11 @@ def replace_quotes(store: Store, article_id: str, analysis: Any, version: str | 
 def write_quotes(conn: Connection, analyses: Mapping[str, Any], version: str | None = None) -> int:
     """:func:`replace_quotes` for many articles inside the caller's transaction (one write for a batch)."""
     from newsweave.enrich.quotes import VERSION
-    from newsweave.store.repository import clean_json
 
     ids = list(analyses)
     rows = [_row(article_id, i, q) for article_id, analysis in analyses.items() for i, q in enumerate(analysis.quotes)]
-    people = [{"article_id": article_id, "kind": PEOPLE_KIND, "version": version or VERSION,
-               "data": clean_json({"people": [p.to_dict() for p in (getattr(analysis, "people", None) or [])],
-                                   "findings": [f.to_dict() for f in (getattr(analysis, "findings", None) or [])]})}
-              for article_id, analysis in analyses.items()
-              if getattr(analysis, "people", None) is not None or getattr(analysis, "findings", None) is not None]
+    people = [{"article_id": article_id, "kind": PEOPLE_KIND, "version": version or VERSION, "data": data}
+              for article_id, analysis in analyses.items() if (data := _people_data(analysis)) is not None]
     conn.execute(delete(quotes).where(quotes.c.article_id.in_(ids)))
     if rows:
         conn.execute(insert(quotes), rows)
@@ -133,6 +129,16 @@ def write_quotes(conn: Connection, analyses: Mapping[str, Any], version: str | N
                                                      annotations_table.c.article_id.in_([p["article_id"] for p in people])))
         conn.execute(insert(annotations_table), people)
     return len(rows)
+
+
+def _people_data(analysis: Any) -> dict[str, Any] | None:
+    """The ``people`` annotation of an analysis (its people and quote findings); None when it has neither."""
+    from newsweave.store.repository import clean_json
+
+    people, findings = getattr(analysis, "people", None), getattr(analysis, "findings", None)
+    if people is None and findings is None:
+        return None
+    return clean_json({"people": [p.to_dict() for p in people or []], "findings": [f.to_dict() for f in findings or []]})
 
 
 def _quote_from_row(r: Any) -> Quote:
