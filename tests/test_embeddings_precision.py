@@ -41,3 +41,36 @@ def test_bf16_vectors_match_float32_ones(monkeypatch):
     assert not np.array_equal(exact, fast)  # bf16 did run: the products were rounded
     # the order of similarities, what grouping reads, is unchanged
     assert np.array_equal(np.argsort(exact @ exact.T, axis=1), np.argsort(fast @ fast.T, axis=1))
+
+
+_OTHERS = [
+    "Talks resume.",
+    "The port authority will publish the full schedule of the ferry crossings, with fares and times, next month.",
+    " ".join(["Council members argued late into the night over the harbour budget and its many amendments."] * 30),
+]
+
+
+@pytest.mark.parametrize("bf16", [False, True])
+def test_a_texts_vector_does_not_depend_on_the_texts_beside_it(monkeypatch, bf16):
+    """The same article must get the same vector from a local worker and a Spark task that batch it differently."""
+    if not embeddings.embeddings_available("minilm"):
+        pytest.skip("the embed extra is not installed")
+    model = embeddings.get_embedder("minilm")
+    monkeypatch.setattr(model, "bf16", bf16)
+    together = model.encode(_SENTENCES + _OTHERS, batch_size=3)
+    alone = np.vstack([model.encode([text]) for text in _SENTENCES + _OTHERS])
+    shuffled = model.encode(list(reversed(_OTHERS + _SENTENCES)), batch_size=64)[::-1]
+    assert np.array_equal(together, alone)
+    assert np.array_equal(together, np.vstack([shuffled[len(_OTHERS):], shuffled[: len(_OTHERS)]]))
+
+
+def test_vectors_are_the_models_sentence_embeddings(monkeypatch):
+    """Padding per text changes rounding, not the vector: float32 rows match sentence-transformers' own encode."""
+    if not embeddings.embeddings_available("minilm"):
+        pytest.skip("the embed extra is not installed")
+    model = embeddings.get_embedder("minilm")
+    monkeypatch.setattr(model, "bf16", False)
+    texts = _SENTENCES + _OTHERS
+    ours = model.encode(texts)
+    theirs = model._model.encode(texts, convert_to_numpy=True, normalize_embeddings=True)
+    assert np.all((ours * theirs).sum(axis=1) > 0.99999)

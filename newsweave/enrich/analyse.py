@@ -40,10 +40,10 @@ import numpy as np
 from newsweave.model import Article
 
 __all__ = ["VERSION", "AnalysisPool", "ArticleAnalysis", "default_workers", "analyse", "analyse_many", "analysis_version",
-           "load_models"]
+           "limit_model_threads", "load_models"]
 
 #: Bump when what :func:`analyse` stores changes; the store re-analyses older rows.
-VERSION = "analysis-1"
+VERSION = "analysis-2"  # 2: MiniLM vectors padded per text (batch-invariant), embeddings._MiniLM.encode
 
 # the story clusterer reads entities in the title and the first characters of the text
 _STORY_HEAD_CHARS = 3000
@@ -228,14 +228,24 @@ class AnalysisPool:
         return self._pool
 
 
-def _worker_start(embeddings: str | None) -> None:
-    """One thread per worker (the workers are the parallelism), then every model, once."""
+def limit_model_threads(threads: int) -> None:
+    """Run the models on ``threads`` threads in this process (a worker's or a Spark task's cores).
+
+    Torch otherwise starts a thread per core in every worker process, and the workers, which
+    are the parallelism, then fight over the cores.
+    """
     try:
         import torch
 
-        torch.set_num_threads(1)
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(max(1, threads))
     except ImportError:
         pass
+
+
+def _worker_start(embeddings: str | None) -> None:
+    """One thread per worker (the workers are the parallelism), then every model, once."""
+    limit_model_threads(1)
     load_models(embeddings)
 
 

@@ -164,10 +164,10 @@ def _map_stage(spark: Any, paths: list[str], out: Path, summary: SparkRunSummary
     rdds = []
     if local:
         rdds.append(sc.parallelize(local, len(local)).mapPartitions(
-            lambda part: stages.analyse_paths(part, known.value)))
+            lambda part: stages.analyse_paths(part, known.value, _task_cpus())))
     if remote:
         rdds.append(sc.binaryFiles(",".join(remote)).mapPartitions(
-            lambda part: stages.analyse_remote(part, known.value)))
+            lambda part: stages.analyse_remote(part, known.value, _task_cpus())))
     rows = (rdds[0] if len(rdds) == 1 else sc.union(rdds)).persist(_disk_and_memory())
     new = rows.filter(lambda r: r["_table"] == "articles")
     new_df = _frame(spark, new, stages.ARTICLE_COLUMNS).dropDuplicates(["id"])
@@ -189,6 +189,14 @@ def _map_stage(spark: Any, paths: list[str], out: Path, summary: SparkRunSummary
     summary.skipped = sum(skipped.values())
     summary.skipped_by_reason = dict(skipped.most_common())
     rows.unpersist()
+
+
+def _task_cpus() -> int:
+    """The cores a task may use (``spark.task.cpus``), read inside the task; 1 outside one."""
+    from pyspark import TaskContext
+
+    context = TaskContext.get()
+    return int(context.cpus()) if context is not None else 1
 
 
 def _disk_and_memory() -> Any:
@@ -343,7 +351,7 @@ def _compare_stage(spark: Any, articles: Any, membership: Any, options: SparkOpt
     method = options.method
     compared = (joined.rdd.map(lambda r: (r.story_id, r)).groupByKey(numPartitions=_partitions(spark.sparkContext, options))
                 .filter(lambda kv: len(kv[1]) >= 2)
-                .map(lambda kv: (kv[0], stages.compare_story(kv[0], kv[1], method))).persist())
+                .map(lambda kv: (kv[0], stages.compare_story(kv[0], kv[1], method, _task_cpus()))).persist())
     reports = compared.map(lambda kv: {"story_id": kv[0], "flags": len(kv[1].get("flags", [])),
                                        "report": json.dumps(kv[1], ensure_ascii=False, default=str)})
     _frame(spark, reports, stages.COMPARISON_COLUMNS).write.mode("overwrite").parquet(str(out / "comparisons"))

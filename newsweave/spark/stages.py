@@ -112,13 +112,17 @@ def is_remote(path: str) -> bool:
 # --------------------------------------------------------------------------- map: read → clean → analyse
 
 
-def analyse_paths(paths: Iterable[str], known_ids: frozenset[str] | set[str]) -> Iterator[dict[str, Any]]:
+def analyse_paths(paths: Iterable[str], known_ids: frozenset[str] | set[str], threads: int = 1) -> Iterator[dict[str, Any]]:
     """Every record of local ``paths`` as an article row or a failure row (``row["_table"]``).
 
-    Records whose id is in ``known_ids`` (an earlier run's output) are skipped before cleaning.
+    Records whose id is in ``known_ids`` (an earlier run's output) are skipped before cleaning;
+    the models run on ``threads`` threads (the task's cores).
     """
+    from newsweave.enrich.analyse import limit_model_threads
     from newsweave.pipeline import clean_step
     from newsweave.read import read_folder_entry, read_inputs
+
+    limit_model_threads(threads)
 
     batch: list[Article] = []
     for path in paths:
@@ -141,14 +145,15 @@ def analyse_paths(paths: Iterable[str], known_ids: frozenset[str] | set[str]) ->
     yield from analyse_batch(batch)
 
 
-def analyse_remote(files: Iterable[tuple[str, bytes]], known_ids: frozenset[str] | set[str]) -> Iterator[dict[str, Any]]:
+def analyse_remote(files: Iterable[tuple[str, bytes]], known_ids: frozenset[str] | set[str],
+                   threads: int = 1) -> Iterator[dict[str, Any]]:
     """:func:`analyse_paths` over ``(url, content)`` pairs Spark read (``binaryFiles``) from HDFS/S3."""
     for url, content in files:
         suffix = "".join(Path(url.split("://", 1)[-1]).suffixes[-2:])
         with tempfile.TemporaryDirectory(prefix="newsweave-spark-") as tmp:
             local = Path(tmp) / f"input{suffix}"
             local.write_bytes(content)
-            for row in analyse_paths([str(local)], known_ids):
+            for row in analyse_paths([str(local)], known_ids, threads):
                 row["origin"] = row["origin"].replace(str(local), url)  # name the record by its URL
                 yield row
 
@@ -378,10 +383,13 @@ def cluster_block(block: Any, docs: Sequence[tuple[str, str | None, str, datetim
 # --------------------------------------------------------------------------- compare
 
 
-def compare_story(story_id: str, rows: Iterable[Any], method: str = "auto") -> StoryRecord:
-    """Compare one story (its article rows with ``reprint_group``) as the local job does."""
+def compare_story(story_id: str, rows: Iterable[Any], method: str = "auto", threads: int = 1) -> StoryRecord:
+    """Compare one story (its article rows with ``reprint_group``) as the local job does (models on ``threads``)."""
     from newsweave.compare import compare_articles
     from newsweave.compare.names import entities_from_spans
+    from newsweave.enrich.analyse import limit_model_threads
+
+    limit_model_threads(threads)
 
     rows = sorted(rows, key=lambda r: order_key(published_of(r), _get(r, "id")))
     articles = [article_from_row(r, with_raw=False) for r in rows]
