@@ -14,10 +14,11 @@ PosixPath('out/index.html')
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ from newsweave.store import Store
 
 if TYPE_CHECKING:
     from newsweave.compare.records import StoryRecord
+    from newsweave.enrich.analyse import AnalysisPool
+    from newsweave.enrich.stage import AnalysisStep
     from newsweave.group.stage import StoryUpdate
     from newsweave.group.stories import StoryParams
 
@@ -154,26 +157,28 @@ def finish_ingest(store: Store, summary: IngestSummary, analysed: int = 0, story
 
 def ingest_job(inputs: Iterable[str], store: Store, options: IngestOptions, *, stories: bool = True,
                workers: int | None = None, method: str = "auto", progress: Any = None,
-               say: Callable[[str], None] | None = None, story_params: StoryParams | None = None) -> IngestRun:
+               say: Callable[[str], None] | None = None, story_params: StoryParams | None = None,
+               analysis: AnalysisStep | None = None) -> IngestRun:
     """Read, clean and store ``inputs``; with ``stories``, analyse each new article once (``workers``
     processes, one writer; then what an interrupted earlier run left unanalysed), group the stories
     when anything changed (:func:`finish_ingest`), and have the same workers embed the statements of
     the stories compare will align by ``method`` ("lexical": none).
 
     The one front half of ``newsweave ingest`` and the main job. ``say`` hears "grouping stories"
-    when grouping starts; ``story_params`` go to the clusterer (None: the settings in force).
+    when grouping starts; ``story_params`` go to the clusterer (None: the settings in force);
+    ``analysis``: an open step whose workers the caller goes on using (else one is opened and closed).
     """
     from newsweave.enrich.analyse import default_workers
     from newsweave.enrich.stage import AnalysisStep
 
     if not stories:
         return IngestRun(ingest(list(inputs), store, options, progress=progress))
-    with AnalysisStep(workers or default_workers()) as analysis:
-        summary = ingest(list(inputs), store, replace(options, post_store=[analysis]), progress=progress)
-        analysis.finish(store)
-        grouped = finish_ingest(store, summary, analysis.analysed, story_params, say=say)
-        analysis.embed_story_statements(store, method)
-    return IngestRun(summary, analysis.analysed, grouped, analysis.statements_embedded)
+    with contextlib.nullcontext(analysis) if analysis is not None else AnalysisStep(workers or default_workers()) as step:
+        summary = ingest(list(inputs), store, replace(options, post_store=[step]), progress=progress)
+        step.finish(store)
+        grouped = finish_ingest(store, summary, step.analysed, story_params, say=say)
+        step.embed_story_statements(store, method)
+    return IngestRun(summary, step.analysed, grouped, step.statements_embedded)
 
 
 def _story_material(articles: Iterable[Article]) -> list[Article]:
@@ -319,10 +324,13 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     Incremental: articles already stored are not analysed again, grouping runs only when
     there is something new, and a story is compared again only when what its comparison is
     made from changed (its articles, their reprint groups, its headline, the method, the
-    analysers or the compare code) or its report files are missing. ``workers`` analysis
-    processes (default: the cores) feed one writer; ``story_params`` go to the clusterer.
+    analysers or the compare code) or its report files are missing. ``workers`` processes
+    (default: the cores) analyse the articles, then compare the stories, and one writer stores
+    what they return; ``story_params`` go to the clusterer.
     """
     from newsweave.compare.statements import check_method
+    from newsweave.enrich.analyse import default_workers
+    from newsweave.enrich.stage import AnalysisStep
     from newsweave.present.report import write_report
     from newsweave.store.stories import list_stories
 
@@ -331,15 +339,15 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     say("reading, cleaning, analysing")
-    run = ingest_job(inputs, store, IngestOptions(), workers=workers, method=method,
-                     progress=ingest_progress, say=say, story_params=story_params)
-    result = JobResult(ingest=run.summary, stories_total=0, analysed=run.analysed,
-                       stories_updated=run.grouped is not None, statements_embedded=run.statements_embedded)
-    summaries = list_stories(store)
-    result.stories_total = len(summaries)
-    for story in summaries:
-        if story.articles >= 2:
-            _report_story(store, story, story_dir, method, result, say)
+    with AnalysisStep(workers or default_workers()) as analysis:
+        run = ingest_job(inputs, store, IngestOptions(), method=method, progress=ingest_progress, say=say,
+                         story_params=story_params, analysis=analysis)
+        result = JobResult(ingest=run.summary, stories_total=0, analysed=run.analysed,
+                           stories_updated=run.grouped is not None, statements_embedded=run.statements_embedded)
+        summaries = list_stories(store)
+        result.stories_total = len(summaries)
+        _report_stories(store, [s for s in summaries if s.articles >= 2], story_dir, method, result, say,
+                        analysis.pool)
     result.report_path = out_dir / "report.json"
     _write_all_stories(result.report_path, [r.json for r in result.reports])
     result.index_path = out_dir / "index.html"
@@ -348,35 +356,95 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
     return result
 
 
-def _report_story(store: Store, story: Any, story_dir: Path, method: str, result: JobResult,
-                  say: Callable[[str], None]) -> None:
-    """Compare one story and write its reports, unless its stored fingerprint says nothing changed."""
-    from newsweave.present.report import render, render_json, write_report
+# --------------------------------------------------------------------------- story reports
+
+
+@dataclass(frozen=True, slots=True)
+class _CompareTask:
+    """One story to compare, as a worker receives it (it opens the store by URL)."""
+
+    store_url: str
+    story_id: str
+    headline: str | None
+    method: str
+
+
+def _report_stories(store: Store, stories: Sequence[Any], story_dir: Path, method: str, result: JobResult,
+                    say: Callable[[str], None], pool: AnalysisPool) -> None:
+    """Each story's report files: kept when its stored fingerprint says nothing changed, else compared again.
+
+    The stories to compare go to the analysis workers, which read the store themselves and
+    return the comparison rendered; this process writes the files and the stored comparison
+    (one writer). See :func:`_compared_stories` for when they are compared here instead.
+    """
+    from newsweave.present.report import write_report
     from newsweave.store.comparisons import store_comparison, stored_comparison
     from newsweave.store.stories import story_detail
 
-    detail = story_detail(store, story.id)
-    fingerprint = comparison_fingerprint(detail, method)
-    html_path = story_dir / f"{story.id}.html"
-    json_path = story_dir / f"{story.id}.json"
-    previous = stored_comparison(store, story.id)
-    if previous is not None and previous.fingerprint == fingerprint and html_path.is_file() and json_path.is_file():
-        flags = previous.flags
-    else:
-        story_set = load_story_set(store, story.id, detail)
-        if len(story_set.articles) < 2:
-            return
-        say(f"comparing story {story.id} ({story.articles} articles)")
-        compared = compare_story_sets([story_set], method=method)[0]
-        compared.setdefault("headline", story.headline)
-        document = {"stories": [compared]}
-        write_report(html_path, render(document, "html"))
-        write_report(json_path, render_json(document, indent=None))
-        flags = len(compared.get("flags", []))
+    reports: dict[str, StoryReport | None] = {}
+    due: list[tuple[Any, str]] = []
+    for story in stories:
+        fingerprint = comparison_fingerprint(story_detail(store, story.id), method)
+        previous = stored_comparison(store, story.id)
+        report = _story_report(story, previous.flags if previous else 0, story_dir)
+        kept = previous is not None and previous.fingerprint == fingerprint
+        reports[story.id] = report if kept and report.html.is_file() and report.json.is_file() else None
+        if reports[story.id] is None:
+            due.append((story, fingerprint))
+    if due:
+        say(f"comparing {len(due)} stories")
+    for (story, fingerprint), done in zip(due, _compared_stories(store, [s for s, _ in due], method, pool)):
+        if done is None:  # fewer than two story-material articles: nothing to compare
+            continue
+        compared, html, json_text = done
+        report = _story_report(story, len(compared.get("flags", [])), story_dir)
+        write_report(report.html, html)
+        write_report(report.json, json_text)
         store_comparison(store, story.id, fingerprint, compared)  # the web app reads it too
         result.compared += 1
-    result.reports.append(StoryReport(story.id, story.headline, story.articles, story.independent_sources,
-                                      flags, html_path, json_path))
+        reports[story.id] = report
+    result.reports.extend(r for r in reports.values() if r is not None)
+
+
+def _story_report(story: Any, flags: int, story_dir: Path) -> StoryReport:
+    return StoryReport(story.id, story.headline, story.articles, story.independent_sources, flags,
+                       story_dir / f"{story.id}.html", story_dir / f"{story.id}.json")
+
+
+def _compared_stories(store: Store, stories: Sequence[Any], method: str,
+                      pool: AnalysisPool) -> Iterator[tuple[StoryRecord, str, str] | None]:
+    """:func:`_compare_and_render` of each story, in order: in the workers when they are running (this
+    run analysed something; starting them only to compare would load every model for nothing) and
+    can open the store (an in-memory store is this process's)."""
+    shared = not (store.dialect == "sqlite" and store.url.database is None)
+    if not pool.started or pool.workers == 1 or len(stories) < 2 or not shared:
+        return (_compare_and_render(store, s.id, s.headline, method) for s in stories)
+    url = store.url.render_as_string(hide_password=False)
+    return pool.imap(_compare_in_worker, [_CompareTask(url, s.id, s.headline, method) for s in stories])
+
+
+def _compare_and_render(store: Store, story_id: str, headline: str | None,
+                        method: str) -> tuple[StoryRecord, str, str] | None:
+    """One stored story compared, and its report as HTML and JSON text; None under two articles."""
+    from newsweave.present.report import render, render_json
+
+    story_set = load_story_set(store, story_id)
+    if len(story_set.articles) < 2:
+        return None
+    compared = compare_story_sets([story_set], method=method)[0]
+    compared.setdefault("headline", headline)
+    document = {"stories": [compared]}
+    return compared, render(document, "html"), render_json(document, indent=None)
+
+
+_WORKER_STORES: dict[str, Store] = {}  # a worker's store, opened at its first story
+
+
+def _compare_in_worker(task: _CompareTask) -> tuple[StoryRecord, str, str] | None:
+    store = _WORKER_STORES.get(task.store_url)
+    if store is None:
+        store = _WORKER_STORES[task.store_url] = Store.open(task.store_url, migrate_to_head=False)
+    return _compare_and_render(store, task.story_id, task.headline, task.method)
 
 
 def comparison_fingerprint(detail: Any, method: str) -> str:

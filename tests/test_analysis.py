@@ -299,3 +299,26 @@ def test_a_lexical_run_marks_nothing_so_a_later_auto_run_embeds(corpus, tmp_path
         auto = run_job([str(corpus)], store, out, method="auto", workers=1)
         in_stories = {a.id for s in list_stories(store, min_articles=2) for a in story_detail(store, s.id).articles}
         assert auto.statements_embedded > 0 and set(_vector_rows(store)) == in_stories
+
+
+def test_stories_compared_in_the_workers_give_the_reports_compared_here(corpus, tmp_path, monkeypatch):
+    """With two workers the stories are compared in them (this process only writes), to the same reports."""
+    import newsweave.workflow as workflow
+
+    with Store.open(str(tmp_path / "here.db")) as store:
+        here = run_job([str(corpus)], store, tmp_path / "here", method="auto", workers=1)
+    monkeypatch.setattr(workflow, "_compare_and_render",
+                        lambda *a, **k: pytest.fail("the writer compared a story the workers should have"))
+    with Store.open(str(tmp_path / "pool.db")) as store:
+        pooled = run_job([str(corpus)], store, tmp_path / "pool", method="auto", workers=2)
+    assert pooled.compared == here.compared == 2
+
+    def story(report):  # everything but the seconds each compare step took
+        (found,) = json.loads(report.json.read_text(encoding="utf-8"))["stories"]
+        found.pop("timings")
+        return found
+
+    for a, b in zip(here.reports, pooled.reports, strict=True):
+        assert a.story_id == b.story_id and a.flags == b.flags
+        assert story(a) == story(b)
+    assert any(story(a)["flags"] for a in here.reports)  # there were findings to agree on

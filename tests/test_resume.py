@@ -85,9 +85,10 @@ def _kill_in_grouping(monkeypatch):
 
 
 def _kill_in_compare(monkeypatch):
-    import newsweave.workflow as workflow
+    import newsweave.store.comparisons as comparisons
 
-    monkeypatch.setattr(workflow, "compare_story_sets", kill_on_call(2, workflow.compare_story_sets))
+    # the writer dies storing the second story's comparison (compared here or in a worker)
+    monkeypatch.setattr(comparisons, "store_comparison", kill_on_call(2, comparisons.store_comparison))
 
 
 @pytest.mark.parametrize("kill", [_kill_while_reading, _kill_in_analysis, _kill_in_grouping, _kill_in_compare],

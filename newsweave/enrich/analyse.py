@@ -31,7 +31,7 @@ to read back, so they are not part of the record.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,6 +218,22 @@ class AnalysisPool:
         vectors = np.empty_like(by_length)
         vectors[order] = by_length
         return vectors
+
+    @property
+    def started(self) -> bool:
+        """Whether the worker processes are running (they start, and load the models, at the first batch)."""
+        return self._pool is not None
+
+    def imap(self, func: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+        """``func`` over ``items`` in the workers (in this process when it is the one), results in order.
+
+        For work the models' processes do between analyses (the main job compares stories in
+        them): ``func`` must be a module-level function and ``items`` picklable.
+        """
+        if self.workers == 1:
+            yield from map(func, items)
+            return
+        yield from self._started().imap(func, items)
 
     def _started(self) -> Any:
         if self._pool is None:

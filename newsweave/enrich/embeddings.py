@@ -119,7 +119,7 @@ class _MiniLM:
         import torch
 
         tokenizer = self._model.tokenizer
-        limit = int(self._model.max_seq_length)
+        limit = int(self._model.max_seq_length or 512)
         encoded = tokenizer([str(t).strip() for t in texts], truncation=True, max_length=limit)
         vectors: np.ndarray | None = None
         precision = torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
