@@ -225,7 +225,7 @@ def _quotes(store) -> list[tuple]:
 
 @pytest.mark.timeout(1200)
 def test_loaded_run_equals_the_local_path(spark_run) -> None:
-    """Stories (pairwise F1 between the two runs ≥ 0.99) and quotes (identical) after `load`."""
+    """Stories (pairwise F1 between the two runs ≥ 0.99), quotes and compare's findings (identical) after `load`."""
     from newsweave.spark.load import load_run
     from newsweave.store import Store
     from newsweave.store.stories import list_stories
@@ -242,6 +242,10 @@ def test_loaded_run_equals_the_local_path(spark_run) -> None:
         f1 = 2 * agree / (len(spark_pairs) + len(local_pairs))
         assert f1 >= 0.99
         assert _quotes(spark_store) == _quotes(local_store) and _quotes(spark_store)
+        from newsweave.bench.spark import agreement
+
+        findings = agreement(root / "local.db", root / "spark.db", spark_run["out"])  # compare's flags, bit for bit
+        assert findings["findings_identical"] and findings["findings"] > 0
         stories = {s.id: (s.articles, s.independent_sources) for s in list_stories(spark_store)}
         assert stories == {s.id: (s.articles, s.independent_sources) for s in list_stories(local_store)}
         again = load_run(spark_run["out"], spark_store)  # loading twice stores nothing twice

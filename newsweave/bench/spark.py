@@ -126,8 +126,9 @@ def _in_subprocess(mode: str, inputs: Path, work: Path) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def agreement(local_db: Path, spark_db: Path) -> dict[str, Any]:
-    """Pairwise F1 of the two stores' stories, and whether their quotes are identical."""
+def agreement(local_db: Path, spark_db: Path, spark_out: Path | None = None) -> dict[str, Any]:
+    """Pairwise F1 of the two stores' stories, whether their quotes are identical, and (given the
+    Spark run's folder) whether compare flagged the same findings in the same stories."""
     from sqlalchemy import select
 
     from newsweave.store import Store
@@ -151,9 +152,34 @@ def agreement(local_db: Path, spark_db: Path) -> dict[str, Any]:
     lp, sp = pairs(local), pairs(spark)
     both = len(lp & sp)
     f1 = 1.0 if not lp and not sp else 2 * both / (len(lp) + len(sp))
-    return {"pairwise_f1": round(f1, 4), "local_pairs": len(lp), "spark_pairs": len(sp),
-            "same_articles": set(local) == set(spark), "quotes": len(local_quotes),
-            "quotes_identical": local_quotes == spark_quotes}
+    result = {"pairwise_f1": round(f1, 4), "local_pairs": len(lp), "spark_pairs": len(sp),
+              "same_articles": set(local) == set(spark), "quotes": len(local_quotes),
+              "quotes_identical": local_quotes == spark_quotes}
+    if spark_out is not None:
+        local_flags, spark_flags = _local_findings(local_db), _spark_findings(spark_out)
+        result.update(findings=len(local_flags), spark_findings=len(spark_flags),
+                      findings_in_both=len(local_flags & spark_flags), findings_identical=local_flags == spark_flags)
+    return result
+
+
+def _local_findings(db: Path) -> set[tuple[str, str]]:
+    """Every flag the local job stored, as ``(story id, the flag's JSON)``."""
+    from sqlalchemy import select
+
+    from newsweave.store import Store
+    from newsweave.store.schema import compare_cache
+
+    with Store.open(str(db)) as store, store.connect() as conn:
+        rows = conn.execute(select(compare_cache.c.story_id, compare_cache.c.data)).all()
+    return {(story_id, json.dumps(flag, sort_keys=True)) for story_id, data in rows for flag in data.get("flags", [])}
+
+
+def _spark_findings(out: Path) -> set[tuple[str, str]]:
+    """Every flag of the Spark run's ``findings`` table, in the same form."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(out / "findings", columns=["story_id", "finding"]).to_pylist()
+    return {(row["story_id"], json.dumps(json.loads(row["finding"]), sort_keys=True)) for row in table}
 
 
 def run(generate: list[int], data: list[str], cores: list[int]) -> dict[str, Any]:
@@ -177,7 +203,8 @@ def _compared(corpus: str, runs: list[dict[str, Any]], work: Path, cores: list[i
     spark_runs = [f"spark:{n}" for n in sorted(set(cores)) if f"spark:{n}" in done]
     if "local" in done and spark_runs:
         top = spark_runs[-1]
-        entry["agreement"] = agreement(work / "local.db", work / f"{top.replace(':', '-')}.db")
+        entry["agreement"] = agreement(work / "local.db", work / f"{top.replace(':', '-')}.db",
+                                       work / top.replace(":", "-"))
         entry["spark_vs_local_time"] = round(done[top]["seconds"] / done["local"]["seconds"], 2)
     if len(spark_runs) > 1:
         entry["speedup"] = round(done[spark_runs[0]]["spark_s"] / done[spark_runs[-1]]["spark_s"], 2)
