@@ -106,7 +106,8 @@ def test_spark_reprint_stages_agree_with_find_reprints() -> None:
                                                 stages.order_key(published[aid], aid)):
             buckets[band].append(member)
     pairs = {p for members in buckets.values() for p in stages.bucket_pairs(members)}
-    verified = [(a, b, c) for a, b in pairs if (c := stages.verified_containment(texts[a], texts[b])) >= DEFAULT_THRESHOLD]
+    sets = dict(stages.shingle_sets(texts.items()))
+    verified = [(a, b, c) for a, b in pairs if (c := stages.shingle_containment(sets[a], sets[b])) >= DEFAULT_THRESHOLD]
     ids = sorted(texts, key=lambda a: stages.order_key(published[a], a))
     spark_like = reprint_matches(ids, [stages.order_key(published[a], a) for a in ids], verified)
     local = find_reprints([(a, texts[a], published[a]) for a in ids])

@@ -7,7 +7,8 @@ Stages (each a Spark stage over :mod:`newsweave.spark.stages`, the local path's 
    wrote (same article id) is skipped, so a grown input adds only new rows to ``articles``
    and ``quotes``; a bad record becomes a ``failures`` row and is counted by reason.
 2. **reprints** — MinHash LSH banding as a shuffle: band key → bucket → candidate pairs →
-   exact containment on the two texts; the verified pairs give the groups (earliest member root).
+   exact containment of the two shingle sets (each article's computed once); the verified pairs give
+   the groups (earliest member root).
 3. **stories** — blocking by publication time: the local clusterer (same model, thresholds and
    corpus-wide IDF) runs on each ``block_days`` block, whose candidate index already limits
    scoring to articles that share evidence (rare terms, entities, vectors). An article in the
@@ -217,11 +218,12 @@ def _reprint_stage(spark: Any, material: Any, summary: SparkRunSummary) -> dict[
     keyed = material.rdd.map(lambda r: (r.id, stages.order_key(stages.published_of(r), r.id), r.minhash, r.shingles))
     pairs = (keyed.flatMap(lambda k: stages.band_entries(k[0], k[2], k[3], k[1]))
              .groupByKey().flatMap(lambda kv: stages.bucket_pairs(kv[1])).distinct())
-    texts = material.rdd.map(lambda r: (r.id, r.text))
-    verified = (pairs.join(texts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
-                .join(texts)
-                .map(lambda kv: (kv[1][0][0], kv[0], stages.verified_containment(kv[1][0][1], kv[1][1])))
+    shingles = material.rdd.map(lambda r: (r.id, r.text)).mapPartitions(stages.shingle_sets).persist()
+    verified = (pairs.join(shingles).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
+                .join(shingles)
+                .map(lambda kv: (kv[1][0][0], kv[0], stages.shingle_containment(kv[1][0][1], kv[1][1])))
                 .filter(lambda t: t[2] >= DEFAULT_THRESHOLD).collect())
+    shingles.unpersist()
     order = sorted(keyed.map(lambda k: (k[0], k[1])).collect(), key=lambda t: t[1])
     matches = reprint_matches([i for i, _ in order], [k for _, k in order], verified)
     summary.reprinted_articles = sum(1 for m in matches.values() if m.is_reprint)
