@@ -416,8 +416,7 @@ def _compared_stories(store: Store, stories: Sequence[Any], method: str,
     """:func:`_compare_and_render` of each story, in order: in the workers when they are running (this
     run analysed something; starting them only to compare would load every model for nothing) and
     can open the store (an in-memory store is this process's)."""
-    shared = not (store.dialect == "sqlite" and store.url.database is None)
-    if not pool.started or pool.workers == 1 or len(stories) < 2 or not shared:
+    if not pool.started or pool.workers == 1 or len(stories) < 2 or store.in_memory:
         return (_compare_and_render(store, s.id, s.headline, method) for s in stories)
     url = store.url.render_as_string(hide_password=False)
     return pool.imap(_compare_in_worker, [_CompareTask(url, s.id, s.headline, method) for s in stories])

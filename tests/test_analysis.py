@@ -322,3 +322,23 @@ def test_stories_compared_in_the_workers_give_the_reports_compared_here(corpus, 
         assert a.story_id == b.story_id and a.flags == b.flags
         assert story(a) == story(b)
     assert any(story(a)["flags"] for a in here.reports)  # there were findings to agree on
+
+
+def test_an_in_memory_store_is_compared_in_this_process(corpus, tmp_path):
+    """Workers cannot open another process's in-memory database: its stories are compared by the writer."""
+    import newsweave.workflow as workflow
+
+    class RunningPool:
+        started, workers = True, 2
+
+        def imap(self, func, items):
+            raise AssertionError("an in-memory store's stories went to the workers")
+
+    with Store.open("sqlite://") as store:
+        assert store.in_memory
+        _job(corpus, store, tmp_path / "out")
+        stories = list_stories(store, min_articles=2)
+        done = list(workflow._compared_stories(store, stories, "lexical", RunningPool()))
+    assert len(done) == len(stories) == 2 and all(record["flags"] is not None for record, _html, _json in done)
+    with Store.open(str(tmp_path / "file.db")) as store:
+        assert not store.in_memory

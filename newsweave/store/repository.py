@@ -345,6 +345,11 @@ class Store:
         return self.engine.dialect.name
 
     @property
+    def in_memory(self) -> bool:
+        """An in-memory SQLite database: this process's alone, no other process can open it by its URL."""
+        return self.dialect == "sqlite" and self.url.database is None
+
+    @property
     def display_url(self) -> str:
         if self.dialect == "sqlite":
             return self.url.database or ":memory:"
