@@ -110,7 +110,8 @@ class _MiniLM:
         generated corpus clustered by the local job and by Spark agreed at pairwise F1 0.39.
         Here every text is padded to its own length rounded up to :data:`_PAD_STEP` tokens and
         batched only with texts of that width; the batch's size does not change a row, so a
-        text's vector depends on the text alone, at the cost of ``encode`` (docs/spark.md).
+        text's vector depends on the text alone. No text is padded to a longer neighbour's width
+        either, so this costs less CPU than ``encode`` (docs/benchmarks.md, main job round 4).
         """
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
