@@ -10,8 +10,8 @@ partitions — or a JSONL story set), each in a fresh process:
 
 and reports per run wall seconds, seconds per 1,000 articles, CPU seconds per 1,000 articles
 (the process and every process it started: JVM, Python workers), and across runs the Spark
-stories' pairwise F1 against the local stories, whether the quotes are identical, the time
-ratio Spark local[max] / local path and the local[min] → local[max] speed-up.
+stories' pairwise F1 against the local stories, whether the quotes and compare's flags are
+identical, the time ratio Spark local[max] / local path and the local[min] → local[max] speed-up.
 
     newsweave bench spark --generate 1000 --cores 1 --cores 2
     python -m newsweave.bench.spark --one spark:2 /tmp/corpus /tmp/work     # one run, one JSON line
