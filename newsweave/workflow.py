@@ -361,11 +361,11 @@ def run_job(inputs: Sequence[str], store: Store, out_dir: Path, *, method: str =
 
 @dataclass(frozen=True, slots=True)
 class _CompareTask:
-    """One story to compare, as a worker receives it (it opens the store by URL)."""
+    """One story to compare, as a worker receives it (it opens the store by URL; the story's
+    members come with it, read once by the writer for the fingerprint)."""
 
     store_url: str
-    story_id: str
-    headline: str | None
+    detail: Any  # newsweave.store.stories.StoryDetail
     method: str
 
 
@@ -382,18 +382,19 @@ def _report_stories(store: Store, stories: Sequence[Any], story_dir: Path, metho
     from newsweave.store.stories import story_detail
 
     reports: dict[str, StoryReport | None] = {}
-    due: list[tuple[Any, str]] = []
+    due: list[tuple[Any, str, Any]] = []
     for story in stories:
-        fingerprint = comparison_fingerprint(story_detail(store, story.id), method)
+        detail = story_detail(store, story.id)
+        fingerprint = comparison_fingerprint(detail, method)
         previous = stored_comparison(store, story.id)
         report = _story_report(story, previous.flags if previous else 0, story_dir)
         kept = previous is not None and previous.fingerprint == fingerprint
         reports[story.id] = report if kept and report.html.is_file() and report.json.is_file() else None
         if reports[story.id] is None:
-            due.append((story, fingerprint))
+            due.append((story, fingerprint, detail))
     if due:
         say(f"comparing {len(due)} stories")
-    for (story, fingerprint), done in zip(due, _compared_stories(store, [s for s, _ in due], method, pool)):
+    for (story, fingerprint, _detail), done in zip(due, _compared_stories(store, [d for _s, _f, d in due], method, pool)):
         if done is None:  # fewer than two story-material articles: nothing to compare
             continue
         compared, html, json_text = done
@@ -411,27 +412,26 @@ def _story_report(story: Any, flags: int, story_dir: Path) -> StoryReport:
                        story_dir / f"{story.id}.html", story_dir / f"{story.id}.json")
 
 
-def _compared_stories(store: Store, stories: Sequence[Any], method: str,
+def _compared_stories(store: Store, details: Sequence[Any], method: str,
                       pool: AnalysisPool) -> Iterator[tuple[StoryRecord, str, str] | None]:
     """:func:`_compare_and_render` of each story, in order: in the workers when they are running (this
     run analysed something; starting them only to compare would load every model for nothing) and
     can open the store (an in-memory store is this process's)."""
-    if not pool.started or pool.workers == 1 or len(stories) < 2 or store.in_memory:
-        return (_compare_and_render(store, s.id, s.headline, method) for s in stories)
+    if not pool.started or pool.workers == 1 or len(details) < 2 or store.in_memory:
+        return (_compare_and_render(store, detail, method) for detail in details)
     url = store.url.render_as_string(hide_password=False)
-    return pool.imap(_compare_in_worker, [_CompareTask(url, s.id, s.headline, method) for s in stories])
+    return pool.imap(_compare_in_worker, [_CompareTask(url, detail, method) for detail in details])
 
 
-def _compare_and_render(store: Store, story_id: str, headline: str | None,
-                        method: str) -> tuple[StoryRecord, str, str] | None:
-    """One stored story compared, and its report as HTML and JSON text; None under two articles."""
+def _compare_and_render(store: Store, detail: Any, method: str) -> tuple[StoryRecord, str, str] | None:
+    """One stored story (its ``StoryDetail``) compared, and its report as HTML and JSON text; None under two articles."""
     from newsweave.present.report import render, render_json
 
-    story_set = load_story_set(store, story_id)
+    story_set = load_story_set(store, detail.summary.id, detail)
     if len(story_set.articles) < 2:
         return None
     compared = compare_story_sets([story_set], method=method)[0]
-    compared.setdefault("headline", headline)
+    compared.setdefault("headline", detail.summary.headline)
     document = {"stories": [compared]}
     return compared, render(document, "html"), render_json(document, indent=None)
 
@@ -443,7 +443,7 @@ def _compare_in_worker(task: _CompareTask) -> tuple[StoryRecord, str, str] | Non
     store = _WORKER_STORES.get(task.store_url)
     if store is None:
         store = _WORKER_STORES[task.store_url] = Store.open(task.store_url, migrate_to_head=False)
-    return _compare_and_render(store, task.story_id, task.headline, task.method)
+    return _compare_and_render(store, task.detail, task.method)
 
 
 def comparison_fingerprint(detail: Any, method: str) -> str:

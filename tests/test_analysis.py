@@ -337,8 +337,8 @@ def test_an_in_memory_store_is_compared_in_this_process(corpus, tmp_path):
     with Store.open("sqlite://") as store:
         assert store.in_memory
         _job(corpus, store, tmp_path / "out")
-        stories = list_stories(store, min_articles=2)
-        done = list(workflow._compared_stories(store, stories, "lexical", RunningPool()))
-    assert len(done) == len(stories) == 2 and all(record["flags"] is not None for record, _html, _json in done)
+        details = [story_detail(store, s.id) for s in list_stories(store, min_articles=2)]
+        done = list(workflow._compared_stories(store, details, "lexical", RunningPool()))
+    assert len(done) == len(details) == 2 and all(record["flags"] is not None for record, _html, _json in done)
     with Store.open(str(tmp_path / "file.db")) as store:
         assert not store.in_memory
