@@ -10,9 +10,11 @@ For each corpus (a JSONL file, or ``gen:N`` — N generated articles from
 3. a plain ``nlp.pipe`` over the stored texts with the full ``en_core_web_sm`` pipeline, one
    process — the unit the job's CPU is given in (``cpu_ratio`` = job CPU / parse CPU).
 
-It also scores the story clusterer through the product path: a story file ingested into a
-store, analysed, grouped by the grouping stage (``update_stories``) and read back, beside the direct call that
-``newsweave bench stories`` makes.
+A labelled corpus (records with a ``story`` field: the shared story sets, and every generated
+corpus, whose events are its labels) is also scored: the stories the job stored against the
+labels. ``--stories FILE`` scores the clusterer through the product path alone: a story file
+ingested into a store, analysed, grouped by the grouping stage (``update_stories``) and read
+back, beside the direct call that ``newsweave bench stories`` makes.
 
     newsweave bench run --data ../shared/data/stories/basil.jsonl --generate 1000
     python -m newsweave.bench.run --one gen:1000 --workers 2      # one corpus, one JSON line
@@ -36,7 +38,8 @@ from newsweave.bench.memory import peak_rss_mb
 if TYPE_CHECKING:
     from newsweave.store import Store
 
-__all__ = ["measure", "measure_in_subprocess", "render", "stored_story_scores", "story_scores_via_store"]
+__all__ = ["gold_stories", "measure", "measure_in_subprocess", "render", "stored_story_scores",
+           "story_scores_via_store"]
 
 
 def _usage() -> tuple[float, float, float, float]:
@@ -107,7 +110,7 @@ def measure(corpus: str, *, workers: int, method: str = "auto", db: str | None =
             again = _timed_job(inputs, store, scratch / "out", workers, method)
             parse = _plain_parse(store)
             dialect = store.dialect
-            stories = stored_story_scores(store, Path(corpus)) if not corpus.startswith("gen:") else None
+            stories = stored_story_scores(store, [Path(p) for p in inputs], corpus)
     n = max(1, parse["articles"])
     return {
         "corpus": corpus, "store": dialect, "workers": workers, "method": method,
@@ -145,28 +148,32 @@ def story_scores_via_store(path: Path, *, workers: int) -> dict[str, Any] | None
         with AnalysisStep(workers) as step:
             ingest([str(path)], store, IngestOptions(post_store=[step]))
         update_stories(store)
-        return stored_story_scores(store, path)
+        return stored_story_scores(store, [path], path.name)
 
 
-def _gold_stories(path: Path) -> dict[str, str]:
-    """Record id -> gold story id of a labelled story file (empty when it has no labels)."""
+def gold_stories(paths: list[Path]) -> dict[str, str]:
+    """Record id -> gold story id of labelled JSONL files (empty when they have no labels)."""
     gold: dict[str, str] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line) if line.strip() else {}
-            if "story" in record and "id" in record:
-                gold[str(record["id"])] = str(record["story"])
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    record = json.loads(line) if line.strip() else {}
+                except json.JSONDecodeError:  # a broken record: ingest lists it as a failure
+                    continue
+                if "story" in record and "id" in record:
+                    gold[str(record["id"])] = str(record["story"])
     return gold
 
 
-def stored_story_scores(store: Store, path: Path) -> dict[str, Any] | None:
-    """Pairwise/BCubed scores of the stories in ``store`` against ``path``'s labels (None: no labels)."""
+def stored_story_scores(store: Store, paths: list[Path], name: str) -> dict[str, Any] | None:
+    """Pairwise/BCubed scores of the stories in ``store`` against the labels in ``paths`` (None: no labels)."""
     from sqlalchemy import select
 
     from newsweave.bench.stories import metrics
     from newsweave.store.schema import story_assignments
 
-    gold_of = _gold_stories(path)
+    gold_of = gold_stories(paths)
     if not gold_of:
         return None
     with store.connect() as conn:
@@ -176,7 +183,7 @@ def stored_story_scores(store: Store, path: Path) -> dict[str, Any] | None:
         if article.external_id in gold_of and article.id in assigned:
             gold.append(gold_of[article.external_id])
             pred.append(assigned[article.id])
-    return {"file": path.name, "articles": len(gold), "records": len(gold_of), **metrics(gold, pred)}
+    return {"file": name, "articles": len(gold), "records": len(gold_of), **metrics(gold, pred)}
 
 
 def render(result: dict[str, Any]) -> None:

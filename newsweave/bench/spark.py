@@ -11,7 +11,9 @@ partitions — or a JSONL story set), each in a fresh process:
 and reports per run wall seconds, seconds per 1,000 articles, CPU seconds per 1,000 articles
 (the process and every process it started: JVM, Python workers), and across runs the Spark
 stories' pairwise F1 against the local stories, whether the quotes and compare's flags are
-identical, the time ratio Spark local[max] / local path and the local[min] → local[max] speed-up.
+identical, each run's stories against the corpus' ``story`` labels (generated corpora are labelled
+by their events), the time ratio Spark local[max] / local path and the local[min] → local[max]
+speed-up.
 
     newsweave bench spark --generate 1000 --cores 1 --cores 2
     python -m newsweave.bench.spark --one spark:2 /tmp/corpus /tmp/work     # one run, one JSON line
@@ -162,6 +164,19 @@ def agreement(local_db: Path, spark_db: Path, spark_out: Path | None = None) -> 
     return result
 
 
+def _label_scores(work: Path, mode: str, inputs: Path) -> dict[str, Any] | None:
+    """One run's stored stories against the ``story`` labels of the input files (None: unlabelled)."""
+    from newsweave.bench.run import stored_story_scores
+    from newsweave.store import Store
+
+    with Store.open(str(work / f"{mode.replace(':', '-')}.db")) as store:
+        scores = stored_story_scores(store, sorted(inputs.glob("*.jsonl")), inputs.name)
+    if scores is None:
+        return None
+    return {k: scores[k] for k in ("pairwise_p", "pairwise_r", "pairwise_f1", "bcubed_f1", "pred_stories",
+                                   "gold_stories")}
+
+
 def _local_findings(db: Path) -> set[tuple[str, str]]:
     """Every flag the local job stored, as ``(story id, the flag's JSON)``."""
     from sqlalchemy import select
@@ -191,15 +206,17 @@ def run(generate: list[int], data: list[str], cores: list[int]) -> dict[str, Any
             work = Path(tmp) / "work"
             runs = [_in_subprocess("local", inputs, work)]
             runs += [_in_subprocess(f"spark:{n}", inputs, work) for n in sorted(set(cores))]
-            results.append(_compared(corpus, runs, work, cores))
+            results.append(_compared(corpus, runs, work, cores, inputs))
     return {"corpora": results, "cpus": os.cpu_count()}
 
 
-def _compared(corpus: str, runs: list[dict[str, Any]], work: Path, cores: list[int]) -> dict[str, Any]:
-    """Agreement with the local run (largest Spark run), time ratio and speed-up, where the runs finished."""
+def _compared(corpus: str, runs: list[dict[str, Any]], work: Path, cores: list[int],
+              inputs: Path) -> dict[str, Any]:
+    """Agreement with the local run (largest Spark run), each run's stories against the corpus'
+    labels, time ratio and speed-up, where the runs finished."""
     done = {r["mode"]: r for r in runs if "error" not in r}
     entry: dict[str, Any] = {"corpus": corpus, "runs": runs, "agreement": None, "spark_vs_local_time": None,
-                             "speedup": None}
+                             "speedup": None, "vs_labels": {m: _label_scores(work, m, inputs) for m in done}}
     spark_runs = [f"spark:{n}" for n in sorted(set(cores)) if f"spark:{n}" in done]
     if "local" in done and spark_runs:
         top = spark_runs[-1]
@@ -228,6 +245,9 @@ def render(result: dict[str, Any]) -> None:
                           str(r["cpu_s_per_1000"]), json.dumps(r.get("stages_s", "")))
         console.print(table)
         console.print(f"Spark / local time {entry['spark_vs_local_time']}× · speed-up {entry['speedup']}×")
+        for mode, scores in entry.get("vs_labels", {}).items():
+            if scores:
+                console.print(f"{mode} stories against the labels: {json.dumps(scores)}")
 
 
 def main(argv: list[str] | None = None) -> None:
