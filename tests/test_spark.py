@@ -74,47 +74,6 @@ def test_article_row_round_trip_keeps_every_field() -> None:
     assert again.entities == [("PERSON", 0, 14)] and again.story_features == {"persons": ["mara quellwood"]}
 
 
-def test_bucket_pairs_match_the_local_candidate_rule() -> None:
-    small = [((0, float(i), f"a{i}"), f"a{i}") for i in range(4)]
-    assert sorted(stages.bucket_pairs(small)) == [(f"a{i}", f"a{j}") for i, j in combinations(range(4), 2)]
-    from newsweave.group.reprints import BIG_BUCKET
-
-    big = [((0, float(i), f"b{i:03d}"), f"b{i:03d}") for i in range(BIG_BUCKET + 5)]
-    pairs = set(stages.bucket_pairs(reversed(big)))  # order of arrival in the bucket does not matter
-    assert ("b000", "b001") in pairs and ("b000", f"b{BIG_BUCKET + 4:03d}") in pairs
-    assert ("b003", "b004") in pairs and ("b003", "b005") not in pairs  # neighbours and the earliest only
-    assert len(pairs) < BIG_BUCKET * 3
-
-
-def test_spark_reprint_stages_agree_with_find_reprints() -> None:
-    """Band → bucket → verify → reprint_matches gives find_reprints' groups."""
-    from collections import defaultdict
-
-    from newsweave.group.minhash import MinHasher
-    from newsweave.group.reprints import DEFAULT_THRESHOLD, reprint_matches
-
-    wire = " ".join(f"word{i} item{i % 7}" for i in range(80))
-    texts = {"wire": wire, "copy": "Our own intro here. " + wire, "other": " ".join(f"else{i}" for i in range(90)),
-             "tiny": "too short"}
-    day = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    published = {"wire": day, "copy": day + timedelta(hours=3), "other": day, "tiny": None}
-    hasher = MinHasher()
-    buckets = defaultdict(list)
-    for aid, text in texts.items():
-        sig = hasher.signature(text)
-        for band, member in stages.band_entries(aid, sig.to_bytes(seed=hasher.seed), sig.size,
-                                                stages.order_key(published[aid], aid)):
-            buckets[band].append(member)
-    pairs = {p for members in buckets.values() for p in stages.bucket_pairs(members)}
-    sets = dict(stages.shingle_sets(texts.items()))
-    verified = [(a, b, c) for a, b in pairs if (c := stages.shingle_containment(sets[a], sets[b])) >= DEFAULT_THRESHOLD]
-    ids = sorted(texts, key=lambda a: stages.order_key(published[a], a))
-    spark_like = reprint_matches(ids, [stages.order_key(published[a], a) for a in ids], verified)
-    local = find_reprints([(a, texts[a], published[a]) for a in ids])
-    assert {a: m.group_id for a, m in spark_like.items()} == {a: m.group_id for a, m in local.items()}
-    assert spark_like["copy"].group_id == "wire" and spark_like["other"].group_id == "other"
-
-
 def test_corpus_frequencies_give_the_batch_clustering() -> None:
     """A block clustered with frequencies counted elsewhere = the batch run when they are the batch's."""
     from collections import Counter
@@ -254,6 +213,49 @@ def test_loaded_run_equals_the_local_path(spark_run) -> None:
 
 
 @pytest.mark.timeout(1200)
+def test_reprint_pairs_follow_the_local_candidate_rule(spark_run) -> None:
+    from newsweave.group.reprints import BIG_BUCKET
+    from newsweave.spark.job import _reprint_pairs
+
+    small = [(f"a{i}", 0, float(i), 7) for i in range(4)]
+    big = [(f"b{i:03d}", 0, float(i), 9) for i in reversed(range(BIG_BUCKET + 5))]  # arrival order is rebuilt
+    undated = [("u0", 1, 0.0, 11), ("d0", 0, 5.0, 11)]  # undated after dated
+    entries = spark_run["session"].createDataFrame(small + big + undated, "id string, undated int, ts double, band bigint")
+    pairs = {(r.earlier, r.later) for r in _reprint_pairs(entries).collect()}
+    assert {p for p in pairs if p[0].startswith("a")} == {(f"a{i}", f"a{j}") for i, j in combinations(range(4), 2)}
+    assert ("b000", "b001") in pairs and ("b000", f"b{BIG_BUCKET + 4:03d}") in pairs
+    assert ("b003", "b004") in pairs and ("b003", "b005") not in pairs  # neighbours and the earliest only
+    assert len([p for p in pairs if p[0].startswith("b")]) == 2 * (BIG_BUCKET + 4) - 1
+    assert ("d0", "u0") in pairs
+
+
+def test_spark_reprint_stage_agrees_with_find_reprints(spark_run) -> None:
+    """Band → bucket → verify → reprint_matches on Spark gives find_reprints' groups."""
+    from newsweave.group.minhash import MinHasher
+    from newsweave.spark.job import SparkRunSummary, _reprint_stage
+
+    wire = " ".join(f"word{i} item{i % 7}" for i in range(80))
+    texts = {"wire": wire, "copy": "Our own intro here. " + wire, "other": " ".join(f"else{i}" for i in range(90)),
+             "tiny": "too short", "late": wire + " A correction was appended."}
+    day = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    published = {"wire": day, "copy": day + timedelta(hours=3), "other": day, "tiny": None, "late": None}
+    hasher = MinHasher()
+    rows = []
+    for aid, text in texts.items():
+        sig = hasher.signature(text)
+        rows.append((aid, text, sig.to_bytes(seed=hasher.seed), sig.size, published[aid], None))
+    material = spark_run["session"].createDataFrame(rows, "id string, text string, minhash binary, shingles int, "
+                                                          "published timestamp, published_as_written string")
+    summary = SparkRunSummary()
+    on_spark = _reprint_stage(spark_run["session"], material, summary)
+    ids = sorted(texts, key=lambda a: (published[a] is None, published[a] or day, a))
+    local = find_reprints([(a, texts[a], published[a]) for a in ids])
+    assert {a: (m.group_id, m.matched_article, m.containment) for a, m in on_spark.items()} == \
+        {a: (m.group_id, m.matched_article, m.containment) for a, m in local.items()}
+    assert on_spark["copy"].group_id == "wire" and on_spark["late"].group_id == "wire"
+    assert on_spark["other"].group_id == "other" and summary.reprinted_articles == 2
+
+
 def test_rerun_over_a_grown_input_adds_only_the_new_articles(spark_run) -> None:
     import pyarrow.parquet as pq
 

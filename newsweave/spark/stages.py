@@ -66,6 +66,27 @@ def ddl(columns: Sequence[tuple[str, str]]) -> str:
     return ", ".join(f"`{name}` {kind}" for name, kind in columns)
 
 
+def _struct(columns: Sequence[tuple[str, str]]) -> str:
+    return "struct<" + ", ".join(f"`{name}`: {kind}" for name, kind in columns) + ">"
+
+
+#: The map stage's one table: each record once, as an article (its quotes nested) or a failure.
+MAP_COLUMNS = (("table", "string"), ("article", _struct(ARTICLE_COLUMNS)),
+               ("quotes", f"array<{_struct(QUOTE_COLUMNS)}>"), ("failure", _struct(FAILURE_COLUMNS)))
+
+
+def map_row(row: dict[str, Any]) -> tuple:
+    """One record of the map stage as a row of :data:`MAP_COLUMNS`.
+
+    The map's Python rows cross into the JVM once, in this form; the articles, quotes and
+    failures tables are then selected from it without another pass through Python.
+    """
+    if row["_table"] == "articles":
+        quotes = [tuple(q[name] for name, _ in QUOTE_COLUMNS) for q in quote_rows(row)]
+        return ("articles", tuple(row.get(name) for name, _ in ARTICLE_COLUMNS), quotes, None)
+    return ("failures", None, [], tuple(row.get(name) for name, _ in FAILURE_COLUMNS))
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -297,57 +318,33 @@ def order_key(published: datetime | None, article_id: str) -> tuple:
 # --------------------------------------------------------------------------- reprints
 
 
-def band_entries(article_id: str, minhash: bytes, shingles: int, key: tuple) -> Iterator[tuple[int, tuple]]:
-    """``(band key, (order key, id))`` per LSH band of one signature (tiny texts enter no band)."""
+#: One row per article for the reprint stage: its arrival order, LSH band keys and shingle set.
+REPRINT_COLUMNS = (("id", "string"), ("undated", "int"), ("ts", "double"), ("bands", "array<bigint>"),
+                   ("shingle_set", "array<bigint>"))
+
+
+def reprint_rows(rows: Iterable[Any]) -> Iterator[tuple]:
+    """:data:`REPRINT_COLUMNS` rows for a partition of article rows (``id``, ``text``, ``minhash``,
+    ``shingles``, publication fields).
+
+    Each article's shingle set is computed once here, as the local ``find_reprints`` caches it;
+    the pairs, the joins and the exact containment then run in the JVM (``job._reprint_pairs``).
+    Band keys are unsigned 64-bit and shingle hashes 40-bit: both travel as ``bigint`` (the band
+    key's bits reinterpreted), which keeps equal keys equal. A tiny text enters no band.
+    """
     from newsweave.group.minhash import MinHasher, Signature
     from newsweave.group.reprints import MIN_SHINGLES, band_keys
 
-    if shingles < MIN_SHINGLES or not minhash:
-        return
-    values = Signature.from_bytes(bytes(minhash), seed=MinHasher().seed).values
-    for band in band_keys(values[None, :])[0].tolist():
-        yield int(band), (key, article_id)
-
-
-def bucket_pairs(members: Iterable[tuple[tuple, str]]) -> Iterator[tuple[str, str]]:
-    """Candidate pairs ``(earlier, later)`` of one LSH bucket, as the local ``candidate_pairs`` makes them.
-
-    A bucket over ``BIG_BUCKET`` members (boilerplate, mass reprints) pairs each member with its
-    neighbour and with the earliest, not with every other one.
-    """
-    from newsweave.group.reprints import BIG_BUCKET
-
-    ids = [article_id for _key, article_id in sorted(set(members))]
-    if len(ids) <= BIG_BUCKET:
-        for i in range(len(ids)):
-            for j in range(i + 1, len(ids)):
-                yield ids[i], ids[j]
-        return
-    for j in range(1, len(ids)):
-        yield ids[j - 1], ids[j]
-        if j > 1:
-            yield ids[0], ids[j]
-
-
-def shingle_sets(rows: Iterable[tuple[str, str]]) -> Iterator[tuple[str, bytes]]:
-    """``(id, its sorted shingle hashes as bytes)`` for each ``(id, text)`` of a partition.
-
-    Computed once an article and joined to its candidate pairs, as the local ``find_reprints``
-    caches them: re-shingling both texts of every pair cost the reprint stage most of its time
-    on corpora whose look-alike texts share many LSH buckets (114,705 pairs for 1,000 articles).
-    """
-    from newsweave.group.minhash import MinHasher
-
+    hasher = MinHasher()
     part = list(rows)
-    for (article_id, _text), values in zip(part, MinHasher().shingles([text or "" for _id, text in part])):
-        yield article_id, values.astype(np.uint64).tobytes()
-
-
-def shingle_containment(set_a: bytes, set_b: bytes) -> float:
-    """The exact containment of the smaller of two :func:`shingle_sets` sets in the other (the local check)."""
-    from newsweave.group.reprints import containment
-
-    return float(containment(np.frombuffer(set_a, dtype=np.uint64), np.frombuffer(set_b, dtype=np.uint64)))
+    for row, values in zip(part, hasher.shingles([_get(r, "text") or "" for r in part])):
+        undated, ts, _id = order_key(published_of(row), _get(row, "id"))
+        minhash = _get(row, "minhash")
+        bands: list[int] = []
+        if _get(row, "shingles") >= MIN_SHINGLES and minhash:
+            signature = Signature.from_bytes(bytes(minhash), seed=hasher.seed).values
+            bands = band_keys(signature[None, :])[0].astype(np.int64).tolist()
+        yield _get(row, "id"), undated, ts, bands, values.astype(np.int64).tolist()
 
 
 # --------------------------------------------------------------------------- stories
