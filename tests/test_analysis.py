@@ -342,3 +342,20 @@ def test_an_in_memory_store_is_compared_in_this_process(corpus, tmp_path):
     assert len(done) == len(details) == 2 and all(record["flags"] is not None for record, _html, _json in done)
     with Store.open(str(tmp_path / "file.db")) as store:
         assert not store.in_memory
+
+
+def test_a_worker_runs_torch_and_numpys_blas_on_the_threads_it_is_given():
+    """Two workers on two cores must not each start a BLAS thread per core (they spin and fight)."""
+    import subprocess
+    import sys
+
+    probe = ("import json, threadpoolctl, torch\n"
+             "from newsweave.enrich.analyse import limit_model_threads\n"
+             "limit_model_threads(1)\n"
+             "pools = [[i['internal_api'], i['num_threads']] for i in threadpoolctl.threadpool_info()]\n"
+             "print(json.dumps([torch.get_num_threads(), pools]))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    torch_threads, pools = json.loads(done.stdout.strip().splitlines()[-1])
+    assert torch_threads == 1
+    assert "openblas" in {api for api, _ in pools}  # numpy's BLAS is among the pools limited
+    assert all(threads == 1 for _, threads in pools), pools

@@ -245,18 +245,24 @@ class AnalysisPool:
 
 
 def limit_model_threads(threads: int) -> None:
-    """Run the models on ``threads`` threads in this process (a worker's or a Spark task's cores).
+    """Run the models and numpy's BLAS on ``threads`` threads in this process (a worker's or a
+    Spark task's cores).
 
-    Torch otherwise starts a thread per core in every worker process, and the workers, which
-    are the parallelism, then fight over the cores.
+    Torch, and the OpenBLAS under numpy, otherwise start a thread per core in every worker
+    process; the workers, which are the parallelism, then fight over the cores, and OpenBLAS's
+    idle threads spin while they wait for work.
     """
+    from threadpoolctl import threadpool_limits
+
+    threads = max(1, threads)
     try:
-        import torch
+        import torch  # first, so that the limit below reaches its OpenMP pool as well
 
         if torch.get_num_threads() != threads:
-            torch.set_num_threads(max(1, threads))
+            torch.set_num_threads(threads)
     except ImportError:
         pass
+    threadpool_limits(limits=threads)  # every BLAS / OpenMP pool loaded; kept (its restore is never called)
 
 
 def _worker_start(embeddings: str | None) -> None:
