@@ -132,6 +132,7 @@ _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 _COVERAGE = [(1, 0.40), (2, 0.20), (3, 0.15), (4, 0.10), (6, 0.10), (12, 0.05)]  # outlets per event (upper bound)
 _EVENT_SPAN = timedelta(hours=36)  # coverage of an event appears within this after its first article
 _SPACING_MIN = 37  # minutes between consecutive articles of the stream
+_CONTINUE_SHARE = 0.65  # articles that cover an open event rather than start a new one
 _REPRINT_SHARE = 0.15  # later coverage that reprints the event's first article
 _MISREPORT_SHARE = 0.04  # claims whose figure one outlet gets wrong
 
@@ -247,7 +248,7 @@ def _debris(rng: random.Random, event: _Event, outlet: str, paragraphs: list[str
 def _event_for(rng: random.Random, active: list[_Event], published: datetime, seed: int, made: int) -> _Event:
     """An open event to cover next, or a new one (events close when covered or after their span)."""
     active[:] = [e for e in active if e.slots > 0 and published - e.start < _EVENT_SPAN]
-    if active and rng.random() < 0.65:
+    if active and rng.random() < _CONTINUE_SHARE:
         return rng.choice(active)
     event = _new_event(rng, f"ev-{seed}-{made:07d}", published)
     active.append(event)
