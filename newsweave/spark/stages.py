@@ -343,7 +343,7 @@ def reprint_rows(rows: Iterable[Any]) -> Iterator[tuple]:
         bands: list[int] = []
         if _get(row, "shingles") >= MIN_SHINGLES and minhash:
             signature = Signature.from_bytes(bytes(minhash), seed=hasher.seed).values
-            bands = band_keys(signature[None, :])[0].astype(np.int64).tolist()
+            bands = band_keys(signature[None, :])[0].view(np.int64).tolist()
         yield _get(row, "id"), undated, ts, bands, values.astype(np.int64).tolist()
 
 
