@@ -417,7 +417,7 @@ def _compared_stories(store: Store, details: Sequence[Any], method: str,
     """:func:`_compare_and_render` of each story, in order: in the workers when they are running (this
     run analysed something; starting them only to compare would load every model for nothing) and
     can open the store (an in-memory store is this process's)."""
-    if not pool.started or pool.workers == 1 or len(details) < 2 or store.in_memory:
+    if not pool.started or len(details) < 2 or store.in_memory:  # one worker never starts the pool
         return (_compare_and_render(store, detail, method) for detail in details)
     url = store.url.render_as_string(hide_password=False)
     return pool.imap(_compare_in_worker, [_CompareTask(url, detail, method) for detail in details])

@@ -396,8 +396,9 @@ def _named_reason(assigned: dict[str, Any], roots: dict[str, str], story_ids: di
 _STORY_COST = 60  # a story's fixed compare cost, in articles' worth (see _balanced_slots)
 
 
-def _balanced_slots(membership: Any, parallelism: int) -> dict[str, int]:
-    """Story id -> compare task, for every story of two or more articles, the tasks balanced by cost.
+def _balanced_slots(stories: Any, parallelism: int) -> dict[str, int]:
+    """Story id -> compare task, for every story of two or more articles (``stories``: the written
+    stories table), the tasks balanced by cost.
 
     A story's compare costs a fixed part and a little per article (1,000 generated articles:
     0.7 s at 12 articles, 1.2 s at 57; the statement alignment is nearly all of it), so the cost
@@ -406,7 +407,7 @@ def _balanced_slots(membership: Any, parallelism: int) -> dict[str, int]:
     core keeps the tasks within about one story's cost of each other, and Spark hands the next
     task to whichever core is free.
     """
-    sizes = [(r["story_id"], r["count"]) for r in membership.groupBy("story_id").count().collect() if r["count"] >= 2]
+    sizes = [(r["story_id"], r["articles"]) for r in stories.where("articles >= 2").select("story_id", "articles").collect()]
     tasks = max(1, min(len(sizes), 4 * parallelism))
     load = [(0, task) for task in range(tasks)]
     slots: dict[str, int] = {}
@@ -431,9 +432,10 @@ def _compare_stage(spark: Any, articles: Any, membership: Any, options: SparkOpt
                                    F.coalesce(F.col("published"), F.lit("9999-12-31").cast("timestamp")),
                                    F.col("id"))).alias("headline"))
     stories.select([name for name, _ in stages.STORY_COLUMNS]).write.mode("overwrite").parquet(str(out / "stories"))
-    summary.stories = spark.read.parquet(str(out / "stories")).count()
+    written = spark.read.parquet(str(out / "stories"))
+    summary.stories = written.count()
     method = options.method
-    slots = _balanced_slots(membership, spark.sparkContext.defaultParallelism)
+    slots = _balanced_slots(written, spark.sparkContext.defaultParallelism)
     slot_of = spark.sparkContext.broadcast(slots)
     compared = (joined.rdd.map(lambda r: (r.story_id, r)).filter(lambda kv: kv[0] in slot_of.value)
                 .groupByKey(numPartitions=max(1, len(set(slots.values()))), partitionFunc=lambda k: slot_of.value[k])
