@@ -247,6 +247,29 @@ def test_features_cached_once(store):
     assert data["n"] == len(FLOOD)
 
 
+def test_cached_lead_vectors_come_back_as_float32_and_cluster_as_extracted(store):
+    import numpy as np
+
+    from newsweave.group.stories import FEATURE_VERSION, StoryInput, cluster_stories
+    from newsweave.store.stories import stored_features, write_features
+
+    rng = np.random.default_rng(3)
+    articles = _corpus()
+    extracted = [{"version": FEATURE_VERSION, "persons": [], "places": ["valley"], "embedding_model": "minilm",
+                  "embedding": [round(float(x), 5) for x in rng.normal(size=8)]} for _ in articles]
+    store.add_articles(articles)
+    version = f"v{FEATURE_VERSION}"
+    write_features(store, [a.id for a in articles], extracted, version)
+    cached = stored_features(store, [a.id for a in articles], version)
+    first = cached[articles[0].id]["embedding"]
+    assert isinstance(first, np.ndarray) and first.dtype == np.float32
+    assert first.tolist() == np.asarray(extracted[0]["embedding"], dtype=np.float32).tolist()
+    inputs = [StoryInput(a.id, a.title, a.text, a.published, a.source) for a in articles]
+    as_extracted = cluster_stories(inputs, None, extracted)
+    as_cached = cluster_stories(inputs, None, [cached[a.id] for a in articles])
+    assert [(a.story_key, a.score) for a in as_cached] == [(a.story_key, a.score) for a in as_extracted]
+
+
 def test_empty_store(store):
     result = update(store)
     assert result.articles == 0 and result.stories == 0
