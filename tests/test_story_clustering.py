@@ -397,3 +397,28 @@ def test_a_lone_article_attaches_to_its_best_story_at_the_lower_bar():
     assert attached["b1"].story_key == attached["b2"].story_key != attached["a1"].story_key
     moved = [a for a in attached.values() if a.reason["method"] == "attached"]
     assert len(moved) == 1 and 0.5 <= moved[0].reason["merge_score"] < 0.999
+
+
+def test_the_merge_link_stops_early_only_below_its_bar():
+    from newsweave.group.stories.merge import link_prob, merge_into
+
+    docs = [QUAKE_A1, QUAKE_A2, QUAKE_B1, QUAKE_B2, UNRELATED]
+    clusterer = StoryClusterer(lexical(threshold=1.0, merge=False))  # every article opens its own story
+    clusterer.fit_idf(docs)
+    for doc in docs:
+        clusterer.add(doc)
+    a1, a2, b1, b2, other = clusterer.stories
+    merge_into(clusterer, a1, b1)
+    merge_into(clusterer, a2, b2)
+    stories = [a1, a2, other]  # each quake in both two-article stories: their link is about a half
+    pairs = [(a, b) for a in stories for b in stories if a.idx < b.idx]
+    exact = [link_prob(clusterer, a, b) for a, b in pairs]
+    bars = sorted({0.0, 1.0, *exact, *(v * 0.999 for v in exact), *(min(1.0, v * 1.001 + 1e-6) for v in exact)})
+    assert min(exact) < 0.1 and max(exact) > 0.3
+    for bar in bars:
+        for (a, b), value in zip(pairs, exact):
+            bounded = link_prob(clusterer, a, b, bar)
+            if value >= bar:
+                assert bounded == value
+            else:
+                assert bounded < bar

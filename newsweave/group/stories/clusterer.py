@@ -244,7 +244,7 @@ class StoryClusterer:
         tn = st.tnorm()
         f["title"] = _dot(d.title_terms, st.title_terms) / tn if tn and d.title_terms else 0.0
         if d.emb is not None and st.emb is not None:
-            sn = float(np.linalg.norm(st.emb))
+            sn = st.emb_norm()
             f["emb"] = float(st.emb @ d.emb) / sn if sn else 0.0
         else:
             f["emb"] = 0.0
@@ -397,6 +397,7 @@ class StoryClusterer:
             st.emb = vec.astype(np.float32).copy()
         else:
             st.emb = st.emb + vec
+        st._emb_norm = None
         st.emb_n += 1
         dim = vec.shape[0]
         if self._emb_matrix is None:

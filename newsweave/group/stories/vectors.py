@@ -97,8 +97,8 @@ class _Doc:
 class _Story:
     __slots__ = (
         "idx", "key", "members", "terms", "title_terms", "ents", "years", "main_years", "emb", "emb_n",
-        "first_t", "last_t", "_norm", "_tnorm", "_enorms", "alive", "first_published", "brevity", "months", "numbers",
-        "weekdays",
+        "first_t", "last_t", "_norm", "_tnorm", "_enorms", "_emb_norm", "alive", "first_published", "brevity", "months",
+        "numbers", "weekdays",
     )
 
     def __init__(self, idx: int, key: str) -> None:
@@ -117,6 +117,7 @@ class _Story:
         self._norm: float | None = None
         self._tnorm: float | None = None
         self._enorms: dict[str, float] | None = None
+        self._emb_norm: float | None = None  # of ``emb``; whoever replaces ``emb`` resets it
         self.alive = True
         self.first_published: datetime | None = None
         self.brevity = 0.0
@@ -133,6 +134,11 @@ class _Story:
         if self._tnorm is None:
             self._tnorm = _norm(self.title_terms)
         return self._tnorm
+
+    def emb_norm(self) -> float:
+        if self._emb_norm is None:
+            self._emb_norm = float(np.linalg.norm(self.emb))
+        return self._emb_norm
 
     def enorms(self) -> dict[str, float]:
         if self._enorms is None:
