@@ -137,7 +137,7 @@ class _Story:
 
     def emb_norm(self) -> float:
         if self._emb_norm is None:
-            self._emb_norm = float(np.linalg.norm(self.emb))
+            self._emb_norm = 0.0 if self.emb is None else float(np.linalg.norm(self.emb))
         return self._emb_norm
 
     def enorms(self) -> dict[str, float]:
