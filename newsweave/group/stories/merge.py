@@ -66,7 +66,8 @@ def link_prob(c: StoryClusterer, a: _Story, b: _Story, bar: float = 0.0) -> floa
 
     Only whether an average below ``bar`` is below it matters to the caller, so once the pairs
     left could not lift it to ``bar`` (each is at most 1) the scoring stops and returns that
-    bound, which is below ``bar``. Most story pairs are far below: this halves the merge step.
+    bound, which is below ``bar``. Most story pairs are far below it: on 10,000 generated articles
+    this scores a quarter fewer member pairs, for the same stories.
     """
     ma = a.members[-c.params.max_members :]
     mb = b.members[-c.params.max_members :]
