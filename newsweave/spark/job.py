@@ -8,8 +8,7 @@ Stages (each a Spark stage over :mod:`newsweave.spark.stages`, the local path's 
    and ``quotes``; a bad record becomes a ``failures`` row and is counted by reason.
 2. **reprints** — MinHash LSH banding as a shuffle: band key → bucket → candidate pairs →
    exact containment of the two shingle sets (each article's computed once); the verified pairs give
-   the groups (earliest member root). It runs beside the story stage (the stories need its
-   groups only at the end), on the cores the story stage's clustering leaves idle.
+   the groups (earliest member root).
 3. **stories** — blocking by publication time: the local clusterer (same model, thresholds and
    corpus-wide IDF) runs on each ``block_days`` block, whose candidate index already limits
    scoring to articles that share evidence (rare terms, entities, vectors). An article in the
@@ -29,8 +28,7 @@ import json
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,7 +71,7 @@ class SparkRunSummary:
     reprinted_articles: int = 0
     stories: int = 0
     stories_compared: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # per stage; "reprints" runs during "stories"
+    seconds: dict[str, float] = field(default_factory=dict)
     master: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -131,26 +129,15 @@ def run_spark(inputs: Sequence[str], out: str | Path, options: SparkOptions | No
     material = articles.where(articles.status == "ok").select(
         "id", "title", "text", "published", "published_as_written", "source", "story_features",
         "minhash", "shingles").persist()
-    # one block is one clustering task: the reprint jobs, submitted from a second thread, take the
-    # other cores meanwhile (Spark's FIFO scheduler gives a later job the slots an earlier one leaves)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-reprints") as beside:
-        reprints = beside.submit(_timed, summary, "reprints", _reprint_stage, spark, material, summary)
-        membership = _story_stage(spark, material, reprints.result, options, out, summary)
-    clock.lap("stories")  # the reprint stage's own seconds, recorded beside, overlap these
+    reprints = _reprint_stage(spark, material, summary)
+    clock.lap("reprints")
+    membership = _story_stage(spark, material, reprints, options, out, summary)
+    clock.lap("stories")
     _compare_stage(spark, articles, membership, options, out, summary)
     clock.lap("compare")
     material.unpersist()
     (out / "run.json").write_text(json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8")
     return summary
-
-
-def _timed(summary: SparkRunSummary, name: str, stage: Callable[..., Any], *args: Any) -> Any:
-    """Run a stage that runs beside another, recording its own seconds."""
-    started = time.perf_counter()
-    try:
-        return stage(*args)
-    finally:
-        summary.seconds[name] = round(time.perf_counter() - started, 2)
 
 
 class _Clock:
@@ -296,12 +283,9 @@ def _reprint_pairs(entries: Any) -> Any:
     return within.select(pick).union(neighbours.select(pick)).union(to_first.select(pick)).distinct()
 
 
-def _story_stage(spark: Any, material: Any, reprints: Callable[[], dict[str, Any]], options: SparkOptions,
-                 out: Path, summary: SparkRunSummary) -> Any:
-    """Blocks by time, the local clusterer in each, stories merged across neighbouring blocks.
-
-    ``reprints`` waits for the reprint stage's groups, which only the membership rows need.
-    """
+def _story_stage(spark: Any, material: Any, reprints: dict[str, Any], options: SparkOptions, out: Path,
+                 summary: SparkRunSummary) -> Any:
+    """Blocks by time, the local clusterer in each, stories merged across neighbouring blocks."""
     from newsweave.group.stories import StoryParams, tokenize
 
     sc = spark.sparkContext
@@ -336,7 +320,7 @@ def _story_stage(spark: Any, material: Any, reprints: Callable[[], dict[str, Any
         lambda kv: len(kv[1]) > 1).map(lambda kv: (kv[1][0][1], kv[1][1][1])).collect()
     roots = _merged_nodes(links)
     home = assigned.filter(lambda a: a["home"]).collect()
-    membership = _membership(home, roots, reprints(), material)
+    membership = _membership(home, roots, reprints, material)
     assigned.unpersist()
     frame = _frame(spark, sc.parallelize(membership, _partitions(sc, options)), stages.MEMBERSHIP_COLUMNS)
     frame.write.mode("overwrite").parquet(str(out / "membership"))
